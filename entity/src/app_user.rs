@@ -1,0 +1,44 @@
+//! A person who signs in to Hearth (User.csv). Named `app_user` because `user` is reserved in SQL.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "app_user")]
+pub struct Model {
+    /// UserID (UUIDv7).
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// UserEmail, stored lower-cased; unique.
+    #[sea_orm(unique)]
+    pub email: String,
+    /// Display name (UserFirstName and UserLastName in the export).
+    pub name: String,
+    /// DateCreated.
+    pub date_created: DateTimeUtc,
+    /// DateUpdated.
+    pub date_updated: DateTimeUtc,
+    /// DateDeleted: soft delete, null while the user is live.
+    pub date_deleted: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::membership::Entity")]
+    Membership,
+    #[sea_orm(has_many = "super::api_token::Entity")]
+    ApiToken,
+}
+
+impl Related<super::membership::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Membership.def()
+    }
+}
+
+impl Related<super::api_token::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ApiToken.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

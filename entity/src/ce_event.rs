@@ -1,0 +1,70 @@
+//! HUD 4.20 Coordinated Entry Event (Event.csv), plus the guide's Resulting Enrollment and who resolved it.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "ce_event")]
+pub struct Model {
+    /// EventID (UUIDv7).
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// EnrollmentID: the client's CE project enrollment the event is recorded in.
+    pub enrollment_id: Uuid,
+    /// PersonalID.
+    pub client_id: Uuid,
+    /// EventDate (HUD 4.20.1).
+    pub event_date: Date,
+    /// Event (HUD 4.20.2), codes 1..18.
+    pub event_type: i32,
+    /// ProbSolDivRRResult (HUD 4.20.A), event 2 only: 0 No, 1 Yes.
+    pub prob_sol_div_rr_result: Option<i32>,
+    /// ReferralCaseManageAfter (HUD 4.20.B), event 5 only: 0 No, 1 Yes.
+    pub referral_case_manage_after: Option<i32>,
+    /// LocationCrisisOrPHHousing (HUD 4.20.C), as the project referred to.
+    pub referred_project_id: Option<Uuid>,
+    /// ReferralResult (HUD 4.20.D), codes 1..3; null while the referral is pending.
+    pub referral_result: Option<i32>,
+    /// ResultDate (HUD 4.20.E).
+    pub result_date: Option<Date>,
+    /// The guide's Resulting Enrollment: the housing enrollment a successful referral led to. Unique.
+    #[sea_orm(unique)]
+    pub resulting_enrollment_id: Option<Uuid>,
+    /// Who resolved the referral.
+    pub resolved_by_user_id: Option<Uuid>,
+    /// The organization the resolver acted as.
+    pub resolved_as_organization_id: Option<Uuid>,
+    pub date_created: DateTimeUtc,
+    pub date_updated: DateTimeUtc,
+    pub user_id: Option<Uuid>,
+    pub date_deleted: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::enrollment::Entity",
+        from = "Column::EnrollmentId",
+        to = "super::enrollment::Column::Id"
+    )]
+    Enrollment,
+    #[sea_orm(
+        belongs_to = "super::client::Entity",
+        from = "Column::ClientId",
+        to = "super::client::Column::Id"
+    )]
+    Client,
+    #[sea_orm(
+        belongs_to = "super::project::Entity",
+        from = "Column::ReferredProjectId",
+        to = "super::project::Column::Id"
+    )]
+    ReferredProject,
+}
+
+impl Related<super::client::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Client.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

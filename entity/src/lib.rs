@@ -1,0 +1,25 @@
+//! SeaORM entities of Hearth's tables, one module per table.
+//!
+//! Column names follow the HUD HMIS CSV specification where HUD defines the element (the element is
+//! named in each field's doc comment). This crate holds no logic: rules live in the server's service
+//! layer, codes and their meanings in its `domain` module.
+
+pub mod api_token;
+pub mod app_user;
+pub mod ce_event;
+pub mod client;
+pub mod enrollment;
+pub mod membership;
+pub mod organization;
+pub mod project;
+
+pub mod prelude {
+    pub use super::api_token::Entity as ApiToken;
+    pub use super::app_user::Entity as AppUser;
+    pub use super::ce_event::Entity as CeEvent;
+    pub use super::client::Entity as Client;
+    pub use super::enrollment::Entity as Enrollment;
+    pub use super::membership::Entity as Membership;
+    pub use super::organization::Entity as Organization;
+    pub use super::project::Entity as Project;
+}

@@ -1,0 +1,51 @@
+//! HUD 2.02 Project Information (Project.csv). A "housing program" in the workflow guide.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "project")]
+pub struct Model {
+    /// ProjectID (UUIDv7).
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// OrganizationID: the organization that operates the project.
+    pub organization_id: Uuid,
+    /// ProjectName (HUD 2.02.2).
+    pub name: String,
+    /// ProjectType (HUD 2.02.6), the HUD integer code.
+    pub project_type: i32,
+    /// OperatingStartDate (HUD 2.02.3).
+    pub operating_start_date: Date,
+    /// OperatingEndDate (HUD 2.02.4).
+    pub operating_end_date: Option<Date>,
+    pub date_created: DateTimeUtc,
+    pub date_updated: DateTimeUtc,
+    pub user_id: Option<Uuid>,
+    pub date_deleted: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::organization::Entity",
+        from = "Column::OrganizationId",
+        to = "super::organization::Column::Id"
+    )]
+    Organization,
+    #[sea_orm(has_many = "super::enrollment::Entity")]
+    Enrollment,
+}
+
+impl Related<super::organization::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Organization.def()
+    }
+}
+
+impl Related<super::enrollment::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Enrollment.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,15 @@
+//! Hearth's schema migrations, one file per change. A migration that has landed is never edited:
+//! a later change gets a new file. Each runs on SQLite and PostgreSQL alike.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_initial_schema;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_initial_schema::Migration)]
+    }
+}

@@ -1,0 +1,93 @@
+//! Settings from flags and environment variables, validated once at start.
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use clap::Args;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Where the database is and how to talk to it.
+#[derive(Args, Clone, Debug)]
+pub struct DatabaseSettings {
+    /// SQLite (`sqlite://FILE?mode=rwc`, embedded) or PostgreSQL (`postgres://user@host/db`).
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://hearth.db?mode=rwc",
+        global = true
+    )]
+    pub database_url: String,
+    /// Most connections in the pool.
+    #[arg(
+        long,
+        env = "HEARTH_DB_MAX_CONNECTIONS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub db_max_connections: u32,
+    /// How long a request waits for a pooled connection before failing, in seconds.
+    #[arg(
+        long,
+        env = "HEARTH_DB_ACQUIRE_TIMEOUT",
+        default_value_t = 5,
+        global = true
+    )]
+    pub db_acquire_timeout_secs: u64,
+    /// PostgreSQL statement_timeout, in seconds (0: none).
+    #[arg(
+        long,
+        env = "HEARTH_DB_STATEMENT_TIMEOUT",
+        default_value_t = 30,
+        global = true
+    )]
+    pub db_statement_timeout_secs: u64,
+}
+
+impl DatabaseSettings {
+    pub fn acquire_timeout(&self) -> Duration {
+        Duration::from_secs(self.db_acquire_timeout_secs)
+    }
+
+    pub fn statement_timeout(&self) -> Option<Duration> {
+        (self.db_statement_timeout_secs > 0)
+            .then(|| Duration::from_secs(self.db_statement_timeout_secs))
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.database_url.starts_with("postgres")
+    }
+}
+
+/// What "today" is for date rules.
+#[derive(Args, Clone, Debug)]
+pub struct ClockSettings {
+    /// The community's time zone (IANA name), which decides what "today" is.
+    #[arg(long, env = "HEARTH_TZ", default_value = "UTC", global = true)]
+    pub time_zone: Tz,
+    /// Fixes "today" (yyyy-mm-dd) instead of reading the clock: for tests and demos.
+    #[arg(long, env = "HEARTH_TODAY", global = true)]
+    pub today: Option<NaiveDate>,
+}
+
+/// How the HTTP server behaves.
+#[derive(Args, Clone, Debug)]
+pub struct ServerSettings {
+    /// Address to listen on.
+    #[arg(long, env = "HEARTH_BIND", default_value = "127.0.0.1:8000")]
+    pub bind: SocketAddr,
+    /// Serve the GraphiQL playground at GET /graphql in a browser.
+    #[arg(long, env = "HEARTH_PLAYGROUND", default_value_t = true, action = clap::ArgAction::Set)]
+    pub playground: bool,
+    /// Answer introspection queries.
+    #[arg(long, env = "HEARTH_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub introspection: bool,
+    /// Most operations in one batched request.
+    #[arg(long, env = "HEARTH_MAX_BATCH", default_value_t = 10)]
+    pub max_batch: usize,
+    /// Largest request body, in bytes.
+    #[arg(long, env = "HEARTH_BODY_LIMIT", default_value_t = 1024 * 1024)]
+    pub body_limit: usize,
+    /// Longest a request may run before it is answered with a timeout, in seconds.
+    #[arg(long, env = "HEARTH_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+}

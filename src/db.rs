@@ -1,0 +1,49 @@
+//! Opening the database and running migrations.
+
+use crate::config::DatabaseSettings;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use std::time::Duration;
+
+/// Connects with the configured pool. SQLite runs in WAL mode so readers never wait on the writer,
+/// with a busy timeout so that writers queue instead of failing.
+pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(settings.database_url.clone());
+    options
+        .max_connections(settings.db_max_connections)
+        .min_connections(1)
+        .acquire_timeout(settings.acquire_timeout())
+        .connect_timeout(Duration::from_secs(10))
+        // Statements are logged by tracing at debug level only: they may carry personal data.
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    if let Some(timeout) = settings.statement_timeout()
+        && settings.is_postgres()
+    {
+        options.statement_timeout(timeout);
+    }
+    Database::connect(options).await
+}
+
+/// Runs every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// Connects and runs pending migrations: what every command that opens the database does first.
+pub async fn connect_and_migrate(settings: &DatabaseSettings) -> Result<DatabaseConnection, DbErr> {
+    let db = connect(settings).await?;
+    migrate(&db).await?;
+    Ok(db)
+}
+
+/// Whether every migration has run (for /readyz).
+pub async fn migrations_complete(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    Ok(Migrator::get_pending_migrations(db).await?.is_empty())
+}

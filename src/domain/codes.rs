@@ -1,0 +1,254 @@
+//! HUD HMIS code lists (FY2024 Data Standards). The GraphQL enums carry readable names; the HUD integer
+//! code is what the database stores and exports write.
+
+use async_graphql::Enum;
+
+/// Defines an enum whose every variant carries its HUD integer code, with lossless conversions.
+macro_rules! hud_code_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:expr,)+ }) => {
+        $(#[$meta])*
+        #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// All values, in HUD code order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The HUD integer code.
+            pub fn code(self) -> i32 {
+                match self {
+                    $($name::$variant => $code,)+
+                }
+            }
+
+            /// The value for a HUD integer code, if the code is in the list.
+            pub fn from_code(code: i32) -> Option<Self> {
+                match code {
+                    $($code => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+hud_code_enum! {
+    /// HUD 2.02.6 Project Type.
+    ProjectType {
+        /// 0 Emergency Shelter - Entry Exit.
+        EsEntryExit = 0,
+        /// 1 Emergency Shelter - Night-by-Night.
+        EsNightByNight = 1,
+        /// 2 Transitional Housing.
+        TransitionalHousing = 2,
+        /// 3 PH - Permanent Supportive Housing.
+        PhPermanentSupportiveHousing = 3,
+        /// 4 Street Outreach.
+        StreetOutreach = 4,
+        /// 6 Services Only.
+        ServicesOnly = 6,
+        /// 7 Other.
+        Other = 7,
+        /// 8 Safe Haven.
+        SafeHaven = 8,
+        /// 9 PH - Housing Only.
+        PhHousingOnly = 9,
+        /// 10 PH - Housing with Services (no disability required for entry).
+        PhHousingWithServices = 10,
+        /// 11 Day Shelter.
+        DayShelter = 11,
+        /// 12 Homelessness Prevention.
+        HomelessnessPrevention = 12,
+        /// 13 PH - Rapid Re-Housing.
+        PhRapidReHousing = 13,
+        /// 14 Coordinated Entry.
+        CoordinatedEntry = 14,
+    }
+}
+
+impl ProjectType {
+    /// Permanent housing project types (3, 9, 10, 13): the only ones with a Housing Move-In Date.
+    pub fn is_permanent_housing(self) -> bool {
+        matches!(
+            self,
+            ProjectType::PhPermanentSupportiveHousing
+                | ProjectType::PhHousingOnly
+                | ProjectType::PhHousingWithServices
+                | ProjectType::PhRapidReHousing
+        )
+    }
+}
+
+hud_code_enum! {
+    /// HUD 4.20.2 Coordinated Entry Event.
+    CeEventType {
+        /// 1 Referral to Prevention Assistance project.
+        ReferralToPreventionAssistance = 1,
+        /// 2 Problem Solving/Diversion/Rapid Resolution intervention or service.
+        ProblemSolvingDiversionRapidResolution = 2,
+        /// 3 Referral to scheduled Coordinated Entry Crisis Needs Assessment.
+        ReferralToCeCrisisNeedsAssessment = 3,
+        /// 4 Referral to scheduled Coordinated Entry Housing Needs Assessment.
+        ReferralToCeHousingNeedsAssessment = 4,
+        /// 5 Referral to Post-placement/follow-up case management.
+        ReferralToPostPlacementCaseManagement = 5,
+        /// 6 Referral to Street Outreach project or services.
+        ReferralToStreetOutreach = 6,
+        /// 7 Referral to Housing Navigation project or services.
+        ReferralToHousingNavigation = 7,
+        /// 8 Referral to Non-continuum services: Ineligible for continuum services.
+        ReferralToNonContinuumIneligible = 8,
+        /// 9 Referral to Non-continuum services: No availability in continuum services.
+        ReferralToNonContinuumNoAvailability = 9,
+        /// 10 Referral to Emergency Shelter bed opening.
+        ReferralToEmergencyShelter = 10,
+        /// 11 Referral to Transitional Housing bed/unit opening.
+        ReferralToTransitionalHousing = 11,
+        /// 12 Referral to Joint TH-RRH project/unit/resource opening.
+        ReferralToJointThRrh = 12,
+        /// 13 Referral to RRH project resource opening.
+        ReferralToRrh = 13,
+        /// 14 Referral to PSH project resource opening.
+        ReferralToPsh = 14,
+        /// 15 Referral to Other PH project/unit/resource opening.
+        ReferralToOtherPh = 15,
+        /// 16 Referral to emergency assistance/flex fund/furniture assistance.
+        ReferralToEmergencyAssistance = 16,
+        /// 17 Referral to Emergency Housing Voucher (EHV); retired in FY2026, kept for older data.
+        ReferralToEmergencyHousingVoucher = 17,
+        /// 18 Referral to a Housing Stability Voucher.
+        ReferralToHousingStabilityVoucher = 18,
+    }
+}
+
+/// Whether a CE event names a project to refer to (HUD 4.20.C LocationCrisisOrPHHousing).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ReferredProjectRule {
+    /// Types 10-15: a project is required and must be of one of these HUD project types.
+    Required(&'static [ProjectType]),
+    /// Types 17 and 18: a project may be named (any non-CE project).
+    Optional,
+    /// Every other type.
+    Forbidden,
+}
+
+impl CeEventType {
+    /// Housing referrals (10-15, 17, 18) carry a Referral Result and Result Date (HUD 4.20.D, 4.20.E).
+    pub fn carries_result(self) -> bool {
+        !matches!(self.referred_project_rule(), ReferredProjectRule::Forbidden)
+    }
+
+    /// Which referred project the event type needs, and of which project types.
+    pub fn referred_project_rule(self) -> ReferredProjectRule {
+        use ProjectType as P;
+        match self {
+            CeEventType::ReferralToEmergencyShelter => {
+                ReferredProjectRule::Required(&[P::EsEntryExit, P::EsNightByNight])
+            }
+            CeEventType::ReferralToTransitionalHousing => {
+                ReferredProjectRule::Required(&[P::TransitionalHousing])
+            }
+            CeEventType::ReferralToJointThRrh => {
+                ReferredProjectRule::Required(&[P::TransitionalHousing, P::PhRapidReHousing])
+            }
+            CeEventType::ReferralToRrh => ReferredProjectRule::Required(&[P::PhRapidReHousing]),
+            CeEventType::ReferralToPsh => {
+                ReferredProjectRule::Required(&[P::PhPermanentSupportiveHousing])
+            }
+            CeEventType::ReferralToOtherPh => {
+                ReferredProjectRule::Required(&[P::PhHousingOnly, P::PhHousingWithServices])
+            }
+            CeEventType::ReferralToEmergencyHousingVoucher
+            | CeEventType::ReferralToHousingStabilityVoucher => ReferredProjectRule::Optional,
+            _ => ReferredProjectRule::Forbidden,
+        }
+    }
+}
+
+hud_code_enum! {
+    /// HUD 4.20.D Referral Result.
+    ReferralResult {
+        /// 1 Successful referral: client accepted.
+        SuccessfulClientAccepted = 1,
+        /// 2 Unsuccessful referral: client rejected.
+        UnsuccessfulClientRejected = 2,
+        /// 3 Unsuccessful referral: provider rejected.
+        UnsuccessfulProviderRejected = 3,
+    }
+}
+
+impl ReferralResult {
+    pub fn is_successful(self) -> bool {
+        self == ReferralResult::SuccessfulClientAccepted
+    }
+}
+
+/// Where a CE event stands, derived from its type and HUD 4.20.D Referral Result.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ReferralStatus {
+    /// A housing referral with no result yet: the housing program still has to resolve it.
+    Pending,
+    /// Referral Result 1: the client was accepted and enrolled.
+    Successful,
+    /// Referral Result 2 or 3: the client or the provider rejected the referral.
+    Unsuccessful,
+    /// An event type that carries no referral result (HUD 4.20.2 codes 1-9 and 16).
+    NotAReferral,
+}
+
+impl ReferralStatus {
+    /// The status of an event of `event_type` whose Referral Result is `result`.
+    pub fn derive(event_type: CeEventType, result: Option<ReferralResult>) -> Self {
+        match (event_type.carries_result(), result) {
+            (false, _) => ReferralStatus::NotAReferral,
+            (true, None) => ReferralStatus::Pending,
+            (true, Some(r)) if r.is_successful() => ReferralStatus::Successful,
+            (true, Some(_)) => ReferralStatus::Unsuccessful,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_type_codes_round_trip_in_hud_order() {
+        let codes: Vec<i32> = ProjectType::ALL.iter().map(|t| t.code()).collect();
+        assert_eq!(codes, vec![0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+        for t in ProjectType::ALL {
+            assert_eq!(ProjectType::from_code(t.code()), Some(*t));
+        }
+        assert_eq!(ProjectType::from_code(5), None);
+    }
+
+    #[test]
+    fn event_types_carrying_a_result_are_10_to_15_17_18() {
+        let carrying: Vec<i32> = CeEventType::ALL
+            .iter()
+            .filter(|t| t.carries_result())
+            .map(|t| t.code())
+            .collect();
+        assert_eq!(carrying, vec![10, 11, 12, 13, 14, 15, 17, 18]);
+    }
+
+    #[test]
+    fn status_is_derived_from_the_result() {
+        let psh = CeEventType::ReferralToPsh;
+        assert_eq!(ReferralStatus::derive(psh, None), ReferralStatus::Pending);
+        assert_eq!(
+            ReferralStatus::derive(psh, Some(ReferralResult::UnsuccessfulProviderRejected)),
+            ReferralStatus::Unsuccessful
+        );
+        assert_eq!(
+            ReferralStatus::derive(psh, Some(ReferralResult::SuccessfulClientAccepted)),
+            ReferralStatus::Successful
+        );
+        assert_eq!(
+            ReferralStatus::derive(CeEventType::ReferralToStreetOutreach, None),
+            ReferralStatus::NotAReferral
+        );
+    }
+}

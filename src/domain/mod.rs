@@ -1,0 +1,11 @@
+//! Pure domain types: HUD codes with their readable names, validated values, the clock and the
+//! request's actor. Nothing here touches the database or the network.
+
+pub mod actor;
+pub mod clock;
+pub mod codes;
+pub mod values;
+
+pub use actor::{Actor, Role};
+pub use clock::Clock;
+pub use codes::{CeEventType, ProjectType, ReferralResult, ReferralStatus};

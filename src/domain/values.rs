@@ -1,0 +1,111 @@
+//! Validated values: the constructor is the only way in, so an invalid name or email cannot exist
+//! past the boundary. Each failure is a BAD_USER_INPUT naming the field and what would be accepted.
+
+use crate::error::AppError;
+use chrono::NaiveDate;
+
+/// Trims `raw` and checks it holds 1..=`max` characters and no control characters.
+pub fn text(field: &str, raw: &str, max: usize) -> Result<String, AppError> {
+    let trimmed = raw.trim();
+    let length = trimmed.chars().count();
+    if length == 0 {
+        return Err(AppError::bad_input(format!("{field} must not be empty")));
+    }
+    if length > max {
+        return Err(AppError::bad_input(format!(
+            "{field} must be at most {max} characters (got {length})"
+        )));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(AppError::bad_input(format!(
+            "{field} must not contain control characters"
+        )));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// A person's first or last name (HUD 3.01): 1..100 characters after trimming.
+pub fn person_name(field: &str, raw: &str) -> Result<String, AppError> {
+    text(field, raw, 100)
+}
+
+/// An organization, project, user or token name: 1..200 characters after trimming.
+pub fn display_name(field: &str, raw: &str) -> Result<String, AppError> {
+    text(field, raw, 200)
+}
+
+/// An email address: trimmed, lower-cased, one `@` with a non-empty local part and a dotted domain.
+pub fn email(raw: &str) -> Result<String, AppError> {
+    let candidate = text("email", raw, 320)?.to_lowercase();
+    let valid = match candidate.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !candidate.chars().any(char::is_whitespace)
+        }
+        None => false,
+    };
+    if valid {
+        Ok(candidate)
+    } else {
+        Err(AppError::bad_input(format!(
+            "email \"{candidate}\" is not an email address (expected name@example.org)"
+        )))
+    }
+}
+
+/// The earliest date Hearth accepts anywhere (a date of birth, a project's start).
+pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(date) => date,
+    None => panic!("1900-01-01 is a date"),
+};
+
+/// Checks `date` is not after `today`.
+pub fn not_in_future(field: &str, date: NaiveDate, today: NaiveDate) -> Result<(), AppError> {
+    if date > today {
+        return Err(AppError::bad_input(format!(
+            "{field} {date} is in the future (today is {today})"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks `date` is not before 1900-01-01.
+pub fn not_before_1900(field: &str, date: NaiveDate) -> Result<(), AppError> {
+    if date < EARLIEST_DATE {
+        return Err(AppError::bad_input(format!(
+            "{field} {date} is before {EARLIEST_DATE}"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(person_name("firstName", "  Ana ").unwrap(), "Ana");
+        assert!(person_name("firstName", "   ").is_err());
+        assert!(person_name("firstName", &"x".repeat(101)).is_err());
+        assert!(person_name("firstName", "a\u{0}b").is_err());
+    }
+
+    #[test]
+    fn emails_need_a_local_part_and_a_dotted_domain() {
+        assert_eq!(email(" Ana@Example.ORG ").unwrap(), "ana@example.org");
+        for bad in [
+            "ana",
+            "@example.org",
+            "ana@example",
+            "a@b@c.org",
+            "a b@c.org",
+        ] {
+            assert!(email(bad).is_err(), "{bad} accepted");
+        }
+    }
+}

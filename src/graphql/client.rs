@@ -1,0 +1,232 @@
+//! `Client`, `Enrollment` and `CeEvent`: the client data whose visibility follows the caller's scope.
+
+use super::context::ContextExt;
+use super::loaders::{
+    CeEventsOfClient, CeEventsOfEnrollment, ClientKey, EnrollmentKey, EnrollmentsOfClient,
+    ProjectKey, ReferralResolvedBy,
+};
+use super::organization::Project;
+use super::scalars::Date;
+use crate::domain::{CeEventType, ReferralResult, ReferralStatus};
+use crate::error::AppError;
+use crate::service::ce_events;
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::{ce_event, client, enrollment};
+use uuid::Uuid;
+
+pub struct Client(pub client::Model);
+
+/// A person served by the Continuum of Care (HUD 3.01 Name, 3.03 Date of Birth).
+#[Object]
+impl Client {
+    /// PersonalID.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// FirstName (HUD 3.01.1).
+    async fn first_name(&self) -> &str {
+        &self.0.first_name
+    }
+    /// LastName (HUD 3.01.3).
+    async fn last_name(&self) -> &str {
+        &self.0.last_name
+    }
+    /// DOB (HUD 3.03.1), when known.
+    async fn date_of_birth(&self) -> Option<Date> {
+        self.0.date_of_birth.map(Date)
+    }
+    /// The client's enrollments that the caller may see, oldest first.
+    async fn enrollments(&self, ctx: &Context<'_>) -> Result<Vec<Enrollment>> {
+        let rows = ctx
+            .loaders()
+            .load_one(EnrollmentsOfClient(self.0.id))
+            .await?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(Enrollment)
+            .collect())
+    }
+    /// The client's CE events that the caller may see, oldest first.
+    async fn ce_events(&self, ctx: &Context<'_>) -> Result<Vec<CeEvent>> {
+        let rows = ctx.loaders().load_one(CeEventsOfClient(self.0.id)).await?;
+        Ok(rows.unwrap_or_default().into_iter().map(CeEvent).collect())
+    }
+    /// DateCreated.
+    async fn date_created(&self) -> DateTime<Utc> {
+        self.0.date_created
+    }
+    /// DateUpdated.
+    async fn date_updated(&self) -> DateTime<Utc> {
+        self.0.date_updated
+    }
+}
+
+pub struct Enrollment(pub enrollment::Model);
+
+async fn visible_client(ctx: &Context<'_>, id: Uuid) -> Result<Client> {
+    let client = ctx
+        .loaders()
+        .load_one(ClientKey(id))
+        .await?
+        .ok_or_else(|| AppError::internal(format!("client {id} is outside the caller's scope")))?;
+    Ok(Client(client))
+}
+
+async fn visible_enrollment(ctx: &Context<'_>, id: Uuid) -> Result<Option<Enrollment>> {
+    Ok(ctx
+        .loaders()
+        .load_one(EnrollmentKey(id))
+        .await?
+        .map(Enrollment))
+}
+
+async fn project(ctx: &Context<'_>, id: Uuid) -> Result<Project> {
+    let project = ctx
+        .loaders()
+        .load_one(ProjectKey(id))
+        .await?
+        .ok_or_else(|| AppError::internal(format!("project {id} is missing")))?;
+    Ok(Project(project))
+}
+
+/// A client's stay in a project (HUD 3.10 Project Start Date, 3.11 Project Exit Date, 3.20 Housing
+/// Move-In Date). A CE project enrollment holds the client's CE events.
+#[Object]
+impl Enrollment {
+    /// EnrollmentID.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The enrolled client (PersonalID).
+    async fn client(&self, ctx: &Context<'_>) -> Result<Client> {
+        visible_client(ctx, self.0.client_id).await
+    }
+    /// The project enrolled in (ProjectID).
+    async fn project(&self, ctx: &Context<'_>) -> Result<Project> {
+        project(ctx, self.0.project_id).await
+    }
+    /// EntryDate (HUD 3.10 Project Start Date).
+    async fn entry_date(&self) -> Date {
+        self.0.entry_date.into()
+    }
+    /// ExitDate (HUD 3.11 Project Exit Date); null while enrolled.
+    async fn exit_date(&self) -> Option<Date> {
+        self.0.exit_date.map(Date)
+    }
+    /// MoveInDate (HUD 3.20 Housing Move-In Date), permanent housing only.
+    async fn move_in_date(&self) -> Option<Date> {
+        self.0.move_in_date.map(Date)
+    }
+    /// Destination at exit (HUD 3.12), the HUD integer code.
+    async fn destination(&self) -> Option<i32> {
+        self.0.destination
+    }
+    /// CE events recorded in this (CE project) enrollment that the caller may see, oldest first.
+    async fn ce_events(&self, ctx: &Context<'_>) -> Result<Vec<CeEvent>> {
+        let rows = ctx
+            .loaders()
+            .load_one(CeEventsOfEnrollment(self.0.id))
+            .await?;
+        Ok(rows.unwrap_or_default().into_iter().map(CeEvent).collect())
+    }
+    /// The referral whose Resulting Enrollment this is, if the caller may see it.
+    async fn resolved_referral(&self, ctx: &Context<'_>) -> Result<Option<CeEvent>> {
+        Ok(ctx
+            .loaders()
+            .load_one(ReferralResolvedBy(self.0.id))
+            .await?
+            .map(CeEvent))
+    }
+    /// DateCreated.
+    async fn date_created(&self) -> DateTime<Utc> {
+        self.0.date_created
+    }
+    /// DateUpdated.
+    async fn date_updated(&self) -> DateTime<Utc> {
+        self.0.date_updated
+    }
+}
+
+pub struct CeEvent(pub ce_event::Model);
+
+/// A Coordinated Entry event (HUD 4.20), recorded in the client's CE project enrollment. Housing
+/// referrals (event types 10-15, 17, 18) carry a Referral Result once the housing program resolves them.
+#[Object]
+impl CeEvent {
+    /// EventID.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The client (PersonalID).
+    async fn client(&self, ctx: &Context<'_>) -> Result<Client> {
+        visible_client(ctx, self.0.client_id).await
+    }
+    /// The CE project enrollment the event is recorded in (EnrollmentID).
+    async fn enrollment(&self, ctx: &Context<'_>) -> Result<Enrollment> {
+        visible_enrollment(ctx, self.0.enrollment_id)
+            .await?
+            .ok_or_else(|| {
+                AppError::internal(format!(
+                    "CE enrollment of event {} is out of scope",
+                    self.0.id
+                ))
+                .into()
+            })
+    }
+    /// EventDate (HUD 4.20.1).
+    async fn event_date(&self) -> Date {
+        self.0.event_date.into()
+    }
+    /// Event (HUD 4.20.2).
+    async fn event_type(&self) -> Result<CeEventType> {
+        Ok(ce_events::event_type(&self.0)?)
+    }
+    /// LocationCrisisOrPHHousing (HUD 4.20.C), as the project referred to.
+    async fn referred_project(&self, ctx: &Context<'_>) -> Result<Option<Project>> {
+        match self.0.referred_project_id {
+            Some(id) => Ok(Some(project(ctx, id).await?)),
+            None => Ok(None),
+        }
+    }
+    /// ReferralResult (HUD 4.20.D); null while pending.
+    async fn referral_result(&self) -> Result<Option<ReferralResult>> {
+        self.0
+            .referral_result
+            .map(|code| {
+                ReferralResult::from_code(code).ok_or_else(|| {
+                    AppError::internal(format!("CE event {} has unknown result {code}", self.0.id))
+                        .into()
+                })
+            })
+            .transpose()
+    }
+    /// ResultDate (HUD 4.20.E): the enrollment's start date when successful, else the day it was decided.
+    async fn result_date(&self) -> Option<Date> {
+        self.0.result_date.map(Date)
+    }
+    /// The housing enrollment a successful referral led to (the guide's Resulting Enrollment).
+    async fn resulting_enrollment(&self, ctx: &Context<'_>) -> Result<Option<Enrollment>> {
+        match self.0.resulting_enrollment_id {
+            Some(id) => visible_enrollment(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+    /// Where the referral stands, derived from its type and result.
+    async fn status(&self) -> Result<ReferralStatus> {
+        let result = self.0.referral_result.and_then(ReferralResult::from_code);
+        Ok(ReferralStatus::derive(
+            ce_events::event_type(&self.0)?,
+            result,
+        ))
+    }
+    /// DateCreated.
+    async fn date_created(&self) -> DateTime<Utc> {
+        self.0.date_created
+    }
+    /// DateUpdated: for a resolved referral, when it was resolved.
+    async fn date_updated(&self) -> DateTime<Utc> {
+        self.0.date_updated
+    }
+}

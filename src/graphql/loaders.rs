@@ -1,0 +1,240 @@
+//! Per-request DataLoaders: nested fields load in batches keyed by id, so a query's statement count
+//! depends on its shape, never on how many rows it returns. Scoped keys apply the same conditions as
+//! lookups and lists (`service::scope`), so nested fields show exactly what the caller may see.
+
+use crate::domain::Actor;
+use crate::error::AppError;
+use crate::service::scope;
+use async_graphql::dataloader::{DataLoader, Loader};
+use entity::{ce_event, client, enrollment, organization, project};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The loader of one request: the database and, once the caller acts as an organization, the actor
+/// that scopes client data.
+pub struct HearthLoader {
+    db: DatabaseConnection,
+    actor: Option<Actor>,
+}
+
+pub type Loaders = DataLoader<HearthLoader>;
+
+pub fn loaders(db: DatabaseConnection, actor: Option<Actor>) -> Loaders {
+    DataLoader::new(HearthLoader { db, actor }, tokio::spawn)
+}
+
+impl HearthLoader {
+    fn actor(&self) -> Result<&Actor, async_graphql::Error> {
+        self.actor.as_ref().ok_or_else(|| {
+            AppError::forbidden(
+                "Choose an organization to act as (X-Organization-Id) to read client data",
+            )
+            .into()
+        })
+    }
+}
+
+type LoadResult<V> = Result<HashMap<<V as Keyed>::Key, <V as Keyed>::Value>, async_graphql::Error>;
+
+/// Ties a key newtype to the value it loads.
+pub trait Keyed {
+    type Key;
+    type Value;
+}
+
+macro_rules! key {
+    ($(#[$meta:meta])* $name:ident => $value:ty) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub struct $name(pub Uuid);
+        impl Keyed for $name {
+            type Key = $name;
+            type Value = $value;
+        }
+    };
+}
+
+key!(/// A project by id (visible to all).
+    ProjectKey => project::Model);
+key!(/// An organization by id (visible to all).
+    OrganizationKey => organization::Model);
+key!(/// The live projects an organization operates.
+    ProjectsOfOrganization => Vec<project::Model>);
+key!(/// A client by id, within scope.
+    ClientKey => client::Model);
+key!(/// An enrollment by id, within scope.
+    EnrollmentKey => enrollment::Model);
+key!(/// A client's enrollments within scope.
+    EnrollmentsOfClient => Vec<enrollment::Model>);
+key!(/// A client's CE events within scope.
+    CeEventsOfClient => Vec<ce_event::Model>);
+key!(/// The CE events recorded in an enrollment, within scope.
+    CeEventsOfEnrollment => Vec<ce_event::Model>);
+key!(/// The referral an enrollment resolved (its resulting enrollment), within scope.
+    ReferralResolvedBy => ce_event::Model);
+
+fn ids<K: Copy>(keys: &[K], id: impl Fn(K) -> Uuid) -> Vec<Uuid> {
+    keys.iter().copied().map(id).collect()
+}
+
+fn group<K: Eq + std::hash::Hash, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
+    let mut grouped: HashMap<K, Vec<V>> = HashMap::new();
+    for row in rows {
+        grouped.entry(key(&row)).or_default().push(row);
+    }
+    grouped
+}
+
+fn db_error(err: sea_orm::DbErr) -> async_graphql::Error {
+    AppError::from(err).into()
+}
+
+impl Loader<ProjectKey> for HearthLoader {
+    type Value = project::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[ProjectKey]) -> LoadResult<ProjectKey> {
+        let rows = project::Entity::find()
+            .filter(project::Column::Id.is_in(ids(keys, |k| k.0)))
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(rows.into_iter().map(|p| (ProjectKey(p.id), p)).collect())
+    }
+}
+
+impl Loader<OrganizationKey> for HearthLoader {
+    type Value = organization::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[OrganizationKey]) -> LoadResult<OrganizationKey> {
+        let rows = organization::Entity::find()
+            .filter(organization::Column::Id.is_in(ids(keys, |k| k.0)))
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|o| (OrganizationKey(o.id), o))
+            .collect())
+    }
+}
+
+impl Loader<ProjectsOfOrganization> for HearthLoader {
+    type Value = Vec<project::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[ProjectsOfOrganization]) -> LoadResult<ProjectsOfOrganization> {
+        let rows = project::Entity::find()
+            .filter(project::Column::DateDeleted.is_null())
+            .filter(project::Column::OrganizationId.is_in(ids(keys, |k| k.0)))
+            .order_by_asc(project::Column::Name)
+            .order_by_asc(project::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(group(rows, |p| ProjectsOfOrganization(p.organization_id)))
+    }
+}
+
+impl Loader<ClientKey> for HearthLoader {
+    type Value = client::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[ClientKey]) -> LoadResult<ClientKey> {
+        let rows = client::Entity::find()
+            .filter(scope::clients(self.actor()?))
+            .filter(client::Column::Id.is_in(ids(keys, |k| k.0)))
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(rows.into_iter().map(|c| (ClientKey(c.id), c)).collect())
+    }
+}
+
+impl Loader<EnrollmentKey> for HearthLoader {
+    type Value = enrollment::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[EnrollmentKey]) -> LoadResult<EnrollmentKey> {
+        let rows = enrollment::Entity::find()
+            .filter(scope::enrollments(self.actor()?))
+            .filter(enrollment::Column::Id.is_in(ids(keys, |k| k.0)))
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(rows.into_iter().map(|e| (EnrollmentKey(e.id), e)).collect())
+    }
+}
+
+impl Loader<EnrollmentsOfClient> for HearthLoader {
+    type Value = Vec<enrollment::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[EnrollmentsOfClient]) -> LoadResult<EnrollmentsOfClient> {
+        let rows = enrollment::Entity::find()
+            .filter(scope::enrollments(self.actor()?))
+            .filter(enrollment::Column::ClientId.is_in(ids(keys, |k| k.0)))
+            .order_by_asc(enrollment::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(group(rows, |e| EnrollmentsOfClient(e.client_id)))
+    }
+}
+
+/// CE events within scope matching `condition`, oldest first.
+async fn scoped_events(
+    loader: &HearthLoader,
+    condition: Condition,
+) -> Result<Vec<ce_event::Model>, async_graphql::Error> {
+    ce_event::Entity::find()
+        .filter(scope::ce_events(loader.actor()?))
+        .filter(condition)
+        .order_by_asc(ce_event::Column::Id)
+        .all(&loader.db)
+        .await
+        .map_err(db_error)
+}
+
+impl Loader<CeEventsOfClient> for HearthLoader {
+    type Value = Vec<ce_event::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[CeEventsOfClient]) -> LoadResult<CeEventsOfClient> {
+        let condition = Condition::all().add(ce_event::Column::ClientId.is_in(ids(keys, |k| k.0)));
+        let rows = scoped_events(self, condition).await?;
+        Ok(group(rows, |e| CeEventsOfClient(e.client_id)))
+    }
+}
+
+impl Loader<CeEventsOfEnrollment> for HearthLoader {
+    type Value = Vec<ce_event::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[CeEventsOfEnrollment]) -> LoadResult<CeEventsOfEnrollment> {
+        let condition =
+            Condition::all().add(ce_event::Column::EnrollmentId.is_in(ids(keys, |k| k.0)));
+        let rows = scoped_events(self, condition).await?;
+        Ok(group(rows, |e| CeEventsOfEnrollment(e.enrollment_id)))
+    }
+}
+
+impl Loader<ReferralResolvedBy> for HearthLoader {
+    type Value = ce_event::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[ReferralResolvedBy]) -> LoadResult<ReferralResolvedBy> {
+        let condition =
+            Condition::all().add(ce_event::Column::ResultingEnrollmentId.is_in(ids(keys, |k| k.0)));
+        let rows = scoped_events(self, condition).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|e| {
+                e.resulting_enrollment_id
+                    .map(|id| (ReferralResolvedBy(id), e))
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,102 @@
+//! The GraphQL API: the schema value, one module per type, thin resolvers over `service`.
+//!
+//! The schema is a plain value ([`build_schema`]); the HTTP layer (`crate::http`) attaches the caller
+//! and the per-request DataLoaders to each request.
+
+pub mod client;
+pub mod connection;
+pub mod context;
+pub mod loaders;
+pub mod mutation;
+pub mod organization;
+pub mod query;
+pub mod scalars;
+pub mod subscription;
+pub mod viewer;
+
+use crate::error::AppError;
+use crate::service::Services;
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
+use async_graphql::{Response, Schema, SchemaBuilder};
+use std::sync::Arc;
+
+pub type HearthSchema =
+    Schema<query::QueryRoot, mutation::MutationRoot, subscription::SubscriptionRoot>;
+
+/// Queries nested deeper than this are refused before they run.
+pub const MAX_DEPTH: usize = 15;
+/// The most a query may cost; see the per-field costs on list fields.
+pub const MAX_COMPLEXITY: usize = 20_000;
+
+/// Options of the schema that come from configuration.
+#[derive(Clone, Debug)]
+pub struct SchemaOptions {
+    pub introspection: bool,
+}
+
+impl Default for SchemaOptions {
+    fn default() -> Self {
+        SchemaOptions {
+            introspection: true,
+        }
+    }
+}
+
+fn builder()
+-> SchemaBuilder<query::QueryRoot, mutation::MutationRoot, subscription::SubscriptionRoot> {
+    Schema::build(
+        query::QueryRoot,
+        mutation::MutationRoot,
+        subscription::SubscriptionRoot,
+    )
+}
+
+/// The schema served by Hearth, with its limits and extensions.
+pub fn build_schema(services: Services, options: &SchemaOptions) -> HearthSchema {
+    let mut builder = builder()
+        .data(services)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .limit_directives(10)
+        .extension(ErrorCodes);
+    if !options.introspection {
+        builder = builder.disable_introspection();
+    }
+    builder.finish()
+}
+
+/// The SDL of the schema, as written to `schema.graphql`.
+pub fn sdl() -> String {
+    builder().finish().sdl()
+}
+
+/// Gives every error an `extensions.code`. Errors raised by Hearth's services carry theirs; errors the
+/// GraphQL engine raises itself (syntax, validation, an argument of the wrong type, a limit) are the
+/// client's to fix, so they are BAD_USER_INPUT.
+struct ErrorCodes;
+
+impl ExtensionFactory for ErrorCodes {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ErrorCodes)
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for ErrorCodes {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
+        for error in &mut response.errors {
+            if let Some(app_error) = error.source::<AppError>() {
+                let public = app_error.to_graphql();
+                error.message = public.message;
+                error.extensions = public.extensions;
+                continue;
+            }
+            let extensions = error.extensions.get_or_insert_with(Default::default);
+            if extensions.get("code").is_none() {
+                extensions.set("code", "BAD_USER_INPUT");
+            }
+        }
+        response
+    }
+}

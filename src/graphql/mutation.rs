@@ -1,0 +1,334 @@
+//! The `Mutation` root: the ADMIN mutations and the referral workflow. Each resolver parses its input,
+//! calls one service (one transaction) and maps the result; the rules live in the services.
+
+use super::client::{CeEvent, Client, Enrollment};
+use super::context::ContextExt;
+use super::organization::{Organization, Project};
+use super::scalars::Date;
+use super::viewer::{Membership, User};
+use crate::domain::{CeEventType, ProjectType, ReferralResult, Role};
+use crate::service::{admin, ce_events, clients, enrollments, parse_id};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+
+/// A new organization.
+#[derive(InputObject)]
+pub struct CreateOrganizationInput {
+    /// OrganizationName: 1..200 characters after trimming.
+    name: String,
+    /// VictimServiceProvider (HUD 2.01.3); false when left out.
+    victim_service_provider: Option<bool>,
+}
+
+/// A new project of an organization.
+#[derive(InputObject)]
+pub struct CreateProjectInput {
+    /// The operating organization.
+    organization_id: ID,
+    /// ProjectName: 1..200 characters after trimming.
+    name: String,
+    /// ProjectType (HUD 2.02.6).
+    project_type: ProjectType,
+    /// OperatingStartDate (HUD 2.02.3), not before 1900-01-01.
+    operating_start_date: Date,
+    /// OperatingEndDate (HUD 2.02.4), not before the start.
+    operating_end_date: Option<Date>,
+}
+
+/// A new user; grant a role with `grantRole` and a token with `createApiToken`.
+#[derive(InputObject)]
+pub struct CreateUserInput {
+    /// Email address, unique (case-insensitive).
+    email: String,
+    /// Display name: 1..200 characters after trimming.
+    name: String,
+}
+
+/// A role for a user in an organization; granting again for the same pair changes the role.
+#[derive(InputObject)]
+pub struct GrantRoleInput {
+    user_id: ID,
+    organization_id: ID,
+    role: Role,
+}
+
+/// A new API token for a user.
+#[derive(InputObject)]
+pub struct CreateApiTokenInput {
+    user_id: ID,
+    /// What the token is for (e.g. "dashboard"): 1..200 characters.
+    label: String,
+    /// When the token stops working; never when left out.
+    expires_at: Option<DateTime<Utc>>,
+}
+
+/// A newly issued API token, shown once: only its hash is stored.
+#[derive(SimpleObject)]
+pub struct ApiTokenCreated {
+    /// Send as `Authorization: Bearer <token>`.
+    token: String,
+}
+
+/// A new client (HUD 3.01, 3.03).
+#[derive(InputObject)]
+pub struct CreateClientInput {
+    /// FirstName: 1..100 characters after trimming.
+    first_name: String,
+    /// LastName: 1..100 characters after trimming.
+    last_name: String,
+    /// DOB: not in the future, not before 1900-01-01.
+    date_of_birth: Option<Date>,
+}
+
+/// Intake: a client's enrollment in a project of the acting organization.
+#[derive(InputObject)]
+pub struct CreateEnrollmentInput {
+    client_id: ID,
+    project_id: ID,
+    /// EntryDate (HUD 3.10): not in the future, within the project's operating dates.
+    entry_date: Date,
+}
+
+/// A CE event recorded in a client's CE project enrollment (a referral, for types 10-15, 17, 18).
+#[derive(InputObject)]
+pub struct CreateCeEventInput {
+    /// The client's enrollment in a COORDINATED_ENTRY project.
+    enrollment_id: ID,
+    /// EventDate (HUD 4.20.1): within the CE enrollment, not in the future.
+    event_date: Date,
+    /// Event (HUD 4.20.2).
+    event_type: CeEventType,
+    /// LocationCrisisOrPHHousing (HUD 4.20.C): required for types 10-15, optional for 17 and 18,
+    /// forbidden otherwise; its project type must fit the event.
+    referred_project_id: Option<ID>,
+}
+
+/// HUD 3.20 Housing Move-In Date of a permanent housing enrollment.
+#[derive(InputObject)]
+pub struct RecordMoveInInput {
+    enrollment_id: ID,
+    /// Not before entry, not after exit, not in the future.
+    move_in_date: Date,
+}
+
+/// HUD 3.11 Project Exit Date and 3.12 Destination.
+#[derive(InputObject)]
+pub struct ExitEnrollmentInput {
+    enrollment_id: ID,
+    /// Not before entry or move-in, not in the future, not before the CE events recorded in it.
+    exit_date: Date,
+    /// HUD 3.12 Destination code.
+    destination: Option<i32>,
+}
+
+/// The housing program's resolution of a referral (HUD 4.20.D, 4.20.E).
+#[derive(InputObject)]
+pub struct ResolveReferralInput {
+    ce_event_id: ID,
+    referral_result: ReferralResult,
+    /// Required when unsuccessful (the day it was decided); when successful, defaults to the
+    /// resulting enrollment's entryDate and must equal it if given.
+    result_date: Option<Date>,
+    /// Required when successful (create the enrollment first), forbidden otherwise.
+    resulting_enrollment_id: Option<ID>,
+}
+
+pub struct MutationRoot;
+
+/// The ADMIN mutations and the referral workflow; each mutation is one transaction.
+#[Object(name = "Mutation")]
+impl MutationRoot {
+    /// ADMIN: creates an organization.
+    async fn create_organization(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateOrganizationInput,
+    ) -> Result<Organization> {
+        let org = admin::create_organization(
+            ctx.services(),
+            ctx.actor()?,
+            &input.name,
+            input.victim_service_provider.unwrap_or(false),
+        )
+        .await?;
+        Ok(Organization(org))
+    }
+
+    /// ADMIN: creates a project of an organization.
+    async fn create_project(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateProjectInput,
+    ) -> Result<Project> {
+        let actor = ctx.actor()?;
+        let project = admin::create_project(
+            ctx.services(),
+            actor,
+            admin::NewProject {
+                organization_id: parse_id("organizationId", &input.organization_id)?,
+                name: input.name,
+                project_type: input.project_type,
+                operating_start_date: input.operating_start_date.0,
+                operating_end_date: input.operating_end_date.map(|d| d.0),
+            },
+        )
+        .await?;
+        Ok(Project(project))
+    }
+
+    /// ADMIN: creates a user.
+    async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> Result<User> {
+        let user =
+            admin::create_user(ctx.services(), ctx.actor()?, &input.email, &input.name).await?;
+        Ok(User(user))
+    }
+
+    /// ADMIN: grants a user a role in an organization (or changes the role they have there).
+    async fn grant_role(&self, ctx: &Context<'_>, input: GrantRoleInput) -> Result<Membership> {
+        let actor = ctx.actor()?;
+        let membership = admin::grant_role(
+            ctx.services(),
+            actor,
+            parse_id("userId", &input.user_id)?,
+            parse_id("organizationId", &input.organization_id)?,
+            input.role,
+        )
+        .await?;
+        Ok(Membership(membership))
+    }
+
+    /// ADMIN: issues an API token for a user; the token is shown once.
+    async fn create_api_token(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateApiTokenInput,
+    ) -> Result<ApiTokenCreated> {
+        let actor = ctx.actor()?;
+        let token = admin::create_api_token(
+            ctx.services(),
+            actor,
+            parse_id("userId", &input.user_id)?,
+            &input.label,
+            input.expires_at,
+        )
+        .await?;
+        Ok(ApiTokenCreated { token })
+    }
+
+    /// Creates a client record; the acting organization is recorded as its creator.
+    async fn create_client(&self, ctx: &Context<'_>, input: CreateClientInput) -> Result<Client> {
+        let client = clients::create(
+            ctx.services(),
+            ctx.actor()?,
+            clients::NewClient {
+                first_name: input.first_name,
+                last_name: input.last_name,
+                date_of_birth: input.date_of_birth.map(|d| d.0),
+            },
+        )
+        .await?;
+        Ok(Client(client))
+    }
+
+    /// Intake: enrolls a client in a project of the acting organization (HUD 3.10).
+    async fn create_enrollment(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateEnrollmentInput,
+    ) -> Result<Enrollment> {
+        let actor = ctx.actor()?;
+        let enrollment = enrollments::create(
+            ctx.services(),
+            actor,
+            enrollments::NewEnrollment {
+                client_id: parse_id("clientId", &input.client_id)?,
+                project_id: parse_id("projectId", &input.project_id)?,
+                entry_date: input.entry_date.0,
+            },
+        )
+        .await?;
+        Ok(Enrollment(enrollment))
+    }
+
+    /// Records the Housing Move-In Date (HUD 3.20), any time from the enrollment's start on.
+    async fn record_move_in(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordMoveInInput,
+    ) -> Result<Enrollment> {
+        let actor = ctx.actor()?;
+        let enrollment_id = parse_id("enrollmentId", &input.enrollment_id)?;
+        let enrollment =
+            enrollments::record_move_in(ctx.services(), actor, enrollment_id, input.move_in_date.0)
+                .await?;
+        Ok(Enrollment(enrollment))
+    }
+
+    /// Exits an enrollment (HUD 3.11 Project Exit Date, 3.12 Destination).
+    async fn exit_enrollment(
+        &self,
+        ctx: &Context<'_>,
+        input: ExitEnrollmentInput,
+    ) -> Result<Enrollment> {
+        let actor = ctx.actor()?;
+        let enrollment_id = parse_id("enrollmentId", &input.enrollment_id)?;
+        let enrollment = enrollments::exit(
+            ctx.services(),
+            actor,
+            enrollment_id,
+            input.exit_date.0,
+            input.destination,
+        )
+        .await?;
+        Ok(Enrollment(enrollment))
+    }
+
+    /// The Priority List Manager's referral: records a CE event in a client's CE enrollment.
+    async fn create_ce_event(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateCeEventInput,
+    ) -> Result<CeEvent> {
+        let actor = ctx.actor()?;
+        let event = ce_events::create(
+            ctx.services(),
+            actor,
+            ce_events::NewCeEvent {
+                enrollment_id: parse_id("enrollmentId", &input.enrollment_id)?,
+                event_date: input.event_date.0,
+                event_type: input.event_type,
+                referred_project_id: input
+                    .referred_project_id
+                    .map(|id| parse_id("referredProjectId", &id))
+                    .transpose()?,
+            },
+        )
+        .await?;
+        Ok(CeEvent(event))
+    }
+
+    /// The housing program resolves a referral: successful (with the enrollment created first) or
+    /// unsuccessful (client or provider rejected). A referral is resolved once.
+    async fn resolve_referral(
+        &self,
+        ctx: &Context<'_>,
+        input: ResolveReferralInput,
+    ) -> Result<CeEvent> {
+        let actor = ctx.actor()?;
+        let event = ce_events::resolve(
+            ctx.services(),
+            actor,
+            ce_events::Resolution {
+                ce_event_id: parse_id("ceEventId", &input.ce_event_id)?,
+                referral_result: input.referral_result,
+                result_date: input.result_date.map(|d| d.0),
+                resulting_enrollment_id: input
+                    .resulting_enrollment_id
+                    .map(|id| parse_id("resultingEnrollmentId", &id))
+                    .transpose()?,
+            },
+        )
+        .await?;
+        Ok(CeEvent(event))
+    }
+}

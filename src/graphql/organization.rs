@@ -1,0 +1,75 @@
+//! `Organization` and `Project` (HUD 2.01, 2.02): visible to every signed-in user.
+
+use super::context::ContextExt;
+use super::loaders::{OrganizationKey, ProjectsOfOrganization};
+use super::scalars::Date;
+use crate::domain::ProjectType;
+use crate::error::AppError;
+use async_graphql::{Context, ID, Object, Result};
+use entity::{organization, project};
+
+pub struct Organization(pub organization::Model);
+
+/// An organization operating projects (HUD 2.01 Organization Information).
+#[Object]
+impl Organization {
+    /// OrganizationID.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// OrganizationName (HUD 2.01.2).
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// VictimServiceProvider (HUD 2.01.3): the organization is a victim service provider.
+    async fn victim_service_provider(&self) -> bool {
+        self.0.victim_service_provider
+    }
+    /// The projects (housing programs) the organization operates, by name.
+    async fn projects(&self, ctx: &Context<'_>) -> Result<Vec<Project>> {
+        let projects = ctx
+            .loaders()
+            .load_one(ProjectsOfOrganization(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(projects.into_iter().map(Project).collect())
+    }
+}
+
+pub struct Project(pub project::Model);
+
+/// A project: a housing program, shelter or the Coordinated Entry project (HUD 2.02 Project Information).
+#[Object]
+impl Project {
+    /// ProjectID.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// ProjectName (HUD 2.02.2).
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// ProjectType (HUD 2.02.6).
+    async fn project_type(&self) -> Result<ProjectType> {
+        Ok(crate::service::admin::project_type(&self.0)?)
+    }
+    /// The organization that operates the project (HUD 2.02.1 OrganizationID).
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        let org = ctx
+            .loaders()
+            .load_one(OrganizationKey(self.0.organization_id))
+            .await?
+            .ok_or_else(|| {
+                AppError::internal(format!("project {} has no organization", self.0.id))
+            })?;
+        Ok(Organization(org))
+    }
+    /// OperatingStartDate (HUD 2.02.3).
+    async fn operating_start_date(&self) -> Date {
+        self.0.operating_start_date.into()
+    }
+    /// OperatingEndDate (HUD 2.02.4); null while the project operates.
+    async fn operating_end_date(&self) -> Option<Date> {
+        self.0.operating_end_date.map(Date)
+    }
+}

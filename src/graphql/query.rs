@@ -1,0 +1,101 @@
+//! The `Query` root: thin resolvers that parse arguments and call the services.
+
+use super::client::{CeEvent, Client, Enrollment};
+use super::connection::{CeEventConnection, ClientConnection, decode_cursor};
+use super::context::ContextExt;
+use super::organization::{Organization, Project};
+use super::viewer::Viewer;
+use crate::domain::ReferralStatus;
+use crate::service::page::PageRequest;
+use crate::service::{admin, ce_events, clients, enrollments, parse_id};
+use async_graphql::{Context, ID, Object, Result};
+
+pub struct QueryRoot;
+
+/// The read API: who is asking, client data in the caller's scope, organizations and projects.
+#[Object(name = "Query")]
+impl QueryRoot {
+    /// Who is asking: the user, the organization acted as and its role, and every membership.
+    /// The only field a user with several memberships may ask before choosing an organization.
+    async fn me(&self, ctx: &Context<'_>) -> Result<Viewer> {
+        Ok(Viewer(ctx.caller()?.clone()))
+    }
+
+    /// A client by id; null when it does not exist or is outside your scope.
+    async fn client(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Client>> {
+        let actor = ctx.actor()?;
+        let id = parse_id("id", &id)?;
+        Ok(clients::find(&ctx.services().db, actor, id)
+            .await?
+            .map(Client))
+    }
+
+    /// The clients you may see, oldest first. `search`: a case-insensitive prefix of the first or
+    /// last name. `first`: page size, 20 by default, at most 100. `after`: a cursor from a previous page.
+    async fn clients(
+        &self,
+        ctx: &Context<'_>,
+        search: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<ClientConnection> {
+        let actor = ctx.actor()?;
+        let request = PageRequest::new(first, decode_cursor(after.as_deref())?)?;
+        let page = clients::list(&ctx.services().db, actor, search.as_deref(), request).await?;
+        Ok(page.into())
+    }
+
+    /// An enrollment by id; null when it does not exist or is outside your scope.
+    async fn enrollment(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Enrollment>> {
+        let actor = ctx.actor()?;
+        let id = parse_id("id", &id)?;
+        Ok(enrollments::find(&ctx.services().db, actor, id)
+            .await?
+            .map(Enrollment))
+    }
+
+    /// A CE event by id; null when it does not exist or is outside your scope.
+    async fn ce_event(&self, ctx: &Context<'_>, id: ID) -> Result<Option<CeEvent>> {
+        let actor = ctx.actor()?;
+        let id = parse_id("id", &id)?;
+        Ok(ce_events::find(&ctx.services().db, actor, id)
+            .await?
+            .map(CeEvent))
+    }
+
+    /// The referral inbox: housing referrals to the acting organization's projects (HOUSING_STAFF),
+    /// or all referrals (PRIORITY_LIST_MANAGER, ADMIN), oldest first, optionally by status and project.
+    async fn referrals(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<ReferralStatus>,
+        project_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<CeEventConnection> {
+        let actor = ctx.actor()?;
+        let request = PageRequest::new(first, decode_cursor(after.as_deref())?)?;
+        let project_id = project_id
+            .map(|id| parse_id("projectId", &id))
+            .transpose()?;
+        let page =
+            ce_events::referrals(&ctx.services().db, actor, status, project_id, request).await?;
+        Ok(page.into())
+    }
+
+    /// Every organization, by name: the programs a referral can go to are visible to all.
+    async fn organizations(&self, ctx: &Context<'_>) -> Result<Vec<Organization>> {
+        ctx.actor()?;
+        let orgs = admin::list_organizations(ctx.services()).await?;
+        Ok(orgs.into_iter().map(Organization).collect())
+    }
+
+    /// A project by id; null when it does not exist.
+    async fn project(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Project>> {
+        ctx.actor()?;
+        let id = parse_id("id", &id)?;
+        Ok(admin::find_project(&ctx.services().db, id)
+            .await?
+            .map(Project))
+    }
+}

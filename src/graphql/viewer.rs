@@ -1,0 +1,88 @@
+//! `me`: the signed-in user, the organization they act as and all their memberships.
+
+use super::context::{Caller, ContextExt};
+use super::loaders::OrganizationKey;
+use super::organization::Organization;
+use crate::domain::Role;
+use crate::error::AppError;
+use async_graphql::{Context, ID, Object, Result};
+use entity::{app_user, membership};
+use uuid::Uuid;
+
+pub struct User(pub app_user::Model);
+
+/// A person who signs in to Hearth.
+#[Object]
+impl User {
+    /// UserID.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// UserEmail, lower-cased.
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    /// The user's name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+}
+
+async fn organization(ctx: &Context<'_>, id: Uuid) -> Result<Organization> {
+    let org = ctx
+        .loaders()
+        .load_one(OrganizationKey(id))
+        .await?
+        .ok_or_else(|| AppError::internal(format!("organization {id} is missing")))?;
+    Ok(Organization(org))
+}
+
+pub struct Membership(pub membership::Model);
+
+/// A user's role in one organization.
+#[Object]
+impl Membership {
+    /// The organization.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization(ctx, self.0.organization_id).await
+    }
+    /// The user's role in it.
+    async fn role(&self) -> Result<Role> {
+        Role::parse(&self.0.role).ok_or_else(|| {
+            AppError::internal(format!("membership {} has unknown role", self.0.id)).into()
+        })
+    }
+}
+
+pub struct Viewer(pub Caller);
+
+/// Who is asking: the user, the organization acted as (null until chosen with X-Organization-Id when
+/// the user has several memberships) and the role of that membership.
+#[Object]
+impl Viewer {
+    /// The signed-in user.
+    async fn user(&self) -> User {
+        User(self.0.signed_in.user.clone())
+    }
+    /// The organization the request acts as, if chosen.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Option<Organization>> {
+        match &self.0.acting {
+            Some(actor) => Ok(Some(organization(ctx, actor.organization_id).await?)),
+            None => Ok(None),
+        }
+    }
+    /// The role of the acting membership, if an organization is chosen.
+    async fn role(&self) -> Option<Role> {
+        self.0.acting.as_ref().map(|a| a.role)
+    }
+    /// Every membership of the user.
+    async fn memberships(&self) -> Vec<Membership> {
+        self.0
+            .signed_in
+            .memberships
+            .iter()
+            .cloned()
+            .map(Membership)
+            .collect()
+    }
+}

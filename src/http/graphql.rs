@@ -1,0 +1,172 @@
+//! GraphQL over HTTP: POST and GET `/graphql`, and the GraphiQL playground for browsers.
+//!
+//! Our own handler rather than async-graphql-axum's service: it authenticates once per HTTP request
+//! (rules R1, R2) before anything runs, caps the size of batches, refuses mutations over GET, and
+//! gives each operation its own DataLoaders.
+
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::graphql::context::{Caller, ORGANIZATION_HEADER};
+use crate::graphql::loaders;
+use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::OperationType;
+use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
+use async_graphql_axum::rejection::GraphQLRejection;
+use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{Html, IntoResponse};
+
+/// GET /graphql: the playground for a browser that asks for HTML without a query, else a query.
+pub async fn get_graphql(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    request: Result<GraphQLBatchRequest, GraphQLRejection>,
+) -> axum::response::Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    let has_query = uri.query().is_some_and(|q| q.contains("query="));
+    if wants_html && !has_query {
+        return if state.settings.playground {
+            playground().into_response()
+        } else {
+            (
+                StatusCode::NOT_FOUND,
+                "The playground is switched off (HEARTH_PLAYGROUND)",
+            )
+                .into_response()
+        };
+    }
+    match request {
+        Ok(request) => execute(state, method, headers, request.into_inner()).await,
+        Err(rejection) => malformed(rejection),
+    }
+}
+
+/// POST /graphql: one operation or a batch (a JSON array), as JSON.
+pub async fn post_graphql(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    request: Result<GraphQLBatchRequest, GraphQLRejection>,
+) -> axum::response::Response {
+    match request {
+        Ok(request) => execute(state, method, headers, request.into_inner()).await,
+        Err(rejection) => malformed(rejection),
+    }
+}
+
+/// A request that is not GraphQL over HTTP at all (bad JSON, no query, wrong media type): 400.
+fn malformed(rejection: GraphQLRejection) -> axum::response::Response {
+    error_response(
+        StatusCode::BAD_REQUEST,
+        AppError::bad_input(format!(
+            "The request is not a GraphQL request: {}",
+            rejection.0
+        )),
+    )
+}
+
+async fn execute(
+    state: AppState,
+    method: Method,
+    headers: HeaderMap,
+    batch: BatchRequest,
+) -> axum::response::Response {
+    let size = batch.iter().count();
+    if size > state.settings.max_batch {
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            AppError::bad_input(format!(
+                "A batch may hold at most {} operations (got {size})",
+                state.settings.max_batch
+            )),
+        );
+    }
+    let mut batch = batch;
+    if method == Method::GET {
+        for request in batch.iter_mut() {
+            if is_mutation(request) {
+                return error_response(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    AppError::bad_input("Mutations must be sent with POST, not GET"),
+                );
+            }
+        }
+    }
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let caller = match Caller::resolve(
+        &state.services,
+        header(header::AUTHORIZATION.as_str()),
+        header(ORGANIZATION_HEADER),
+    )
+    .await
+    {
+        Ok(caller) => caller,
+        Err(err) => {
+            let status = match err.code() {
+                "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+                "FORBIDDEN" => StatusCode::FORBIDDEN,
+                "INTERNAL_SERVER_ERROR" => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            return error_response(status, err);
+        }
+    };
+    let with_context = |request: Request| {
+        request
+            .data(loaders::loaders(
+                state.services.db.clone(),
+                caller.acting.clone(),
+            ))
+            .data(caller.clone())
+    };
+    let batch = match batch {
+        BatchRequest::Single(request) => BatchRequest::Single(with_context(request)),
+        BatchRequest::Batch(requests) => {
+            BatchRequest::Batch(requests.into_iter().map(with_context).collect())
+        }
+    };
+    GraphQLResponse::from(state.schema.execute_batch(batch).await).into_response()
+}
+
+/// Whether the operation the request selects is a mutation (unparseable requests are not: they fail
+/// in the schema with a syntax error).
+fn is_mutation(request: &mut Request) -> bool {
+    let name = request.operation_name.clone();
+    let Ok(document) = request.parsed_query() else {
+        return false;
+    };
+    document.operations.iter().any(|(op_name, op)| {
+        let selected = match (&name, op_name) {
+            (Some(wanted), Some(this)) => wanted.as_str() == this.as_str(),
+            (None, _) => true,
+            (Some(_), None) => false,
+        };
+        selected && op.node.ty == OperationType::Mutation
+    })
+}
+
+/// A GraphQL response carrying one request-level error, with its `extensions.code`.
+pub fn error_response(status: StatusCode, err: AppError) -> axum::response::Response {
+    let mut server_error: ServerError = err.to_graphql().into_server_error(Default::default());
+    server_error.locations.clear();
+    let body = GraphQLResponse::from(BatchResponse::Single(Response::from_errors(vec![
+        server_error,
+    ])));
+    (status, body).into_response()
+}
+
+fn playground() -> Html<String> {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .title("Hearth GraphQL playground")
+            .finish(),
+    )
+}

@@ -1,0 +1,28 @@
+//! Probes for the load balancer: `/healthz` (the database answers) and `/readyz` (it answers and every
+//! migration has run).
+
+use crate::app::AppState;
+use crate::db;
+use axum::extract::State;
+use axum::http::StatusCode;
+
+pub async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match state.services.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(err) => {
+            tracing::warn!(error = %err, "healthz: database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match db::migrations_complete(&state.services.db).await {
+        Ok(true) => (StatusCode::OK, "ready"),
+        Ok(false) => (StatusCode::SERVICE_UNAVAILABLE, "migrations pending"),
+        Err(err) => {
+            tracing::warn!(error = %err, "readyz: database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! The `hearth` command line: serve (default), migrate, create-admin, seed-demo, print-schema.
+
+use clap::{Parser, Subcommand};
+use hearth::app::{self, AppState};
+use hearth::config::{ClockSettings, DatabaseSettings, ServerSettings};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "hearth",
+    version,
+    about = "GraphQL API server for HMIS Coordinated Entry referrals"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    database: DatabaseSettings,
+    #[command(flatten)]
+    clock: ClockSettings,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run pending migrations, then serve GraphQL at /graphql (the default command).
+    Serve(ServerSettings),
+    /// Run pending migrations and exit.
+    Migrate,
+    /// Create an administrator; prints the new admin's API token as the last line.
+    CreateAdmin {
+        /// The administrator's email address.
+        #[arg(long)]
+        email: String,
+        /// The administrator's name (the email when left out).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Load a small demo community through the service layer; prints a token per demo user.
+    SeedDemo,
+    /// Print the GraphQL schema (SDL), as kept in schema.graphql.
+    PrintSchema,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    hearth::telemetry::init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("hearth: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let command = cli
+        .command
+        .unwrap_or_else(|| Command::Serve(ServerSettings::parse_from_env()));
+    if let Command::PrintSchema = command {
+        print!("{}", hearth::graphql::sdl());
+        return Ok(());
+    }
+    let services = hearth::open(&cli.database, &cli.clock)
+        .await
+        .map_err(|err| format!("cannot open the database: {err}"))?;
+    match command {
+        Command::Serve(settings) => {
+            let listener = tokio::net::TcpListener::bind(settings.bind)
+                .await
+                .map_err(|err| format!("cannot listen on {}: {err}", settings.bind))?;
+            let address = listener.local_addr().map_err(|err| err.to_string())?;
+            tracing::info!(%address, "serving GraphQL at http://{address}/graphql");
+            eprintln!("Hearth is listening: playground and API at http://{address}/graphql");
+            app::serve(listener, AppState::new(services, settings))
+                .await
+                .map_err(|err| format!("server failed: {err}"))
+        }
+        Command::Migrate => {
+            eprintln!("migrations are up to date");
+            Ok(())
+        }
+        Command::CreateAdmin { email, name } => {
+            let created = hearth::service::admin::create_admin(&services, &email, name.as_deref())
+                .await
+                .map_err(|err| err.public_message())?;
+            println!(
+                "Created ADMIN {} in organization \"{}\" ({})",
+                created.user.email, created.organization.name, created.organization.id
+            );
+            println!("{}", created.token);
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let seeded = hearth::demo::seed(&services)
+                .await
+                .map_err(|err| err.public_message())?;
+            print!("{seeded}");
+            Ok(())
+        }
+        Command::PrintSchema => Ok(()),
+    }
+}
+
+trait FromEnv {
+    fn parse_from_env() -> Self;
+}
+
+impl FromEnv for ServerSettings {
+    /// The serve settings when `hearth` runs with no subcommand: from the environment and defaults.
+    fn parse_from_env() -> Self {
+        #[derive(Parser)]
+        struct ServeOnly {
+            #[command(flatten)]
+            settings: ServerSettings,
+        }
+        ServeOnly::parse_from(["hearth"]).settings
+    }
+}

@@ -1,0 +1,323 @@
+//! Organizations, projects, users, memberships and tokens: the ADMIN mutations (rules R2, R3) and
+//! the reads of organizations and projects, which every signed-in user may see.
+
+use super::{Services, new_id, require_admin, tokens};
+use crate::domain::{Actor, ProjectType, Role, values};
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{app_user, membership, organization, project};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+use uuid::Uuid;
+
+/// The organization `hearth create-admin` puts administrators in.
+pub const ADMIN_ORGANIZATION_NAME: &str = "Hearth Administration";
+
+pub struct NewProject {
+    pub organization_id: Uuid,
+    pub name: String,
+    pub project_type: ProjectType,
+    pub operating_start_date: NaiveDate,
+    pub operating_end_date: Option<NaiveDate>,
+}
+
+pub async fn create_organization(
+    services: &Services,
+    actor: &Actor,
+    name: &str,
+    victim_service_provider: bool,
+) -> AppResult<organization::Model> {
+    require_admin(actor)?;
+    let name = values::display_name("name", name)?;
+    let txn = services.write_transaction().await?;
+    let org = insert_organization(&txn, name, victim_service_provider, Some(actor.user_id)).await?;
+    txn.commit().await?;
+    Ok(org)
+}
+
+async fn insert_organization<C: ConnectionTrait>(
+    conn: &C,
+    name: String,
+    victim_service_provider: bool,
+    user_id: Option<Uuid>,
+) -> AppResult<organization::Model> {
+    let now = Utc::now();
+    Ok(organization::ActiveModel {
+        id: Set(new_id()),
+        name: Set(name),
+        victim_service_provider: Set(victim_service_provider),
+        date_created: Set(now),
+        date_updated: Set(now),
+        user_id: Set(user_id),
+        date_deleted: Set(None),
+    }
+    .insert(conn)
+    .await?)
+}
+
+pub async fn create_project(
+    services: &Services,
+    actor: &Actor,
+    input: NewProject,
+) -> AppResult<project::Model> {
+    require_admin(actor)?;
+    let name = values::display_name("name", &input.name)?;
+    values::not_before_1900("operatingStartDate", input.operating_start_date)?;
+    if let Some(end) = input.operating_end_date
+        && end < input.operating_start_date
+    {
+        return Err(AppError::bad_input(format!(
+            "operatingEndDate {end} is before operatingStartDate {}",
+            input.operating_start_date
+        )));
+    }
+    let txn = services.write_transaction().await?;
+    find_organization(&txn, input.organization_id)
+        .await?
+        .ok_or_else(|| organization_not_found(input.organization_id))?;
+    let now = Utc::now();
+    let project = project::ActiveModel {
+        id: Set(new_id()),
+        organization_id: Set(input.organization_id),
+        name: Set(name),
+        project_type: Set(input.project_type.code()),
+        operating_start_date: Set(input.operating_start_date),
+        operating_end_date: Set(input.operating_end_date),
+        date_created: Set(now),
+        date_updated: Set(now),
+        user_id: Set(Some(actor.user_id)),
+        date_deleted: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(project)
+}
+
+pub async fn create_user(
+    services: &Services,
+    actor: &Actor,
+    email: &str,
+    name: &str,
+) -> AppResult<app_user::Model> {
+    require_admin(actor)?;
+    let email = values::email(email)?;
+    let name = values::display_name("name", name)?;
+    let txn = services.write_transaction().await?;
+    let user = insert_user(&txn, email, name).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+async fn insert_user<C: ConnectionTrait>(
+    conn: &C,
+    email: String,
+    name: String,
+) -> AppResult<app_user::Model> {
+    let taken = app_user::Entity::find()
+        .filter(app_user::Column::Email.eq(&email))
+        .one(conn)
+        .await?
+        .is_some();
+    if taken {
+        return Err(AppError::conflict(format!(
+            "A user with email {email} already exists"
+        )));
+    }
+    let now = Utc::now();
+    Ok(app_user::ActiveModel {
+        id: Set(new_id()),
+        email: Set(email),
+        name: Set(name),
+        date_created: Set(now),
+        date_updated: Set(now),
+        date_deleted: Set(None),
+    }
+    .insert(conn)
+    .await?)
+}
+
+/// Grants `role` in an organization; granting again for the same pair changes the role (R2).
+pub async fn grant_role(
+    services: &Services,
+    actor: &Actor,
+    user_id: Uuid,
+    organization_id: Uuid,
+    role: Role,
+) -> AppResult<membership::Model> {
+    require_admin(actor)?;
+    let txn = services.write_transaction().await?;
+    find_user(&txn, user_id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("No user has id {user_id}")))?;
+    find_organization(&txn, organization_id)
+        .await?
+        .ok_or_else(|| organization_not_found(organization_id))?;
+    let membership = upsert_membership(&txn, user_id, organization_id, role).await?;
+    txn.commit().await?;
+    Ok(membership)
+}
+
+async fn upsert_membership<C: ConnectionTrait>(
+    conn: &C,
+    user_id: Uuid,
+    organization_id: Uuid,
+    role: Role,
+) -> AppResult<membership::Model> {
+    let now = Utc::now();
+    let existing = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user_id))
+        .filter(membership::Column::OrganizationId.eq(organization_id))
+        .one(conn)
+        .await?;
+    let saved = match existing {
+        Some(found) => {
+            let mut changed: membership::ActiveModel = found.into();
+            changed.role = Set(role.as_str().to_owned());
+            changed.date_updated = Set(now);
+            changed.update(conn).await?
+        }
+        None => {
+            membership::ActiveModel {
+                id: Set(new_id()),
+                user_id: Set(user_id),
+                organization_id: Set(organization_id),
+                role: Set(role.as_str().to_owned()),
+                date_created: Set(now),
+                date_updated: Set(now),
+            }
+            .insert(conn)
+            .await?
+        }
+    };
+    Ok(saved)
+}
+
+pub async fn create_api_token(
+    services: &Services,
+    actor: &Actor,
+    user_id: Uuid,
+    label: &str,
+    expires_at: Option<DateTime<Utc>>,
+) -> AppResult<String> {
+    require_admin(actor)?;
+    let label = values::display_name("label", label)?;
+    if let Some(at) = expires_at
+        && at <= Utc::now()
+    {
+        return Err(AppError::bad_input(format!(
+            "expiresAt {at} is in the past"
+        )));
+    }
+    let txn = services.write_transaction().await?;
+    find_user(&txn, user_id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("No user has id {user_id}")))?;
+    let token = tokens::issue(&txn, user_id, label, expires_at).await?;
+    txn.commit().await?;
+    Ok(token)
+}
+
+/// What `hearth create-admin` made: the admin user and a token shown once.
+pub struct CreatedAdmin {
+    pub user: app_user::Model,
+    pub organization: organization::Model,
+    pub token: String,
+}
+
+/// Bootstraps an administrator (R3): the user (made if absent) gets an ADMIN membership in the
+/// administrative organization (made if absent) and a new API token. Run from the CLI, with no actor.
+pub async fn create_admin(
+    services: &Services,
+    email: &str,
+    name: Option<&str>,
+) -> AppResult<CreatedAdmin> {
+    let email = values::email(email)?;
+    let name = match name {
+        Some(name) => values::display_name("name", name)?,
+        None => email.clone(),
+    };
+    let txn = services.write_transaction().await?;
+    let organization = match organization::Entity::find()
+        .filter(organization::Column::Name.eq(ADMIN_ORGANIZATION_NAME))
+        .filter(organization::Column::DateDeleted.is_null())
+        .order_by_asc(organization::Column::Id)
+        .one(&txn)
+        .await?
+    {
+        Some(found) => found,
+        None => insert_organization(&txn, ADMIN_ORGANIZATION_NAME.to_owned(), false, None).await?,
+    };
+    let user = match app_user::Entity::find()
+        .filter(app_user::Column::Email.eq(&email))
+        .one(&txn)
+        .await?
+    {
+        Some(found) => found,
+        None => insert_user(&txn, email, name).await?,
+    };
+    upsert_membership(&txn, user.id, organization.id, Role::Admin).await?;
+    let token = tokens::issue(&txn, user.id, "hearth create-admin".to_owned(), None).await?;
+    txn.commit().await?;
+    Ok(CreatedAdmin {
+        user,
+        organization,
+        token,
+    })
+}
+
+fn organization_not_found(id: Uuid) -> AppError {
+    AppError::not_found(format!("No organization has id {id}"))
+}
+
+pub async fn find_organization<C: ConnectionTrait>(
+    conn: &C,
+    id: Uuid,
+) -> AppResult<Option<organization::Model>> {
+    Ok(organization::Entity::find_by_id(id)
+        .filter(organization::Column::DateDeleted.is_null())
+        .one(conn)
+        .await?)
+}
+
+pub async fn find_user<C: ConnectionTrait>(
+    conn: &C,
+    id: Uuid,
+) -> AppResult<Option<app_user::Model>> {
+    Ok(app_user::Entity::find_by_id(id)
+        .filter(app_user::Column::DateDeleted.is_null())
+        .one(conn)
+        .await?)
+}
+
+pub async fn find_project<C: ConnectionTrait>(
+    conn: &C,
+    id: Uuid,
+) -> AppResult<Option<project::Model>> {
+    Ok(project::Entity::find_by_id(id)
+        .filter(project::Column::DateDeleted.is_null())
+        .one(conn)
+        .await?)
+}
+
+/// Every live organization, by name: organizations are visible to every signed-in user.
+pub async fn list_organizations(services: &Services) -> AppResult<Vec<organization::Model>> {
+    Ok(organization::Entity::find()
+        .filter(organization::Column::DateDeleted.is_null())
+        .order_by_asc(organization::Column::Name)
+        .order_by_asc(organization::Column::Id)
+        .all(&services.db)
+        .await?)
+}
+
+/// A project's HUD type; a stored code outside the list is a data fault, not user input.
+pub fn project_type(project: &project::Model) -> AppResult<ProjectType> {
+    ProjectType::from_code(project.project_type).ok_or_else(|| {
+        AppError::internal(format!(
+            "project {} has unknown HUD project type {}",
+            project.id, project.project_type
+        ))
+    })
+}

@@ -1,0 +1,441 @@
+//! Coordinated Entry events (HUD 4.20): the Priority List Manager's referral and its resolution by the
+//! housing program, in the order of the workflow guide (the enrollment exists before the event is
+//! updated).
+
+use super::notify::ReferralChanged;
+use super::{Services, admin, enrollments, new_id, scope};
+use crate::domain::codes::ReferredProjectRule;
+use crate::domain::{Actor, CeEventType, ProjectType, ReferralResult, Role, values};
+use crate::error::{AppError, AppResult};
+use chrono::{NaiveDate, Utc};
+use entity::{ce_event, enrollment, project};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
+use uuid::Uuid;
+
+pub struct NewCeEvent {
+    pub enrollment_id: Uuid,
+    pub event_date: NaiveDate,
+    pub event_type: CeEventType,
+    pub referred_project_id: Option<Uuid>,
+}
+
+pub struct Resolution {
+    pub ce_event_id: Uuid,
+    pub referral_result: ReferralResult,
+    pub result_date: Option<NaiveDate>,
+    pub resulting_enrollment_id: Option<Uuid>,
+}
+
+/// The HUD event type stored on a row; a code outside the list is a data fault.
+pub fn event_type(event: &ce_event::Model) -> AppResult<CeEventType> {
+    CeEventType::from_code(event.event_type).ok_or_else(|| {
+        AppError::internal(format!(
+            "CE event {} has unknown HUD event code {}",
+            event.id, event.event_type
+        ))
+    })
+}
+
+/// Records a CE event in a client's Coordinated Entry enrollment (PLM or ADMIN).
+pub async fn create(
+    services: &Services,
+    actor: &Actor,
+    input: NewCeEvent,
+) -> AppResult<ce_event::Model> {
+    if !matches!(actor.role, Role::PriorityListManager | Role::Admin) {
+        return Err(AppError::forbidden(
+            "Only a PRIORITY_LIST_MANAGER (or ADMIN) records CE events",
+        ));
+    }
+    let today = services.clock.today();
+    let txn = services.write_transaction().await?;
+    let enrollment = enrollments::get(&txn, actor, input.enrollment_id).await?;
+    let ce_project = admin::find_project(&txn, enrollment.project_id)
+        .await?
+        .ok_or_else(|| AppError::internal("enrollment without a live project"))?;
+    if admin::project_type(&ce_project)? != ProjectType::CoordinatedEntry {
+        return Err(AppError::bad_input(format!(
+            "Enrollment {} is not in a COORDINATED_ENTRY project; CE events are recorded in the \
+             client's CE enrollment",
+            enrollment.id
+        )));
+    }
+    if !actor.is_admin() && ce_project.organization_id != actor.organization_id {
+        return Err(AppError::bad_input(format!(
+            "Enrollment {} is in another organization's CE project; record the event in a CE \
+             enrollment of the organization you act as",
+            enrollment.id
+        )));
+    }
+    values::not_in_future("eventDate", input.event_date, today)?;
+    if input.event_date < enrollment.entry_date {
+        return Err(AppError::bad_input(format!(
+            "eventDate {} is before the CE enrollment's entryDate {}",
+            input.event_date, enrollment.entry_date
+        )));
+    }
+    if let Some(exit) = enrollment.exit_date
+        && input.event_date > exit
+    {
+        return Err(AppError::bad_input(format!(
+            "eventDate {} is after the CE enrollment's exitDate {exit}",
+            input.event_date
+        )));
+    }
+    let referred_project =
+        check_referred_project(&txn, input.event_type, input.referred_project_id).await?;
+
+    let now = Utc::now();
+    let event = ce_event::ActiveModel {
+        id: Set(new_id()),
+        enrollment_id: Set(enrollment.id),
+        client_id: Set(enrollment.client_id),
+        event_date: Set(input.event_date),
+        event_type: Set(input.event_type.code()),
+        prob_sol_div_rr_result: Set(None),
+        referral_case_manage_after: Set(None),
+        referred_project_id: Set(referred_project.as_ref().map(|p| p.id)),
+        referral_result: Set(None),
+        result_date: Set(None),
+        resulting_enrollment_id: Set(None),
+        resolved_by_user_id: Set(None),
+        resolved_as_organization_id: Set(None),
+        date_created: Set(now),
+        date_updated: Set(now),
+        user_id: Set(Some(actor.user_id)),
+        date_deleted: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    if input.event_type.carries_result() {
+        services.notifier.publish(ReferralChanged {
+            ce_event_id: event.id,
+            referred_organization_id: referred_project.map(|p| p.organization_id),
+        });
+    }
+    Ok(event)
+}
+
+/// Checks HUD 4.20.C for the event type: required, optional or forbidden, and of a fitting type.
+async fn check_referred_project<C: ConnectionTrait>(
+    conn: &C,
+    event_type: CeEventType,
+    referred_project_id: Option<Uuid>,
+) -> AppResult<Option<project::Model>> {
+    let rule = event_type.referred_project_rule();
+    let Some(id) = referred_project_id else {
+        return match rule {
+            ReferredProjectRule::Required(_) => Err(AppError::bad_input(format!(
+                "referredProjectId is required for event type {event_type:?} (HUD 4.20.2 code {})",
+                event_type.code()
+            ))),
+            _ => Ok(None),
+        };
+    };
+    if rule == ReferredProjectRule::Forbidden {
+        return Err(AppError::bad_input(format!(
+            "referredProjectId is not allowed for event type {event_type:?} (HUD 4.20.2 code {}): \
+             it is not a housing referral",
+            event_type.code()
+        )));
+    }
+    let project = admin::find_project(conn, id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("No project has id {id}")))?;
+    let project_type = admin::project_type(&project)?;
+    if project_type == ProjectType::CoordinatedEntry {
+        return Err(AppError::bad_input(
+            "referredProjectId names a COORDINATED_ENTRY project; refer to a housing project",
+        ));
+    }
+    if let ReferredProjectRule::Required(fitting) = rule
+        && !fitting.contains(&project_type)
+    {
+        return Err(AppError::bad_input(format!(
+            "Project {id} is of type {project_type:?}, which does not fit event type {event_type:?}; \
+             expected one of {fitting:?}"
+        )));
+    }
+    Ok(Some(project))
+}
+
+/// The CE event with this id if the actor may see it.
+pub async fn find<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<Option<ce_event::Model>> {
+    Ok(scope::find_visible::<ce_event::Entity, _>(
+        conn,
+        scope::ce_events(actor),
+        ce_event::Column::Id,
+        id,
+    )
+    .await?)
+}
+
+/// Resolves a housing referral: successful (the client was enrolled first) or unsuccessful.
+pub async fn resolve(
+    services: &Services,
+    actor: &Actor,
+    input: Resolution,
+) -> AppResult<ce_event::Model> {
+    let today = services.clock.today();
+    let txn = services.write_transaction().await?;
+    let event = find(&txn, actor, input.ce_event_id).await?.ok_or_else(|| {
+        AppError::not_found(format!(
+            "No CE event with id {} is visible to you",
+            input.ce_event_id
+        ))
+    })?;
+    let event_type = event_type(&event)?;
+    if !event_type.carries_result() {
+        return Err(AppError::bad_input(format!(
+            "CE event {} is of type {event_type:?}, which carries no referral result",
+            event.id
+        )));
+    }
+    let referred_project = match event.referred_project_id {
+        Some(id) => Some(admin::find_project(&txn, id).await?.ok_or_else(|| {
+            AppError::internal(format!("CE event {} refers to a missing project", event.id))
+        })?),
+        None => None,
+    };
+    require_resolver(&txn, actor, &event, referred_project.as_ref()).await?;
+    if event.referral_result.is_some() {
+        return Err(already_resolved(&event));
+    }
+
+    let (result_date, resulting_enrollment_id) = if input.referral_result.is_successful() {
+        let enrollment =
+            check_resulting_enrollment(&txn, actor, &event, referred_project.as_ref(), &input)
+                .await?;
+        (enrollment.entry_date, Some(enrollment.id))
+    } else {
+        if input.resulting_enrollment_id.is_some() {
+            return Err(AppError::bad_input(
+                "resultingEnrollmentId is only for SUCCESSFUL_CLIENT_ACCEPTED; leave it out for an \
+                 unsuccessful referral",
+            ));
+        }
+        let Some(result_date) = input.result_date else {
+            return Err(AppError::bad_input(
+                "resultDate is required for an unsuccessful referral: the day it was decided",
+            ));
+        };
+        if result_date < event.event_date {
+            return Err(AppError::bad_input(format!(
+                "resultDate {result_date} is before the eventDate {}",
+                event.event_date
+            )));
+        }
+        values::not_in_future("resultDate", result_date, today)?;
+        (result_date, None)
+    };
+
+    // The arbiter of races: only a still-unresolved referral is updated. Of concurrent resolutions
+    // exactly one changes the row; the others see zero rows and answer CONFLICT.
+    let updated = ce_event::Entity::update_many()
+        .col_expr(
+            ce_event::Column::ReferralResult,
+            Expr::value(input.referral_result.code()),
+        )
+        .col_expr(ce_event::Column::ResultDate, Expr::value(result_date))
+        .col_expr(
+            ce_event::Column::ResultingEnrollmentId,
+            Expr::value(resulting_enrollment_id),
+        )
+        .col_expr(
+            ce_event::Column::ResolvedByUserId,
+            Expr::value(actor.user_id),
+        )
+        .col_expr(
+            ce_event::Column::ResolvedAsOrganizationId,
+            Expr::value(actor.organization_id),
+        )
+        .col_expr(ce_event::Column::UserId, Expr::value(actor.user_id))
+        .col_expr(ce_event::Column::DateUpdated, Expr::value(Utc::now()))
+        .filter(ce_event::Column::Id.eq(event.id))
+        .filter(ce_event::Column::ReferralResult.is_null())
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(already_resolved(&event));
+    }
+    let resolved = ce_event::Entity::find_by_id(event.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("resolved CE event vanished"))?;
+    txn.commit().await?;
+    services.notifier.publish(ReferralChanged {
+        ce_event_id: resolved.id,
+        referred_organization_id: referred_project.map(|p| p.organization_id),
+    });
+    Ok(resolved)
+}
+
+fn already_resolved(event: &ce_event::Model) -> AppError {
+    AppError::conflict(format!(
+        "CE event {} is already resolved; a referral is resolved once",
+        event.id
+    ))
+}
+
+/// Who resolves: HOUSING_STAFF of the referred project's organization (or ADMIN); for a referral
+/// with no referred project, a PLM of the organization owning the CE project.
+async fn require_resolver<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    event: &ce_event::Model,
+    referred_project: Option<&project::Model>,
+) -> AppResult<()> {
+    if actor.is_admin() {
+        return Ok(());
+    }
+    match referred_project {
+        Some(project) => {
+            if actor.role == Role::HousingStaff && project.organization_id == actor.organization_id
+            {
+                Ok(())
+            } else {
+                Err(AppError::forbidden(format!(
+                    "Only HOUSING_STAFF of the organization that operates the referred project ({}) \
+                     may resolve this referral",
+                    project.id
+                )))
+            }
+        }
+        None => {
+            let ce_enrollment = enrollment::Entity::find_by_id(event.enrollment_id)
+                .one(conn)
+                .await?
+                .ok_or_else(|| AppError::internal("CE event without its enrollment"))?;
+            let ce_project = admin::find_project(conn, ce_enrollment.project_id)
+                .await?
+                .ok_or_else(|| AppError::internal("CE enrollment without its project"))?;
+            if actor.role == Role::PriorityListManager
+                && ce_project.organization_id == actor.organization_id
+            {
+                Ok(())
+            } else {
+                Err(AppError::forbidden(
+                    "This referral names no project: only a PRIORITY_LIST_MANAGER of the \
+                     organization operating the CE project may resolve it",
+                ))
+            }
+        }
+    }
+}
+
+/// The guide's ordering for a successful referral: the housing enrollment already exists, for the same
+/// client, in the referred project, starting on or after the event, and resolves no other referral.
+async fn check_resulting_enrollment<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    event: &ce_event::Model,
+    referred_project: Option<&project::Model>,
+    input: &Resolution,
+) -> AppResult<enrollment::Model> {
+    let Some(enrollment_id) = input.resulting_enrollment_id else {
+        return Err(AppError::bad_input(
+            "resultingEnrollmentId is required for SUCCESSFUL_CLIENT_ACCEPTED: create the housing \
+             enrollment (intake) first, then resolve the referral with it",
+        ));
+    };
+    let enrollment = enrollments::get(conn, actor, enrollment_id).await?;
+    if enrollment.client_id != event.client_id {
+        return Err(AppError::bad_input(format!(
+            "Enrollment {enrollment_id} belongs to another client than the referral's"
+        )));
+    }
+    match referred_project {
+        Some(project) if enrollment.project_id != project.id => {
+            return Err(AppError::bad_input(format!(
+                "Enrollment {enrollment_id} is not in the referred project {}",
+                project.id
+            )));
+        }
+        Some(_) => {}
+        None => {
+            let project = admin::find_project(conn, enrollment.project_id)
+                .await?
+                .ok_or_else(|| AppError::internal("enrollment without a live project"))?;
+            if project.organization_id != actor.organization_id {
+                return Err(AppError::bad_input(format!(
+                    "Enrollment {enrollment_id} is not in a project of the organization you act as"
+                )));
+            }
+        }
+    }
+    if enrollment.entry_date < event.event_date {
+        return Err(AppError::bad_input(format!(
+            "Enrollment {enrollment_id} starts {}, before the referral's eventDate {}",
+            enrollment.entry_date, event.event_date
+        )));
+    }
+    let already_used = ce_event::Entity::find()
+        .filter(ce_event::Column::ResultingEnrollmentId.eq(enrollment_id))
+        .one(conn)
+        .await?;
+    if let Some(other) = already_used {
+        return Err(AppError::conflict(format!(
+            "Enrollment {enrollment_id} already resolves CE event {}",
+            other.id
+        )));
+    }
+    if let Some(given) = input.result_date
+        && given != enrollment.entry_date
+    {
+        return Err(AppError::bad_input(format!(
+            "resultDate {given} must equal the resulting enrollment's entryDate {} (or be left out)",
+            enrollment.entry_date
+        )));
+    }
+    Ok(enrollment)
+}
+
+/// The referral inbox: housing referrals (event types that carry a result) in the actor's scope,
+/// so HOUSING_STAFF see referrals to their organization's projects and PLM/ADMIN see all.
+pub async fn referrals<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    status: Option<ReferralStatus>,
+    referred_project_id: Option<Uuid>,
+    request: PageRequest,
+) -> AppResult<Page<ce_event::Model>> {
+    let referral_codes: Vec<i32> = CeEventType::ALL
+        .iter()
+        .filter(|t| t.carries_result())
+        .map(|t| t.code())
+        .collect();
+    let mut select = ce_event::Entity::find()
+        .filter(scope::ce_events(actor))
+        .filter(ce_event::Column::EventType.is_in(referral_codes));
+    if let Some(project_id) = referred_project_id {
+        select = select.filter(ce_event::Column::ReferredProjectId.eq(project_id));
+    }
+    let unsuccessful = [
+        ReferralResult::UnsuccessfulClientRejected.code(),
+        ReferralResult::UnsuccessfulProviderRejected.code(),
+    ];
+    select = match status {
+        None => select,
+        Some(ReferralStatus::Pending) => select.filter(ce_event::Column::ReferralResult.is_null()),
+        Some(ReferralStatus::Successful) => select.filter(
+            ce_event::Column::ReferralResult.eq(ReferralResult::SuccessfulClientAccepted.code()),
+        ),
+        Some(ReferralStatus::Unsuccessful) => {
+            select.filter(ce_event::Column::ReferralResult.is_in(unsuccessful))
+        }
+        // The inbox holds referrals only: no row of it is "not a referral".
+        Some(ReferralStatus::NotAReferral) => select.filter(ce_event::Column::Id.is_null()),
+    };
+    page::keyset(conn, select, ce_event::Column::Id, request).await
+}
+
+use super::page::{self, Page, PageRequest};
+use crate::domain::ReferralStatus;

@@ -1,0 +1,114 @@
+//! Clients (HUD 3.01-3.03): creation and scoped reads.
+
+use super::{Services, new_id, scope};
+use crate::domain::{Actor, values};
+use crate::error::{AppError, AppResult};
+use chrono::{NaiveDate, Utc};
+use entity::client;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
+use uuid::Uuid;
+
+pub struct NewClient {
+    pub first_name: String,
+    pub last_name: String,
+    pub date_of_birth: Option<NaiveDate>,
+}
+
+/// Any role may create a client; the acting organization is recorded as its creator, which makes the
+/// client visible to that organization's HOUSING_STAFF.
+pub async fn create(
+    services: &Services,
+    actor: &Actor,
+    input: NewClient,
+) -> AppResult<client::Model> {
+    let first_name = values::person_name("firstName", &input.first_name)?;
+    let last_name = values::person_name("lastName", &input.last_name)?;
+    if let Some(dob) = input.date_of_birth {
+        values::not_before_1900("dateOfBirth", dob)?;
+        values::not_in_future("dateOfBirth", dob, services.clock.today())?;
+    }
+    let now = Utc::now();
+    let txn = services.write_transaction().await?;
+    let client = client::ActiveModel {
+        id: Set(new_id()),
+        first_name_search: Set(first_name.to_lowercase()),
+        last_name_search: Set(last_name.to_lowercase()),
+        first_name: Set(first_name),
+        last_name: Set(last_name),
+        date_of_birth: Set(input.date_of_birth),
+        created_by_organization_id: Set(actor.organization_id),
+        date_created: Set(now),
+        date_updated: Set(now),
+        user_id: Set(Some(actor.user_id)),
+        date_deleted: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(client)
+}
+
+/// The client with this id if the actor may see it.
+pub async fn find<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<Option<client::Model>> {
+    Ok(scope::find_visible::<client::Entity, _>(
+        conn,
+        scope::clients(actor),
+        client::Column::Id,
+        id,
+    )
+    .await?)
+}
+
+/// As [`find`], but NOT_FOUND when absent or out of scope (for mutations naming the client).
+pub async fn get<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<client::Model> {
+    find(conn, actor, id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("No client with id {id} is visible to you")))
+}
+
+/// A page of the clients the actor may see, optionally those whose first or last name starts with
+/// `search` (case-insensitive).
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    search: Option<&str>,
+    request: PageRequest,
+) -> AppResult<Page<client::Model>> {
+    let mut select = client::Entity::find().filter(scope::clients(actor));
+    if let Some(prefix) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        let pattern = format!("{}%", escape_like(&prefix.to_lowercase()));
+        select = select.filter(
+            Condition::any()
+                .add(
+                    client::Column::FirstNameSearch
+                        .like(LikeExpr::new(pattern.clone()).escape('\\')),
+                )
+                .add(client::Column::LastNameSearch.like(LikeExpr::new(pattern).escape('\\'))),
+        );
+    }
+    page::keyset(conn, select, client::Column::Id, request).await
+}
+
+/// Escapes LIKE's wildcards so that a search for "50%" matches the text "50%".
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+use super::page::{self, Page, PageRequest};
+use sea_orm::sea_query::LikeExpr;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};

@@ -1,0 +1,78 @@
+//! The service layer: every rule of the workflow, one module per domain concept.
+//!
+//! A service takes the [`Actor`](crate::domain::Actor) and the shared [`Services`] state, runs each
+//! mutation in one database transaction, and knows nothing of GraphQL or HTTP. Resolvers, the CLI and
+//! the demo seeder all call it; none of them re-checks a rule.
+
+pub mod admin;
+pub mod ce_events;
+pub mod clients;
+pub mod enrollments;
+pub mod notify;
+pub mod page;
+pub mod scope;
+pub mod tokens;
+
+use crate::domain::{Actor, Clock};
+use crate::error::{AppError, AppResult};
+use notify::ReferralNotifier;
+use sea_orm::{
+    DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+/// What every service call needs besides its actor: the database, the clock and the referral feed.
+#[derive(Clone)]
+pub struct Services {
+    pub db: DatabaseConnection,
+    pub clock: Clock,
+    pub notifier: ReferralNotifier,
+}
+
+impl Services {
+    pub fn new(db: DatabaseConnection, clock: Clock, notifier: ReferralNotifier) -> Self {
+        Services {
+            db,
+            clock,
+            notifier,
+        }
+    }
+
+    /// Starts the transaction of one mutation. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so concurrent writers queue on the busy timeout instead of failing when
+    /// a read lock cannot be upgraded; PostgreSQL settles races with row locks and conditional updates.
+    pub async fn write_transaction(&self) -> AppResult<DatabaseTransaction> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        Ok(self.db.begin_with_options(options).await?)
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+}
+
+/// A new record id: UUIDv7, so ids sort by creation time and keyset pages stay in insertion order.
+pub fn new_id() -> Uuid {
+    Uuid::now_v7()
+}
+
+/// Fails with FORBIDDEN unless the actor is an ADMIN.
+pub fn require_admin(actor: &Actor) -> AppResult<()> {
+    if actor.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "Only an ADMIN may do this; act as an organization where you are ADMIN",
+        ))
+    }
+}
+
+/// Parses a GraphQL ID as a Hearth record id; `what` names the argument in the error.
+pub fn parse_id(what: &str, raw: &str) -> AppResult<Uuid> {
+    Uuid::parse_str(raw.trim())
+        .map_err(|_| AppError::bad_input(format!("{what} \"{raw}\" is not a valid id (a UUID)")))
+}

@@ -1,0 +1,122 @@
+//! API tokens (rule R1): 256 random bits, shown once, stored only as a SHA-256 hash, never logged.
+//! A hash of a high-entropy secret needs no slow KDF: there is nothing to guess.
+
+use super::{Services, new_id};
+use crate::error::{AppError, AppResult};
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use entity::{api_token, app_user, membership};
+use rand::RngCore;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// Tokens start with this so that they are recognisable in a leaked file or a secret scanner.
+const TOKEN_PREFIX: &str = "hth_";
+
+/// How stale `last_used_at` may get: updating it on every request would make every read a write.
+const LAST_USED_RESOLUTION: Duration = Duration::minutes(1);
+
+fn hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+fn generate() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!(
+        "{TOKEN_PREFIX}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
+}
+
+/// Issues a new token for `user_id` inside the caller's transaction; returns the token in clear, once.
+pub async fn issue<C: ConnectionTrait>(
+    conn: &C,
+    user_id: Uuid,
+    label: String,
+    expires_at: Option<DateTime<Utc>>,
+) -> AppResult<String> {
+    let token = generate();
+    api_token::ActiveModel {
+        id: Set(new_id()),
+        user_id: Set(user_id),
+        token_hash: Set(hash(&token)),
+        label: Set(label),
+        created_at: Set(Utc::now()),
+        last_used_at: Set(None),
+        expires_at: Set(expires_at),
+        revoked_at: Set(None),
+    }
+    .insert(conn)
+    .await?;
+    Ok(token)
+}
+
+/// A signed-in user and all of their memberships.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub user: app_user::Model,
+    pub memberships: Vec<membership::Model>,
+}
+
+/// Resolves a bearer token to its user: UNAUTHENTICATED when the token is unknown, revoked, expired
+/// or its user deleted. The same message for each, so that a probe learns nothing.
+pub async fn authenticate(services: &Services, token: &str) -> AppResult<SignedIn> {
+    let invalid = || {
+        AppError::unauthenticated(
+            "The API token is not valid (unknown, revoked or expired); sign in for a new one",
+        )
+    };
+    let now = Utc::now();
+    let Some((token_row, Some(user))) = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(hash(token)))
+        .find_also_related(app_user::Entity)
+        .one(&services.db)
+        .await?
+    else {
+        return Err(invalid());
+    };
+    let expired = token_row.expires_at.is_some_and(|at| at <= now);
+    if token_row.revoked_at.is_some() || expired || user.date_deleted.is_some() {
+        return Err(invalid());
+    }
+    if token_row
+        .last_used_at
+        .is_none_or(|at| now - at > LAST_USED_RESOLUTION)
+    {
+        api_token::Entity::update_many()
+            .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
+            .filter(api_token::Column::Id.eq(token_row.id))
+            .exec(&services.db)
+            .await?;
+    }
+    let memberships = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user.id))
+        .order_by_asc(membership::Column::DateCreated)
+        .all(&services.db)
+        .await?;
+    Ok(SignedIn { user, memberships })
+}
+
+use sea_orm::ActiveModelTrait;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_prefixed_random_and_hashed() {
+        let (a, b) = (generate(), generate());
+        assert!(a.starts_with(TOKEN_PREFIX));
+        assert_ne!(a, b);
+        // 32 bytes of base64url without padding.
+        assert_eq!(a.len(), TOKEN_PREFIX.len() + 43);
+        assert_eq!(hash(&a).len(), 64);
+        assert_ne!(hash(&a), hash(&b));
+    }
+}
