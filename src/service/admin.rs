@@ -321,3 +321,15 @@ pub fn project_type(project: &project::Model) -> AppResult<ProjectType> {
         ))
     })
 }
+
+/// The live user with this email (compared lower-cased).
+pub async fn find_user_by_email<C: ConnectionTrait>(
+    conn: &C,
+    email: &str,
+) -> AppResult<Option<app_user::Model>> {
+    Ok(app_user::Entity::find()
+        .filter(app_user::Column::Email.eq(email.trim().to_lowercase()))
+        .filter(app_user::Column::DateDeleted.is_null())
+        .one(conn)
+        .await?)
+}
