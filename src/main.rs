@@ -71,7 +71,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|err| format!("cannot listen on {}: {err}", settings.bind))?;
             let address = listener.local_addr().map_err(|err| err.to_string())?;
-            tracing::info!(%address, "serving GraphQL at http://{address}/graphql");
+            tracing::info!(%address, "serving GraphQL");
             eprintln!("Hearth is listening: playground and API at http://{address}/graphql");
             app::serve(listener, AppState::new(services, settings))
                 .await
