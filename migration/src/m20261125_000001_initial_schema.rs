@@ -134,11 +134,7 @@ fn fk(
     to_table: impl IntoIden + Copy + 'static,
     to_column: impl IntoIden + Copy + 'static,
 ) -> ForeignKeyCreateStatement {
-    let name = format!(
-        "fk_{}_{}",
-        table.into_iden(),
-        column.into_iden()
-    );
+    let name = format!("fk_{}_{}", table.into_iden(), column.into_iden());
     ForeignKey::create()
         .name(name)
         .from(table, column)
