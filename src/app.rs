@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql/ws", get(http::subscriptions::upgrade))
         .route("/healthz", get(http::health::healthz))
         .route("/readyz", get(http::health::readyz))
+        .route("/metrics", get(http::health::metrics))
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,

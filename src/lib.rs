@@ -12,23 +12,31 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod metrics;
 pub mod service;
 pub mod telemetry;
 
 use config::{ClockSettings, DatabaseSettings};
 use domain::Clock;
+use metrics::Metrics;
 use service::Services;
 use service::notify::ReferralNotifier;
+use std::sync::Arc;
 
 /// Opens the database (running pending migrations) and builds the shared services.
 pub async fn open(
     database: &DatabaseSettings,
     clock: &ClockSettings,
 ) -> Result<Services, sea_orm::DbErr> {
-    let db = db::connect_and_migrate(database).await?;
+    let metrics = Arc::new(Metrics::new());
+    let mut db = db::connect(database).await?;
+    let counter = metrics.clone();
+    db.set_metric_callback(move |_| counter.statement_executed());
+    db::migrate(&db).await?;
     Ok(Services::new(
         db,
         Clock::new(clock.time_zone, clock.today),
         ReferralNotifier::new(),
+        metrics,
     ))
 }

@@ -79,13 +79,32 @@ async fn post(url: &str, token: &str, query: &str) -> Value {
 #[tokio::test]
 async fn create_admin_prints_a_working_token_as_its_last_line() {
     let database = TestDatabase::create().await;
-    let output = run(hearth(&database).args(["create-admin", "--email", "Root@Example.org", "--name", "Root"]));
-    let token = output.lines().last().expect("a last line").trim().to_owned();
+    let output = run(hearth(&database).args([
+        "create-admin",
+        "--email",
+        "Root@Example.org",
+        "--name",
+        "Root",
+    ]));
+    let token = output
+        .lines()
+        .last()
+        .expect("a last line")
+        .trim()
+        .to_owned();
     let server = serve(&database);
-    let reply = post(&server.url, &token, "{ me { user { email name } role organization { name } } }").await;
+    let reply = post(
+        &server.url,
+        &token,
+        "{ me { user { email name } role organization { name } } }",
+    )
+    .await;
     assert_eq!(reply["data"]["me"]["user"]["email"], "root@example.org");
     assert_eq!(reply["data"]["me"]["role"], "ADMIN");
-    assert_eq!(reply["data"]["me"]["organization"]["name"], "Hearth Administration");
+    assert_eq!(
+        reply["data"]["me"]["organization"]["name"],
+        "Hearth Administration"
+    );
 }
 
 #[tokio::test]
@@ -96,7 +115,9 @@ async fn migrate_prepares_an_empty_database_and_serve_is_ready() {
     run(hearth(&database).arg("migrate"));
     let server = serve(&database);
     let base = server.url.trim_end_matches("/graphql");
-    let ready = reqwest::get(format!("{base}/readyz")).await.expect("readyz");
+    let ready = reqwest::get(format!("{base}/readyz"))
+        .await
+        .expect("readyz");
     assert_eq!(ready.status().as_u16(), 200);
 }
 
@@ -109,20 +130,37 @@ async fn seed_demo_prints_a_token_per_demo_user_that_sees_its_scope() {
         .filter_map(|line| {
             let fields: Vec<&str> = line.split_whitespace().collect();
             let token = fields.last()?;
-            token.starts_with("hth_").then(|| (fields[0].to_owned(), (*token).to_owned()))
+            token
+                .starts_with("hth_")
+                .then(|| (fields[0].to_owned(), (*token).to_owned()))
         })
         .collect();
     let roles: Vec<&str> = tokens.iter().map(|(role, _)| role.as_str()).collect();
-    assert_eq!(roles, ["ADMIN", "PRIORITY_LIST_MANAGER", "HOUSING_STAFF", "HOUSING_STAFF"]);
+    assert_eq!(
+        roles,
+        [
+            "ADMIN",
+            "PRIORITY_LIST_MANAGER",
+            "HOUSING_STAFF",
+            "HOUSING_STAFF"
+        ]
+    );
 
     let server = serve(&database);
     let count = "{ referrals { totalCount } clients { totalCount } }";
     let plm = post(&server.url, &tokens[1].1, count).await;
     let staff = post(&server.url, &tokens[2].1, count).await;
-    let all_referrals = plm["data"]["referrals"]["totalCount"].as_i64().expect("count");
-    let own_referrals = staff["data"]["referrals"]["totalCount"].as_i64().expect("count");
+    let all_referrals = plm["data"]["referrals"]["totalCount"]
+        .as_i64()
+        .expect("count");
+    let own_referrals = staff["data"]["referrals"]["totalCount"]
+        .as_i64()
+        .expect("count");
     assert!(all_referrals >= 24, "{plm}");
-    assert!(own_referrals > 0 && own_referrals < all_referrals, "{staff}");
+    assert!(
+        own_referrals > 0 && own_referrals < all_referrals,
+        "{staff}"
+    );
     assert_eq!(plm["data"]["clients"]["totalCount"], 36);
 
     // Seeding again loads nothing new and prints fresh working tokens.
@@ -139,5 +177,8 @@ fn print_schema_writes_the_sdl() {
         .output()
         .expect("run hearth");
     assert!(output.status.success());
-    assert_eq!(String::from_utf8_lossy(&output.stdout), hearth::graphql::sdl());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        hearth::graphql::sdl()
+    );
 }

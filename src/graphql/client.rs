@@ -1,5 +1,6 @@
 //! `Client`, `Enrollment` and `CeEvent`: the client data whose visibility follows the caller's scope.
 
+use super::LIST_FANOUT;
 use super::context::ContextExt;
 use super::loaders::{
     CeEventsOfClient, CeEventsOfEnrollment, ClientKey, EnrollmentKey, EnrollmentsOfClient,
@@ -37,6 +38,7 @@ impl Client {
         self.0.date_of_birth.map(Date)
     }
     /// The client's enrollments that the caller may see, oldest first.
+    #[graphql(complexity = "LIST_FANOUT * child_complexity")]
     async fn enrollments(&self, ctx: &Context<'_>) -> Result<Vec<Enrollment>> {
         let rows = ctx
             .loaders()
@@ -49,6 +51,7 @@ impl Client {
             .collect())
     }
     /// The client's CE events that the caller may see, oldest first.
+    #[graphql(complexity = "LIST_FANOUT * child_complexity")]
     async fn ce_events(&self, ctx: &Context<'_>) -> Result<Vec<CeEvent>> {
         let rows = ctx.loaders().load_one(CeEventsOfClient(self.0.id)).await?;
         Ok(rows.unwrap_or_default().into_iter().map(CeEvent).collect())
@@ -124,6 +127,7 @@ impl Enrollment {
         self.0.destination
     }
     /// CE events recorded in this (CE project) enrollment that the caller may see, oldest first.
+    #[graphql(complexity = "LIST_FANOUT * child_complexity")]
     async fn ce_events(&self, ctx: &Context<'_>) -> Result<Vec<CeEvent>> {
         let rows = ctx
             .loaders()

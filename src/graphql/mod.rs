@@ -6,6 +6,7 @@
 pub mod client;
 pub mod connection;
 pub mod context;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod organization;
@@ -22,6 +23,10 @@ use std::sync::Arc;
 
 pub type HearthSchema =
     Schema<query::QueryRoot, mutation::MutationRoot, subscription::SubscriptionRoot>;
+
+/// What a list field without paging is assumed to hold when pricing a query: a client's
+/// enrollments, an enrollment's CE events, an organization's projects.
+pub const LIST_FANOUT: usize = 5;
 
 /// Queries nested deeper than this are refused before they run.
 pub const MAX_DEPTH: usize = 15;
@@ -58,6 +63,7 @@ pub fn build_schema(services: Services, options: &SchemaOptions) -> HearthSchema
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_directives(10)
+        .extension(limits::AliasLimit)
         .extension(ErrorCodes);
     if !options.introspection {
         builder = builder.disable_introspection();

@@ -1,5 +1,6 @@
 //! `Organization` and `Project` (HUD 2.01, 2.02): visible to every signed-in user.
 
+use super::LIST_FANOUT;
 use super::context::ContextExt;
 use super::loaders::{OrganizationKey, ProjectsOfOrganization};
 use super::scalars::Date;
@@ -26,6 +27,7 @@ impl Organization {
         self.0.victim_service_provider
     }
     /// The projects (housing programs) the organization operates, by name.
+    #[graphql(complexity = "LIST_FANOUT * child_complexity")]
     async fn projects(&self, ctx: &Context<'_>) -> Result<Vec<Project>> {
         let projects = ctx
             .loaders()

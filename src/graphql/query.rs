@@ -1,16 +1,26 @@
 //! The `Query` root: thin resolvers that parse arguments and call the services.
 
+use super::LIST_FANOUT;
 use super::client::{CeEvent, Client, Enrollment};
 use super::connection::{CeEventConnection, ClientConnection, decode_cursor};
 use super::context::ContextExt;
 use super::organization::{Organization, Project};
 use super::viewer::Viewer;
 use crate::domain::ReferralStatus;
-use crate::service::page::PageRequest;
+use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest};
 use crate::service::{admin, ce_events, clients, enrollments, parse_id};
 use async_graphql::{Context, ID, Object, Result};
 
 pub struct QueryRoot;
+
+/// A page costs its size times what one row costs (`first` out of range costs the most; the
+/// resolver then refuses it with BAD_USER_INPUT).
+fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let rows = first.map_or(DEFAULT_PAGE_SIZE as usize, |n| {
+        n.clamp(1, MAX_PAGE_SIZE as i32) as usize
+    });
+    rows * child_complexity
+}
 
 /// The read API: who is asking, client data in the caller's scope, organizations and projects.
 #[Object(name = "Query")]
@@ -32,6 +42,7 @@ impl QueryRoot {
 
     /// The clients you may see, oldest first. `search`: a case-insensitive prefix of the first or
     /// last name. `first`: page size, 20 by default, at most 100. `after`: a cursor from a previous page.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn clients(
         &self,
         ctx: &Context<'_>,
@@ -65,6 +76,7 @@ impl QueryRoot {
 
     /// The referral inbox: housing referrals to the acting organization's projects (HOUSING_STAFF),
     /// or all referrals (PRIORITY_LIST_MANAGER, ADMIN), oldest first, optionally by status and project.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn referrals(
         &self,
         ctx: &Context<'_>,
@@ -84,6 +96,7 @@ impl QueryRoot {
     }
 
     /// Every organization, by name: the programs a referral can go to are visible to all.
+    #[graphql(complexity = "LIST_FANOUT * 4 * child_complexity")]
     async fn organizations(&self, ctx: &Context<'_>) -> Result<Vec<Organization>> {
         ctx.actor()?;
         let orgs = admin::list_organizations(ctx.services()).await?;

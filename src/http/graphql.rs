@@ -16,6 +16,7 @@ use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse};
+use std::time::Instant;
 
 /// GET /graphql: the playground for a browser that asks for HTML without a query, else a query.
 pub async fn get_graphql(
@@ -77,46 +78,83 @@ async fn execute(
     headers: HeaderMap,
     batch: BatchRequest,
 ) -> axum::response::Response {
+    let started = Instant::now();
+    let operations: Vec<Option<String>> = batch.iter().map(|r| r.operation_name.clone()).collect();
+    let metrics = state.services.metrics.clone();
+    let record = |outcomes: Vec<&str>| {
+        let elapsed = started.elapsed();
+        for (operation, outcome) in operations.iter().zip(outcomes) {
+            metrics.observe(operation.as_deref(), outcome, elapsed);
+        }
+    };
+    let response = run(state, method, headers, batch).await;
+    match &response {
+        Ok(BatchResponse::Single(response)) => record(vec![outcome(response)]),
+        Ok(BatchResponse::Batch(responses)) => record(responses.iter().map(outcome).collect()),
+        Err((_, err)) => record(vec![err.code(); operations.len()]),
+    }
+    match response {
+        Ok(responses) => GraphQLResponse::from(responses).into_response(),
+        Err((status, err)) => error_response(status, err),
+    }
+}
+
+/// `ok`, or the code of the response's first error.
+fn outcome(response: &Response) -> &str {
+    match response.errors.first() {
+        None => "ok",
+        Some(error) => error
+            .extensions
+            .as_ref()
+            .and_then(|ext| ext.get("code"))
+            .and_then(|code| match code {
+                async_graphql::Value::String(code) => Some(code.as_str()),
+                _ => None,
+            })
+            .unwrap_or("BAD_USER_INPUT"),
+    }
+}
+
+/// Checks, authenticates and executes a batch; a request-level failure comes back as its status
+/// and error.
+async fn run(
+    state: AppState,
+    method: Method,
+    headers: HeaderMap,
+    mut batch: BatchRequest,
+) -> Result<BatchResponse, (StatusCode, AppError)> {
     let size = batch.iter().count();
     if size > state.settings.max_batch {
-        return error_response(
+        return Err((
             StatusCode::BAD_REQUEST,
             AppError::bad_input(format!(
                 "A batch may hold at most {} operations (got {size})",
                 state.settings.max_batch
             )),
-        );
+        ));
     }
-    let mut batch = batch;
-    if method == Method::GET {
-        for request in batch.iter_mut() {
-            if is_mutation(request) {
-                return error_response(
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    AppError::bad_input("Mutations must be sent with POST, not GET"),
-                );
-            }
-        }
+    if method == Method::GET && batch.iter_mut().any(is_mutation) {
+        return Err((
+            StatusCode::METHOD_NOT_ALLOWED,
+            AppError::bad_input("Mutations must be sent with POST, not GET"),
+        ));
     }
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let caller = match Caller::resolve(
+    let caller = Caller::resolve(
         &state.services,
         header(header::AUTHORIZATION.as_str()),
         header(ORGANIZATION_HEADER),
     )
     .await
-    {
-        Ok(caller) => caller,
-        Err(err) => {
-            let status = match err.code() {
-                "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
-                "FORBIDDEN" => StatusCode::FORBIDDEN,
-                "INTERNAL_SERVER_ERROR" => StatusCode::SERVICE_UNAVAILABLE,
-                _ => StatusCode::BAD_REQUEST,
-            };
-            return error_response(status, err);
-        }
-    };
+    .map_err(|err| {
+        let status = match err.code() {
+            "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+            "FORBIDDEN" => StatusCode::FORBIDDEN,
+            "INTERNAL_SERVER_ERROR" => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        (status, err)
+    })?;
     let with_context = |request: Request| {
         request
             .data(loaders::loaders(
@@ -131,7 +169,7 @@ async fn execute(
             BatchRequest::Batch(requests.into_iter().map(with_context).collect())
         }
     };
-    GraphQLResponse::from(state.schema.execute_batch(batch).await).into_response()
+    Ok(state.schema.execute_batch(batch).await)
 }
 
 /// Whether the operation the request selects is a mutation (unparseable requests are not: they fail

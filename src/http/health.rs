@@ -1,5 +1,5 @@
 //! Probes for the load balancer: `/healthz` (the database answers) and `/readyz` (it answers and every
-//! migration has run).
+//! migration has run); and `/metrics` for Prometheus.
 
 use crate::app::AppState;
 use crate::db;
@@ -25,4 +25,15 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str)
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
     }
+}
+
+/// Prometheus text format.
+pub async fn metrics(State(state): State<AppState>) -> impl axum::response::IntoResponse {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        state.services.metrics.render(),
+    )
 }

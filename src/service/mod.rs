@@ -15,11 +15,13 @@ pub mod tokens;
 
 use crate::domain::{Actor, Clock};
 use crate::error::{AppError, AppResult};
+use crate::metrics::Metrics;
 use notify::ReferralNotifier;
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode, TransactionOptions,
     TransactionTrait,
 };
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// What every service call needs besides its actor: the database, the clock and the referral feed.
@@ -28,14 +30,22 @@ pub struct Services {
     pub db: DatabaseConnection,
     pub clock: Clock,
     pub notifier: ReferralNotifier,
+    /// Counts statements through the connection's metric callback; read by `/metrics`.
+    pub metrics: Arc<Metrics>,
 }
 
 impl Services {
-    pub fn new(db: DatabaseConnection, clock: Clock, notifier: ReferralNotifier) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        clock: Clock,
+        notifier: ReferralNotifier,
+        metrics: Arc<Metrics>,
+    ) -> Self {
         Services {
             db,
             clock,
             notifier,
+            metrics,
         }
     }
 
