@@ -8,6 +8,8 @@ use axum::Router;
 use axum::routing::get;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -18,6 +20,14 @@ pub struct AppState {
     pub services: Services,
     pub schema: HearthSchema,
     pub settings: ServerSettings,
+    pub lifecycle: Lifecycle,
+}
+
+/// Shutdown: the signal that it has begun, and the open WebSocket connections to close first.
+#[derive(Clone, Default)]
+pub struct Lifecycle {
+    pub shutdown: CancellationToken,
+    pub connections: TaskTracker,
 }
 
 impl AppState {
@@ -32,6 +42,7 @@ impl AppState {
             services,
             schema,
             settings,
+            lifecycle: Lifecycle::default(),
         }
     }
 }
@@ -58,11 +69,30 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves on `listener` until SIGTERM or Ctrl-C, then finishes the requests in flight.
+/// How long open subscriptions get to receive their close frame once the server stops.
+const CLOSE_GRACE: Duration = Duration::from_secs(5);
+
+/// Serves on `listener` until SIGTERM or Ctrl-C: then it stops accepting connections, answers
+/// `/readyz` with 503, finishes the requests in flight, closes open subscriptions cleanly, and returns.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    let lifecycle = state.lifecycle.clone();
+    let shutdown = lifecycle.shutdown.clone();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        shutdown.cancel();
+    });
+    let stopping = lifecycle.shutdown.clone();
     axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move { stopping.cancelled().await })
+        .await?;
+    lifecycle.connections.close();
+    if tokio::time::timeout(CLOSE_GRACE, lifecycle.connections.wait())
         .await
+        .is_err()
+    {
+        tracing::warn!("some subscriptions did not close in time");
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {

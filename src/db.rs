@@ -3,7 +3,10 @@
 use crate::config::DatabaseSettings;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    TransactionTrait,
+};
 use std::time::Duration;
 
 /// Connects with the configured pool. SQLite runs in WAL mode so readers never wait on the writer,
@@ -31,9 +34,23 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
     Database::connect(options).await
 }
 
+/// Any fixed number: the PostgreSQL advisory lock that lets one instance migrate at a time.
+const MIGRATION_LOCK: i64 = 0x4845_4152_5448; // "HEARTH"
+
 /// Runs every pending migration.
+///
+/// On PostgreSQL several instances may start at once against one database: each takes a
+/// transaction-scoped advisory lock first, so one migrates while the others wait, then find
+/// nothing left to do. SQLite is embedded: one process owns the file.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Migrator::up(db, None).await;
+    }
+    let txn = db.begin().await?;
+    txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+        .await?;
+    Migrator::up(&txn, None).await?;
+    txn.commit().await
 }
 
 /// Connects and runs pending migrations: what every command that opens the database does first.

@@ -62,21 +62,25 @@ async fn run(cli: Cli) -> Result<(), String> {
         print!("{}", hearth::graphql::sdl());
         return Ok(());
     }
+    if let Command::Serve(settings) = command {
+        let services = hearth::open_for_serving(&cli.database, &cli.clock)
+            .await
+            .map_err(|err| format!("cannot open the database: {err}"))?;
+        let listener = tokio::net::TcpListener::bind(settings.bind)
+            .await
+            .map_err(|err| format!("cannot listen on {}: {err}", settings.bind))?;
+        let address = listener.local_addr().map_err(|err| err.to_string())?;
+        tracing::info!(%address, "serving GraphQL");
+        eprintln!("Hearth is listening: playground and API at http://{address}/graphql");
+        return app::serve(listener, AppState::new(services, settings))
+            .await
+            .map_err(|err| format!("server failed: {err}"));
+    }
     let services = hearth::open(&cli.database, &cli.clock)
         .await
         .map_err(|err| format!("cannot open the database: {err}"))?;
     match command {
-        Command::Serve(settings) => {
-            let listener = tokio::net::TcpListener::bind(settings.bind)
-                .await
-                .map_err(|err| format!("cannot listen on {}: {err}", settings.bind))?;
-            let address = listener.local_addr().map_err(|err| err.to_string())?;
-            tracing::info!(%address, "serving GraphQL");
-            eprintln!("Hearth is listening: playground and API at http://{address}/graphql");
-            app::serve(listener, AppState::new(services, settings))
-                .await
-                .map_err(|err| format!("server failed: {err}"))
-        }
+        Command::Serve(_) | Command::PrintSchema => Ok(()),
         Command::Migrate => {
             eprintln!("migrations are up to date");
             Ok(())
@@ -99,7 +103,6 @@ async fn run(cli: Cli) -> Result<(), String> {
             print!("{seeded}");
             Ok(())
         }
-        Command::PrintSchema => Ok(()),
     }
 }
 

@@ -17,6 +17,9 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str
 }
 
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if state.lifecycle.shutdown.is_cancelled() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down");
+    }
     match db::migrations_complete(&state.services.db).await {
         Ok(true) => (StatusCode::OK, "ready"),
         Ok(false) => (StatusCode::SERVICE_UNAVAILABLE, "migrations pending"),

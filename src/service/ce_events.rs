@@ -2,7 +2,7 @@
 //! housing program, in the order of the workflow guide (the enrollment exists before the event is
 //! updated).
 
-use super::notify::ReferralChanged;
+use super::notify::{ReferralChanged, Staged};
 use super::{Services, admin, enrollments, new_id, scope};
 use crate::domain::codes::ReferredProjectRule;
 use crate::domain::{Actor, CeEventType, ProjectType, ReferralResult, Role, values};
@@ -110,13 +110,17 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    txn.commit().await?;
-    if input.event_type.carries_result() {
-        services.notifier.publish(ReferralChanged {
+    let staged = if input.event_type.carries_result() {
+        let change = ReferralChanged {
             ce_event_id: event.id,
             referred_organization_id: referred_project.map(|p| p.organization_id),
-        });
-    }
+        };
+        Some(services.notifier.stage(&txn, change).await?)
+    } else {
+        None
+    };
+    txn.commit().await?;
+    staged.map(Staged::deliver);
     Ok(event)
 }
 
@@ -270,11 +274,13 @@ pub async fn resolve(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::internal("resolved CE event vanished"))?;
-    txn.commit().await?;
-    services.notifier.publish(ReferralChanged {
+    let change = ReferralChanged {
         ce_event_id: resolved.id,
         referred_organization_id: referred_project.map(|p| p.organization_id),
-    });
+    };
+    let staged = services.notifier.stage(&txn, change).await?;
+    txn.commit().await?;
+    staged.deliver();
     Ok(resolved)
 }
 

@@ -1,14 +1,25 @@
 //! The feed behind the `referralUpdated` subscription: a referral was created or resolved.
 //!
-//! Changes are published after their transaction commits, and each subscriber keeps only those in its
-//! own scope. This is the in-process fan-out; a server on PostgreSQL can also relay changes between
-//! processes.
+//! A change is published only once its transaction commits, and each subscriber keeps only the
+//! changes in its own scope (see the subscription resolver).
+//!
+//! - SQLite (one process): changes fan out in-process, after the commit.
+//! - PostgreSQL (many stateless server processes on one database): the change is sent with
+//!   `pg_notify` inside the mutation's transaction, so PostgreSQL delivers it exactly when (and only
+//!   if) the transaction commits, to every server process; each process LISTENs and fans the changes
+//!   out to its own subscribers, including the changes it made itself.
 
+use crate::error::AppResult;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
+/// The PostgreSQL notification channel.
+pub const CHANNEL: &str = "hearth_referral_updated";
+
 /// A referral (a CE event that carries a result) was created or resolved.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReferralChanged {
     pub ce_event_id: Uuid,
     /// The organization owning the referred project, if the referral names one.
@@ -20,6 +31,22 @@ pub struct ReferralNotifier {
     sender: broadcast::Sender<ReferralChanged>,
 }
 
+/// A change sent inside a transaction; [`Staged::deliver`] after the commit completes it.
+#[must_use = "deliver the change after the transaction commits"]
+pub struct Staged {
+    local: Option<(broadcast::Sender<ReferralChanged>, ReferralChanged)>,
+}
+
+impl Staged {
+    /// Delivers an in-process change (SQLite); on PostgreSQL the commit already did.
+    pub fn deliver(self) {
+        if let Some((sender, change)) = self.local {
+            // No subscriber is not an error: the change is simply not delivered to anyone.
+            let _ = sender.send(change);
+        }
+    }
+}
+
 impl ReferralNotifier {
     pub fn new() -> Self {
         // A subscriber more than this many changes behind skips ahead rather than slowing writers.
@@ -27,13 +54,70 @@ impl ReferralNotifier {
         ReferralNotifier { sender }
     }
 
-    pub fn publish(&self, change: ReferralChanged) {
-        // No subscriber is not an error: the change is simply not delivered to anyone.
-        let _ = self.sender.send(change);
+    /// Sends `change` as part of the transaction `txn`; call [`Staged::deliver`] after committing.
+    pub async fn stage<C: ConnectionTrait>(
+        &self,
+        txn: &C,
+        change: ReferralChanged,
+    ) -> AppResult<Staged> {
+        if txn.get_database_backend() == DbBackend::Postgres {
+            let payload = serde_json::to_string(&change)
+                .map_err(|err| crate::error::AppError::internal(err.to_string()))?;
+            txn.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_notify($1, $2)",
+                [CHANNEL.into(), payload.into()],
+            ))
+            .await?;
+            return Ok(Staged { local: None });
+        }
+        Ok(Staged {
+            local: Some((self.sender.clone(), change)),
+        })
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<ReferralChanged> {
         self.sender.subscribe()
+    }
+
+    /// On PostgreSQL, listens for every server's changes and fans them out to this process's
+    /// subscribers, until the process ends. The listener reconnects by itself if the database goes
+    /// away; changes made while it is disconnected are not replayed.
+    pub async fn listen(&self, db: &DatabaseConnection) -> AppResult<()> {
+        if db.get_database_backend() != DbBackend::Postgres {
+            return Ok(());
+        }
+        let pool = db.get_postgres_connection_pool().clone();
+        let mut listener = sea_orm::sqlx::postgres::PgListener::connect_with(&pool)
+            .await
+            .map_err(|err| crate::error::AppError::internal(format!("cannot LISTEN: {err}")))?;
+        listener
+            .listen(CHANNEL)
+            .await
+            .map_err(|err| crate::error::AppError::internal(format!("cannot LISTEN: {err}")))?;
+        let sender = self.sender.clone();
+        tokio::spawn(async move {
+            loop {
+                match listener.recv().await {
+                    Ok(notification) => {
+                        match serde_json::from_str::<ReferralChanged>(notification.payload()) {
+                            Ok(change) => {
+                                let _ = sender.send(change);
+                            }
+                            Err(err) => {
+                                tracing::warn!(error = %err, "ignoring a malformed referral notification")
+                            }
+                        }
+                    }
+                    Err(err) => {
+                        // recv reconnects on its next call; wait a little so an outage is not a busy loop.
+                        tracing::warn!(error = %err, "referral notifications interrupted; reconnecting");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        });
+        Ok(())
     }
 }
 
