@@ -2,7 +2,7 @@
 //! housing program, in the order of the workflow guide (the enrollment exists before the event is
 //! updated).
 
-use super::notify::{ReferralChanged, Staged};
+use super::notify::ReferralChanged;
 use super::{Services, admin, enrollments, new_id, scope};
 use crate::domain::codes::ReferredProjectRule;
 use crate::domain::{Actor, CeEventType, ProjectType, ReferralResult, Role, values};
@@ -120,7 +120,9 @@ pub async fn create(
         None
     };
     txn.commit().await?;
-    staged.map(Staged::deliver);
+    if let Some(staged) = staged {
+        staged.deliver();
+    }
     Ok(event)
 }
 

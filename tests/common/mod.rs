@@ -490,3 +490,182 @@ pub fn id(value: &Value) -> String {
         .unwrap_or_else(|| panic!("expected an id in {value}"))
         .to_owned()
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Helpers for the workflow tests: more projects, mutations that return the whole reply, and reads that
+// show a record's state after a mutation was refused.
+// ---------------------------------------------------------------------------------------------------
+
+/// A project with the given operating dates (the plain [`create_project`] starts 2020-01-01, open-ended).
+pub async fn create_project_dated(
+    admin: &Gql,
+    org: &str,
+    name: &str,
+    project_type: &str,
+    start: &str,
+    end: Option<&str>,
+) -> String {
+    let data = admin
+        .ok(
+            "mutation($input: CreateProjectInput!) { createProject(input: $input) { id } }",
+            json!({ "input": {
+                "organizationId": org, "name": name, "projectType": project_type,
+                "operatingStartDate": start, "operatingEndDate": end
+            }}),
+        )
+        .await;
+    id(&data["createProject"])
+}
+
+/// The signed-in user's id (from `me`).
+pub async fn user_id(who: &Gql) -> String {
+    let data = who.ok("{ me { user { id } } }", json!({})).await;
+    data["me"]["user"]["id"]
+        .as_str()
+        .expect("user id")
+        .to_owned()
+}
+
+/// A new client with a date of birth; the whole reply.
+pub async fn try_create_client(who: &Gql, first: &str, last: &str, dob: Option<&str>) -> Reply {
+    who.run(
+        "mutation($input: CreateClientInput!) {
+           createClient(input: $input) { id firstName lastName dateOfBirth }
+         }",
+        json!({ "input": { "firstName": first, "lastName": last, "dateOfBirth": dob } }),
+    )
+    .await
+}
+
+/// Intake; the whole reply.
+pub async fn try_create_enrollment(who: &Gql, client: &str, project: &str, entry: &str) -> Reply {
+    who.run(
+        CREATE_ENROLLMENT,
+        json!({ "input": { "clientId": client, "projectId": project, "entryDate": entry } }),
+    )
+    .await
+}
+
+pub const RECORD_MOVE_IN: &str = "mutation($input: RecordMoveInInput!) {
+  recordMoveIn(input: $input) { id moveInDate }
+}";
+
+pub async fn try_record_move_in(who: &Gql, enrollment: &str, move_in: &str) -> Reply {
+    who.run(
+        RECORD_MOVE_IN,
+        json!({ "input": { "enrollmentId": enrollment, "moveInDate": move_in } }),
+    )
+    .await
+}
+
+pub async fn record_move_in(who: &Gql, enrollment: &str, move_in: &str) {
+    try_record_move_in(who, enrollment, move_in).await.data();
+}
+
+pub const EXIT_ENROLLMENT: &str = "mutation($input: ExitEnrollmentInput!) {
+  exitEnrollment(input: $input) { id exitDate }
+}";
+
+pub async fn try_exit_enrollment(who: &Gql, enrollment: &str, exit: &str) -> Reply {
+    who.run(
+        EXIT_ENROLLMENT,
+        json!({ "input": { "enrollmentId": enrollment, "exitDate": exit } }),
+    )
+    .await
+}
+
+pub async fn exit_enrollment(who: &Gql, enrollment: &str, exit: &str) {
+    try_exit_enrollment(who, enrollment, exit).await.data();
+}
+
+/// Records a CE event; the whole reply.
+pub async fn try_create_ce_event(
+    who: &Gql,
+    enrollment: &str,
+    event_date: &str,
+    event_type: &str,
+    referred_project: Option<&str>,
+) -> Reply {
+    who.run(
+        CREATE_CE_EVENT,
+        json!({ "input": {
+            "enrollmentId": enrollment, "eventDate": event_date, "eventType": event_type,
+            "referredProjectId": referred_project
+        }}),
+    )
+    .await
+}
+
+/// Resolves a referral; the whole reply.
+pub async fn resolve(
+    who: &Gql,
+    event: &str,
+    result: &str,
+    result_date: Option<&str>,
+    resulting_enrollment: Option<&str>,
+) -> Reply {
+    who.run(
+        RESOLVE_REFERRAL,
+        json!({ "input": {
+            "ceEventId": event, "referralResult": result, "resultDate": result_date,
+            "resultingEnrollmentId": resulting_enrollment
+        }}),
+    )
+    .await
+}
+
+/// A CE event as `who` sees it (null when out of scope).
+pub async fn read_ce_event(who: &Gql, event: &str) -> Value {
+    let data = who
+        .ok(
+            "query($id: ID!) { ceEvent(id: $id) {
+               id status eventType eventDate referralResult resultDate
+               resultingEnrollment { id } referredProject { id } client { id } enrollment { id }
+               dateCreated dateUpdated
+             } }",
+            json!({ "id": event }),
+        )
+        .await;
+    data["ceEvent"].clone()
+}
+
+/// An enrollment as `who` sees it (null when out of scope).
+pub async fn read_enrollment(who: &Gql, enrollment: &str) -> Value {
+    let data = who
+        .ok(
+            "query($id: ID!) { enrollment(id: $id) {
+               id entryDate exitDate moveInDate project { id } client { id }
+               ceEvents { id } resolvedReferral { id }
+             } }",
+            json!({ "id": enrollment }),
+        )
+        .await;
+    data["enrollment"].clone()
+}
+
+/// A client as `who` sees it (null when out of scope).
+pub async fn read_client(who: &Gql, client: &str) -> Value {
+    let data = who
+        .ok(
+            "query($id: ID!) { client(id: $id) {
+               id firstName lastName dateOfBirth enrollments { id entryDate project { id } }
+             } }",
+            json!({ "id": client }),
+        )
+        .await;
+    data["client"].clone()
+}
+
+/// Asserts the referral is still unresolved, as the community-wide `who` (PLM or ADMIN) sees it.
+pub async fn assert_pending(who: &Gql, event: &str) {
+    let event = read_ce_event(who, event).await;
+    assert_eq!(event["status"], "PENDING", "{event}");
+    assert!(event["referralResult"].is_null(), "{event}");
+    assert!(event["resultDate"].is_null(), "{event}");
+    assert!(event["resultingEnrollment"].is_null(), "{event}");
+}
+
+/// A well-formed id that names nothing.
+pub fn unknown_id() -> String {
+    Uuid::new_v4().to_string()
+}
