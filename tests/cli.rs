@@ -3,64 +3,12 @@
 mod common;
 
 use common::TestDatabase;
+use common::process::{self, run, serve};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
-fn hearth(database: &TestDatabase) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hearth"));
-    command
-        .env("DATABASE_URL", &database.url)
-        .env("HEARTH_TODAY", common::TODAY)
-        .env_remove("HEARTH_BIND");
-    command
-}
-
-fn run(command: &mut Command) -> String {
-    let output = command.output().expect("run hearth");
-    assert!(
-        output.status.success(),
-        "hearth failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("utf-8 output")
-}
-
-/// A `hearth serve` process on a random port, killed when dropped.
-struct Served {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(database: &TestDatabase) -> Served {
-    let mut child = hearth(database)
-        .arg("serve")
-        .env("HEARTH_BIND", "127.0.0.1:0")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start hearth serve");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    let url = loop {
-        let line = lines
-            .next()
-            .expect("hearth serve printed its address before exiting")
-            .expect("read stderr");
-        if let Some(at) = line.find("http://").filter(|_| line.contains("listening")) {
-            break line[at..].trim().to_owned();
-        }
-    };
-    // Keep draining stderr so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Served { child, url }
+fn hearth(database: &TestDatabase) -> std::process::Command {
+    process::hearth(&database.url)
 }
 
 async fn post(url: &str, token: &str, query: &str) -> Value {
@@ -114,8 +62,7 @@ async fn migrate_prepares_an_empty_database_and_serve_is_ready() {
     // A second run finds nothing to do.
     run(hearth(&database).arg("migrate"));
     let server = serve(&database);
-    let base = server.url.trim_end_matches("/graphql");
-    let ready = reqwest::get(format!("{base}/readyz"))
+    let ready = reqwest::get(format!("{}/readyz", server.base()))
         .await
         .expect("readyz");
     assert_eq!(ready.status().as_u16(), 200);

@@ -669,3 +669,5 @@ pub async fn assert_pending(who: &Gql, event: &str) {
 pub fn unknown_id() -> String {
     Uuid::new_v4().to_string()
 }
+pub mod process;
+pub mod ws;

@@ -1,0 +1,90 @@
+//! A minimal graphql-transport-ws client over a real WebSocket, for subscription tests.
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
+
+pub struct Subscriber {
+    socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+impl Subscriber {
+    /// Connects to `ws_url`, authenticates in `connection_init` and waits for `connection_ack`.
+    pub async fn connect(ws_url: &str, token: &str, organization: Option<&str>) -> Subscriber {
+        let mut request = ws_url.into_client_request().expect("a WebSocket URL");
+        request.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().expect("header value"),
+        );
+        let (socket, _) = connect_async(request).await.expect("connect the WebSocket");
+        let mut subscriber = Subscriber { socket };
+        let mut payload = json!({ "Authorization": format!("Bearer {token}") });
+        if let Some(org) = organization {
+            payload["X-Organization-Id"] = json!(org);
+        }
+        subscriber
+            .send(json!({ "type": "connection_init", "payload": payload }))
+            .await;
+        let ack = subscriber.next_message(Duration::from_secs(10)).await;
+        assert_eq!(ack["type"], "connection_ack", "{ack}");
+        subscriber
+    }
+
+    pub async fn send(&mut self, message: Value) {
+        self.socket
+            .send(Message::Text(message.to_string().into()))
+            .await
+            .expect("send on the WebSocket");
+    }
+
+    /// Starts a subscription with id `id`.
+    pub async fn subscribe(&mut self, id: &str, query: &str) {
+        self.send(json!({ "id": id, "type": "subscribe", "payload": { "query": query } }))
+            .await;
+    }
+
+    /// The next JSON message from the server (pings are answered and skipped), within `wait`.
+    pub async fn next_message(&mut self, wait: Duration) -> Value {
+        loop {
+            let frame = tokio::time::timeout(wait, self.socket.next())
+                .await
+                .expect("a message before the timeout")
+                .expect("the WebSocket is open")
+                .expect("a WebSocket frame");
+            match frame {
+                Message::Text(text) => {
+                    let message: Value = serde_json::from_str(&text).expect("a JSON message");
+                    if message["type"] == "ping" {
+                        self.send(json!({ "type": "pong" })).await;
+                        continue;
+                    }
+                    return message;
+                }
+                Message::Close(frame) => {
+                    return json!({ "type": "__closed", "code": frame.map(|f| u16::from(f.code)) });
+                }
+                _ => continue,
+            }
+        }
+    }
+
+    /// The payload of the next `next` message, within `wait`.
+    pub async fn next_data(&mut self, wait: Duration) -> Value {
+        let message = self.next_message(wait).await;
+        assert_eq!(message["type"], "next", "{message}");
+        message["payload"]["data"].clone()
+    }
+
+    /// Asserts nothing arrives within `wait`.
+    pub async fn expect_silence(&mut self, wait: Duration) {
+        if let Ok(Some(Ok(Message::Text(text)))) =
+            tokio::time::timeout(wait, self.socket.next()).await
+        {
+            panic!("expected no message, got {text}");
+        }
+    }
+}
