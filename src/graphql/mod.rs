@@ -11,6 +11,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod organization;
 pub mod query;
+pub mod report;
 pub mod scalars;
 pub mod subscription;
 pub mod viewer;

@@ -5,10 +5,12 @@ use super::client::{CeEvent, Client, Enrollment};
 use super::connection::{CeEventConnection, ClientConnection, decode_cursor};
 use super::context::ContextExt;
 use super::organization::{Organization, Project};
+use super::report::ReferralReport;
+use super::scalars::Date;
 use super::viewer::Viewer;
 use crate::domain::ReferralStatus;
 use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest};
-use crate::service::{admin, ce_events, clients, enrollments, parse_id};
+use crate::service::{admin, ce_events, clients, enrollments, parse_id, reports};
 use async_graphql::{Context, ID, Object, Result};
 
 pub struct QueryRoot;
@@ -110,5 +112,24 @@ impl QueryRoot {
         Ok(admin::find_project(&ctx.services().db, id)
             .await?
             .map(Project))
+    }
+
+    /// CE APR-style referral counts of the CE events dated within [from, to] in your scope
+    /// (HOUSING_STAFF: referrals to your organization's projects; PLM and ADMIN: all), optionally for
+    /// one referred project.
+    async fn referral_report(
+        &self,
+        ctx: &Context<'_>,
+        from: Date,
+        to: Date,
+        project_id: Option<ID>,
+    ) -> Result<ReferralReport> {
+        let actor = ctx.actor()?;
+        let project_id = project_id
+            .map(|id| parse_id("projectId", &id))
+            .transpose()?;
+        let report =
+            reports::referral_report(ctx.services(), actor, from.0, to.0, project_id).await?;
+        Ok(ReferralReport(report))
     }
 }

@@ -10,6 +10,7 @@ pub mod clients;
 pub mod enrollments;
 pub mod notify;
 pub mod page;
+pub mod reports;
 pub mod scope;
 pub mod tokens;
 

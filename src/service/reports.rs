@@ -1,0 +1,246 @@
+//! The referral report: HUD CE APR-style counts of CE events in a period (Q9d / Q10), by event type and
+//! referred project, with how long referrals take to resolve. Computed in the database with GROUP BY
+//! and window functions, in the caller's scope; no event row is loaded.
+
+use super::{Services, scope};
+use crate::domain::{Actor, CeEventType, ReferralResult};
+use crate::error::{AppError, AppResult};
+use chrono::NaiveDate;
+use entity::ce_event;
+use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, Statement};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// One line of the report: the events of one type referring to one project (or to none).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReportRow {
+    pub event_type: Option<CeEventType>,
+    pub referred_project_id: Option<Uuid>,
+    pub total: i64,
+    pub successful: i64,
+    pub client_rejected: i64,
+    pub provider_rejected: i64,
+    pub no_result: i64,
+    pub median_days_to_result: Option<f64>,
+    pub p90_days_to_result: Option<f64>,
+}
+
+pub struct Report {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub rows: Vec<ReportRow>,
+    pub totals: ReportRow,
+}
+
+/// The longest period one report may cover: enough for any HUD reporting year and then some.
+const MAX_PERIOD_DAYS: i64 = 366 * 10;
+
+/// The CE events dated within [from, to] that the actor may see, optionally referring to one project.
+fn events_in_period(
+    actor: &Actor,
+    from: NaiveDate,
+    to: NaiveDate,
+    project: Option<Uuid>,
+) -> SelectStatement {
+    let mut select = Query::select();
+    select
+        .from(ce_event::Entity)
+        .cond_where(scope::ce_events(actor))
+        .and_where(ce_event::Column::EventDate.gte(from))
+        .and_where(ce_event::Column::EventDate.lte(to));
+    if let Some(project) = project {
+        select.and_where(ce_event::Column::ReferredProjectId.eq(project));
+    }
+    select
+}
+
+/// Days from EventDate to ResultDate, in each database's date arithmetic.
+fn days_to_result(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => "(result_date - event_date)",
+        _ => "CAST(julianday(result_date) - julianday(event_date) AS INTEGER)",
+    }
+}
+
+/// Median and 90th percentile (linear interpolation, as PostgreSQL's percentile_cont) of the days to
+/// result of resolved events, per (event_type, referred_project_id) when `grouped`, else overall.
+fn percentiles(backend: DbBackend, base: &SelectStatement, grouped: bool) -> Statement {
+    let mut resolved = base.clone();
+    resolved
+        .column(ce_event::Column::EventType)
+        .column(ce_event::Column::ReferredProjectId)
+        .expr_as(Expr::cust(days_to_result(backend)), Alias::new("days"))
+        .and_where(ce_event::Column::ResultDate.is_not_null());
+    let inner = backend.build(&resolved);
+    let keys = if grouped {
+        "event_type, referred_project_id"
+    } else {
+        "NULL, NULL"
+    };
+    let sql = match backend {
+        DbBackend::Postgres => {
+            let group_by = if grouped {
+                " GROUP BY event_type, referred_project_id"
+            } else {
+                ""
+            };
+            format!(
+                "WITH d AS ({inner}) SELECT {keys}, \
+                 percentile_cont(0.5) WITHIN GROUP (ORDER BY days)::float8, \
+                 percentile_cont(0.9) WITHIN GROUP (ORDER BY days)::float8 FROM d{group_by}",
+                inner = inner.sql
+            )
+        }
+        _ => {
+            // SQLite has no percentile function: rank the days in each group and interpolate between
+            // the two ranks around p * (n - 1).
+            let partition = if grouped {
+                "PARTITION BY event_type, referred_project_id"
+            } else {
+                ""
+            };
+            let group_by = if grouped {
+                " GROUP BY event_type, referred_project_id"
+            } else {
+                ""
+            };
+            let at = |p: f64| {
+                format!(
+                    "(MAX(CASE WHEN rn = CAST({p} * (n - 1) AS INTEGER) THEN days END) + \
+                     ({p} * (n - 1) - CAST({p} * (n - 1) AS INTEGER)) * \
+                     (MAX(CASE WHEN rn = CAST({p} * (n - 1) AS INTEGER) + 1 THEN days END) - \
+                      MAX(CASE WHEN rn = CAST({p} * (n - 1) AS INTEGER) THEN days END)))"
+                )
+            };
+            let nearest = |p: f64| {
+                format!("MAX(CASE WHEN rn = CAST({p} * (n - 1) AS INTEGER) THEN days END)")
+            };
+            format!(
+                "WITH d AS ({inner}), r AS (SELECT event_type, referred_project_id, days, \
+                 ROW_NUMBER() OVER ({partition} ORDER BY days) - 1 AS rn, \
+                 COUNT(*) OVER ({partition}) AS n FROM d) \
+                 SELECT {keys}, CAST(COALESCE({m}, {m0}) AS REAL), CAST(COALESCE({q}, {q0}) AS REAL) FROM r{group_by}",
+                inner = inner.sql,
+                m = at(0.5),
+                m0 = nearest(0.5),
+                q = at(0.9),
+                q0 = nearest(0.9),
+            )
+        }
+    };
+    Statement {
+        sql,
+        values: inner.values,
+        db_backend: backend,
+    }
+}
+
+pub async fn referral_report(
+    services: &Services,
+    actor: &Actor,
+    from: NaiveDate,
+    to: NaiveDate,
+    project: Option<Uuid>,
+) -> AppResult<Report> {
+    if to < from {
+        return Err(AppError::bad_input(format!(
+            "to {to} is before from {from}"
+        )));
+    }
+    if (to - from).num_days() > MAX_PERIOD_DAYS {
+        return Err(AppError::bad_input(format!(
+            "the period may span at most {MAX_PERIOD_DAYS} days"
+        )));
+    }
+    let db = &services.db;
+    let backend = db.get_database_backend();
+    let base = events_in_period(actor, from, to, project);
+
+    let count_result = |code: i32| {
+        Expr::cust(format!(
+            "SUM(CASE WHEN referral_result = {code} THEN 1 ELSE 0 END)"
+        ))
+    };
+    let mut counts = base.clone();
+    counts
+        .column(ce_event::Column::EventType)
+        .column(ce_event::Column::ReferredProjectId)
+        .expr(Expr::cust("COUNT(*)"))
+        .expr(count_result(
+            ReferralResult::SuccessfulClientAccepted.code(),
+        ))
+        .expr(count_result(
+            ReferralResult::UnsuccessfulClientRejected.code(),
+        ))
+        .expr(count_result(
+            ReferralResult::UnsuccessfulProviderRejected.code(),
+        ))
+        .group_by_col(ce_event::Column::EventType)
+        .group_by_col(ce_event::Column::ReferredProjectId);
+    let mut rows = Vec::new();
+    for row in db.query_all_raw(backend.build(&counts)).await? {
+        let code: i32 = row.try_get_by_index(0)?;
+        let total: i64 = row.try_get_by_index(2)?;
+        let successful: i64 = row.try_get_by_index(3)?;
+        let client_rejected: i64 = row.try_get_by_index(4)?;
+        let provider_rejected: i64 = row.try_get_by_index(5)?;
+        rows.push(ReportRow {
+            event_type: Some(CeEventType::from_code(code).ok_or_else(|| {
+                AppError::internal(format!("unknown HUD event code {code} in ce_event"))
+            })?),
+            referred_project_id: row.try_get_by_index(1)?,
+            total,
+            successful,
+            client_rejected,
+            provider_rejected,
+            no_result: total - successful - client_rejected - provider_rejected,
+            ..Default::default()
+        });
+    }
+
+    let mut spans: HashMap<(i32, Option<Uuid>), (Option<f64>, Option<f64>)> = HashMap::new();
+    for row in db.query_all_raw(percentiles(backend, &base, true)).await? {
+        let code: i32 = row.try_get_by_index(0)?;
+        let project: Option<Uuid> = row.try_get_by_index(1)?;
+        spans.insert(
+            (code, project),
+            (row.try_get_by_index(2)?, row.try_get_by_index(3)?),
+        );
+    }
+    for row in &mut rows {
+        let key = (
+            row.event_type.map_or(0, CeEventType::code),
+            row.referred_project_id,
+        );
+        if let Some((median, p90)) = spans.get(&key) {
+            row.median_days_to_result = *median;
+            row.p90_days_to_result = *p90;
+        }
+    }
+    rows.sort_by_key(|r| (r.event_type.map(CeEventType::code), r.referred_project_id));
+
+    let mut totals = ReportRow::default();
+    for row in &rows {
+        totals.total += row.total;
+        totals.successful += row.successful;
+        totals.client_rejected += row.client_rejected;
+        totals.provider_rejected += row.provider_rejected;
+        totals.no_result += row.no_result;
+    }
+    // The contract makes the totals' event type non-null: it carries the most frequent one.
+    totals.event_type = rows
+        .iter()
+        .max_by_key(|r| r.total)
+        .and_then(|r| r.event_type);
+    if let Some(overall) = db.query_one_raw(percentiles(backend, &base, false)).await? {
+        totals.median_days_to_result = overall.try_get_by_index(2)?;
+        totals.p90_days_to_result = overall.try_get_by_index(3)?;
+    }
+    Ok(Report {
+        from,
+        to,
+        rows,
+        totals,
+    })
+}
