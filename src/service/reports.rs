@@ -33,6 +33,9 @@ pub struct Report {
     pub totals: ReportRow,
 }
 
+/// Median and 90th percentile of days to result.
+type Spread = (Option<f64>, Option<f64>);
+
 /// The longest period one report may cover: enough for any HUD reporting year and then some.
 const MAX_PERIOD_DAYS: i64 = 366 * 10;
 
@@ -199,7 +202,7 @@ pub async fn referral_report(
         });
     }
 
-    let mut spans: HashMap<(i32, Option<Uuid>), (Option<f64>, Option<f64>)> = HashMap::new();
+    let mut spans: HashMap<(i32, Option<Uuid>), Spread> = HashMap::new();
     for row in db.query_all_raw(percentiles(backend, &base, true)).await? {
         let code: i32 = row.try_get_by_index(0)?;
         let project: Option<Uuid> = row.try_get_by_index(1)?;
