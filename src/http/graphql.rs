@@ -4,6 +4,7 @@
 //! (rules R1, R2) before anything runs, caps the size of batches, refuses mutations over GET, and
 //! gives each operation its own DataLoaders.
 
+use super::media::MediaType;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::graphql::context::{Caller, ORGANIZATION_HEADER};
@@ -11,8 +12,8 @@ use crate::graphql::loaders;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
+use async_graphql_axum::GraphQLBatchRequest;
 use async_graphql_axum::rejection::GraphQLRejection;
-use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse};
@@ -42,10 +43,7 @@ pub async fn get_graphql(
                 .into_response()
         };
     }
-    match request {
-        Ok(request) => execute(state, method, headers, request.into_inner()).await,
-        Err(rejection) => malformed(rejection),
-    }
+    handle(state, method, headers, request).await
 }
 
 /// POST /graphql: one operation or a batch (a JSON array), as JSON.
@@ -55,25 +53,39 @@ pub async fn post_graphql(
     headers: HeaderMap,
     request: Result<GraphQLBatchRequest, GraphQLRejection>,
 ) -> axum::response::Response {
-    match request {
-        Ok(request) => execute(state, method, headers, request.into_inner()).await,
-        Err(rejection) => malformed(rejection),
-    }
+    handle(state, method, headers, request).await
 }
 
-/// A request that is not GraphQL over HTTP at all (bad JSON, no query, wrong media type): 400.
-fn malformed(rejection: GraphQLRejection) -> axum::response::Response {
-    error_response(
-        StatusCode::BAD_REQUEST,
-        AppError::bad_input(format!(
-            "The request is not a GraphQL request: {}",
-            rejection.0
-        )),
-    )
+async fn handle(
+    state: AppState,
+    method: Method,
+    headers: HeaderMap,
+    request: Result<GraphQLBatchRequest, GraphQLRejection>,
+) -> axum::response::Response {
+    let Some(media) = MediaType::negotiate(&headers) else {
+        return (
+            StatusCode::NOT_ACCEPTABLE,
+            "Accept application/graphql-response+json or application/json",
+        )
+            .into_response();
+    };
+    match request {
+        Ok(request) => execute(state, media, method, headers, request.into_inner()).await,
+        // Not GraphQL over HTTP at all (bad JSON, no query, variables not an object): 400.
+        Err(rejection) => error_response(
+            media,
+            StatusCode::BAD_REQUEST,
+            AppError::bad_input(format!(
+                "The request is not a GraphQL request: {}",
+                rejection.0
+            )),
+        ),
+    }
 }
 
 async fn execute(
     state: AppState,
+    media: MediaType,
     method: Method,
     headers: HeaderMap,
     batch: BatchRequest,
@@ -94,8 +106,16 @@ async fn execute(
         Err((_, err)) => record(vec![err.code(); operations.len()]),
     }
     match response {
-        Ok(responses) => GraphQLResponse::from(responses).into_response(),
-        Err((status, err)) => error_response(status, err),
+        Ok(responses) => media.respond(None, responses),
+        Err((status, err)) => {
+            let mut response = error_response(media, status, err);
+            if status == StatusCode::METHOD_NOT_ALLOWED {
+                response
+                    .headers_mut()
+                    .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+            }
+            response
+        }
     }
 }
 
@@ -190,13 +210,17 @@ fn is_mutation(request: &mut Request) -> bool {
 }
 
 /// A GraphQL response carrying one request-level error, with its `extensions.code`.
-pub fn error_response(status: StatusCode, err: AppError) -> axum::response::Response {
+pub fn error_response(
+    media: MediaType,
+    status: StatusCode,
+    err: AppError,
+) -> axum::response::Response {
     let mut server_error: ServerError = err.to_graphql().into_server_error(Default::default());
     server_error.locations.clear();
-    let body = GraphQLResponse::from(BatchResponse::Single(Response::from_errors(vec![
-        server_error,
-    ])));
-    (status, body).into_response()
+    media.respond(
+        Some(status),
+        BatchResponse::Single(Response::from_errors(vec![server_error])),
+    )
 }
 
 fn playground() -> Html<String> {
