@@ -3,13 +3,18 @@
 use crate::config::ServerSettings;
 use crate::graphql::{self, HearthSchema, SchemaOptions};
 use crate::http;
+use crate::http::limits::TokenRateLimit;
 use crate::service::Services;
 use axum::Router;
+use axum::error_handling::HandleErrorLayer;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::routing::get;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+use tower::{BoxError, ServiceBuilder};
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -21,6 +26,7 @@ pub struct AppState {
     pub schema: HearthSchema,
     pub settings: ServerSettings,
     pub lifecycle: Lifecycle,
+    pub rate_limit: TokenRateLimit,
 }
 
 /// Shutdown: the signal that it has begun, and the open WebSocket connections to close first.
@@ -41,6 +47,7 @@ impl AppState {
         AppState {
             services,
             schema,
+            rate_limit: TokenRateLimit::new(settings.rate_limit_per_minute),
             settings,
             lifecycle: Lifecycle::default(),
         }
@@ -49,23 +56,65 @@ impl AppState {
 
 /// The routes: GraphQL over HTTP and WebSocket, the playground, and the load balancer's probes.
 pub fn router(state: AppState) -> Router {
-    let body_limit = state.settings.body_limit;
-    let timeout = Duration::from_secs(state.settings.request_timeout_secs);
-    Router::new()
+    let settings = state.settings.clone();
+    let mut routes = Router::new()
         .route(
             "/graphql",
             get(http::graphql::get_graphql).post(http::graphql::post_graphql),
         )
         .route("/graphql/ws", get(http::subscriptions::upgrade))
         .route("/healthz", get(http::health::healthz))
-        .route("/readyz", get(http::health::readyz))
-        .route("/metrics", get(http::health::metrics))
-        .layer(RequestBodyLimitLayer::new(body_limit))
+        .route("/readyz", get(http::health::readyz));
+    if settings.metrics_bind.is_none() {
+        routes = routes.route("/metrics", get(http::health::metrics));
+    }
+    let overload = ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(|_: BoxError| async {
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "1")],
+                "Hearth is at capacity; retry shortly",
+            )
+        }))
+        .load_shed()
+        .concurrency_limit(settings.max_concurrent_requests.max(1));
+    routes
+        .layer(RequestBodyLimitLayer::new(settings.body_limit))
         .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            timeout,
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(settings.request_timeout_secs),
         ))
+        .layer(overload)
+        .layer(cors(&settings.cors_origins))
         .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// CORS for single-page apps on the configured origins; none by default.
+fn cors(origins: &[String]) -> CorsLayer {
+    let layer = CorsLayer::new()
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            HeaderName::from_static("x-organization-id"),
+        ])
+        .max_age(Duration::from_secs(600));
+    if origins.iter().any(|o| o.trim() == "*") {
+        return layer.allow_origin(AllowOrigin::any());
+    }
+    let allowed: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o.trim().trim_end_matches('/')).ok())
+        .collect();
+    layer.allow_origin(AllowOrigin::list(allowed))
+}
+
+/// The metrics router, for HEARTH_METRICS_BIND.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(http::health::metrics))
         .with_state(state)
 }
 
@@ -81,6 +130,19 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
         shutdown_signal().await;
         shutdown.cancel();
     });
+    if let Some(address) = state.settings.metrics_bind {
+        let metrics = TcpListener::bind(address).await?;
+        let app = metrics_router(state.clone());
+        let stopping = lifecycle.shutdown.clone();
+        tokio::spawn(async move {
+            let served = axum::serve(metrics, app)
+                .with_graceful_shutdown(async move { stopping.cancelled().await })
+                .await;
+            if let Err(err) = served {
+                tracing::error!(error = %err, "metrics server failed");
+            }
+        });
+    }
     let stopping = lifecycle.shutdown.clone();
     axum::serve(listener, router(state))
         .with_graceful_shutdown(async move { stopping.cancelled().await })

@@ -90,4 +90,36 @@ pub struct ServerSettings {
     /// Longest a request may run before it is answered with a timeout, in seconds.
     #[arg(long, env = "HEARTH_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout_secs: u64,
+    /// Most requests handled at once; more are answered 503 at once rather than queued.
+    #[arg(long, env = "HEARTH_MAX_CONCURRENT_REQUESTS", default_value_t = 512)]
+    pub max_concurrent_requests: usize,
+    /// GraphQL requests per minute allowed to one API token (429 with Retry-After past it);
+    /// 0 turns the limit off.
+    #[arg(long, env = "HEARTH_RATE_LIMIT", default_value_t = 0)]
+    pub rate_limit_per_minute: u32,
+    /// Origins allowed to call the API from a browser (CORS), comma-separated, or `*` for any.
+    /// None by default: only same-origin pages (such as the playground) may.
+    #[arg(long, env = "HEARTH_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// Serve /metrics on this address instead of the API's (keeps metrics off the public port).
+    #[arg(long, env = "HEARTH_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
+}
+
+impl Default for ServerSettings {
+    /// The defaults of every setting, ignoring the environment.
+    fn default() -> Self {
+        ServerSettings {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
+            playground: true,
+            introspection: true,
+            max_batch: 10,
+            body_limit: 1024 * 1024,
+            request_timeout_secs: 30,
+            max_concurrent_requests: 512,
+            rate_limit_per_minute: 0,
+            cors_origins: Vec::new(),
+            metrics_bind: None,
+        }
+    }
 }

@@ -217,7 +217,7 @@ pub async fn seed(services: &Services) -> AppResult<Seeded> {
                     member.organization
                 ))
             })?;
-        let token =
+        let (token, _) =
             admin::create_api_token(services, &admin_actor, user.id, "seed-demo", None).await?;
         seeded.users.push(DemoUser {
             email: member.email.to_owned(),

@@ -39,6 +39,18 @@ enum Command {
     SeedDemo,
     /// Print the GraphQL schema (SDL), as kept in schema.graphql.
     PrintSchema,
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Revoke an API token, given its id or the token itself; it fails from its next request on.
+    Revoke {
+        /// The token's id (from `createApiToken`) or the token.
+        token: String,
+    },
 }
 
 #[tokio::main]
@@ -94,6 +106,13 @@ async fn run(cli: Cli) -> Result<(), String> {
                 created.user.email, created.organization.name, created.organization.id
             );
             println!("{}", created.token);
+            Ok(())
+        }
+        Command::Token(TokenCommand::Revoke { token }) => {
+            let revoked = hearth::service::tokens::revoke_by_operator(&services, &token)
+                .await
+                .map_err(|err| err.public_message())?;
+            println!("Revoked API token {} ({})", revoked.id, revoked.label);
             Ok(())
         }
         Command::SeedDemo => {

@@ -18,6 +18,9 @@ pub mod viewer;
 
 use crate::error::AppError;
 use crate::service::Services;
+use async_graphql::extensions::apollo_persisted_queries::{
+    ApolloPersistedQueries, LruCacheStorage,
+};
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
 use async_graphql::{Response, Schema, SchemaBuilder};
 use std::sync::Arc;
@@ -28,6 +31,9 @@ pub type HearthSchema =
 /// What a list field without paging is assumed to hold when pricing a query: a client's
 /// enrollments, an enrollment's CE events, an organization's projects.
 pub const LIST_FANOUT: usize = 5;
+
+/// Persisted queries (APQ) kept per server; a client whose hash is forgotten sends the query again.
+const PERSISTED_QUERIES: usize = 1024;
 
 /// Queries nested deeper than this are refused before they run.
 pub const MAX_DEPTH: usize = 15;
@@ -64,6 +70,9 @@ pub fn build_schema(services: Services, options: &SchemaOptions) -> HearthSchema
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_directives(10)
+        .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
+            PERSISTED_QUERIES,
+        )))
         .extension(limits::AliasLimit)
         .extension(ErrorCodes);
     if !options.introspection {

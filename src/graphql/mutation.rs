@@ -7,6 +7,7 @@ use super::organization::{Organization, Project};
 use super::scalars::Date;
 use super::viewer::{Membership, User};
 use crate::domain::{CeEventType, ProjectType, ReferralResult, Role};
+use crate::service::tokens::{self, TokenInfo};
 use crate::service::{admin, ce_events, clients, enrollments, parse_id};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -65,8 +66,49 @@ pub struct CreateApiTokenInput {
 /// A newly issued API token, shown once: only its hash is stored.
 #[derive(SimpleObject)]
 pub struct ApiTokenCreated {
-    /// Send as `Authorization: Bearer <token>`.
+    /// Send as `Authorization: Bearer <token>`. Shown this once.
     token: String,
+    /// The token's description, by which it is revoked (`revokeApiToken`).
+    api_token: ApiToken,
+}
+
+/// An API token's description; the token itself is never shown again.
+pub struct ApiToken(pub TokenInfo);
+
+/// An API token: its label and lifetime (never the secret itself).
+#[Object]
+impl ApiToken {
+    /// The token's id, for `revokeApiToken`.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// What the token is for.
+    async fn label(&self) -> &str {
+        &self.0.label
+    }
+    /// When it was issued.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it was last used (to the minute); null if never.
+    async fn last_used_at(&self) -> Option<DateTime<Utc>> {
+        self.0.last_used_at
+    }
+    /// When it stops working; null if never.
+    async fn expires_at(&self) -> Option<DateTime<Utc>> {
+        self.0.expires_at
+    }
+    /// When it was revoked; null while valid.
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.0.revoked_at
+    }
+}
+
+/// The token to revoke.
+#[derive(InputObject)]
+pub struct RevokeApiTokenInput {
+    /// `ApiTokenCreated.apiToken.id`.
+    id: ID,
 }
 
 /// A new client (HUD 3.01, 3.03).
@@ -212,7 +254,23 @@ impl MutationRoot {
             input.expires_at,
         )
         .await?;
-        Ok(ApiTokenCreated { token })
+        let (token, info) = token;
+        Ok(ApiTokenCreated {
+            token,
+            api_token: ApiToken(info),
+        })
+    }
+
+    /// Revokes an API token: it is UNAUTHENTICATED from its next request on. ADMIN may revoke any
+    /// token, every user their own.
+    async fn revoke_api_token(
+        &self,
+        ctx: &Context<'_>,
+        input: RevokeApiTokenInput,
+    ) -> Result<ApiToken> {
+        let actor = ctx.actor()?;
+        let id = parse_id("id", &input.id)?;
+        Ok(ApiToken(tokens::revoke(ctx.services(), actor, id).await?))
     }
 
     /// Creates a client record; the acting organization is recorded as its creator.

@@ -103,20 +103,52 @@ async fn execute(
     match &response {
         Ok(BatchResponse::Single(response)) => record(vec![outcome(response)]),
         Ok(BatchResponse::Batch(responses)) => record(responses.iter().map(outcome).collect()),
-        Err((_, err)) => record(vec![err.code(); operations.len()]),
+        Err(refusal) => record(vec![refusal.error.code(); operations.len()]),
     }
     match response {
         Ok(responses) => media.respond(None, responses),
-        Err((status, err)) => {
-            let mut response = error_response(media, status, err);
+        Err(Refusal {
+            status,
+            error,
+            retry_after,
+        }) => {
+            let mut response = error_response(media, status, error);
             if status == StatusCode::METHOD_NOT_ALLOWED {
                 response
                     .headers_mut()
                     .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
             }
+            if let Some(seconds) = retry_after {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+            }
             response
         }
     }
+}
+
+/// A request refused before it ran: its HTTP status, its error and, when rate limited, how many
+/// seconds to wait.
+struct Refusal {
+    status: StatusCode,
+    error: AppError,
+    retry_after: Option<u64>,
+}
+
+impl Refusal {
+    fn new(status: StatusCode, error: AppError) -> Self {
+        Refusal {
+            status,
+            error,
+            retry_after: None,
+        }
+    }
+}
+
+/// Whole seconds to wait, rounded up so that a client retrying on time is let through.
+fn retry_after_secs(wait: std::time::Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }
 
 /// `ok`, or the code of the response's first error.
@@ -142,10 +174,10 @@ async fn run(
     method: Method,
     headers: HeaderMap,
     mut batch: BatchRequest,
-) -> Result<BatchResponse, (StatusCode, AppError)> {
+) -> Result<BatchResponse, Refusal> {
     let size = batch.iter().count();
     if size > state.settings.max_batch {
-        return Err((
+        return Err(Refusal::new(
             StatusCode::BAD_REQUEST,
             AppError::bad_input(format!(
                 "A batch may hold at most {} operations (got {size})",
@@ -154,7 +186,7 @@ async fn run(
         ));
     }
     if method == Method::GET && batch.iter_mut().any(is_mutation) {
-        return Err((
+        return Err(Refusal::new(
             StatusCode::METHOD_NOT_ALLOWED,
             AppError::bad_input("Mutations must be sent with POST, not GET"),
         ));
@@ -173,8 +205,18 @@ async fn run(
             "INTERNAL_SERVER_ERROR" => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::BAD_REQUEST,
         };
-        (status, err)
+        Refusal::new(status, err)
     })?;
+    if let Err(wait) = state.rate_limit.check(caller.signed_in.token_id) {
+        let seconds = retry_after_secs(wait);
+        return Err(Refusal {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            error: AppError::forbidden(format!(
+                "Too many requests with this API token; retry in {seconds} s (HEARTH_RATE_LIMIT)"
+            )),
+            retry_after: Some(seconds),
+        });
+    }
     let with_context = |request: Request| {
         request
             .data(loaders::loaders(

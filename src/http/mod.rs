@@ -2,5 +2,6 @@
 
 pub mod graphql;
 pub mod health;
+pub mod limits;
 pub mod media;
 pub mod subscriptions;

@@ -201,7 +201,7 @@ pub async fn create_api_token(
     user_id: Uuid,
     label: &str,
     expires_at: Option<DateTime<Utc>>,
-) -> AppResult<String> {
+) -> AppResult<(String, tokens::TokenInfo)> {
     require_admin(actor)?;
     let label = values::display_name("label", label)?;
     if let Some(at) = expires_at
@@ -259,7 +259,7 @@ pub async fn create_admin(
         None => insert_user(&txn, email, name).await?,
     };
     upsert_membership(&txn, user.id, organization.id, Role::Admin).await?;
-    let token = tokens::issue(&txn, user.id, "hearth create-admin".to_owned(), None).await?;
+    let (token, _) = tokens::issue(&txn, user.id, "hearth create-admin".to_owned(), None).await?;
     txn.commit().await?;
     Ok(CreatedAdmin {
         user,

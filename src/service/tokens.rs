@@ -40,9 +40,9 @@ pub async fn issue<C: ConnectionTrait>(
     user_id: Uuid,
     label: String,
     expires_at: Option<DateTime<Utc>>,
-) -> AppResult<String> {
+) -> AppResult<(String, TokenInfo)> {
     let token = generate();
-    api_token::ActiveModel {
+    let row = api_token::ActiveModel {
         id: Set(new_id()),
         user_id: Set(user_id),
         token_hash: Set(hash(&token)),
@@ -54,12 +54,14 @@ pub async fn issue<C: ConnectionTrait>(
     }
     .insert(conn)
     .await?;
-    Ok(token)
+    Ok((token, row))
 }
 
 /// A signed-in user and all of their memberships.
 #[derive(Clone, Debug)]
 pub struct SignedIn {
+    /// The API token used, by id (for per-token rate limits; never the token itself).
+    pub token_id: Uuid,
     pub user: app_user::Model,
     pub memberships: Vec<membership::Model>,
 }
@@ -100,7 +102,11 @@ pub async fn authenticate(services: &Services, token: &str) -> AppResult<SignedI
         .order_by_asc(membership::Column::DateCreated)
         .all(&services.db)
         .await?;
-    Ok(SignedIn { user, memberships })
+    Ok(SignedIn {
+        token_id: token_row.id,
+        user,
+        memberships,
+    })
 }
 
 use sea_orm::ActiveModelTrait;
@@ -119,4 +125,59 @@ mod tests {
         assert_eq!(hash(&a).len(), 64);
         assert_ne!(hash(&a), hash(&b));
     }
+}
+
+/// A token as its owner and admins see it (never the secret).
+pub type TokenInfo = api_token::Model;
+
+/// Revokes a token, effective on its next request. ADMIN may revoke any token, a user their own;
+/// another user's token is NOT_FOUND. Revoking twice is a CONFLICT.
+pub async fn revoke(
+    services: &super::Services,
+    actor: &crate::domain::Actor,
+    token_id: Uuid,
+) -> AppResult<TokenInfo> {
+    let txn = services.write_transaction().await?;
+    let token = api_token::Entity::find_by_id(token_id)
+        .one(&txn)
+        .await?
+        .filter(|t| actor.is_admin() || t.user_id == actor.user_id)
+        .ok_or_else(|| AppError::not_found(format!("No API token of yours has id {token_id}")))?;
+    let revoked = revoke_row(&txn, token).await?;
+    txn.commit().await?;
+    Ok(revoked)
+}
+
+/// Revokes a token from the command line (an operator on the server needs no token), by its id or
+/// by the token itself.
+pub async fn revoke_by_operator(
+    services: &super::Services,
+    id_or_token: &str,
+) -> AppResult<TokenInfo> {
+    let txn = services.write_transaction().await?;
+    let found = match Uuid::parse_str(id_or_token.trim()) {
+        Ok(id) => api_token::Entity::find_by_id(id).one(&txn).await?,
+        Err(_) => {
+            api_token::Entity::find()
+                .filter(api_token::Column::TokenHash.eq(hash(id_or_token.trim())))
+                .one(&txn)
+                .await?
+        }
+    };
+    let token = found.ok_or_else(|| AppError::not_found("No such API token"))?;
+    let revoked = revoke_row(&txn, token).await?;
+    txn.commit().await?;
+    Ok(revoked)
+}
+
+async fn revoke_row<C: ConnectionTrait>(conn: &C, token: api_token::Model) -> AppResult<TokenInfo> {
+    if token.revoked_at.is_some() {
+        return Err(AppError::conflict(format!(
+            "API token {} is already revoked",
+            token.id
+        )));
+    }
+    let mut active: api_token::ActiveModel = token.into();
+    active.revoked_at = Set(Some(Utc::now()));
+    Ok(active.update(conn).await?)
 }

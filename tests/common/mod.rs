@@ -118,11 +118,7 @@ impl Drop for TestDatabase {
 pub fn server_settings() -> ServerSettings {
     ServerSettings {
         bind: "127.0.0.1:0".parse().expect("address"),
-        playground: true,
-        introspection: true,
-        max_batch: 10,
-        body_limit: 1024 * 1024,
-        request_timeout_secs: 30,
+        ..ServerSettings::default()
     }
 }
 
