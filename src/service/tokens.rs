@@ -9,7 +9,8 @@ use entity::{api_token, app_user, membership};
 use rand::RngCore;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -109,24 +110,6 @@ pub async fn authenticate(services: &Services, token: &str) -> AppResult<SignedI
     })
 }
 
-use sea_orm::ActiveModelTrait;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_are_prefixed_random_and_hashed() {
-        let (a, b) = (generate(), generate());
-        assert!(a.starts_with(TOKEN_PREFIX));
-        assert_ne!(a, b);
-        // 32 bytes of base64url without padding.
-        assert_eq!(a.len(), TOKEN_PREFIX.len() + 43);
-        assert_eq!(hash(&a).len(), 64);
-        assert_ne!(hash(&a), hash(&b));
-    }
-}
-
 /// A token as its owner and admins see it (never the secret).
 pub type TokenInfo = api_token::Model;
 
@@ -180,4 +163,20 @@ async fn revoke_row<C: ConnectionTrait>(conn: &C, token: api_token::Model) -> Ap
     let mut active: api_token::ActiveModel = token.into();
     active.revoked_at = Set(Some(Utc::now()));
     Ok(active.update(conn).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_prefixed_random_and_hashed() {
+        let (a, b) = (generate(), generate());
+        assert!(a.starts_with(TOKEN_PREFIX));
+        assert_ne!(a, b);
+        // 32 bytes of base64url without padding.
+        assert_eq!(a.len(), TOKEN_PREFIX.len() + 43);
+        assert_eq!(hash(&a).len(), 64);
+        assert_ne!(hash(&a), hash(&b));
+    }
 }
