@@ -13,6 +13,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::{BoxError, ServiceBuilder};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -77,7 +78,10 @@ pub fn router(state: AppState) -> Router {
             )
         }))
         .load_shed()
-        .concurrency_limit(settings.max_concurrent_requests.max(1));
+        // Global: one semaphore for every route (a plain concurrency limit would be per route).
+        .layer(GlobalConcurrencyLimitLayer::new(
+            settings.max_concurrent_requests.max(1),
+        ));
     routes
         .layer(RequestBodyLimitLayer::new(settings.body_limit))
         .layer(TimeoutLayer::with_status_code(

@@ -8,23 +8,41 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use uuid::Uuid;
 
-/// Cursors are opaque to clients: a version tag and the row's id, base64url-encoded.
-const CURSOR_TAG: &str = "hearth:v1:";
+/// Cursors are opaque to clients: a version tag, the list they belong to and the row's id,
+/// base64url-encoded. They carry no secret: a forged cursor only pages the caller's own scope.
+const CURSOR_TAG: &str = "hearth:v1";
 
-pub fn encode_cursor(id: Uuid) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{CURSOR_TAG}{id}"))
+/// Which list a cursor pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CursorList {
+    Clients,
+    CeEvents,
 }
 
-/// Decodes an `after` argument; anything not made by [`encode_cursor`] is BAD_USER_INPUT.
-pub fn decode_cursor(cursor: Option<&str>) -> AppResult<Option<Uuid>> {
+impl CursorList {
+    fn tag(self) -> &'static str {
+        match self {
+            CursorList::Clients => "clients",
+            CursorList::CeEvents => "ce_events",
+        }
+    }
+}
+
+pub fn encode_cursor(list: CursorList, id: Uuid) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{CURSOR_TAG}:{}:{id}", list.tag()))
+}
+
+/// Decodes an `after` argument; anything not made by [`encode_cursor`] for `list` is BAD_USER_INPUT.
+pub fn decode_cursor(list: CursorList, cursor: Option<&str>) -> AppResult<Option<Uuid>> {
     let Some(cursor) = cursor else {
         return Ok(None);
     };
+    let prefix = format!("{CURSOR_TAG}:{}:", list.tag());
     URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.strip_prefix(CURSOR_TAG).and_then(|id| Uuid::parse_str(id).ok()))
+        .and_then(|text| text.strip_prefix(&prefix).and_then(|id| Uuid::parse_str(id).ok()))
         .map(Some)
         .ok_or_else(|| {
             AppError::bad_input(
@@ -90,12 +108,12 @@ pub struct CeEventConnection {
     total_count: i32,
 }
 
-fn page_info<M>(page: &Page<M>, id: impl Fn(&M) -> Uuid) -> PageInfo {
+fn page_info<M>(list: CursorList, page: &Page<M>, id: impl Fn(&M) -> Uuid) -> PageInfo {
     PageInfo {
         has_next_page: page.has_next_page,
         has_previous_page: page.has_previous_page,
-        start_cursor: page.rows.first().map(|m| encode_cursor(id(m))),
-        end_cursor: page.rows.last().map(|m| encode_cursor(id(m))),
+        start_cursor: page.rows.first().map(|m| encode_cursor(list, id(m))),
+        end_cursor: page.rows.last().map(|m| encode_cursor(list, id(m))),
     }
 }
 
@@ -105,13 +123,13 @@ fn total(count: u64) -> i32 {
 
 impl From<Page<entity::client::Model>> for ClientConnection {
     fn from(page: Page<entity::client::Model>) -> Self {
-        let page_info = page_info(&page, |c| c.id);
+        let page_info = page_info(CursorList::Clients, &page, |c| c.id);
         let total_count = total(page.total_count);
         let edges = page
             .rows
             .iter()
             .map(|c| ClientEdge {
-                cursor: encode_cursor(c.id),
+                cursor: encode_cursor(CursorList::Clients, c.id),
                 node: Client(c.clone()),
             })
             .collect();
@@ -127,13 +145,13 @@ impl From<Page<entity::client::Model>> for ClientConnection {
 
 impl From<Page<entity::ce_event::Model>> for CeEventConnection {
     fn from(page: Page<entity::ce_event::Model>) -> Self {
-        let page_info = page_info(&page, |e| e.id);
+        let page_info = page_info(CursorList::CeEvents, &page, |e| e.id);
         let total_count = total(page.total_count);
         let edges = page
             .rows
             .iter()
             .map(|e| CeEventEdge {
-                cursor: encode_cursor(e.id),
+                cursor: encode_cursor(CursorList::CeEvents, e.id),
                 node: CeEvent(e.clone()),
             })
             .collect();

@@ -1,6 +1,8 @@
 //! Limits on what one request may ask, checked before anything runs. Depth, complexity and directives
 //! are async-graphql's own limits (set in `build_schema`); aliases are counted here, because a query
-//! repeated under many aliases multiplies the work of one request.
+//! repeated under many aliases multiplies the work of one request. With introspection switched off
+//! (HEARTH_INTROSPECTION=false), an introspection query is refused with an error saying so, rather
+//! than answered with nulls.
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
@@ -63,6 +65,52 @@ impl Extension for AliasLimit {
                     "The query uses {aliases} aliases; at most {MAX_ALIASES} are allowed. Split it \
                      into several requests"
                 ),
+                None,
+            ));
+        }
+        Ok(document)
+    }
+}
+
+/// Refuses introspection queries when introspection is switched off.
+pub struct IntrospectionOff;
+
+impl ExtensionFactory for IntrospectionOff {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(IntrospectionOff)
+    }
+}
+
+fn introspects(set: &SelectionSet) -> bool {
+    set.items.iter().any(|selection| match &selection.node {
+        Selection::Field(field) => matches!(field.node.name.node.as_str(), "__schema" | "__type"),
+        Selection::InlineFragment(fragment) => introspects(&fragment.node.selection_set.node),
+        Selection::FragmentSpread(_) => false,
+    })
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for IntrospectionOff {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        let asks = document
+            .operations
+            .iter()
+            .any(|(_, op)| introspects(&op.node.selection_set.node))
+            || document
+                .fragments
+                .values()
+                .any(|f| introspects(&f.node.selection_set.node));
+        if asks {
+            return Err(ServerError::new(
+                "Introspection is switched off on this server (HEARTH_INTROSPECTION=false); use the \
+                 published schema.graphql",
                 None,
             ));
         }

@@ -5,7 +5,7 @@
 use crate::domain::Actor;
 use crate::error::AppError;
 use crate::service::scope;
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{ce_event, client, enrollment, organization, project};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
@@ -18,10 +18,24 @@ pub struct HearthLoader {
     actor: Option<Actor>,
 }
 
-pub type Loaders = DataLoader<HearthLoader>;
+pub type Loaders = DataLoader<HearthLoader, HashMapCache>;
 
+/// The loaders of one HTTP request: results are cached for the request, so that a list resolver
+/// can load a level for all its rows at once (`super::prefetch`) and each row then finds its own.
 pub fn loaders(db: DatabaseConnection, actor: Option<Actor>) -> Loaders {
-    DataLoader::new(HearthLoader { db, actor }, tokio::spawn)
+    DataLoader::with_cache(
+        HearthLoader { db, actor },
+        tokio::spawn,
+        HashMapCache::default(),
+    )
+}
+
+/// The loaders of a subscription: it lives as long as its WebSocket, so nothing is cached and every
+/// event is read afresh.
+pub fn uncached_loaders(db: DatabaseConnection, actor: Option<Actor>) -> Loaders {
+    let loaders = loaders(db, actor);
+    loaders.enable_all_cache(false);
+    loaders
 }
 
 impl HearthLoader {

@@ -10,6 +10,7 @@ pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod organization;
+pub mod prefetch;
 pub mod query;
 pub mod report;
 pub mod scalars;
@@ -76,7 +77,9 @@ pub fn build_schema(services: Services, options: &SchemaOptions) -> HearthSchema
         .extension(limits::AliasLimit)
         .extension(ErrorCodes);
     if !options.introspection {
-        builder = builder.disable_introspection();
+        builder = builder
+            .disable_introspection()
+            .extension(limits::IntrospectionOff);
     }
     builder.finish()
 }

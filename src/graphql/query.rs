@@ -2,9 +2,10 @@
 
 use super::LIST_FANOUT;
 use super::client::{CeEvent, Client, Enrollment};
-use super::connection::{CeEventConnection, ClientConnection, decode_cursor};
+use super::connection::{CeEventConnection, ClientConnection, CursorList, decode_cursor};
 use super::context::ContextExt;
 use super::organization::{Organization, Project};
+use super::prefetch;
 use super::report::ReferralReport;
 use super::scalars::Date;
 use super::viewer::Viewer;
@@ -37,9 +38,9 @@ impl QueryRoot {
     async fn client(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Client>> {
         let actor = ctx.actor()?;
         let id = parse_id("id", &id)?;
-        Ok(clients::find(&ctx.services().db, actor, id)
-            .await?
-            .map(Client))
+        let client = clients::find(&ctx.services().db, actor, id).await?;
+        prefetch::clients(ctx, ctx.look_ahead(), client.iter().cloned().collect()).await?;
+        Ok(client.map(Client))
     }
 
     /// The clients you may see, oldest first. `search`: a case-insensitive prefix of the first or
@@ -53,8 +54,11 @@ impl QueryRoot {
         after: Option<String>,
     ) -> Result<ClientConnection> {
         let actor = ctx.actor()?;
-        let request = PageRequest::new(first, decode_cursor(after.as_deref())?)?;
+        let request =
+            PageRequest::new(first, decode_cursor(CursorList::Clients, after.as_deref())?)?;
         let page = clients::list(&ctx.services().db, actor, search.as_deref(), request).await?;
+        let rows = prefetch::connection_rows(&ctx.look_ahead());
+        prefetch::clients(ctx, rows, page.rows.clone()).await?;
         Ok(page.into())
     }
 
@@ -88,12 +92,17 @@ impl QueryRoot {
         after: Option<String>,
     ) -> Result<CeEventConnection> {
         let actor = ctx.actor()?;
-        let request = PageRequest::new(first, decode_cursor(after.as_deref())?)?;
+        let request = PageRequest::new(
+            first,
+            decode_cursor(CursorList::CeEvents, after.as_deref())?,
+        )?;
         let project_id = project_id
             .map(|id| parse_id("projectId", &id))
             .transpose()?;
         let page =
             ce_events::referrals(&ctx.services().db, actor, status, project_id, request).await?;
+        let rows = prefetch::connection_rows(&ctx.look_ahead());
+        prefetch::ce_events(ctx, rows, page.rows.clone()).await?;
         Ok(page.into())
     }
 

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::graphql::context::{Caller, ORGANIZATION_HEADER};
 use crate::graphql::loaders;
 use async_graphql::http::GraphiQLSource;
-use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
 use async_graphql_axum::GraphQLBatchRequest;
 use async_graphql_axum::rejection::GraphQLRejection;
@@ -91,7 +91,7 @@ async fn execute(
     batch: BatchRequest,
 ) -> axum::response::Response {
     let started = Instant::now();
-    let operations: Vec<Option<String>> = batch.iter().map(|r| r.operation_name.clone()).collect();
+    let operations: Vec<Option<String>> = batch.iter().map(operation_name).collect();
     let metrics = state.services.metrics.clone();
     let record = |outcomes: Vec<&str>| {
         let elapsed = started.elapsed();
@@ -125,6 +125,21 @@ async fn execute(
             }
             response
         }
+    }
+}
+
+/// The operation's name for metrics: `operationName`, else the name of the document's only operation.
+fn operation_name(request: &Request) -> Option<String> {
+    if let Some(name) = &request.operation_name {
+        return Some(name.clone());
+    }
+    let document = async_graphql::parser::parse_query(&request.query).ok()?;
+    match document.operations {
+        DocumentOperations::Single(_) => None,
+        DocumentOperations::Multiple(operations) if operations.len() == 1 => {
+            operations.into_keys().next().map(|name| name.to_string())
+        }
+        DocumentOperations::Multiple(_) => None,
     }
 }
 

@@ -75,7 +75,10 @@ async fn serve(state: AppState, socket: axum::extract::ws::WebSocket, protocol: 
             )
             .await?;
             let mut data = Data::default();
-            data.insert(loaders::loaders(services.db.clone(), caller.acting.clone()));
+            data.insert(loaders::uncached_loaders(
+                services.db.clone(),
+                caller.acting.clone(),
+            ));
             data.insert(caller);
             Ok(data)
         },

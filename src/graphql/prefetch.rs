@@ -1,0 +1,204 @@
+//! Loads a list's nested fields level by level, for the whole list at once, before its items resolve.
+//!
+//! DataLoaders batch the keys that arrive within a short delay; for long lists the items' resolvers
+//! register their keys over several scheduler turns, so timing alone would split one level into
+//! several statements. Looking ahead at the query, the list resolver loads each requested level for
+//! every row with one `load_many` per key type; the items' own `load_one` calls then hit the
+//! request's cache. A query's statement count thus depends on its shape, never on its row count.
+
+use super::context::ContextExt;
+use super::loaders::{
+    CeEventsOfClient, CeEventsOfEnrollment, ClientKey, EnrollmentKey, EnrollmentsOfClient,
+    OrganizationKey, ProjectKey, ProjectsOfOrganization, ReferralResolvedBy,
+};
+use async_graphql::{Context, Lookahead, Result};
+use entity::{ce_event, client, enrollment, organization, project};
+use futures_util::future::BoxFuture;
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+/// The selection of the rows of a connection: `nodes` and `edges { node }` together.
+pub fn connection_rows<'a>(field: &Lookahead<'a>) -> Lookahead<'a> {
+    let nodes = field.field("nodes");
+    let mut fields = nodes.selection_fields();
+    fields.extend(field.field("edges").field("node").selection_fields());
+    // With neither selected there is nothing to load: the empty `nodes` lookahead says so.
+    Lookahead::try_from(fields.as_slice()).unwrap_or(nodes)
+}
+
+fn unique(ids: impl Iterator<Item = Uuid>) -> Vec<Uuid> {
+    ids.collect::<BTreeSet<_>>().into_iter().collect()
+}
+
+pub fn clients<'a>(
+    ctx: &'a Context<'a>,
+    selection: Lookahead<'a>,
+    rows: Vec<client::Model>,
+) -> BoxFuture<'a, Result<()>> {
+    Box::pin(async move {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let loaders = ctx.loaders();
+        let ids = unique(rows.iter().map(|c| c.id));
+        let enrollments = selection.field("enrollments");
+        if enrollments.exists() {
+            let loaded = loaders
+                .load_many(ids.iter().copied().map(EnrollmentsOfClient))
+                .await?;
+            self::enrollments(ctx, enrollments, loaded.into_values().flatten().collect()).await?;
+        }
+        let events = selection.field("ceEvents");
+        if events.exists() {
+            let loaded = loaders
+                .load_many(ids.iter().copied().map(CeEventsOfClient))
+                .await?;
+            ce_events(ctx, events, loaded.into_values().flatten().collect()).await?;
+        }
+        Ok(())
+    })
+}
+
+pub fn enrollments<'a>(
+    ctx: &'a Context<'a>,
+    selection: Lookahead<'a>,
+    rows: Vec<enrollment::Model>,
+) -> BoxFuture<'a, Result<()>> {
+    Box::pin(async move {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let loaders = ctx.loaders();
+        let client = selection.field("client");
+        if client.exists() {
+            let loaded = loaders
+                .load_many(
+                    unique(rows.iter().map(|e| e.client_id))
+                        .into_iter()
+                        .map(ClientKey),
+                )
+                .await?;
+            clients(ctx, client, loaded.into_values().collect()).await?;
+        }
+        let project = selection.field("project");
+        if project.exists() {
+            let loaded = loaders
+                .load_many(
+                    unique(rows.iter().map(|e| e.project_id))
+                        .into_iter()
+                        .map(ProjectKey),
+                )
+                .await?;
+            projects(ctx, project, loaded.into_values().collect()).await?;
+        }
+        let ids = unique(rows.iter().map(|e| e.id));
+        let events = selection.field("ceEvents");
+        if events.exists() {
+            let loaded = loaders
+                .load_many(ids.iter().copied().map(CeEventsOfEnrollment))
+                .await?;
+            ce_events(ctx, events, loaded.into_values().flatten().collect()).await?;
+        }
+        let resolved = selection.field("resolvedReferral");
+        if resolved.exists() {
+            let loaded = loaders
+                .load_many(ids.iter().copied().map(ReferralResolvedBy))
+                .await?;
+            ce_events(ctx, resolved, loaded.into_values().collect()).await?;
+        }
+        Ok(())
+    })
+}
+
+pub fn ce_events<'a>(
+    ctx: &'a Context<'a>,
+    selection: Lookahead<'a>,
+    rows: Vec<ce_event::Model>,
+) -> BoxFuture<'a, Result<()>> {
+    Box::pin(async move {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let loaders = ctx.loaders();
+        let client = selection.field("client");
+        if client.exists() {
+            let loaded = loaders
+                .load_many(
+                    unique(rows.iter().map(|e| e.client_id))
+                        .into_iter()
+                        .map(ClientKey),
+                )
+                .await?;
+            clients(ctx, client, loaded.into_values().collect()).await?;
+        }
+        let enrollment = selection.field("enrollment");
+        if enrollment.exists() {
+            let loaded = loaders
+                .load_many(
+                    unique(rows.iter().map(|e| e.enrollment_id))
+                        .into_iter()
+                        .map(EnrollmentKey),
+                )
+                .await?;
+            enrollments(ctx, enrollment, loaded.into_values().collect()).await?;
+        }
+        let resulting = selection.field("resultingEnrollment");
+        if resulting.exists() {
+            let ids = unique(rows.iter().filter_map(|e| e.resulting_enrollment_id));
+            let loaded = loaders
+                .load_many(ids.into_iter().map(EnrollmentKey))
+                .await?;
+            enrollments(ctx, resulting, loaded.into_values().collect()).await?;
+        }
+        let referred = selection.field("referredProject");
+        if referred.exists() {
+            let ids = unique(rows.iter().filter_map(|e| e.referred_project_id));
+            let loaded = loaders.load_many(ids.into_iter().map(ProjectKey)).await?;
+            projects(ctx, referred, loaded.into_values().collect()).await?;
+        }
+        Ok(())
+    })
+}
+
+pub fn projects<'a>(
+    ctx: &'a Context<'a>,
+    selection: Lookahead<'a>,
+    rows: Vec<project::Model>,
+) -> BoxFuture<'a, Result<()>> {
+    Box::pin(async move {
+        let organization = selection.field("organization");
+        if rows.is_empty() || !organization.exists() {
+            return Ok(());
+        }
+        let ids = unique(rows.iter().map(|p| p.organization_id));
+        let loaded = ctx
+            .loaders()
+            .load_many(ids.into_iter().map(OrganizationKey))
+            .await?;
+        organizations(ctx, organization, loaded.into_values().collect()).await
+    })
+}
+
+pub fn organizations<'a>(
+    ctx: &'a Context<'a>,
+    selection: Lookahead<'a>,
+    rows: Vec<organization::Model>,
+) -> BoxFuture<'a, Result<()>> {
+    Box::pin(async move {
+        let projects_field = selection.field("projects");
+        if rows.is_empty() || !projects_field.exists() {
+            return Ok(());
+        }
+        let ids = unique(rows.iter().map(|o| o.id));
+        let loaded = ctx
+            .loaders()
+            .load_many(ids.into_iter().map(ProjectsOfOrganization))
+            .await?;
+        projects(
+            ctx,
+            projects_field,
+            loaded.into_values().flatten().collect(),
+        )
+        .await
+    })
+}

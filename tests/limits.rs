@@ -1,0 +1,402 @@
+//! Limits on what one request may ask (depth, aliases; the contract's "Limits"), checked before
+//! anything runs, and the Prometheus endpoint that counts requests and SQL statements.
+//! (The cap on batch size is covered in `foundation.rs`.)
+
+mod common;
+mod reads_support;
+
+use common::*;
+use reads_support::*;
+use serde_json::{Value, json};
+
+/// The statements a request costs that only authenticates (`{ __typename }` reads no data).
+async fn authentication_cost(server: &TestServer, who: &Gql) -> u64 {
+    let (reply, cost) = counting(server, who, "{ __typename }", json!({})).await;
+    reply.data();
+    cost
+}
+
+/// Asserts `reply` was refused as a whole: BAD_USER_INPUT and no data.
+fn assert_refused(reply: &Reply, what: &str) {
+    assert_eq!(
+        reply.error_code(),
+        "BAD_USER_INPUT",
+        "{what}: {}",
+        reply.body
+    );
+    assert!(
+        reply.body["data"].is_null(),
+        "{what}: a refused query must return no data: {}",
+        reply.body
+    );
+}
+
+/// A successful referral and its resulting enrollment point at each other, so a chain
+/// `ceEvent { resultingEnrollment { resolvedReferral { resultingEnrollment { ... } } } }` has data at
+/// every level. Returns (community, CE event, resulting enrollment).
+async fn referral_cycle() -> (Community, String, String) {
+    let community = Community::new().await;
+    let (client, _, event) = community
+        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-02-01")
+        .await;
+    let housing =
+        create_enrollment(&community.staff_a, &client, &community.psh_a, "2026-03-01").await;
+    community
+        .staff_a
+        .ok(
+            RESOLVE_REFERRAL,
+            json!({ "input": {
+                "ceEventId": event, "referralResult": "SUCCESSFUL_CLIENT_ACCEPTED",
+                "resultingEnrollmentId": housing
+            }}),
+        )
+        .await;
+    (community, event, housing)
+}
+
+/// A query `depth` fields deep: `ceEvent` at depth 1, `id` at depth `depth`, and in between
+/// alternately `resultingEnrollment` and `resolvedReferral` (single objects, so its cost stays low:
+/// only the depth limit can refuse it).
+fn chain(depth: usize) -> String {
+    assert!(depth >= 2);
+    let mut query = String::from("query($id: ID!) { ceEvent(id: $id) { ");
+    for level in 2..depth {
+        query.push_str(if level % 2 == 0 {
+            "resultingEnrollment { "
+        } else {
+            "resolvedReferral { "
+        });
+    }
+    query.push_str("id");
+    for _ in 1..depth {
+        query.push_str(" }");
+    }
+    query.push_str(" }");
+    query
+}
+
+/// The innermost object of a [`chain`] reply.
+fn innermost(data: &Value, depth: usize) -> Value {
+    let mut node = data["ceEvent"].clone();
+    for level in 2..depth {
+        let field = if level % 2 == 0 {
+            "resultingEnrollment"
+        } else {
+            "resolvedReferral"
+        };
+        node = node[field].clone();
+    }
+    node
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Depth
+// ---------------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn query_nested_fifteen_deep_runs() {
+    let (community, event, housing) = referral_cycle().await;
+    let data = community.plm.ok(&chain(15), json!({ "id": event })).await;
+    // The field at depth 14 is a resultingEnrollment: the housing enrollment, reached through the
+    // referral and back six times.
+    let bottom = innermost(&data, 15);
+    assert_eq!(bottom["id"], housing.as_str(), "{data}");
+}
+
+#[tokio::test]
+async fn query_nested_past_depth_fifteen_is_refused_before_it_runs() {
+    let (community, event, _) = referral_cycle().await;
+    let server = &community.server;
+    let plm = &community.plm;
+    warm_up(plm).await;
+    let auth_only = authentication_cost(server, plm).await;
+    // The refused queries run no statement beyond authenticating the caller...
+    for depth in [16, 17, 40] {
+        let (reply, cost) = counting(server, plm, &chain(depth), json!({ "id": event })).await;
+        assert_refused(&reply, &format!("depth {depth}"));
+        assert_eq!(
+            cost, auth_only,
+            "depth {depth}: {cost} statements, authentication alone costs {auth_only}"
+        );
+    }
+    // ...while the same chain within the limit reads the database.
+    let (reply, cost) = counting(server, plm, &chain(15), json!({ "id": event })).await;
+    reply.data();
+    assert!(cost > auth_only, "{cost} vs {auth_only}");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The benchmark queries and aliases
+// ---------------------------------------------------------------------------------------------------
+
+const BENCHMARK_FIELDS: &str = "clients(first: 100) {
+    totalCount
+    nodes {
+      id
+      enrollments {
+        project { organization { name } }
+        ceEvents { referredProject { name } resultingEnrollment { entryDate } }
+      }
+      ceEvents { id }
+    }
+  }";
+
+const REFERRALS_BENCHMARK: &str = "{
+  referrals(first: 100) {
+    totalCount
+    nodes {
+      status
+      client { enrollments { project { organization { name } } } }
+      enrollment { ceEvents { referredProject { organization { name } } } }
+      resultingEnrollment { project { name } }
+    }
+  }
+}";
+
+/// The benchmark query under `count` aliases in one request.
+fn aliased_benchmark(count: usize) -> String {
+    let fields: Vec<String> = (0..count)
+        .map(|i| format!("c{i}: {BENCHMARK_FIELDS}"))
+        .collect();
+    format!("{{ {} }}", fields.join("\n"))
+}
+
+#[tokio::test]
+async fn benchmark_queries_nested_four_levels_with_first_100_pass() {
+    let (community, _, _) = referral_cycle().await;
+    for who in [&community.plm, &community.staff_a, &community.admin()] {
+        let data = who
+            .ok(&format!("{{ {BENCHMARK_FIELDS} }}"), json!({}))
+            .await;
+        assert_eq!(total(&data["clients"]), 1, "{data}");
+        let text = data.to_string();
+        assert!(
+            text.contains("Hope Housing") && text.contains("2026-03-01"),
+            "{text}"
+        );
+        let data = who.ok(REFERRALS_BENCHMARK, json!({})).await;
+        assert_eq!(total(&data["referrals"]), 1, "{data}");
+        assert_eq!(data["referrals"]["nodes"][0]["status"], "SUCCESSFUL");
+    }
+}
+
+#[tokio::test]
+async fn benchmark_query_aliased_ten_times_is_refused_before_it_runs() {
+    let (community, _, _) = referral_cycle().await;
+    let server = &community.server;
+    let plm = &community.plm;
+    warm_up(plm).await;
+    let auth_only = authentication_cost(server, plm).await;
+    let (reply, cost) = counting(server, plm, &aliased_benchmark(10), json!({})).await;
+    assert_refused(&reply, "the benchmark query aliased ten times");
+    assert_eq!(cost, auth_only, "the refused query ran statements");
+    // Once is fine.
+    plm.ok(&aliased_benchmark(1), json!({})).await;
+}
+
+/// `{ a1: me { role } ... }` with `count` aliases.
+fn aliased_me(count: usize) -> String {
+    let fields: Vec<String> = (1..=count)
+        .map(|i| format!("a{i}: me {{ role }}"))
+        .collect();
+    format!("{{ {} }}", fields.join(" "))
+}
+
+#[tokio::test]
+async fn eight_aliases_pass_and_nine_are_refused() {
+    let server = TestServer::start().await;
+    let admin = server.admin();
+    let data = admin.ok(&aliased_me(8), json!({})).await;
+    assert_eq!(data["a8"]["role"], "ADMIN");
+    for count in [9, 10, 30] {
+        let reply = admin.run(&aliased_me(count), json!({})).await;
+        assert_refused(&reply, &format!("{count} aliases"));
+    }
+}
+
+#[tokio::test]
+async fn aliases_are_counted_in_nested_fields_and_fragments() {
+    let server = TestServer::start().await;
+    let admin = server.admin();
+    // Aliases below the root count too: 1 + 8 = 9.
+    let nested: Vec<String> = (1..=8).map(|i| format!("r{i}: role")).collect();
+    let reply = admin
+        .run(
+            &format!("{{ viewer: me {{ {} }} }}", nested.join(" ")),
+            json!({}),
+        )
+        .await;
+    assert_refused(&reply, "nested aliases");
+    // Aliases inside a fragment count: 5 in the fragment and 4 in the operation.
+    let fragment: Vec<String> = (1..=5).map(|i| format!("f{i}: role")).collect();
+    let query = format!(
+        "query {{ me {{ ...Roles }} {} }} fragment Roles on Viewer {{ {} }}",
+        (1..=4)
+            .map(|i| format!("o{i}: me {{ role }}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        fragment.join(" ")
+    );
+    let reply = admin.run(&query, json!({})).await;
+    assert_refused(&reply, "aliases in a fragment");
+    // And inside an inline fragment: 9 in all.
+    let inline: Vec<String> = (1..=9).map(|i| format!("i{i}: role")).collect();
+    let reply = admin
+        .run(
+            &format!("{{ me {{ ... on Viewer {{ {} }} }} }}", inline.join(" ")),
+            json!({}),
+        )
+        .await;
+    assert_refused(&reply, "aliases in an inline fragment");
+    // Eight spread over the operation and a fragment are fine.
+    let query = format!(
+        "query {{ me {{ ...Roles }} {} }} fragment Roles on Viewer {{ {} }}",
+        (1..=3)
+            .map(|i| format!("o{i}: me {{ role }}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        fragment.join(" ")
+    );
+    let data = admin.ok(&query, json!({})).await;
+    assert_eq!(data["me"]["f5"], "ADMIN");
+    assert_eq!(data["o3"]["role"], "ADMIN");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// /metrics
+// ---------------------------------------------------------------------------------------------------
+
+/// POSTs a GraphQL request body as-is (to set `operationName`), with `token`.
+async fn post(server: &TestServer, token: Option<&str>, body: Value) -> Value {
+    let mut request = server.http.post(server.url("/graphql")).json(&body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("a JSON body")
+}
+
+fn requests_total(text: &str, operation: &str, outcome: &str) -> Option<f64> {
+    sample(
+        text,
+        "hearth_graphql_requests_total",
+        &format!("operation=\"{operation}\",outcome=\"{outcome}\""),
+    )
+}
+
+#[tokio::test]
+async fn metrics_are_served_as_prometheus_text_without_a_token() {
+    let server = TestServer::start().await;
+    server.admin().ok("{ me { role } }", json!({})).await;
+    // metrics_text asserts 200 and text/plain; no Authorization header is sent.
+    let text = metrics_text(&server).await;
+    for metric in [
+        "hearth_graphql_requests_total",
+        "hearth_db_statements_total",
+        "hearth_graphql_request_duration_seconds",
+    ] {
+        assert!(
+            text.contains(&format!("# HELP {metric} ")),
+            "{metric}:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("# TYPE hearth_graphql_requests_total counter"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# TYPE hearth_db_statements_total counter"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# TYPE hearth_graphql_request_duration_seconds histogram"),
+        "{text}"
+    );
+    assert!(statements(&server).await > 0);
+    // The statement counter moves when queries run.
+    let before = statements(&server).await;
+    server
+        .admin()
+        .ok("{ organizations { name } }", json!({}))
+        .await;
+    assert!(statements(&server).await > before);
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_operation_name_and_outcome() {
+    let server = TestServer::start().await;
+    let token = server.admin_token.clone();
+    let ok_body = json!({ "query": "query MyOp { me { role } }", "operationName": "MyOp" });
+    let body = post(&server, Some(&token), ok_body.clone()).await;
+    assert_eq!(body["data"]["me"]["role"], "ADMIN");
+    let text = metrics_text(&server).await;
+    assert_eq!(requests_total(&text, "MyOp", "ok"), Some(1.0), "{text}");
+    post(&server, Some(&token), ok_body).await;
+    let text = metrics_text(&server).await;
+    assert_eq!(requests_total(&text, "MyOp", "ok"), Some(2.0), "{text}");
+    assert!(
+        sample(
+            &text,
+            "hearth_graphql_request_duration_seconds_count",
+            "operation=\"MyOp\""
+        ) == Some(2.0),
+        "{text}"
+    );
+
+    // A refused argument: counted under its error code.
+    let body = post(
+        &server,
+        Some(&token),
+        json!({
+            "query": "query TooBig { clients(first: 101) { totalCount } }",
+            "operationName": "TooBig"
+        }),
+    )
+    .await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    // No token: counted as UNAUTHENTICATED.
+    let body = post(
+        &server,
+        None,
+        json!({ "query": "query NoToken { me { role } }", "operationName": "NoToken" }),
+    )
+    .await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    // An operation without a name.
+    server.admin().ok("{ me { role } }", json!({})).await;
+
+    let text = metrics_text(&server).await;
+    assert_eq!(
+        requests_total(&text, "TooBig", "BAD_USER_INPUT"),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(requests_total(&text, "TooBig", "ok"), None, "{text}");
+    assert_eq!(
+        requests_total(&text, "NoToken", "UNAUTHENTICATED"),
+        Some(1.0),
+        "{text}"
+    );
+    assert!(
+        requests_total(&text, "anonymous", "ok").is_some_and(|n| n >= 1.0),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn metrics_name_an_operation_by_its_name_in_the_document() {
+    // Many clients send `query MyOp { ... }` without repeating the name in `operationName`.
+    let server = TestServer::start().await;
+    let data = server
+        .admin()
+        .ok("query MyOp { me { role } }", json!({}))
+        .await;
+    assert_eq!(data["me"]["role"], "ADMIN");
+    let text = metrics_text(&server).await;
+    assert_eq!(requests_total(&text, "MyOp", "ok"), Some(1.0), "{text}");
+}
