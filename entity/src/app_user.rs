@@ -1,8 +1,9 @@
 //! A person who signs in to Hearth (User.csv). Named `app_user` because `user` is reserved in SQL.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "app_user")]
 pub struct Model {
     /// UserID (UUIDv7).
@@ -19,6 +20,10 @@ pub struct Model {
     pub date_updated: DateTimeUtc,
     /// DateDeleted: soft delete, null while the user is live.
     pub date_deleted: Option<DateTimeUtc>,
+    /// UserID as imported from another HMIS when it is not a UUID (32 lower-case hex digits, which
+    /// become the id); exports write it instead of the id. Unique.
+    #[sea_orm(unique)]
+    pub hud_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

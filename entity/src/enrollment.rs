@@ -1,8 +1,9 @@
 //! HUD 3.10 / 3.11 / 3.20 project enrollment (Enrollment.csv, with Exit.csv's exit folded in).
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "enrollment")]
 pub struct Model {
     /// EnrollmentID (UUIDv7).
@@ -24,6 +25,16 @@ pub struct Model {
     pub date_updated: DateTimeUtc,
     pub user_id: Option<Uuid>,
     pub date_deleted: Option<DateTimeUtc>,
+    /// EnrollmentID as imported from another HMIS when it is not a UUID (32 lower-case hex digits, which
+    /// become the id); exports write it instead of the id. Unique.
+    #[sea_orm(unique)]
+    pub hud_id: Option<String>,
+    /// UserID as imported when it names no Hearth user: kept as given and exported while `user_id` is
+    /// null.
+    pub hud_user_id: Option<String>,
+    /// Exit.csv ExitID as imported when it differs from the EnrollmentID (an exported exit's ExitID is
+    /// its EnrollmentID: Hearth keeps one exit per enrollment, on the enrollment).
+    pub exit_hud_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

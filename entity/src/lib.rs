@@ -6,6 +6,7 @@
 
 pub mod api_token;
 pub mod app_user;
+pub mod audit_event;
 pub mod ce_event;
 pub mod client;
 pub mod enrollment;
@@ -16,6 +17,7 @@ pub mod project;
 pub mod prelude {
     pub use super::api_token::Entity as ApiToken;
     pub use super::app_user::Entity as AppUser;
+    pub use super::audit_event::Entity as AuditEvent;
     pub use super::ce_event::Entity as CeEvent;
     pub use super::client::Entity as Client;
     pub use super::enrollment::Entity as Enrollment;

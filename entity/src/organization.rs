@@ -1,8 +1,9 @@
 //! HUD 2.01 Organization (Organization.csv).
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "organization")]
 pub struct Model {
     /// OrganizationID (UUIDv7).
@@ -20,6 +21,13 @@ pub struct Model {
     pub user_id: Option<Uuid>,
     /// DateDeleted: soft delete, null while the record is live.
     pub date_deleted: Option<DateTimeUtc>,
+    /// OrganizationID as imported from another HMIS when it is not a UUID (32 lower-case hex digits, which
+    /// become the id); exports write it instead of the id. Unique.
+    #[sea_orm(unique)]
+    pub hud_id: Option<String>,
+    /// UserID as imported when it names no Hearth user: kept as given and exported while `user_id` is
+    /// null.
+    pub hud_user_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

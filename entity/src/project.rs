@@ -1,8 +1,9 @@
 //! HUD 2.02 Project Information (Project.csv). A "housing program" in the workflow guide.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "project")]
 pub struct Model {
     /// ProjectID (UUIDv7).
@@ -22,6 +23,13 @@ pub struct Model {
     pub date_updated: DateTimeUtc,
     pub user_id: Option<Uuid>,
     pub date_deleted: Option<DateTimeUtc>,
+    /// ProjectID as imported from another HMIS when it is not a UUID (32 lower-case hex digits, which
+    /// become the id); exports write it instead of the id. Unique.
+    #[sea_orm(unique)]
+    pub hud_id: Option<String>,
+    /// UserID as imported when it names no Hearth user: kept as given and exported while `user_id` is
+    /// null.
+    pub hud_user_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

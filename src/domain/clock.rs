@@ -18,6 +18,11 @@ impl Clock {
         }
     }
 
+    /// The community's time zone: HMIS CSV timestamps are written and read in it.
+    pub fn time_zone(&self) -> Tz {
+        self.time_zone
+    }
+
     /// Today's date where the community is.
     pub fn today(&self) -> NaiveDate {
         self.fixed_today

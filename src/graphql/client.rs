@@ -1,6 +1,7 @@
 //! `Client`, `Enrollment` and `CeEvent`: the client data whose visibility follows the caller's scope.
 
 use super::LIST_FANOUT;
+use super::audit::{self, AuditEvent};
 use super::context::ContextExt;
 use super::loaders::{
     CeEventsOfClient, CeEventsOfEnrollment, ClientKey, EnrollmentKey, EnrollmentsOfClient,
@@ -22,24 +23,29 @@ pub struct Client(pub client::Model);
 #[Object]
 impl Client {
     /// PersonalID.
-    async fn id(&self) -> ID {
+    async fn id(&self, ctx: &Context<'_>) -> ID {
+        ctx.note_client_read(self.0.id);
         ID(self.0.id.to_string())
     }
     /// FirstName (HUD 3.01.1).
-    async fn first_name(&self) -> &str {
+    async fn first_name(&self, ctx: &Context<'_>) -> &str {
+        ctx.note_client_read(self.0.id);
         &self.0.first_name
     }
     /// LastName (HUD 3.01.3).
-    async fn last_name(&self) -> &str {
+    async fn last_name(&self, ctx: &Context<'_>) -> &str {
+        ctx.note_client_read(self.0.id);
         &self.0.last_name
     }
     /// DOB (HUD 3.03.1), when known.
-    async fn date_of_birth(&self) -> Option<Date> {
+    async fn date_of_birth(&self, ctx: &Context<'_>) -> Option<Date> {
+        ctx.note_client_read(self.0.id);
         self.0.date_of_birth.map(Date)
     }
     /// The client's enrollments that the caller may see, oldest first.
     #[graphql(complexity = "LIST_FANOUT * child_complexity")]
     async fn enrollments(&self, ctx: &Context<'_>) -> Result<Vec<Enrollment>> {
+        ctx.note_client_read(self.0.id);
         let rows = ctx
             .loaders()
             .load_one(EnrollmentsOfClient(self.0.id))
@@ -53,8 +59,13 @@ impl Client {
     /// The client's CE events that the caller may see, oldest first.
     #[graphql(complexity = "LIST_FANOUT * child_complexity")]
     async fn ce_events(&self, ctx: &Context<'_>) -> Result<Vec<CeEvent>> {
+        ctx.note_client_read(self.0.id);
         let rows = ctx.loaders().load_one(CeEventsOfClient(self.0.id)).await?;
         Ok(rows.unwrap_or_default().into_iter().map(CeEvent).collect())
+    }
+    /// The record's audit trail (ADMIN: all of it; others: what their organization did), oldest first.
+    async fn audit_trail(&self, ctx: &Context<'_>) -> Result<Vec<AuditEvent>> {
+        audit::trail(ctx, self.0.id).await
     }
     /// DateCreated.
     async fn date_created(&self) -> DateTime<Utc> {
@@ -143,6 +154,10 @@ impl Enrollment {
             .await?
             .map(CeEvent))
     }
+    /// The record's audit trail (ADMIN: all of it; others: what their organization did), oldest first.
+    async fn audit_trail(&self, ctx: &Context<'_>) -> Result<Vec<AuditEvent>> {
+        audit::trail(ctx, self.0.id).await
+    }
     /// DateCreated.
     async fn date_created(&self) -> DateTime<Utc> {
         self.0.date_created
@@ -224,6 +239,10 @@ impl CeEvent {
             ce_events::event_type(&self.0)?,
             result,
         ))
+    }
+    /// The record's audit trail (ADMIN: all of it; others: what their organization did), oldest first.
+    async fn audit_trail(&self, ctx: &Context<'_>) -> Result<Vec<AuditEvent>> {
+        audit::trail(ctx, self.0.id).await
     }
     /// DateCreated.
     async fn date_created(&self) -> DateTime<Utc> {

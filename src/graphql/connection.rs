@@ -17,6 +17,7 @@ const CURSOR_TAG: &str = "hearth:v1";
 pub enum CursorList {
     Clients,
     CeEvents,
+    AuditEvents,
 }
 
 impl CursorList {
@@ -24,6 +25,7 @@ impl CursorList {
         match self {
             CursorList::Clients => "clients",
             CursorList::CeEvents => "ce_events",
+            CursorList::AuditEvents => "audit_events",
         }
     }
 }

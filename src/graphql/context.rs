@@ -85,6 +85,28 @@ fn acting_membership(signed_in: &SignedIn, organization: Option<&str>) -> AppRes
     }
 }
 
+/// The clients whose records a HOUSING_STAFF request read, recorded in the audit trail once the
+/// request is answered (one insert per request). Absent for other roles.
+#[derive(Default)]
+pub struct ClientReads(std::sync::Mutex<std::collections::BTreeSet<Uuid>>);
+
+impl ClientReads {
+    pub fn note(&self, client_id: Uuid) {
+        match self.0.lock() {
+            Ok(mut ids) => ids.insert(client_id),
+            Err(poisoned) => poisoned.into_inner().insert(client_id),
+        };
+    }
+
+    pub fn take(&self) -> Vec<Uuid> {
+        let mut ids = match self.0.lock() {
+            Ok(ids) => ids,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        std::mem::take(&mut *ids).into_iter().collect()
+    }
+}
+
 /// Resolver access to the caller and services.
 pub trait ContextExt {
     fn services(&self) -> &Services;
@@ -92,6 +114,8 @@ pub trait ContextExt {
     /// The acting user and organization; FORBIDDEN until an organization is chosen.
     fn actor(&self) -> AppResult<&Actor>;
     fn loaders(&self) -> &Loaders;
+    /// Notes that the request read this client's record (for the audit trail).
+    fn note_client_read(&self, client_id: Uuid);
 }
 
 impl ContextExt for Context<'_> {
@@ -123,5 +147,11 @@ impl ContextExt for Context<'_> {
 
     fn loaders(&self) -> &Loaders {
         self.data_unchecked::<Loaders>()
+    }
+
+    fn note_client_read(&self, client_id: Uuid) {
+        if let Some(reads) = self.data_opt::<std::sync::Arc<ClientReads>>() {
+            reads.note(client_id);
+        }
     }
 }

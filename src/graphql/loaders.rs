@@ -6,7 +6,7 @@ use crate::domain::Actor;
 use crate::error::AppError;
 use crate::service::scope;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use entity::{ce_event, client, enrollment, organization, project};
+use entity::{app_user, audit_event, ce_event, client, enrollment, organization, project};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -85,6 +85,10 @@ key!(/// A client's CE events within scope.
     CeEventsOfClient => Vec<ce_event::Model>);
 key!(/// The CE events recorded in an enrollment, within scope.
     CeEventsOfEnrollment => Vec<ce_event::Model>);
+key!(/// A user by id (for the audit trail).
+    UserKey => app_user::Model);
+key!(/// A record's audit trail, as far as the actor may read it.
+    AuditOfRecord => Vec<audit_event::Model>);
 key!(/// The referral an enrollment resolved (its resulting enrollment), within scope.
     ReferralResolvedBy => ce_event::Model);
 
@@ -250,5 +254,40 @@ impl Loader<ReferralResolvedBy> for HearthLoader {
                     .map(|id| (ReferralResolvedBy(id), e))
             })
             .collect())
+    }
+}
+
+impl Loader<UserKey> for HearthLoader {
+    type Value = app_user::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[UserKey]) -> LoadResult<UserKey> {
+        let rows = app_user::Entity::find()
+            .filter(app_user::Column::Id.is_in(ids(keys, |k| k.0)))
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(rows.into_iter().map(|u| (UserKey(u.id), u)).collect())
+    }
+}
+
+impl Loader<AuditOfRecord> for HearthLoader {
+    type Value = Vec<audit_event::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[AuditOfRecord]) -> LoadResult<AuditOfRecord> {
+        let actor = self.actor()?;
+        let mut select = audit_event::Entity::find()
+            .filter(audit_event::Column::RecordId.is_in(ids(keys, |k| k.0)));
+        // ADMIN reads every record's history; others what their own organization did.
+        if !actor.is_admin() {
+            select = select.filter(audit_event::Column::OrganizationId.eq(actor.organization_id));
+        }
+        let rows = select
+            .order_by_asc(audit_event::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(group(rows, |e| AuditOfRecord(e.record_id)))
     }
 }

@@ -3,6 +3,7 @@
 //! The schema is a plain value ([`build_schema`]); the HTTP layer (`crate::http`) attaches the caller
 //! and the per-request DataLoaders to each request.
 
+pub mod audit;
 pub mod client;
 pub mod connection;
 pub mod context;

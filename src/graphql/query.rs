@@ -2,7 +2,8 @@
 
 use super::LIST_FANOUT;
 use super::client::{CeEvent, Client, Enrollment};
-use super::connection::{CeEventConnection, ClientConnection, CursorList, decode_cursor};
+use super::audit::{AuditEvent, AuditEventPage};
+use super::connection::{CeEventConnection, ClientConnection, CursorList, decode_cursor, encode_cursor};
 use super::context::ContextExt;
 use super::organization::{Organization, Project};
 use super::prefetch;
@@ -11,7 +12,7 @@ use super::scalars::Date;
 use super::viewer::Viewer;
 use crate::domain::ReferralStatus;
 use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest};
-use crate::service::{admin, ce_events, clients, enrollments, parse_id, reports};
+use crate::service::{admin, audit, ce_events, clients, enrollments, parse_id, reports, require_admin};
 use async_graphql::{Context, ID, Object, Result};
 
 pub struct QueryRoot;
@@ -140,5 +141,30 @@ impl QueryRoot {
         let report =
             reports::referral_report(ctx.services(), actor, from.0, to.0, project_id).await?;
         Ok(ReferralReport(report))
+    }
+
+    /// ADMIN: the audit trail, oldest first, optionally of one record: every change with who made
+    /// it as which organization, and housing staff's reads of client records.
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        record_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<AuditEventPage> {
+        let actor = ctx.actor()?;
+        require_admin(actor)?;
+        let request = PageRequest::new(first, decode_cursor(CursorList::AuditEvents, after.as_deref())?)?;
+        let record_id = record_id.map(|id| parse_id("recordId", &id)).transpose()?;
+        let page = audit::list(&ctx.services().db, actor, record_id, request).await?;
+        Ok(AuditEventPage {
+            end_cursor: page
+                .has_next_page
+                .then(|| page.rows.last().map(|e| encode_cursor(CursorList::AuditEvents, e.id)))
+                .flatten(),
+            has_next_page: page.has_next_page,
+            total_count: i32::try_from(page.total_count).unwrap_or(i32::MAX),
+            nodes: page.rows.into_iter().map(AuditEvent).collect(),
+        })
     }
 }

@@ -7,7 +7,10 @@
 use super::media::MediaType;
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::graphql::context::{Caller, ORGANIZATION_HEADER};
+use crate::domain::Role;
+use crate::graphql::context::{Caller, ClientReads, ORGANIZATION_HEADER};
+use crate::service::audit;
+use std::sync::Arc;
 use crate::graphql::loaders;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
@@ -232,13 +235,23 @@ async fn run(
             retry_after: Some(seconds),
         });
     }
+    // HMIS privacy: what housing staff read of client records is audited, once per request.
+    let reads = caller
+        .acting
+        .as_ref()
+        .filter(|actor| actor.role == Role::HousingStaff)
+        .map(|_| Arc::new(ClientReads::default()));
     let with_context = |request: Request| {
-        request
+        let request = request
             .data(loaders::loaders(
                 state.services.db.clone(),
                 caller.acting.clone(),
             ))
-            .data(caller.clone())
+            .data(caller.clone());
+        match &reads {
+            Some(reads) => request.data(reads.clone()),
+            None => request,
+        }
     };
     let batch = match batch {
         BatchRequest::Single(request) => BatchRequest::Single(with_context(request)),
@@ -246,7 +259,14 @@ async fn run(
             BatchRequest::Batch(requests.into_iter().map(with_context).collect())
         }
     };
-    Ok(state.schema.execute_batch(batch).await)
+    let responses = state.schema.execute_batch(batch).await;
+    if let (Some(reads), Some(actor)) = (reads, &caller.acting)
+        && let Err(err) = audit::record_client_reads(&state.services, actor, reads.take()).await
+    {
+        // The answer is computed but the access could not be recorded: do not hand it out.
+        return Err(Refusal::new(StatusCode::SERVICE_UNAVAILABLE, err));
+    }
+    Ok(responses)
 }
 
 /// Whether the operation the request selects is a mutation (unparseable requests are not: they fail

@@ -1,7 +1,7 @@
 //! Organizations, projects, users, memberships and tokens: the ADMIN mutations (rules R2, R3) and
 //! the reads of organizations and projects, which every signed-in user may see.
 
-use super::{Services, new_id, require_admin, tokens};
+use super::{Services, audit, new_id, require_admin, tokens};
 use crate::domain::{Actor, ProjectType, Role, values};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -33,6 +33,7 @@ pub async fn create_organization(
     let name = values::display_name("name", name)?;
     let txn = services.write_transaction().await?;
     let org = insert_organization(&txn, name, victim_service_provider, Some(actor.user_id)).await?;
+    audit::record(&txn, actor.into(), "createOrganization", "organization", org.id, None, &org).await?;
     txn.commit().await?;
     Ok(org)
 }
@@ -52,6 +53,8 @@ async fn insert_organization<C: ConnectionTrait>(
         date_updated: Set(now),
         user_id: Set(user_id),
         date_deleted: Set(None),
+        hud_id: Set(None),
+        hud_user_id: Set(None),
     }
     .insert(conn)
     .await?)
@@ -89,9 +92,12 @@ pub async fn create_project(
         date_updated: Set(now),
         user_id: Set(Some(actor.user_id)),
         date_deleted: Set(None),
+        hud_id: Set(None),
+        hud_user_id: Set(None),
     }
     .insert(&txn)
     .await?;
+    audit::record(&txn, actor.into(), "createProject", "project", project.id, None, &project).await?;
     txn.commit().await?;
     Ok(project)
 }
@@ -107,6 +113,7 @@ pub async fn create_user(
     let name = values::display_name("name", name)?;
     let txn = services.write_transaction().await?;
     let user = insert_user(&txn, email, name).await?;
+    audit::record(&txn, actor.into(), "createUser", "app_user", user.id, None, &user).await?;
     txn.commit().await?;
     Ok(user)
 }
@@ -134,6 +141,7 @@ async fn insert_user<C: ConnectionTrait>(
         date_created: Set(now),
         date_updated: Set(now),
         date_deleted: Set(None),
+        hud_id: Set(None),
     }
     .insert(conn)
     .await?)
@@ -155,7 +163,8 @@ pub async fn grant_role(
     find_organization(&txn, organization_id)
         .await?
         .ok_or_else(|| organization_not_found(organization_id))?;
-    let membership = upsert_membership(&txn, user_id, organization_id, role).await?;
+    let (before, membership) = upsert_membership(&txn, user_id, organization_id, role).await?;
+    audit::record(&txn, actor.into(), "grantRole", "membership", membership.id, before.as_ref(), &membership).await?;
     txn.commit().await?;
     Ok(membership)
 }
@@ -165,14 +174,14 @@ async fn upsert_membership<C: ConnectionTrait>(
     user_id: Uuid,
     organization_id: Uuid,
     role: Role,
-) -> AppResult<membership::Model> {
+) -> AppResult<(Option<membership::Model>, membership::Model)> {
     let now = Utc::now();
     let existing = membership::Entity::find()
         .filter(membership::Column::UserId.eq(user_id))
         .filter(membership::Column::OrganizationId.eq(organization_id))
         .one(conn)
         .await?;
-    let saved = match existing {
+    let saved = match existing.clone() {
         Some(found) => {
             let mut changed: membership::ActiveModel = found.into();
             changed.role = Set(role.as_str().to_owned());
@@ -192,7 +201,7 @@ async fn upsert_membership<C: ConnectionTrait>(
             .await?
         }
     };
-    Ok(saved)
+    Ok((existing, saved))
 }
 
 pub async fn create_api_token(
@@ -215,9 +224,10 @@ pub async fn create_api_token(
     find_user(&txn, user_id)
         .await?
         .ok_or_else(|| AppError::not_found(format!("No user has id {user_id}")))?;
-    let token = tokens::issue(&txn, user_id, label, expires_at).await?;
+    let (token, info) = tokens::issue(&txn, user_id, label, expires_at).await?;
+    audit::record(&txn, actor.into(), "createApiToken", "api_token", info.id, None, &info).await?;
     txn.commit().await?;
-    Ok(token)
+    Ok((token, info))
 }
 
 /// What `hearth create-admin` made: the admin user and a token shown once.
@@ -240,6 +250,7 @@ pub async fn create_admin(
         None => email.clone(),
     };
     let txn = services.write_transaction().await?;
+    let mut created_organization = None;
     let organization = match organization::Entity::find()
         .filter(organization::Column::Name.eq(ADMIN_ORGANIZATION_NAME))
         .filter(organization::Column::DateDeleted.is_null())
@@ -248,18 +259,38 @@ pub async fn create_admin(
         .await?
     {
         Some(found) => found,
-        None => insert_organization(&txn, ADMIN_ORGANIZATION_NAME.to_owned(), false, None).await?,
+        None => {
+            let org = insert_organization(&txn, ADMIN_ORGANIZATION_NAME.to_owned(), false, None).await?;
+            created_organization = Some(org.clone());
+            org
+        }
     };
+    let mut created_user = None;
     let user = match app_user::Entity::find()
         .filter(app_user::Column::Email.eq(&email))
         .one(&txn)
         .await?
     {
         Some(found) => found,
-        None => insert_user(&txn, email, name).await?,
+        None => {
+            let user = insert_user(&txn, email, name).await?;
+            created_user = Some(user.clone());
+            user
+        }
     };
-    upsert_membership(&txn, user.id, organization.id, Role::Admin).await?;
-    let (token, _) = tokens::issue(&txn, user.id, "hearth create-admin".to_owned(), None).await?;
+    // An operator command: the new admin is recorded as the author, acting as no organization.
+    let who = audit::Who { user_id: user.id, organization_id: None };
+    const OPERATION: &str = "hearth create-admin";
+    if let Some(org) = &created_organization {
+        audit::record(&txn, who, OPERATION, "organization", org.id, None, org).await?;
+    }
+    if let Some(user) = &created_user {
+        audit::record(&txn, who, OPERATION, "app_user", user.id, None, user).await?;
+    }
+    let (before, membership) = upsert_membership(&txn, user.id, organization.id, Role::Admin).await?;
+    audit::record(&txn, who, OPERATION, "membership", membership.id, before.as_ref(), &membership).await?;
+    let (token, info) = tokens::issue(&txn, user.id, "hearth create-admin".to_owned(), None).await?;
+    audit::record(&txn, who, OPERATION, "api_token", info.id, None, &info).await?;
     txn.commit().await?;
     Ok(CreatedAdmin {
         user,

@@ -3,7 +3,7 @@
 //! updated).
 
 use super::notify::ReferralChanged;
-use super::{Services, admin, enrollments, new_id, scope};
+use super::{Services, admin, audit, enrollments, new_id, scope};
 use crate::domain::codes::ReferredProjectRule;
 use crate::domain::{Actor, CeEventType, ProjectType, ReferralResult, Role, values};
 use crate::error::{AppError, AppResult};
@@ -107,9 +107,12 @@ pub async fn create(
         date_updated: Set(now),
         user_id: Set(Some(actor.user_id)),
         date_deleted: Set(None),
+        hud_id: Set(None),
+        hud_user_id: Set(None),
     }
     .insert(&txn)
     .await?;
+    audit::record(&txn, actor.into(), "createCeEvent", "ce_event", event.id, None, &event).await?;
     let staged = if input.event_type.carries_result() {
         let change = ReferralChanged {
             ce_event_id: event.id,
@@ -276,6 +279,7 @@ pub async fn resolve(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::internal("resolved CE event vanished"))?;
+    audit::record(&txn, actor.into(), "resolveReferral", "ce_event", resolved.id, Some(&event), &resolved).await?;
     let change = ReferralChanged {
         ce_event_id: resolved.id,
         referred_organization_id: referred_project.map(|p| p.organization_id),

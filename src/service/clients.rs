@@ -41,9 +41,12 @@ pub async fn create(
         date_updated: Set(now),
         user_id: Set(Some(actor.user_id)),
         date_deleted: Set(None),
+        hud_id: Set(None),
+        hud_user_id: Set(None),
     }
     .insert(&txn)
     .await?;
+    super::audit::record(&txn, actor.into(), "createClient", "client", client.id, None, &client).await?;
     txn.commit().await?;
     Ok(client)
 }

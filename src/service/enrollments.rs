@@ -1,6 +1,6 @@
 //! Project enrollments: intake (HUD 3.10), housing move-in (3.20) and exit (3.11, 3.12).
 
-use super::{Services, admin, new_id, scope};
+use super::{Services, admin, audit, new_id, scope};
 use crate::domain::{Actor, values};
 use crate::error::{AppError, AppResult};
 use chrono::{NaiveDate, Utc};
@@ -18,8 +18,8 @@ pub struct NewEnrollment {
     pub entry_date: NaiveDate,
 }
 
-/// HUD 3.12 Destination codes (FY2024) accepted at exit.
-const DESTINATION_CODES: &[i32] = &[
+/// HUD 3.12 Destination codes (FY2024) accepted at exit (and by the HMIS CSV import).
+pub const DESTINATION_CODES: &[i32] = &[
     101, 116, 118, 204, 205, 206, 207, 215, 225, 302, 312, 313, 314, 327, 329, 332, 410, 411, 421,
     422, 423, 426, 435, 436, 8, 9, 17, 24, 30, 37, 99,
 ];
@@ -108,9 +108,13 @@ pub async fn create(
         date_updated: Set(now),
         user_id: Set(Some(actor.user_id)),
         date_deleted: Set(None),
+        hud_id: Set(None),
+        hud_user_id: Set(None),
+        exit_hud_id: Set(None),
     }
     .insert(&txn)
     .await?;
+    audit::record(&txn, actor.into(), "createEnrollment", "enrollment", enrollment.id, None, &enrollment).await?;
     txn.commit().await?;
     Ok(enrollment)
 }
@@ -222,6 +226,7 @@ pub async fn record_move_in(
         return Err(move_in_recorded(&enrollment));
     }
     let saved = get(&txn, actor, enrollment_id).await?;
+    audit::record(&txn, actor.into(), "recordMoveIn", "enrollment", saved.id, Some(&enrollment), &saved).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -294,6 +299,7 @@ pub async fn exit(
         return Err(already_exited(&enrollment));
     }
     let saved = get(&txn, actor, enrollment_id).await?;
+    audit::record(&txn, actor.into(), "exitEnrollment", "enrollment", saved.id, Some(&enrollment), &saved).await?;
     txn.commit().await?;
     Ok(saved)
 }

@@ -5,6 +5,7 @@
 //! the demo seeder all call it; none of them re-checks a rule.
 
 pub mod admin;
+pub mod audit;
 pub mod ce_events;
 pub mod clients;
 pub mod enrollments;

@@ -1,0 +1,82 @@
+//! `AuditEvent`: the audit trail, per record (`auditTrail`) and as a whole (`auditEvents`, ADMIN).
+
+use super::context::ContextExt;
+use super::loaders::{AuditOfRecord, OrganizationKey, UserKey};
+use super::organization::Organization;
+use super::viewer::User;
+use crate::error::AppError;
+use async_graphql::{Context, ID, Json, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::audit_event;
+use uuid::Uuid;
+
+/// One audited operation on one record.
+pub struct AuditEvent(pub audit_event::Model);
+
+/// Who did what to which record, as which organization, and when, with the fields it changed.
+#[Object]
+impl AuditEvent {
+    /// The event's id (time-ordered).
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// When it happened.
+    async fn occurred_at(&self) -> DateTime<Utc> {
+        self.0.occurred_at
+    }
+    /// Who did it.
+    async fn user(&self, ctx: &Context<'_>) -> Result<User> {
+        let user = ctx
+            .loaders()
+            .load_one(UserKey(self.0.user_id))
+            .await?
+            .ok_or_else(|| AppError::internal(format!("audit event {} has no user", self.0.id)))?;
+        Ok(User(user))
+    }
+    /// The organization the user acted as; null for operator commands run on the server.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Option<Organization>> {
+        match self.0.organization_id {
+            Some(id) => Ok(ctx.loaders().load_one(OrganizationKey(id)).await?.map(Organization)),
+            None => Ok(None),
+        }
+    }
+    /// The mutation or command (`createClient`, `resolveReferral`, `hearth create-admin`), or `read`.
+    async fn operation(&self) -> &str {
+        &self.0.operation
+    }
+    /// The kind of record: `client`, `enrollment`, `ce_event`, `project`, `organization`,
+    /// `app_user`, `membership` or `api_token`.
+    async fn record_type(&self) -> &str {
+        &self.0.record_type
+    }
+    /// The record's id.
+    async fn record_id(&self) -> ID {
+        ID(self.0.record_id.to_string())
+    }
+    /// The changed fields: `{ field: { "old": value, "new": value } }`; empty for a read.
+    async fn changes(&self) -> Result<Json<serde_json::Value>> {
+        serde_json::from_str(&self.0.changes)
+            .map(Json)
+            .map_err(|err| AppError::internal(format!("audit event {} changes: {err}", self.0.id)).into())
+    }
+}
+
+/// A record's history as far as the caller may read it: ADMIN all of it, others what their own
+/// organization did. Oldest first.
+pub async fn trail(ctx: &Context<'_>, record_id: Uuid) -> Result<Vec<AuditEvent>> {
+    let events = ctx.loaders().load_one(AuditOfRecord(record_id)).await?;
+    Ok(events.unwrap_or_default().into_iter().map(AuditEvent).collect())
+}
+
+/// A page of the audit trail.
+#[derive(SimpleObject)]
+pub struct AuditEventPage {
+    /// The events, oldest first.
+    pub nodes: Vec<AuditEvent>,
+    /// Pass as `after` for the next page; null on the last.
+    pub end_cursor: Option<String>,
+    /// Whether another page follows.
+    pub has_next_page: bool,
+    /// Matching events across pages.
+    pub total_count: i32,
+}

@@ -1,0 +1,123 @@
+//! The audit trail: each step of the workflow with the right user and organization, failed mutations
+//! leave nothing, and housing staff's reads of client records are recorded.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+const AUDIT: &str = "query($record: ID) {
+  auditEvents(recordId: $record, first: 100) {
+    totalCount
+    nodes { operation recordType recordId changes user { email } organization { id } }
+  }
+}";
+
+async fn audit_of(c: &Community, record: Option<&str>) -> Value {
+    let data = c.admin().ok(AUDIT, json!({ "record": record })).await;
+    data["auditEvents"].clone()
+}
+
+fn operations(page: &Value) -> Vec<String> {
+    page["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| n["operation"].as_str().expect("operation").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_audit_trail_shows_each_step_of_a_referral_with_its_user_and_organization() {
+    let c = Community::new().await;
+    let (client, _, referral) = c.referral("REFERRAL_TO_PSH", &c.psh_a, "2026-02-01").await;
+    let enrollment = create_enrollment(&c.staff_a, &client, &c.psh_a, "2026-02-10").await;
+    c.staff_a
+        .ok(
+            RESOLVE_REFERRAL,
+            json!({ "input": { "ceEventId": referral, "referralResult": "SUCCESSFUL_CLIENT_ACCEPTED",
+                "resultingEnrollmentId": enrollment } }),
+        )
+        .await;
+
+    let trail = audit_of(&c, Some(&referral)).await;
+    assert_eq!(operations(&trail), ["createCeEvent", "resolveReferral"]);
+    let created = &trail["nodes"][0];
+    assert_eq!(created["user"]["email"], "plm@ce.test");
+    assert_eq!(created["organization"]["id"], c.ce_org.as_str());
+    assert_eq!(created["changes"]["event_type"]["new"], 14);
+    let resolved = &trail["nodes"][1];
+    assert_eq!(resolved["recordType"], "ce_event");
+    assert_eq!(resolved["user"]["email"], "staff@hope.test");
+    assert_eq!(resolved["organization"]["id"], c.housing_a.as_str());
+    assert_eq!(resolved["changes"]["referral_result"], json!({ "old": null, "new": 1 }));
+    assert_eq!(resolved["changes"]["result_date"]["new"], "2026-02-10");
+    assert_eq!(resolved["changes"]["resulting_enrollment_id"]["new"], enrollment.as_str());
+
+    let intake = audit_of(&c, Some(&enrollment)).await;
+    assert_eq!(operations(&intake), ["createEnrollment"]);
+    assert_eq!(intake["nodes"][0]["organization"]["id"], c.housing_a.as_str());
+
+    // The same history through the record's own field.
+    let field = c
+        .admin()
+        .ok("query($id: ID!) { ceEvent(id: $id) { auditTrail { operation } } }", json!({ "id": referral }))
+        .await;
+    assert_eq!(field["ceEvent"]["auditTrail"].as_array().map(Vec::len), Some(2));
+}
+
+#[tokio::test]
+async fn a_failed_mutation_leaves_no_audit_row() {
+    let c = Community::new().await;
+    let (_, _, referral) = c.referral("REFERRAL_TO_PSH", &c.psh_a, "2026-02-01").await;
+    let before = audit_of(&c, None).await["totalCount"].as_i64().expect("count");
+    let refused = c
+        .staff_a
+        .run(
+            RESOLVE_REFERRAL,
+            json!({ "input": { "ceEventId": referral, "referralResult": "UNSUCCESSFUL_CLIENT_REJECTED",
+                "resultDate": "2026-01-01" } }),
+        )
+        .await;
+    refused.expect_error("BAD_USER_INPUT");
+    let forbidden = c
+        .staff_b
+        .run(
+            RESOLVE_REFERRAL,
+            json!({ "input": { "ceEventId": referral, "referralResult": "UNSUCCESSFUL_CLIENT_REJECTED",
+                "resultDate": "2026-03-01" } }),
+        )
+        .await;
+    forbidden.expect_error("NOT_FOUND");
+    let after = audit_of(&c, None).await["totalCount"].as_i64().expect("count");
+    assert_eq!(before, after);
+}
+
+#[tokio::test]
+async fn housing_staff_reads_of_client_records_are_recorded_and_plm_reads_are_not() {
+    let c = Community::new().await;
+    let (client, _, _) = c.referral("REFERRAL_TO_PSH", &c.psh_a, "2026-02-01").await;
+    let read = "query($id: ID!) { client(id: $id) { firstName lastName } }";
+    c.plm.ok(read, json!({ "id": client })).await;
+    assert!(operations(&audit_of(&c, Some(&client)).await).iter().all(|op| op != "read"));
+
+    c.staff_a.ok(read, json!({ "id": client })).await;
+    let trail = audit_of(&c, Some(&client)).await;
+    let reads: Vec<&Value> = trail["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .filter(|n| n["operation"] == "read")
+        .collect();
+    assert_eq!(reads.len(), 1, "{trail}");
+    assert_eq!(reads[0]["user"]["email"], "staff@hope.test");
+    assert_eq!(reads[0]["organization"]["id"], c.housing_a.as_str());
+}
+
+#[tokio::test]
+async fn only_admin_reads_the_whole_audit_trail() {
+    let c = Community::new().await;
+    for who in [&c.plm, &c.staff_a] {
+        who.run(AUDIT, json!({})).await.expect_error("FORBIDDEN");
+    }
+}
