@@ -1,9 +1,11 @@
 //! The `Query` root: thin resolvers that parse arguments and call the services.
 
 use super::LIST_FANOUT;
-use super::client::{CeEvent, Client, Enrollment};
 use super::audit::{AuditEvent, AuditEventPage};
-use super::connection::{CeEventConnection, ClientConnection, CursorList, decode_cursor, encode_cursor};
+use super::client::{CeEvent, Client, Enrollment};
+use super::connection::{
+    CeEventConnection, ClientConnection, CursorList, decode_cursor, encode_cursor,
+};
 use super::context::ContextExt;
 use super::organization::{Organization, Project};
 use super::prefetch;
@@ -12,7 +14,9 @@ use super::scalars::Date;
 use super::viewer::Viewer;
 use crate::domain::ReferralStatus;
 use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest};
-use crate::service::{admin, audit, ce_events, clients, enrollments, parse_id, reports, require_admin};
+use crate::service::{
+    admin, audit, ce_events, clients, enrollments, parse_id, reports, require_admin,
+};
 use async_graphql::{Context, ID, Object, Result};
 
 pub struct QueryRoot;
@@ -56,7 +60,8 @@ impl QueryRoot {
     ) -> Result<ClientConnection> {
         let actor = ctx.actor()?;
         let request =
-            PageRequest::new(first, decode_cursor(CursorList::Clients, after.as_deref())?)?;
+            PageRequest::new(first, decode_cursor(CursorList::Clients, after.as_deref())?)?
+                .count_total(ctx.look_ahead().field("totalCount").exists());
         let page = clients::list(&ctx.services().db, actor, search.as_deref(), request).await?;
         let rows = prefetch::connection_rows(&ctx.look_ahead());
         prefetch::clients(ctx, rows, page.rows.clone()).await?;
@@ -96,7 +101,8 @@ impl QueryRoot {
         let request = PageRequest::new(
             first,
             decode_cursor(CursorList::CeEvents, after.as_deref())?,
-        )?;
+        )?
+        .count_total(ctx.look_ahead().field("totalCount").exists());
         let project_id = project_id
             .map(|id| parse_id("projectId", &id))
             .transpose()?;
@@ -154,13 +160,21 @@ impl QueryRoot {
     ) -> Result<AuditEventPage> {
         let actor = ctx.actor()?;
         require_admin(actor)?;
-        let request = PageRequest::new(first, decode_cursor(CursorList::AuditEvents, after.as_deref())?)?;
+        let request = PageRequest::new(
+            first,
+            decode_cursor(CursorList::AuditEvents, after.as_deref())?,
+        )?
+        .count_total(ctx.look_ahead().field("totalCount").exists());
         let record_id = record_id.map(|id| parse_id("recordId", &id)).transpose()?;
         let page = audit::list(&ctx.services().db, actor, record_id, request).await?;
         Ok(AuditEventPage {
             end_cursor: page
                 .has_next_page
-                .then(|| page.rows.last().map(|e| encode_cursor(CursorList::AuditEvents, e.id)))
+                .then(|| {
+                    page.rows
+                        .last()
+                        .map(|e| encode_cursor(CursorList::AuditEvents, e.id))
+                })
                 .flatten(),
             has_next_page: page.has_next_page,
             total_count: i32::try_from(page.total_count).unwrap_or(i32::MAX),

@@ -18,6 +18,9 @@ pub const MAX_PAGE_SIZE: u64 = 100;
 pub struct PageRequest {
     pub first: u64,
     pub after: Option<Uuid>,
+    /// Whether to count every matching row: a scan of the caller's whole scope, so it is done only
+    /// when the client asks for the total.
+    pub count_total: bool,
 }
 
 impl PageRequest {
@@ -32,7 +35,19 @@ impl PageRequest {
                 )));
             }
         };
-        Ok(PageRequest { first, after })
+        Ok(PageRequest {
+            first,
+            after,
+            count_total: true,
+        })
+    }
+
+    /// Skips counting the total when `wanted` is false (the client did not ask for it).
+    pub fn count_total(self, wanted: bool) -> Self {
+        PageRequest {
+            count_total: wanted,
+            ..self
+        }
     }
 }
 
@@ -41,6 +56,7 @@ pub struct Page<M> {
     pub rows: Vec<M>,
     pub has_next_page: bool,
     pub has_previous_page: bool,
+    /// All matching rows; 0 when the request did not ask to count them.
     pub total_count: u64,
 }
 
@@ -56,7 +72,11 @@ where
     E::Model: Send + Sync,
     C: ConnectionTrait,
 {
-    let total_count = select.clone().count(conn).await?;
+    let total_count = if request.count_total {
+        select.clone().count(conn).await?
+    } else {
+        0
+    };
     let mut page = select;
     if let Some(after) = request.after {
         page = page.filter(id.gt(after));
