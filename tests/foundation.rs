@@ -322,3 +322,32 @@ async fn batches_are_capped() {
     let body: serde_json::Value = response.json().await.expect("json");
     assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
 }
+
+#[tokio::test]
+async fn response_fields_follow_the_selection_order() {
+    let community = Community::new().await;
+    let query = "{ organizations { projects { organization { name } name id } name id } me { role user { email id } } }";
+    let response = community
+        .server
+        .http
+        .post(community.server.url("/graphql"))
+        .bearer_auth(&community.server.admin_token)
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .expect("send");
+    let text = response.text().await.expect("text");
+    // Order matters here, so read the raw text rather than a map.
+    let organizations = text.find("\"organizations\"").expect("organizations");
+    let me = text.find("\"me\"").expect("me");
+    assert!(organizations < me, "{text}");
+    let first_org = &text[organizations..me];
+    let positions: Vec<usize> = ["\"projects\"", "\"name\"", "\"id\""]
+        .iter()
+        .map(|key| first_org.find(key).expect("key"))
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{first_org}");
+    let role = text.find("\"role\"").expect("role");
+    let user = text.find("\"user\"").expect("user");
+    assert!(role < user, "{text}");
+}

@@ -10,6 +10,7 @@ pub mod context;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
+pub mod ordering;
 pub mod organization;
 pub mod prefetch;
 pub mod query;
@@ -76,6 +77,7 @@ pub fn build_schema(services: Services, options: &SchemaOptions) -> HearthSchema
             PERSISTED_QUERIES,
         )))
         .extension(limits::AliasLimit)
+        .extension(ordering::SelectionOrder)
         .extension(ErrorCodes);
     if !options.introspection {
         builder = builder
