@@ -50,27 +50,44 @@ async fn the_audit_trail_shows_each_step_of_a_referral_with_its_user_and_organiz
     assert_eq!(resolved["recordType"], "ce_event");
     assert_eq!(resolved["user"]["email"], "staff@hope.test");
     assert_eq!(resolved["organization"]["id"], c.housing_a.as_str());
-    assert_eq!(resolved["changes"]["referral_result"], json!({ "old": null, "new": 1 }));
+    assert_eq!(
+        resolved["changes"]["referral_result"],
+        json!({ "old": null, "new": 1 })
+    );
     assert_eq!(resolved["changes"]["result_date"]["new"], "2026-02-10");
-    assert_eq!(resolved["changes"]["resulting_enrollment_id"]["new"], enrollment.as_str());
+    assert_eq!(
+        resolved["changes"]["resulting_enrollment_id"]["new"],
+        enrollment.as_str()
+    );
 
     let intake = audit_of(&c, Some(&enrollment)).await;
     assert_eq!(operations(&intake), ["createEnrollment"]);
-    assert_eq!(intake["nodes"][0]["organization"]["id"], c.housing_a.as_str());
+    assert_eq!(
+        intake["nodes"][0]["organization"]["id"],
+        c.housing_a.as_str()
+    );
 
     // The same history through the record's own field.
     let field = c
         .admin()
-        .ok("query($id: ID!) { ceEvent(id: $id) { auditTrail { operation } } }", json!({ "id": referral }))
+        .ok(
+            "query($id: ID!) { ceEvent(id: $id) { auditTrail { operation } } }",
+            json!({ "id": referral }),
+        )
         .await;
-    assert_eq!(field["ceEvent"]["auditTrail"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        field["ceEvent"]["auditTrail"].as_array().map(Vec::len),
+        Some(2)
+    );
 }
 
 #[tokio::test]
 async fn a_failed_mutation_leaves_no_audit_row() {
     let c = Community::new().await;
     let (_, _, referral) = c.referral("REFERRAL_TO_PSH", &c.psh_a, "2026-02-01").await;
-    let before = audit_of(&c, None).await["totalCount"].as_i64().expect("count");
+    let before = audit_of(&c, None).await["totalCount"]
+        .as_i64()
+        .expect("count");
     let refused = c
         .staff_a
         .run(
@@ -89,7 +106,9 @@ async fn a_failed_mutation_leaves_no_audit_row() {
         )
         .await;
     forbidden.expect_error("NOT_FOUND");
-    let after = audit_of(&c, None).await["totalCount"].as_i64().expect("count");
+    let after = audit_of(&c, None).await["totalCount"]
+        .as_i64()
+        .expect("count");
     assert_eq!(before, after);
 }
 
@@ -99,7 +118,11 @@ async fn housing_staff_reads_of_client_records_are_recorded_and_plm_reads_are_no
     let (client, _, _) = c.referral("REFERRAL_TO_PSH", &c.psh_a, "2026-02-01").await;
     let read = "query($id: ID!) { client(id: $id) { firstName lastName } }";
     c.plm.ok(read, json!({ "id": client })).await;
-    assert!(operations(&audit_of(&c, Some(&client)).await).iter().all(|op| op != "read"));
+    assert!(
+        operations(&audit_of(&c, Some(&client)).await)
+            .iter()
+            .all(|op| op != "read")
+    );
 
     c.staff_a.ok(read, json!({ "id": client })).await;
     let trail = audit_of(&c, Some(&client)).await;

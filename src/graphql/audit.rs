@@ -36,7 +36,11 @@ impl AuditEvent {
     /// The organization the user acted as; null for operator commands run on the server.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Option<Organization>> {
         match self.0.organization_id {
-            Some(id) => Ok(ctx.loaders().load_one(OrganizationKey(id)).await?.map(Organization)),
+            Some(id) => Ok(ctx
+                .loaders()
+                .load_one(OrganizationKey(id))
+                .await?
+                .map(Organization)),
             None => Ok(None),
         }
     }
@@ -57,7 +61,9 @@ impl AuditEvent {
     async fn changes(&self) -> Result<Json<serde_json::Value>> {
         serde_json::from_str(&self.0.changes)
             .map(Json)
-            .map_err(|err| AppError::internal(format!("audit event {} changes: {err}", self.0.id)).into())
+            .map_err(|err| {
+                AppError::internal(format!("audit event {} changes: {err}", self.0.id)).into()
+            })
     }
 }
 
@@ -65,7 +71,11 @@ impl AuditEvent {
 /// organization did. Oldest first.
 pub async fn trail(ctx: &Context<'_>, record_id: Uuid) -> Result<Vec<AuditEvent>> {
     let events = ctx.loaders().load_one(AuditOfRecord(record_id)).await?;
-    Ok(events.unwrap_or_default().into_iter().map(AuditEvent).collect())
+    Ok(events
+        .unwrap_or_default()
+        .into_iter()
+        .map(AuditEvent)
+        .collect())
 }
 
 /// A page of the audit trail.

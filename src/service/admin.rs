@@ -33,7 +33,16 @@ pub async fn create_organization(
     let name = values::display_name("name", name)?;
     let txn = services.write_transaction().await?;
     let org = insert_organization(&txn, name, victim_service_provider, Some(actor.user_id)).await?;
-    audit::record(&txn, actor.into(), "createOrganization", "organization", org.id, None, &org).await?;
+    audit::record(
+        &txn,
+        actor.into(),
+        "createOrganization",
+        "organization",
+        org.id,
+        None,
+        &org,
+    )
+    .await?;
     txn.commit().await?;
     Ok(org)
 }
@@ -97,7 +106,16 @@ pub async fn create_project(
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, actor.into(), "createProject", "project", project.id, None, &project).await?;
+    audit::record(
+        &txn,
+        actor.into(),
+        "createProject",
+        "project",
+        project.id,
+        None,
+        &project,
+    )
+    .await?;
     txn.commit().await?;
     Ok(project)
 }
@@ -113,7 +131,16 @@ pub async fn create_user(
     let name = values::display_name("name", name)?;
     let txn = services.write_transaction().await?;
     let user = insert_user(&txn, email, name).await?;
-    audit::record(&txn, actor.into(), "createUser", "app_user", user.id, None, &user).await?;
+    audit::record(
+        &txn,
+        actor.into(),
+        "createUser",
+        "app_user",
+        user.id,
+        None,
+        &user,
+    )
+    .await?;
     txn.commit().await?;
     Ok(user)
 }
@@ -164,7 +191,16 @@ pub async fn grant_role(
         .await?
         .ok_or_else(|| organization_not_found(organization_id))?;
     let (before, membership) = upsert_membership(&txn, user_id, organization_id, role).await?;
-    audit::record(&txn, actor.into(), "grantRole", "membership", membership.id, before.as_ref(), &membership).await?;
+    audit::record(
+        &txn,
+        actor.into(),
+        "grantRole",
+        "membership",
+        membership.id,
+        before.as_ref(),
+        &membership,
+    )
+    .await?;
     txn.commit().await?;
     Ok(membership)
 }
@@ -225,7 +261,16 @@ pub async fn create_api_token(
         .await?
         .ok_or_else(|| AppError::not_found(format!("No user has id {user_id}")))?;
     let (token, info) = tokens::issue(&txn, user_id, label, expires_at).await?;
-    audit::record(&txn, actor.into(), "createApiToken", "api_token", info.id, None, &info).await?;
+    audit::record(
+        &txn,
+        actor.into(),
+        "createApiToken",
+        "api_token",
+        info.id,
+        None,
+        &info,
+    )
+    .await?;
     txn.commit().await?;
     Ok((token, info))
 }
@@ -260,7 +305,8 @@ pub async fn create_admin(
     {
         Some(found) => found,
         None => {
-            let org = insert_organization(&txn, ADMIN_ORGANIZATION_NAME.to_owned(), false, None).await?;
+            let org =
+                insert_organization(&txn, ADMIN_ORGANIZATION_NAME.to_owned(), false, None).await?;
             created_organization = Some(org.clone());
             org
         }
@@ -279,7 +325,10 @@ pub async fn create_admin(
         }
     };
     // An operator command: the new admin is recorded as the author, acting as no organization.
-    let who = audit::Who { user_id: user.id, organization_id: None };
+    let who = audit::Who {
+        user_id: user.id,
+        organization_id: None,
+    };
     const OPERATION: &str = "hearth create-admin";
     if let Some(org) = &created_organization {
         audit::record(&txn, who, OPERATION, "organization", org.id, None, org).await?;
@@ -287,9 +336,20 @@ pub async fn create_admin(
     if let Some(user) = &created_user {
         audit::record(&txn, who, OPERATION, "app_user", user.id, None, user).await?;
     }
-    let (before, membership) = upsert_membership(&txn, user.id, organization.id, Role::Admin).await?;
-    audit::record(&txn, who, OPERATION, "membership", membership.id, before.as_ref(), &membership).await?;
-    let (token, info) = tokens::issue(&txn, user.id, "hearth create-admin".to_owned(), None).await?;
+    let (before, membership) =
+        upsert_membership(&txn, user.id, organization.id, Role::Admin).await?;
+    audit::record(
+        &txn,
+        who,
+        OPERATION,
+        "membership",
+        membership.id,
+        before.as_ref(),
+        &membership,
+    )
+    .await?;
+    let (token, info) =
+        tokens::issue(&txn, user.id, "hearth create-admin".to_owned(), None).await?;
     audit::record(&txn, who, OPERATION, "api_token", info.id, None, &info).await?;
     txn.commit().await?;
     Ok(CreatedAdmin {

@@ -82,22 +82,30 @@ pub async fn record<C: ConnectionTrait, M: Serialize>(
 }
 
 /// Records that `actor` read these clients' records: one statement for the whole request.
-pub async fn record_client_reads(services: &Services, actor: &Actor, client_ids: Vec<Uuid>) -> AppResult<()> {
+pub async fn record_client_reads(
+    services: &Services,
+    actor: &Actor,
+    client_ids: Vec<Uuid>,
+) -> AppResult<()> {
     if client_ids.is_empty() {
         return Ok(());
     }
     let now = Utc::now();
-    let rows = client_ids.into_iter().map(|client_id| audit_event::ActiveModel {
-        id: Set(new_id()),
-        occurred_at: Set(now),
-        user_id: Set(actor.user_id),
-        organization_id: Set(Some(actor.organization_id)),
-        operation: Set("read".to_owned()),
-        record_type: Set("client".to_owned()),
-        record_id: Set(client_id),
-        changes: Set("{}".to_owned()),
-    });
-    audit_event::Entity::insert_many(rows).exec(&services.db).await?;
+    let rows = client_ids
+        .into_iter()
+        .map(|client_id| audit_event::ActiveModel {
+            id: Set(new_id()),
+            occurred_at: Set(now),
+            user_id: Set(actor.user_id),
+            organization_id: Set(Some(actor.organization_id)),
+            operation: Set("read".to_owned()),
+            record_type: Set("client".to_owned()),
+            record_id: Set(client_id),
+            changes: Set("{}".to_owned()),
+        });
+    audit_event::Entity::insert_many(rows)
+        .exec(&services.db)
+        .await?;
     Ok(())
 }
 

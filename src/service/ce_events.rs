@@ -112,7 +112,16 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, actor.into(), "createCeEvent", "ce_event", event.id, None, &event).await?;
+    audit::record(
+        &txn,
+        actor.into(),
+        "createCeEvent",
+        "ce_event",
+        event.id,
+        None,
+        &event,
+    )
+    .await?;
     let staged = if input.event_type.carries_result() {
         let change = ReferralChanged {
             ce_event_id: event.id,
@@ -279,7 +288,16 @@ pub async fn resolve(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::internal("resolved CE event vanished"))?;
-    audit::record(&txn, actor.into(), "resolveReferral", "ce_event", resolved.id, Some(&event), &resolved).await?;
+    audit::record(
+        &txn,
+        actor.into(),
+        "resolveReferral",
+        "ce_event",
+        resolved.id,
+        Some(&event),
+        &resolved,
+    )
+    .await?;
     let change = ReferralChanged {
         ce_event_id: resolved.id,
         referred_organization_id: referred_project.map(|p| p.organization_id),

@@ -46,7 +46,16 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    super::audit::record(&txn, actor.into(), "createClient", "client", client.id, None, &client).await?;
+    super::audit::record(
+        &txn,
+        actor.into(),
+        "createClient",
+        "client",
+        client.id,
+        None,
+        &client,
+    )
+    .await?;
     txn.commit().await?;
     Ok(client)
 }

@@ -114,7 +114,16 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, actor.into(), "createEnrollment", "enrollment", enrollment.id, None, &enrollment).await?;
+    audit::record(
+        &txn,
+        actor.into(),
+        "createEnrollment",
+        "enrollment",
+        enrollment.id,
+        None,
+        &enrollment,
+    )
+    .await?;
     txn.commit().await?;
     Ok(enrollment)
 }
@@ -226,7 +235,16 @@ pub async fn record_move_in(
         return Err(move_in_recorded(&enrollment));
     }
     let saved = get(&txn, actor, enrollment_id).await?;
-    audit::record(&txn, actor.into(), "recordMoveIn", "enrollment", saved.id, Some(&enrollment), &saved).await?;
+    audit::record(
+        &txn,
+        actor.into(),
+        "recordMoveIn",
+        "enrollment",
+        saved.id,
+        Some(&enrollment),
+        &saved,
+    )
+    .await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -299,7 +317,16 @@ pub async fn exit(
         return Err(already_exited(&enrollment));
     }
     let saved = get(&txn, actor, enrollment_id).await?;
-    audit::record(&txn, actor.into(), "exitEnrollment", "enrollment", saved.id, Some(&enrollment), &saved).await?;
+    audit::record(
+        &txn,
+        actor.into(),
+        "exitEnrollment",
+        "enrollment",
+        saved.id,
+        Some(&enrollment),
+        &saved,
+    )
+    .await?;
     txn.commit().await?;
     Ok(saved)
 }

@@ -127,8 +127,16 @@ pub async fn revoke(
         .filter(|t| actor.is_admin() || t.user_id == actor.user_id)
         .ok_or_else(|| AppError::not_found(format!("No API token of yours has id {token_id}")))?;
     let revoked = revoke_row(&txn, token.clone()).await?;
-    super::audit::record(&txn, actor.into(), "revokeApiToken", "api_token", token.id, Some(&token), &revoked)
-        .await?;
+    super::audit::record(
+        &txn,
+        actor.into(),
+        "revokeApiToken",
+        "api_token",
+        token.id,
+        Some(&token),
+        &revoked,
+    )
+    .await?;
     txn.commit().await?;
     Ok(revoked)
 }
@@ -152,9 +160,20 @@ pub async fn revoke_by_operator(
     let token = found.ok_or_else(|| AppError::not_found("No such API token"))?;
     let revoked = revoke_row(&txn, token.clone()).await?;
     // An operator command on the server: recorded under the token's own user, as no organization.
-    let who = super::audit::Who { user_id: token.user_id, organization_id: None };
-    super::audit::record(&txn, who, "hearth token revoke", "api_token", token.id, Some(&token), &revoked)
-        .await?;
+    let who = super::audit::Who {
+        user_id: token.user_id,
+        organization_id: None,
+    };
+    super::audit::record(
+        &txn,
+        who,
+        "hearth token revoke",
+        "api_token",
+        token.id,
+        Some(&token),
+        &revoked,
+    )
+    .await?;
     txn.commit().await?;
     Ok(revoked)
 }
