@@ -1,0 +1,539 @@
+//! Workflow rule "createCeEvent (the referral, by the Priority List Manager)", through the HTTP GraphQL
+//! endpoint against a real database. Every refused mutation is followed by a read that shows no event
+//! was recorded.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+/// HUD 4.20.2 event types that carry no result (1-9, 16): a referred project is not allowed.
+const WITHOUT_RESULT: [&str; 10] = [
+    "REFERRAL_TO_PREVENTION_ASSISTANCE",
+    "PROBLEM_SOLVING_DIVERSION_RAPID_RESOLUTION",
+    "REFERRAL_TO_CE_CRISIS_NEEDS_ASSESSMENT",
+    "REFERRAL_TO_CE_HOUSING_NEEDS_ASSESSMENT",
+    "REFERRAL_TO_POST_PLACEMENT_CASE_MANAGEMENT",
+    "REFERRAL_TO_STREET_OUTREACH",
+    "REFERRAL_TO_HOUSING_NAVIGATION",
+    "REFERRAL_TO_NON_CONTINUUM_INELIGIBLE",
+    "REFERRAL_TO_NON_CONTINUUM_NO_AVAILABILITY",
+    "REFERRAL_TO_EMERGENCY_ASSISTANCE",
+];
+
+/// Event types 10-15 and the project types (HUD 2.02.6) that fit each.
+const REQUIRING_PROJECT: [(&str, &[&str]); 6] = [
+    (
+        "REFERRAL_TO_EMERGENCY_SHELTER",
+        &["ES_ENTRY_EXIT", "ES_NIGHT_BY_NIGHT"],
+    ),
+    (
+        "REFERRAL_TO_TRANSITIONAL_HOUSING",
+        &["TRANSITIONAL_HOUSING"],
+    ),
+    (
+        "REFERRAL_TO_JOINT_TH_RRH",
+        &["TRANSITIONAL_HOUSING", "PH_RAPID_RE_HOUSING"],
+    ),
+    ("REFERRAL_TO_RRH", &["PH_RAPID_RE_HOUSING"]),
+    ("REFERRAL_TO_PSH", &["PH_PERMANENT_SUPPORTIVE_HOUSING"]),
+    (
+        "REFERRAL_TO_OTHER_PH",
+        &["PH_HOUSING_ONLY", "PH_HOUSING_WITH_SERVICES"],
+    ),
+];
+
+/// Event types 17 and 18: a referred project may be named, or not.
+const OPTIONAL_PROJECT: [&str; 2] = [
+    "REFERRAL_TO_EMERGENCY_HOUSING_VOUCHER",
+    "REFERRAL_TO_HOUSING_STABILITY_VOUCHER",
+];
+
+const PROJECT_TYPES: [&str; 14] = [
+    "ES_ENTRY_EXIT",
+    "ES_NIGHT_BY_NIGHT",
+    "TRANSITIONAL_HOUSING",
+    "PH_PERMANENT_SUPPORTIVE_HOUSING",
+    "STREET_OUTREACH",
+    "SERVICES_ONLY",
+    "OTHER",
+    "SAFE_HAVEN",
+    "PH_HOUSING_ONLY",
+    "PH_HOUSING_WITH_SERVICES",
+    "DAY_SHELTER",
+    "HOMELESSNESS_PREVENTION",
+    "PH_RAPID_RE_HOUSING",
+    "COORDINATED_ENTRY",
+];
+
+/// The CE events recorded in `enrollment`, as the PLM (who sees them all) reads them.
+async fn events_in(community: &Community, enrollment: &str) -> Vec<String> {
+    read_enrollment(&community.plm, enrollment).await["ceEvents"]
+        .as_array()
+        .expect("ceEvents")
+        .iter()
+        .map(|e| e["id"].as_str().expect("id").to_owned())
+        .collect()
+}
+
+/// One project of every HUD project type in org A, as (type, project id).
+async fn project_of_every_type(community: &Community) -> Vec<(&'static str, String)> {
+    let admin = community.admin();
+    let mut projects = Vec::new();
+    for project_type in PROJECT_TYPES {
+        let project =
+            create_project(&admin, &community.housing_a, project_type, project_type).await;
+        projects.push((project_type, project));
+    }
+    projects
+}
+
+#[tokio::test]
+async fn plm_records_a_referral_in_the_clients_ce_enrollment() {
+    let community = Community::new().await;
+    let (client, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
+    let reply = try_create_ce_event(
+        &community.plm,
+        &ce_enrollment,
+        "2026-03-01",
+        "REFERRAL_TO_PSH",
+        Some(&community.psh_a),
+    )
+    .await;
+    let created = reply.data()["createCeEvent"].clone();
+    assert_eq!(created["status"], "PENDING");
+    let event = read_ce_event(&community.plm, &id(&created)).await;
+    assert_eq!(event["eventDate"], "2026-03-01");
+    assert_eq!(event["eventType"], "REFERRAL_TO_PSH");
+    assert_eq!(event["referredProject"]["id"], community.psh_a.as_str());
+    assert_eq!(event["client"]["id"], client.as_str());
+    assert_eq!(event["enrollment"]["id"], ce_enrollment.as_str());
+    assert_eq!(event["status"], "PENDING");
+    assert!(event["referralResult"].is_null());
+    assert_eq!(
+        events_in(&community, &ce_enrollment).await,
+        vec![id(&created)]
+    );
+}
+
+#[tokio::test]
+async fn housing_staff_cannot_record_ce_events() {
+    let community = Community::new().await;
+    // Staff A can see this CE enrollment (a referral to A's project is recorded in it).
+    let (_, ce_enrollment, event) = community
+        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
+        .await;
+    assert!(
+        !read_enrollment(&community.staff_a, &ce_enrollment)
+            .await
+            .is_null()
+    );
+    try_create_ce_event(
+        &community.staff_a,
+        &ce_enrollment,
+        "2026-03-02",
+        "REFERRAL_TO_RRH",
+        Some(&community.rrh_a),
+    )
+    .await
+    .expect_error("FORBIDDEN");
+    try_create_ce_event(
+        &community.staff_a,
+        &ce_enrollment,
+        "2026-03-02",
+        "REFERRAL_TO_STREET_OUTREACH",
+        None,
+    )
+    .await
+    .expect_error("FORBIDDEN");
+    assert_eq!(events_in(&community, &ce_enrollment).await, vec![event]);
+}
+
+#[tokio::test]
+async fn admin_may_record_ce_events_in_any_ce_project() {
+    let community = Community::new().await;
+    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
+    let reply = try_create_ce_event(
+        &community.admin(),
+        &ce_enrollment,
+        "2026-03-01",
+        "REFERRAL_TO_PSH",
+        Some(&community.psh_b),
+    )
+    .await;
+    let created = id(&reply.data()["createCeEvent"]);
+    assert_eq!(events_in(&community, &ce_enrollment).await, vec![created]);
+}
+
+#[tokio::test]
+async fn ce_event_outside_a_coordinated_entry_enrollment_is_bad_user_input() {
+    let community = Community::new().await;
+    let client = create_client(&community.staff_a, "Not", "Ce").await;
+    let psh_enrollment =
+        create_enrollment(&community.staff_a, &client, &community.psh_a, "2026-02-01").await;
+    for who in [&community.plm, &community.admin()] {
+        try_create_ce_event(
+            who,
+            &psh_enrollment,
+            "2026-03-01",
+            "REFERRAL_TO_RRH",
+            Some(&community.rrh_a),
+        )
+        .await
+        .expect_error("BAD_USER_INPUT");
+    }
+    assert!(events_in(&community, &psh_enrollment).await.is_empty());
+    let listed = read_client(&community.plm, &client).await;
+    assert_eq!(listed["enrollments"].as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test]
+async fn ce_event_in_another_organizations_ce_project_is_bad_user_input() {
+    let community = Community::new().await;
+    let admin = community.admin();
+    let other_ce_org = create_organization(&admin, "County CE").await;
+    let other_token = create_member(
+        &admin,
+        "plm@county.test",
+        &other_ce_org,
+        "PRIORITY_LIST_MANAGER",
+    )
+    .await;
+    let other_plm = community.server.as_user(&other_token, None);
+    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
+    try_create_ce_event(
+        &other_plm,
+        &ce_enrollment,
+        "2026-03-01",
+        "REFERRAL_TO_PSH",
+        Some(&community.psh_a),
+    )
+    .await
+    .expect_error("BAD_USER_INPUT");
+    assert!(events_in(&community, &ce_enrollment).await.is_empty());
+}
+
+#[tokio::test]
+async fn ce_event_on_an_unknown_enrollment_is_not_found() {
+    let community = Community::new().await;
+    try_create_ce_event(
+        &community.plm,
+        &unknown_id(),
+        "2026-03-01",
+        "REFERRAL_TO_PSH",
+        Some(&community.psh_a),
+    )
+    .await
+    .expect_error("NOT_FOUND");
+    let referrals = community
+        .plm
+        .ok("{ referrals { totalCount } }", json!({}))
+        .await;
+    assert_eq!(referrals["referrals"]["totalCount"], 0);
+}
+
+#[tokio::test]
+async fn ce_event_with_malformed_ids_is_bad_user_input() {
+    let community = Community::new().await;
+    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
+    try_create_ce_event(
+        &community.plm,
+        "not-an-id",
+        "2026-03-01",
+        "REFERRAL_TO_PSH",
+        Some(&community.psh_a),
+    )
+    .await
+    .expect_error("BAD_USER_INPUT");
+    try_create_ce_event(
+        &community.plm,
+        &ce_enrollment,
+        "2026-03-01",
+        "REFERRAL_TO_PSH",
+        Some("not-a-project"),
+    )
+    .await
+    .expect_error("BAD_USER_INPUT");
+    assert!(events_in(&community, &ce_enrollment).await.is_empty());
+}
+
+#[tokio::test]
+async fn ce_event_date_in_the_future_is_bad_user_input() {
+    let community = Community::new().await;
+    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
+    try_create_ce_event(
+        &community.plm,
+        &ce_enrollment,
+        "2026-06-16",
+        "REFERRAL_TO_PSH",
+        Some(&community.psh_a),
+    )
+    .await
+    .expect_error("BAD_USER_INPUT");
+    assert!(events_in(&community, &ce_enrollment).await.is_empty());
+    try_create_ce_event(
+        &community.plm,
+        &ce_enrollment,
+        TODAY,
+        "REFERRAL_TO_PSH",
+        Some(&community.psh_a),
+    )
+    .await
+    .data();
+}
+
+#[tokio::test]
+async fn ce_event_date_before_the_enrollments_entry_is_bad_user_input() {
+    let community = Community::new().await;
+    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
+    try_create_ce_event(
+        &community.plm,
+        &ce_enrollment,
+        "2026-01-04",
+        "REFERRAL_TO_PSH",
+        Some(&community.psh_a),
+    )
+    .await
+    .expect_error("BAD_USER_INPUT");
+    assert!(events_in(&community, &ce_enrollment).await.is_empty());
+    try_create_ce_event(
+        &community.plm,
+        &ce_enrollment,
+        "2026-01-05",
+        "REFERRAL_TO_PSH",
+        Some(&community.psh_a),
+    )
+    .await
+    .data();
+}
+
+#[tokio::test]
+async fn ce_event_date_after_the_enrollments_exit_is_bad_user_input() {
+    let community = Community::new().await;
+    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
+    exit_enrollment(&community.plm, &ce_enrollment, "2026-04-01").await;
+    try_create_ce_event(
+        &community.plm,
+        &ce_enrollment,
+        "2026-04-02",
+        "REFERRAL_TO_PSH",
+        Some(&community.psh_a),
+    )
+    .await
+    .expect_error("BAD_USER_INPUT");
+    assert!(events_in(&community, &ce_enrollment).await.is_empty());
+    try_create_ce_event(
+        &community.plm,
+        &ce_enrollment,
+        "2026-04-01",
+        "REFERRAL_TO_PSH",
+        Some(&community.psh_a),
+    )
+    .await
+    .data();
+}
+
+#[tokio::test]
+async fn referred_project_is_required_for_event_types_10_to_15() {
+    let community = Community::new().await;
+    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
+    for (event_type, _) in REQUIRING_PROJECT {
+        let reply = try_create_ce_event(
+            &community.plm,
+            &ce_enrollment,
+            "2026-03-01",
+            event_type,
+            None,
+        )
+        .await;
+        assert_eq!(
+            reply.error_code(),
+            "BAD_USER_INPUT",
+            "{event_type}: {}",
+            reply.body
+        );
+    }
+    assert!(events_in(&community, &ce_enrollment).await.is_empty());
+}
+
+#[tokio::test]
+async fn referred_project_is_optional_for_event_types_17_and_18() {
+    let community = Community::new().await;
+    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
+    for event_type in OPTIONAL_PROJECT {
+        let without = create_ce_event(
+            &community.plm,
+            &ce_enrollment,
+            "2026-03-01",
+            event_type,
+            None,
+        )
+        .await;
+        let event = read_ce_event(&community.plm, &without).await;
+        assert!(event["referredProject"].is_null(), "{event}");
+        assert_eq!(event["status"], "PENDING");
+        // Any housing project may be named, whatever its type.
+        for project in [&community.psh_a, &community.es_b, &community.rrh_a] {
+            let with = create_ce_event(
+                &community.plm,
+                &ce_enrollment,
+                "2026-03-01",
+                event_type,
+                Some(project),
+            )
+            .await;
+            let event = read_ce_event(&community.plm, &with).await;
+            assert_eq!(event["referredProject"]["id"], project.as_str());
+        }
+    }
+    assert_eq!(events_in(&community, &ce_enrollment).await.len(), 8);
+}
+
+#[tokio::test]
+async fn referred_project_is_forbidden_for_event_types_without_a_result() {
+    let community = Community::new().await;
+    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
+    for event_type in WITHOUT_RESULT {
+        let reply = try_create_ce_event(
+            &community.plm,
+            &ce_enrollment,
+            "2026-03-01",
+            event_type,
+            Some(&community.psh_a),
+        )
+        .await;
+        assert_eq!(
+            reply.error_code(),
+            "BAD_USER_INPUT",
+            "{event_type}: {}",
+            reply.body
+        );
+    }
+    assert!(events_in(&community, &ce_enrollment).await.is_empty());
+}
+
+#[tokio::test]
+async fn referred_project_type_must_fit_the_event_type() {
+    let community = Community::new().await;
+    let projects = project_of_every_type(&community).await;
+    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
+    let mut accepted = 0;
+    for (event_type, fitting) in REQUIRING_PROJECT {
+        for (project_type, project) in &projects {
+            let reply = try_create_ce_event(
+                &community.plm,
+                &ce_enrollment,
+                "2026-03-01",
+                event_type,
+                Some(project),
+            )
+            .await;
+            if fitting.contains(project_type) {
+                let created = id(&reply.data()["createCeEvent"]);
+                let event = read_ce_event(&community.plm, &created).await;
+                assert_eq!(event["referredProject"]["id"], project.as_str());
+                accepted += 1;
+            } else {
+                assert_eq!(
+                    reply.error_code(),
+                    "BAD_USER_INPUT",
+                    "{event_type} to {project_type}: {}",
+                    reply.body
+                );
+            }
+        }
+    }
+    // 10: ES (0, 1), 11: TH, 12: TH or RRH, 13: RRH, 14: PSH, 15: PH (9, 10).
+    assert_eq!(accepted, 2 + 1 + 2 + 1 + 1 + 2);
+    assert_eq!(events_in(&community, &ce_enrollment).await.len(), accepted);
+}
+
+#[tokio::test]
+async fn referred_project_cannot_be_a_coordinated_entry_project() {
+    let community = Community::new().await;
+    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
+    for event_type in OPTIONAL_PROJECT.into_iter().chain(["REFERRAL_TO_PSH"]) {
+        let reply = try_create_ce_event(
+            &community.plm,
+            &ce_enrollment,
+            "2026-03-01",
+            event_type,
+            Some(&community.ce_project),
+        )
+        .await;
+        assert_eq!(
+            reply.error_code(),
+            "BAD_USER_INPUT",
+            "{event_type}: {}",
+            reply.body
+        );
+    }
+    assert!(events_in(&community, &ce_enrollment).await.is_empty());
+}
+
+#[tokio::test]
+async fn unknown_referred_project_is_not_found() {
+    let community = Community::new().await;
+    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
+    for event_type in ["REFERRAL_TO_PSH", "REFERRAL_TO_EMERGENCY_HOUSING_VOUCHER"] {
+        let reply = try_create_ce_event(
+            &community.plm,
+            &ce_enrollment,
+            "2026-03-01",
+            event_type,
+            Some(&unknown_id()),
+        )
+        .await;
+        assert_eq!(
+            reply.error_code(),
+            "NOT_FOUND",
+            "{event_type}: {}",
+            reply.body
+        );
+    }
+    assert!(events_in(&community, &ce_enrollment).await.is_empty());
+}
+
+#[tokio::test]
+async fn status_is_pending_for_referrals_and_not_a_referral_for_other_events() {
+    let community = Community::new().await;
+    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
+    let mut expected = Vec::new();
+    for event_type in WITHOUT_RESULT {
+        expected.push((event_type, None, "NOT_A_REFERRAL"));
+    }
+    let admin = community.admin();
+    let th = create_project(&admin, &community.housing_a, "TH", "TRANSITIONAL_HOUSING").await;
+    let other_ph = create_project(&admin, &community.housing_a, "PH", "PH_HOUSING_ONLY").await;
+    for (event_type, project) in [
+        ("REFERRAL_TO_EMERGENCY_SHELTER", &community.es_b),
+        ("REFERRAL_TO_TRANSITIONAL_HOUSING", &th),
+        ("REFERRAL_TO_JOINT_TH_RRH", &community.rrh_a),
+        ("REFERRAL_TO_RRH", &community.rrh_a),
+        ("REFERRAL_TO_PSH", &community.psh_a),
+        ("REFERRAL_TO_OTHER_PH", &other_ph),
+        ("REFERRAL_TO_EMERGENCY_HOUSING_VOUCHER", &community.psh_b),
+        ("REFERRAL_TO_HOUSING_STABILITY_VOUCHER", &community.psh_b),
+    ] {
+        expected.push((event_type, Some(project.as_str()), "PENDING"));
+    }
+    for event_type in OPTIONAL_PROJECT {
+        expected.push((event_type, None, "PENDING"));
+    }
+    for (event_type, project, status) in expected {
+        let reply = try_create_ce_event(
+            &community.plm,
+            &ce_enrollment,
+            "2026-03-01",
+            event_type,
+            project,
+        )
+        .await;
+        let created = reply.data()["createCeEvent"].clone();
+        assert_eq!(created["status"], status, "{event_type}");
+        let event = read_ce_event(&community.plm, &id(&created)).await;
+        assert_eq!(event["status"], status, "{event_type}");
+        assert_eq!(event["eventType"], event_type);
+        assert!(event["referralResult"].is_null());
+    }
+}
