@@ -14,10 +14,9 @@ use super::scalars::Date;
 use super::viewer::Viewer;
 use crate::domain::ReferralStatus;
 use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest};
-use crate::service::{
-    admin, audit, ce_events, clients, enrollments, parse_id, reports, require_admin,
-};
+use crate::service::{admin, audit, ce_events, clients, parse_id, reports, require_admin, scope};
 use async_graphql::{Context, ID, Object, Result};
+use entity::{ce_event, client, enrollment};
 
 pub struct QueryRoot;
 
@@ -43,7 +42,7 @@ impl QueryRoot {
     async fn client(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Client>> {
         let actor = ctx.actor()?;
         let id = parse_id("id", &id)?;
-        let client = clients::find(&ctx.services().db, actor, id).await?;
+        let client = scope::find::<client::Entity, _>(&ctx.services().db, actor, id).await?;
         prefetch::clients(ctx, ctx.look_ahead(), client.iter().cloned().collect()).await?;
         Ok(client.map(Client))
     }
@@ -72,18 +71,22 @@ impl QueryRoot {
     async fn enrollment(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Enrollment>> {
         let actor = ctx.actor()?;
         let id = parse_id("id", &id)?;
-        Ok(enrollments::find(&ctx.services().db, actor, id)
-            .await?
-            .map(Enrollment))
+        Ok(
+            scope::find::<enrollment::Entity, _>(&ctx.services().db, actor, id)
+                .await?
+                .map(Enrollment),
+        )
     }
 
     /// A CE event by id; null when it does not exist or is outside your scope.
     async fn ce_event(&self, ctx: &Context<'_>, id: ID) -> Result<Option<CeEvent>> {
         let actor = ctx.actor()?;
         let id = parse_id("id", &id)?;
-        Ok(ce_events::find(&ctx.services().db, actor, id)
-            .await?
-            .map(CeEvent))
+        Ok(
+            scope::find::<ce_event::Entity, _>(&ctx.services().db, actor, id)
+                .await?
+                .map(CeEvent),
+        )
     }
 
     /// The referral inbox: housing referrals to the acting organization's projects (HOUSING_STAFF),

@@ -2,8 +2,9 @@
 
 use super::client::CeEvent;
 use super::context::ContextExt;
-use crate::service::ce_events;
+use crate::service::scope;
 use async_graphql::{Context, Result, Subscription};
+use entity::ce_event;
 use futures_util::{Stream, StreamExt};
 use tokio_stream::wrappers::BroadcastStream;
 
@@ -30,7 +31,7 @@ impl SubscriptionRoot {
                     return None;
                 }
                 // Re-read through the scoped lookup so the event is sent as this subscriber may see it.
-                match ce_events::find(&db, &actor, change.ce_event_id).await {
+                match scope::find::<ce_event::Entity, _>(&db, &actor, change.ce_event_id).await {
                     Ok(event) => event.map(CeEvent),
                     Err(err) => {
                         tracing::warn!(error = %err, "referralUpdated: could not load the changed referral");

@@ -3,7 +3,7 @@
 //! updated).
 
 use super::notify::ReferralChanged;
-use super::{Services, admin, audit, enrollments, new_id, scope};
+use super::{Services, admin, audit, new_id, scope};
 use crate::domain::codes::ReferredProjectRule;
 use crate::domain::{Actor, CeEventType, ProjectType, ReferralResult, Role, values};
 use crate::error::{AppError, AppResult};
@@ -52,7 +52,7 @@ pub async fn create(
     }
     let today = services.clock.today();
     let txn = services.write_transaction().await?;
-    let enrollment = enrollments::get(&txn, actor, input.enrollment_id).await?;
+    let enrollment = scope::get::<enrollment::Entity, _>(&txn, actor, input.enrollment_id).await?;
     let ce_project = admin::find_project(&txn, enrollment.project_id)
         .await?
         .ok_or_else(|| AppError::internal("enrollment without a live project"))?;
@@ -181,21 +181,6 @@ async fn check_referred_project<C: ConnectionTrait>(
     Ok(Some(project))
 }
 
-/// The CE event with this id if the actor may see it.
-pub async fn find<C: ConnectionTrait>(
-    conn: &C,
-    actor: &Actor,
-    id: Uuid,
-) -> AppResult<Option<ce_event::Model>> {
-    Ok(scope::find_visible::<ce_event::Entity, _>(
-        conn,
-        scope::ce_events(actor),
-        ce_event::Column::Id,
-        id,
-    )
-    .await?)
-}
-
 /// Resolves a housing referral: successful (the client was enrolled first) or unsuccessful.
 pub async fn resolve(
     services: &Services,
@@ -204,12 +189,7 @@ pub async fn resolve(
 ) -> AppResult<ce_event::Model> {
     let today = services.clock.today();
     let txn = services.write_transaction().await?;
-    let event = find(&txn, actor, input.ce_event_id).await?.ok_or_else(|| {
-        AppError::not_found(format!(
-            "No CE event with id {} is visible to you",
-            input.ce_event_id
-        ))
-    })?;
+    let event = scope::get::<ce_event::Entity, _>(&txn, actor, input.ce_event_id).await?;
     let event_type = event_type(&event)?;
     if !event_type.carries_result() {
         return Err(AppError::bad_input(format!(
@@ -376,7 +356,7 @@ async fn check_resulting_enrollment<C: ConnectionTrait>(
              enrollment (intake) first, then resolve the referral with it",
         ));
     };
-    let enrollment = enrollments::get(conn, actor, enrollment_id).await?;
+    let enrollment = scope::get::<enrollment::Entity, _>(conn, actor, enrollment_id).await?;
     if enrollment.client_id != event.client_id {
         return Err(AppError::bad_input(format!(
             "Enrollment {enrollment_id} belongs to another client than the referral's"

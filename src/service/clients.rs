@@ -2,11 +2,10 @@
 
 use super::{Services, new_id, scope};
 use crate::domain::{Actor, values};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use chrono::{NaiveDate, Utc};
 use entity::client;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
-use uuid::Uuid;
 
 pub struct NewClient {
     pub first_name: String,
@@ -58,32 +57,6 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     Ok(client)
-}
-
-/// The client with this id if the actor may see it.
-pub async fn find<C: ConnectionTrait>(
-    conn: &C,
-    actor: &Actor,
-    id: Uuid,
-) -> AppResult<Option<client::Model>> {
-    Ok(scope::find_visible::<client::Entity, _>(
-        conn,
-        scope::clients(actor),
-        client::Column::Id,
-        id,
-    )
-    .await?)
-}
-
-/// As [`find`], but NOT_FOUND when absent or out of scope (for mutations naming the client).
-pub async fn get<C: ConnectionTrait>(
-    conn: &C,
-    actor: &Actor,
-    id: Uuid,
-) -> AppResult<client::Model> {
-    find(conn, actor, id)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("No client with id {id} is visible to you")))
 }
 
 /// A page of the clients the actor may see, optionally those whose first or last name starts with

@@ -49,7 +49,7 @@ pub async fn create(
         .await?
         .ok_or_else(|| AppError::not_found(format!("No project has id {}", input.project_id)))?;
     require_project_staff(actor, &project)?;
-    super::clients::get(&txn, actor, input.client_id).await?;
+    scope::get::<entity::client::Entity, _>(&txn, actor, input.client_id).await?;
 
     values::not_in_future("entryDate", input.entry_date, today)?;
     if input.entry_date < project.operating_start_date {
@@ -128,39 +128,13 @@ pub async fn create(
     Ok(enrollment)
 }
 
-/// The enrollment with this id if the actor may see it.
-pub async fn find<C: ConnectionTrait>(
-    conn: &C,
-    actor: &Actor,
-    id: Uuid,
-) -> AppResult<Option<enrollment::Model>> {
-    Ok(scope::find_visible::<enrollment::Entity, _>(
-        conn,
-        scope::enrollments(actor),
-        enrollment::Column::Id,
-        id,
-    )
-    .await?)
-}
-
-/// As [`find`], but NOT_FOUND when absent or out of scope.
-pub async fn get<C: ConnectionTrait>(
-    conn: &C,
-    actor: &Actor,
-    id: Uuid,
-) -> AppResult<enrollment::Model> {
-    find(conn, actor, id)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("No enrollment with id {id} is visible to you")))
-}
-
 /// Loads an enrollment the actor may change, with its project.
 async fn get_for_change<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     id: Uuid,
 ) -> AppResult<(enrollment::Model, project::Model)> {
-    let enrollment = get(conn, actor, id).await?;
+    let enrollment = scope::get::<enrollment::Entity, _>(conn, actor, id).await?;
     let project = admin::find_project(conn, enrollment.project_id)
         .await?
         .ok_or_else(|| AppError::internal(format!("enrollment {id} has no live project")))?;
@@ -234,7 +208,7 @@ pub async fn record_move_in(
     if !changed {
         return Err(move_in_recorded(&enrollment));
     }
-    let saved = get(&txn, actor, enrollment_id).await?;
+    let saved = scope::get::<enrollment::Entity, _>(&txn, actor, enrollment_id).await?;
     audit::record(
         &txn,
         actor.into(),
@@ -316,7 +290,7 @@ pub async fn exit(
     if !changed {
         return Err(already_exited(&enrollment));
     }
-    let saved = get(&txn, actor, enrollment_id).await?;
+    let saved = scope::get::<enrollment::Entity, _>(&txn, actor, enrollment_id).await?;
     audit::record(
         &txn,
         actor.into(),

@@ -5,9 +5,10 @@
 //! Soft-deleted records (DateDeleted set) are invisible to everyone.
 
 use crate::domain::Actor;
+use crate::error::{AppError, AppResult};
 use entity::{ce_event, client, enrollment, project};
 use sea_orm::sea_query::{Condition, Query, SelectStatement};
-use sea_orm::{ColumnTrait, EntityTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 /// `SELECT id FROM project WHERE organization_id = ?`: the acting organization's projects.
@@ -83,23 +84,67 @@ pub fn clients(actor: &Actor) -> Condition {
     )
 }
 
-/// Looks one record up by id within the actor's scope: `None` when it is absent or out of scope,
-/// which callers treat alike so that nothing leaks a record's existence.
-pub async fn find_visible<E, C>(
-    db: &C,
-    condition: Condition,
-    id_column: E::Column,
-    id: Uuid,
-) -> Result<Option<E::Model>, sea_orm::DbErr>
-where
-    E: EntityTrait,
-    C: sea_orm::ConnectionTrait,
-{
-    E::find()
-        .filter(condition)
-        .filter(id_column.eq(id))
-        .one(db)
-        .await
+/// A table whose rows only some actors may see.
+pub trait Scoped: EntityTrait {
+    /// How the record is named in errors ("client", "enrollment", "CE event").
+    const RECORD: &'static str;
+    /// The rows `actor` may see.
+    fn visible_to(actor: &Actor) -> Condition;
+    /// The primary key column.
+    fn id_column() -> Self::Column;
 }
 
-use sea_orm::QueryFilter;
+impl Scoped for client::Entity {
+    const RECORD: &'static str = "client";
+    fn visible_to(actor: &Actor) -> Condition {
+        clients(actor)
+    }
+    fn id_column() -> client::Column {
+        client::Column::Id
+    }
+}
+
+impl Scoped for enrollment::Entity {
+    const RECORD: &'static str = "enrollment";
+    fn visible_to(actor: &Actor) -> Condition {
+        enrollments(actor)
+    }
+    fn id_column() -> enrollment::Column {
+        enrollment::Column::Id
+    }
+}
+
+impl Scoped for ce_event::Entity {
+    const RECORD: &'static str = "CE event";
+    fn visible_to(actor: &Actor) -> Condition {
+        ce_events(actor)
+    }
+    fn id_column() -> ce_event::Column {
+        ce_event::Column::Id
+    }
+}
+
+/// The record with this id if the actor may see it: `None` when it is absent or out of scope, which
+/// callers treat alike so that nothing leaks a record's existence.
+pub async fn find<E: Scoped, C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<Option<E::Model>> {
+    Ok(E::find()
+        .filter(E::visible_to(actor))
+        .filter(E::id_column().eq(id))
+        .one(conn)
+        .await?)
+}
+
+/// As [`find`], but NOT_FOUND when absent or out of scope: for a mutation naming the record.
+pub async fn get<E: Scoped, C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<E::Model> {
+    find::<E, C>(conn, actor, id).await?.ok_or_else(|| {
+        AppError::not_found(format!("No {} with id {id} is visible to you", E::RECORD))
+    })
+}
