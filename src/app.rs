@@ -64,6 +64,8 @@ pub fn router(state: AppState) -> Router {
             get(http::graphql::get_graphql).post(http::graphql::post_graphql),
         )
         .route("/graphql/ws", get(http::subscriptions::upgrade))
+        .route("/export/hmis-csv", get(http::export::hmis_csv))
+        .route("/graphql/assets/{file}", get(http::playground::asset))
         .route("/healthz", get(http::health::healthz))
         .route("/readyz", get(http::health::readyz));
     if settings.metrics_bind.is_none() {

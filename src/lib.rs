@@ -2,7 +2,8 @@
 //!
 //! Layout: `domain` (HUD codes, validated values, actor), `service` (the workflow's rules and
 //! transactions), `graphql` (schema and thin resolvers), `http` and `app` (axum), `db` (connection and
-//! migrations), `config` (settings), `demo` (the seeded demo community).
+//! migrations), `config` (settings), `demo` (the seeded demo community), `interop` (the HUD HMIS CSV
+//! export and import).
 
 pub mod app;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod interop;
 pub mod metrics;
 pub mod service;
 pub mod telemetry;

@@ -1,4 +1,5 @@
-//! The `hearth` command line: serve (default), migrate, create-admin, seed-demo, print-schema.
+//! The `hearth` command line: serve (default), migrate, create-admin, seed-demo, print-schema, token,
+//! export and import (HUD HMIS CSV).
 
 use clap::{Parser, Subcommand};
 use hearth::app::{self, AppState};
@@ -42,6 +43,23 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Write a HUD HMIS CSV (FY2024) export of a date range to a zip file.
+    Export {
+        /// First day of the range (yyyy-mm-dd).
+        #[arg(long)]
+        from: String,
+        /// Last day of the range (yyyy-mm-dd), included.
+        #[arg(long)]
+        to: String,
+        /// The zip file to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Load a HUD HMIS CSV zip, all or nothing; reports every bad row and exits non-zero if any.
+    Import {
+        /// The zip file to read.
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -114,6 +132,39 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|err| err.public_message())?;
             println!("Revoked API token {} ({})", revoked.id, revoked.label);
             Ok(())
+        }
+        Command::Export { from, to, out } => {
+            let range = hearth::interop::ExportRange::parse(&from, &to)
+                .map_err(|err| err.public_message())?;
+            let summary = hearth::interop::export::to_file(&services, range, &out)
+                .await
+                .map_err(|err| err.public_message())?;
+            for (file, rows) in &summary.rows {
+                println!("{file}: {rows} rows");
+            }
+            println!(
+                "Exported {}..{} to {} (ExportID {})",
+                range.from(),
+                range.to(),
+                out.display(),
+                summary.export_id
+            );
+            Ok(())
+        }
+        Command::Import { file } => {
+            let report = hearth::interop::import::import_file(&services, &file)
+                .await
+                .map_err(|err| err.public_message())?;
+            print!("{report}");
+            if report.loaded {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{} was not imported: {} problem(s); nothing was loaded",
+                    file.display(),
+                    report.problems.len()
+                ))
+            }
         }
         Command::SeedDemo => {
             let seeded = hearth::demo::seed(&services)

@@ -36,7 +36,8 @@ pub fn display_name(field: &str, raw: &str) -> Result<String, AppError> {
 
 /// An email address: trimmed, lower-cased, one `@` with a non-empty local part and a dotted domain.
 pub fn email(raw: &str) -> Result<String, AppError> {
-    let candidate = text("email", raw, 320)?.to_lowercase();
+    // Lower-case before measuring: lower-casing can lengthen a string ("İ" becomes "i̇").
+    let candidate = text("email", &raw.to_lowercase(), 320)?;
     let valid = match candidate.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()
@@ -52,8 +53,21 @@ pub fn email(raw: &str) -> Result<String, AppError> {
         Ok(candidate)
     } else {
         Err(AppError::bad_input(format!(
-            "email \"{candidate}\" is not an email address (expected name@example.org)"
+            "email \"{}\" is not an email address (expected name@example.org)",
+            excerpt(&candidate)
         )))
+    }
+}
+
+/// At most the first 40 characters of `text`, for echoing a client's input back in an error
+/// without amplifying a huge or hostile value.
+pub fn excerpt(text: &str) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(40).collect();
+    if chars.next().is_some() {
+        format!("{head}...")
+    } else {
+        head
     }
 }
 

@@ -6,20 +6,19 @@
 
 use super::media::MediaType;
 use crate::app::AppState;
-use crate::error::AppError;
 use crate::domain::Role;
+use crate::error::AppError;
 use crate::graphql::context::{Caller, ClientReads, ORGANIZATION_HEADER};
-use crate::service::audit;
-use std::sync::Arc;
 use crate::graphql::loaders;
-use async_graphql::http::GraphiQLSource;
+use crate::service::audit;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
 use async_graphql_axum::GraphQLBatchRequest;
 use async_graphql_axum::rejection::GraphQLRejection;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, header};
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// GET /graphql: the playground for a browser that asks for HTML without a query, else a query.
@@ -300,12 +299,7 @@ pub fn error_response(
     )
 }
 
-fn playground() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .title("Hearth GraphQL playground")
-            .finish(),
-    )
+/// The GraphiQL playground, from assets embedded in the binary (see [`super::playground`]).
+fn playground() -> axum::response::Response {
+    super::playground::page()
 }

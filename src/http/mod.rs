@@ -1,7 +1,10 @@
-//! HTTP handlers: GraphQL over HTTP, subscriptions over WebSocket, the playground and the probes.
+//! HTTP handlers: GraphQL over HTTP, subscriptions over WebSocket, the playground, the probes and
+//! the HMIS CSV download.
 
+pub mod export;
 pub mod graphql;
 pub mod health;
 pub mod limits;
 pub mod media;
+pub mod playground;
 pub mod subscriptions;

@@ -30,8 +30,8 @@ pub async fn create(
     let txn = services.write_transaction().await?;
     let client = client::ActiveModel {
         id: Set(new_id()),
-        first_name_search: Set(first_name.to_lowercase()),
-        last_name_search: Set(last_name.to_lowercase()),
+        first_name_search: Set(search_key(&first_name)),
+        last_name_search: Set(search_key(&last_name)),
         first_name: Set(first_name),
         last_name: Set(last_name),
         date_of_birth: Set(input.date_of_birth),
@@ -80,6 +80,12 @@ pub async fn list<C: ConnectionTrait>(
         );
     }
     page::keyset(conn, select, client::Column::Id, request).await
+}
+
+/// The lower-cased name that prefix search compares with, cut to the column's 100 characters:
+/// lower-casing can lengthen a name ("İ" becomes two characters).
+fn search_key(name: &str) -> String {
+    name.to_lowercase().chars().take(100).collect()
 }
 
 /// Escapes LIKE's wildcards so that a search for "50%" matches the text "50%".

@@ -85,6 +85,10 @@ pub fn require_admin(actor: &Actor) -> AppResult<()> {
 
 /// Parses a GraphQL ID as a Hearth record id; `what` names the argument in the error.
 pub fn parse_id(what: &str, raw: &str) -> AppResult<Uuid> {
-    Uuid::parse_str(raw.trim())
-        .map_err(|_| AppError::bad_input(format!("{what} \"{raw}\" is not a valid id (a UUID)")))
+    Uuid::parse_str(raw.trim()).map_err(|_| {
+        AppError::bad_input(format!(
+            "{what} \"{}\" is not a valid id (a UUID)",
+            crate::domain::values::excerpt(raw)
+        ))
+    })
 }

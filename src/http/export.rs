@@ -1,0 +1,159 @@
+//! `GET /export/hmis-csv?from=yyyy-mm-dd&to=yyyy-mm-dd`: the HUD HMIS CSV export as a zip download,
+//! for ADMIN and PRIORITY_LIST_MANAGER (the roles that see the whole community's data).
+//!
+//! Signed in as for `/graphql` (Bearer token, X-Organization-Id); refusals are GraphQL-style JSON
+//! errors with `extensions.code`. The zip streams to the client as it is written: the response starts
+//! at once and memory stays bounded. Should the export fail midway, the response is cut off rather
+//! than finished, so the client never takes a truncated zip for a whole one.
+
+use super::graphql::error_response;
+use super::media::MediaType;
+use crate::app::AppState;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::graphql::context::{Caller, ORGANIZATION_HEADER};
+use crate::interop::{ExportRange, export};
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use serde::Deserialize;
+use std::io::Write;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// Bytes handed to the response at a time, and chunks in flight.
+const CHUNK_BYTES: usize = 64 * 1024;
+const CHUNKS_IN_FLIGHT: usize = 8;
+
+type Chunk = Result<Vec<u8>, std::io::Error>;
+
+pub async fn hmis_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let caller = match Caller::resolve(
+        &state.services,
+        header(header::AUTHORIZATION.as_str()),
+        header(ORGANIZATION_HEADER),
+    )
+    .await
+    {
+        Ok(caller) => caller,
+        Err(err) => return refuse(err),
+    };
+    let allowed = caller
+        .acting
+        .as_ref()
+        .is_some_and(|actor| matches!(actor.role, Role::Admin | Role::PriorityListManager));
+    if !allowed {
+        return refuse(AppError::forbidden(format!(
+            "Only an ADMIN or a PRIORITY_LIST_MANAGER may download the HMIS CSV export; act as an \
+             organization where you are one (header {ORGANIZATION_HEADER})"
+        )));
+    }
+    let range = match query {
+        Ok(Query(ExportQuery {
+            from: Some(from),
+            to: Some(to),
+        })) => ExportRange::parse(&from, &to),
+        Ok(_) => Err(AppError::bad_input(
+            "Give the range as ?from=yyyy-mm-dd&to=yyyy-mm-dd",
+        )),
+        Err(rejection) => Err(AppError::bad_input(format!(
+            "The query string is not understood: {rejection}"
+        ))),
+    };
+    let range = match range {
+        Ok(range) => range,
+        Err(err) => return refuse(err),
+    };
+
+    let (sender, receiver) = mpsc::channel::<Chunk>(CHUNKS_IN_FLIGHT);
+    let sink = ChannelWriter {
+        sender: sender.clone(),
+        buffer: Vec::with_capacity(CHUNK_BYTES),
+    };
+    let services = state.services.clone();
+    tokio::spawn(async move {
+        if let Err(err) = export::write_zip(&services, range, sink).await {
+            tracing::warn!(error = %err, "HMIS CSV export stopped");
+            // Ends the body with an error: the connection is cut, not the zip finished.
+            let _ = sender
+                .send(Err(std::io::Error::other("the export failed")))
+                .await;
+        }
+    });
+    let filename = format!(
+        "attachment; filename=\"hmis-csv-{}-{}.zip\"",
+        range.from(),
+        range.to()
+    );
+    let mut response = Response::new(Body::from_stream(ReceiverStream::new(receiver)));
+    let response_headers = response.headers_mut();
+    response_headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/zip"),
+    );
+    // Client records: never kept by caches along the way.
+    response_headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(value) = HeaderValue::from_str(&filename) {
+        response_headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// The refusal's status follows its code, as for `/graphql`.
+fn refuse(err: AppError) -> Response {
+    let status = match err.code() {
+        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+        "FORBIDDEN" => StatusCode::FORBIDDEN,
+        "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
+        _ => StatusCode::SERVICE_UNAVAILABLE,
+    };
+    error_response(MediaType::Json, status, err)
+}
+
+/// The zip writer's sink (on its blocking thread): hands the response body chunks of bytes, waiting
+/// while the client is behind.
+struct ChannelWriter {
+    sender: mpsc::Sender<Chunk>,
+    buffer: Vec<u8>,
+}
+
+impl ChannelWriter {
+    fn send_buffer(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK_BYTES));
+        self.sender.blocking_send(Ok(chunk)).map_err(|_| {
+            std::io::Error::new(
+                std::io::ErrorKind::BrokenPipe,
+                "the client closed the download",
+            )
+        })
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= CHUNK_BYTES {
+            self.send_buffer()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.send_buffer()
+    }
+}

@@ -1,0 +1,995 @@
+//! The HMIS CSV export of a date range [from, to]: the enrollments active in it (entered by `to`, not
+//! exited before `from`), their clients and exits, the CE events dated in it, and the projects,
+//! organizations and users those records refer to.
+//!
+//! Rows stream from the database (one `SELECT` per file, inside one read-only snapshot) through a
+//! bounded channel to a blocking thread that CSV-encodes and zips them into the sink; memory stays
+//! bounded however many clients there are. The zip is written in streaming mode, so the sink can be a
+//! file or the HTTP response.
+
+use super::ExportRange;
+use super::columns::{self, HmisFile};
+use super::format;
+use crate::error::{AppError, AppResult};
+use crate::service::Services;
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use entity::{app_user, ce_event, client, enrollment, organization, project};
+use futures_util::{Stream, TryStreamExt};
+use sea_orm::sea_query::{Query, SelectStatement};
+use sea_orm::{
+    AccessMode, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend,
+    EntityTrait, FromQueryResult, IsolationLevel, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    RelationDef, RelationTrait, TransactionTrait,
+};
+use std::io::Write;
+use std::path::Path;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+use zip::write::SimpleFileOptions;
+
+/// Rows sent to the zip writer at a time, and batches in flight: bounds the export's memory.
+const ROWS_PER_BATCH: usize = 500;
+const BATCHES_IN_FLIGHT: usize = 4;
+
+/// Export.csv's fixed values (HUD HMIS CSV FY2024 list 1.x).
+const CSV_VERSION: &str = "2024 v1.3";
+/// SourceType 4 "Other": Hearth is a Coordinated Entry system, not a CoC's or a provider's HMIS.
+const SOURCE_TYPE: &str = "4";
+/// ExportPeriodType 3 "Reporting period".
+const EXPORT_PERIOD_TYPE: &str = "3";
+/// ExportDirective 2 "Full refresh": every record of the period, not changes since a last export.
+const EXPORT_DIRECTIVE: &str = "2";
+/// HashStatus 1 "Unhashed".
+const HASH_STATUS: &str = "1";
+
+/// What an export wrote.
+#[derive(Clone, Debug)]
+pub struct ExportSummary {
+    pub export_id: String,
+    /// Data rows per file (headers not counted), in the order written.
+    pub rows: Vec<(&'static str, u64)>,
+}
+
+/// Exports `range` into a new zip file at `path`. The zip is written beside it first and moved into
+/// place once complete, so a failed export leaves no partial file behind.
+pub async fn to_file(
+    services: &Services,
+    range: ExportRange,
+    path: &Path,
+) -> AppResult<ExportSummary> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    let file = std::fs::File::create(&partial).map_err(|err| {
+        AppError::bad_input(format!("cannot create {}: {err}", partial.display()))
+    })?;
+    let written = write_zip(services, range, std::io::BufWriter::new(file)).await;
+    let moved = written.and_then(|summary| {
+        std::fs::rename(&partial, path).map_err(|err| {
+            AppError::internal(format!(
+                "cannot move the export to {}: {err}",
+                path.display()
+            ))
+        })?;
+        Ok(summary)
+    });
+    if moved.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    moved
+}
+
+/// Writes the export of `range` as a zip into `sink`. On error the sink may hold a partial zip: the
+/// caller discards it (the CLI deletes the file; the HTTP download aborts the response).
+pub async fn write_zip<W>(
+    services: &Services,
+    range: ExportRange,
+    sink: W,
+) -> AppResult<ExportSummary>
+where
+    W: Write + Send + 'static,
+{
+    let (sender, receiver) = mpsc::channel(BATCHES_IN_FLIGHT);
+    let writer = tokio::task::spawn_blocking(move || write_pieces(sink, receiver));
+    let produced = produce(services, range, &Pieces(sender)).await;
+    let written = writer
+        .await
+        .map_err(|err| AppError::internal(format!("the export writer failed: {err}")))?;
+    match (produced, written) {
+        (Ok(summary), Ok(())) => Ok(summary),
+        // A producer that found the writer gone: the writer's error says why.
+        (Err(AppError::Internal(message)), Err(err)) if message == WRITER_STOPPED => Err(
+            AppError::internal(format!("cannot write the export zip: {err}")),
+        ),
+        (Err(err), _) => Err(err),
+        (Ok(_), Err(err)) => Err(AppError::internal(format!(
+            "cannot write the export zip: {err}"
+        ))),
+    }
+}
+
+/// What the producer sends the zip writer.
+enum Piece {
+    /// Start the next file.
+    File(&'static str),
+    Rows(Vec<Vec<String>>),
+    /// Everything was sent: finish the zip. Without it the writer stops with an error.
+    Finish,
+}
+
+struct Pieces(mpsc::Sender<Piece>);
+
+const WRITER_STOPPED: &str = "the export writer stopped";
+
+impl Pieces {
+    async fn send(&self, piece: Piece) -> AppResult<()> {
+        self.0
+            .send(piece)
+            .await
+            .map_err(|_| AppError::internal(WRITER_STOPPED))
+    }
+}
+
+/// The blocking side: CSV-encodes rows into the zip's current file.
+fn write_pieces<W: Write>(sink: W, mut receiver: mpsc::Receiver<Piece>) -> std::io::Result<()> {
+    type Zip<W> = zip::ZipWriter<zip::write::StreamWriter<W>>;
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut idle: Option<Zip<W>> = Some(zip::ZipWriter::new_stream(sink));
+    let mut current: Option<csv::Writer<Zip<W>>> = None;
+    let csv_error = |err: csv::Error| std::io::Error::other(err.to_string());
+    let unwrap_csv = |writer: csv::Writer<Zip<W>>| {
+        writer
+            .into_inner()
+            .map_err(|err| std::io::Error::other(err.error().to_string()))
+    };
+    while let Some(piece) = receiver.blocking_recv() {
+        match piece {
+            Piece::File(name) => {
+                let mut zip = match (current.take(), idle.take()) {
+                    (Some(writer), _) => unwrap_csv(writer)?,
+                    (None, Some(zip)) => zip,
+                    (None, None) => return Err(std::io::Error::other("the zip is closed")),
+                };
+                zip.start_file(name, options)?;
+                current = Some(
+                    csv::WriterBuilder::new()
+                        .terminator(csv::Terminator::CRLF)
+                        .from_writer(zip),
+                );
+            }
+            Piece::Rows(rows) => {
+                let writer = current
+                    .as_mut()
+                    .ok_or_else(|| std::io::Error::other("rows before any file"))?;
+                for row in rows {
+                    writer.write_record(&row).map_err(csv_error)?;
+                }
+            }
+            Piece::Finish => {
+                let zip = match (current.take(), idle.take()) {
+                    (Some(writer), _) => unwrap_csv(writer)?,
+                    (None, Some(zip)) => zip,
+                    (None, None) => return Err(std::io::Error::other("the zip is closed")),
+                };
+                let mut sink = zip.finish()?.into_inner();
+                return sink.flush();
+            }
+        }
+    }
+    Err(std::io::Error::other(
+        "the export stopped before it was complete",
+    ))
+}
+
+/// One CSV row of `file`, filled by column name; columns left alone are empty or HUD's "not
+/// collected" value.
+struct Row {
+    file: &'static HmisFile,
+    values: Vec<String>,
+}
+
+impl Row {
+    fn new(file: &'static HmisFile) -> Row {
+        let mut values = vec![String::new(); file.columns.len()];
+        for (column, value) in file.not_collected {
+            if let Some(i) = file.index(column) {
+                values[i] = (*value).to_owned();
+            }
+        }
+        Row { file, values }
+    }
+
+    fn set(mut self, column: &str, value: impl Into<String>) -> Row {
+        match self.file.index(column) {
+            Some(i) => self.values[i] = value.into(),
+            None => debug_assert!(false, "{} has no column {column}", self.file.name),
+        }
+        self
+    }
+
+    /// DateCreated, DateUpdated, UserID, DateDeleted and ExportID.
+    fn audit(self, audit: Audit<'_>, context: &Context) -> Row {
+        let zone = context.zone;
+        let row = self
+            .set("DateCreated", format::timestamp(audit.date_created, zone))
+            .set("DateUpdated", format::timestamp(audit.date_updated, zone))
+            .set(
+                "DateDeleted",
+                format::optional_timestamp(audit.date_deleted, zone),
+            )
+            .set("ExportID", context.export_id.clone());
+        if row.file.name == columns::USER_FILE.name {
+            return row;
+        }
+        row.set(
+            "UserID",
+            format::user_id(audit.user_id, audit.user_hud_id, audit.hud_user_id),
+        )
+    }
+
+    fn into_values(self) -> Vec<String> {
+        self.values
+    }
+}
+
+struct Audit<'a> {
+    date_created: DateTime<Utc>,
+    date_updated: DateTime<Utc>,
+    date_deleted: Option<DateTime<Utc>>,
+    user_id: Option<Uuid>,
+    user_hud_id: Option<&'a str>,
+    hud_user_id: Option<&'a str>,
+}
+
+struct Context {
+    export_id: String,
+    zone: Tz,
+}
+
+/// Streams every row of one file to the writer; returns how many rows it wrote.
+async fn stream_file<M, S>(
+    pieces: &Pieces,
+    file: &'static HmisFile,
+    rows: S,
+    to_row: impl Fn(M) -> Vec<String>,
+) -> AppResult<u64>
+where
+    S: Stream<Item = Result<M, sea_orm::DbErr>>,
+{
+    pieces.send(Piece::File(file.name)).await?;
+    let header = file.columns.iter().map(|c| (*c).to_owned()).collect();
+    pieces.send(Piece::Rows(vec![header])).await?;
+    let mut count = 0;
+    let mut batch = Vec::with_capacity(ROWS_PER_BATCH);
+    let mut rows = std::pin::pin!(rows);
+    while let Some(model) = rows.try_next().await? {
+        batch.push(to_row(model));
+        count += 1;
+        if batch.len() == ROWS_PER_BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(ROWS_PER_BATCH));
+            pieces.send(Piece::Rows(full)).await?;
+        }
+    }
+    if !batch.is_empty() {
+        pieces.send(Piece::Rows(batch)).await?;
+    }
+    Ok(count)
+}
+
+/// A consistent snapshot for the whole export: REPEATABLE READ on PostgreSQL (one snapshot for every
+/// file, so a record and the records it refers to agree) without the server's statement timeout,
+/// which would cut a long export short; SQLite's read transaction is a snapshot already (WAL).
+async fn snapshot(services: &Services) -> AppResult<DatabaseTransaction> {
+    if services.backend() != DbBackend::Postgres {
+        return Ok(services.db.begin().await?);
+    }
+    let txn = services
+        .db
+        .begin_with_config(
+            Some(IsolationLevel::RepeatableRead),
+            Some(AccessMode::ReadOnly),
+        )
+        .await?;
+    txn.execute_unprepared("SET LOCAL statement_timeout = 0")
+        .await?;
+    Ok(txn)
+}
+
+async fn produce(
+    services: &Services,
+    range: ExportRange,
+    pieces: &Pieces,
+) -> AppResult<ExportSummary> {
+    let context = Context {
+        export_id: Uuid::now_v7().simple().to_string(),
+        zone: services.clock.time_zone(),
+    };
+    let txn = snapshot(services).await?;
+    let mut rows = Vec::with_capacity(columns::FILES.len());
+
+    pieces.send(Piece::File(columns::EXPORT_FILE.name)).await?;
+    let header = columns::EXPORT.iter().map(|c| (*c).to_owned()).collect();
+    let export = Row::new(&columns::EXPORT_FILE)
+        .set("ExportID", context.export_id.clone())
+        .set("SourceType", SOURCE_TYPE)
+        .set("SourceName", "Hearth")
+        .set("ExportDate", format::timestamp(Utc::now(), context.zone))
+        .set("ExportStartDate", format::date(range.from()))
+        .set("ExportEndDate", format::date(range.to()))
+        .set("SoftwareName", "Hearth")
+        .set("SoftwareVersion", env!("CARGO_PKG_VERSION"))
+        .set("CSVVersion", CSV_VERSION)
+        .set("ExportPeriodType", EXPORT_PERIOD_TYPE)
+        .set("ExportDirective", EXPORT_DIRECTIVE)
+        .set("HashStatus", HASH_STATUS)
+        .into_values();
+    pieces.send(Piece::Rows(vec![header, export])).await?;
+    rows.push((columns::EXPORT_FILE.name, 1));
+
+    let organizations = organization::Entity::find()
+        .select_only()
+        .columns([
+            organization::Column::Id,
+            organization::Column::Name,
+            organization::Column::VictimServiceProvider,
+            organization::Column::DateCreated,
+            organization::Column::DateUpdated,
+            organization::Column::UserId,
+            organization::Column::DateDeleted,
+            organization::Column::HudId,
+            organization::Column::HudUserId,
+        ])
+        .column_as(app_user::Column::HudId, "user_hud_id")
+        .join(
+            JoinType::LeftJoin,
+            user_of::<organization::Entity>(organization::Column::UserId),
+        )
+        .filter(organizations_in(range))
+        .order_by_asc(organization::Column::Id)
+        .into_model::<OrganizationRow>()
+        .stream(&txn)
+        .await?;
+    let count = stream_file(pieces, &columns::ORGANIZATION_FILE, organizations, |o| {
+        organization_row(o, &context)
+    })
+    .await?;
+    rows.push((columns::ORGANIZATION_FILE.name, count));
+
+    let users = app_user::Entity::find()
+        .filter(users_in(range))
+        .order_by_asc(app_user::Column::Id)
+        .stream(&txn)
+        .await?;
+    let count = stream_file(pieces, &columns::USER_FILE, users, |u| {
+        user_row(u, &context)
+    })
+    .await?;
+    rows.push((columns::USER_FILE.name, count));
+
+    let projects = project::Entity::find()
+        .select_only()
+        .columns([
+            project::Column::Id,
+            project::Column::OrganizationId,
+            project::Column::Name,
+            project::Column::ProjectType,
+            project::Column::OperatingStartDate,
+            project::Column::OperatingEndDate,
+            project::Column::DateCreated,
+            project::Column::DateUpdated,
+            project::Column::UserId,
+            project::Column::DateDeleted,
+            project::Column::HudId,
+            project::Column::HudUserId,
+        ])
+        .column_as(organization::Column::HudId, "organization_hud_id")
+        .column_as(app_user::Column::HudId, "user_hud_id")
+        .join(JoinType::InnerJoin, project::Relation::Organization.def())
+        .join(
+            JoinType::LeftJoin,
+            user_of::<project::Entity>(project::Column::UserId),
+        )
+        .filter(projects_in(range))
+        .order_by_asc(project::Column::Id)
+        .into_model::<ProjectRow>()
+        .stream(&txn)
+        .await?;
+    let count = stream_file(pieces, &columns::PROJECT_FILE, projects, |p| {
+        project_row(p, &context)
+    })
+    .await?;
+    rows.push((columns::PROJECT_FILE.name, count));
+
+    let clients = client::Entity::find()
+        .select_only()
+        .columns([
+            client::Column::Id,
+            client::Column::FirstName,
+            client::Column::LastName,
+            client::Column::DateOfBirth,
+            client::Column::DateCreated,
+            client::Column::DateUpdated,
+            client::Column::UserId,
+            client::Column::DateDeleted,
+            client::Column::HudId,
+            client::Column::HudUserId,
+        ])
+        .column_as(app_user::Column::HudId, "user_hud_id")
+        .join(
+            JoinType::LeftJoin,
+            user_of::<client::Entity>(client::Column::UserId),
+        )
+        .filter(
+            client::Column::Id.in_subquery(active_enrollments(range, enrollment::Column::ClientId)),
+        )
+        .order_by_asc(client::Column::Id)
+        .into_model::<ClientRow>()
+        .stream(&txn)
+        .await?;
+    let count = stream_file(pieces, &columns::CLIENT_FILE, clients, |c| {
+        client_row(c, &context)
+    })
+    .await?;
+    rows.push((columns::CLIENT_FILE.name, count));
+
+    let count = stream_file(
+        pieces,
+        &columns::ENROLLMENT_FILE,
+        enrollments(&txn, range, false).await?,
+        |e| enrollment_row(e, &context),
+    )
+    .await?;
+    rows.push((columns::ENROLLMENT_FILE.name, count));
+
+    let count = stream_file(
+        pieces,
+        &columns::EXIT_FILE,
+        enrollments(&txn, range, true).await?,
+        |e| exit_row(e, &context),
+    )
+    .await?;
+    rows.push((columns::EXIT_FILE.name, count));
+
+    let events = ce_event::Entity::find()
+        .select_only()
+        .columns([
+            ce_event::Column::Id,
+            ce_event::Column::EnrollmentId,
+            ce_event::Column::ClientId,
+            ce_event::Column::EventDate,
+            ce_event::Column::EventType,
+            ce_event::Column::ProbSolDivRrResult,
+            ce_event::Column::ReferralCaseManageAfter,
+            ce_event::Column::ReferredProjectId,
+            ce_event::Column::ReferralResult,
+            ce_event::Column::ResultDate,
+            ce_event::Column::DateCreated,
+            ce_event::Column::DateUpdated,
+            ce_event::Column::UserId,
+            ce_event::Column::DateDeleted,
+            ce_event::Column::HudId,
+            ce_event::Column::HudUserId,
+        ])
+        .column_as(enrollment::Column::HudId, "enrollment_hud_id")
+        .column_as(client::Column::HudId, "client_hud_id")
+        .column_as(project::Column::HudId, "referred_project_hud_id")
+        .column_as(app_user::Column::HudId, "user_hud_id")
+        .join(JoinType::InnerJoin, ce_event::Relation::Enrollment.def())
+        .join(JoinType::InnerJoin, ce_event::Relation::Client.def())
+        .join(
+            JoinType::LeftJoin,
+            ce_event::Relation::ReferredProject.def(),
+        )
+        .join(
+            JoinType::LeftJoin,
+            user_of::<ce_event::Entity>(ce_event::Column::UserId),
+        )
+        .filter(events_in(range))
+        .order_by_asc(ce_event::Column::Id)
+        .into_model::<EventRow>()
+        .stream(&txn)
+        .await?;
+    let count = stream_file(pieces, &columns::EVENT_FILE, events, |e| {
+        event_row(e, &context)
+    })
+    .await?;
+    rows.push((columns::EVENT_FILE.name, count));
+
+    pieces.send(Piece::Finish).await?;
+    txn.commit().await?;
+    Ok(ExportSummary {
+        export_id: context.export_id,
+        rows,
+    })
+}
+
+/// The enrollments active in `range` (Enrollment.csv), or those of them that exited (Exit.csv).
+async fn enrollments<'a>(
+    txn: &'a DatabaseTransaction,
+    range: ExportRange,
+    exited_only: bool,
+) -> AppResult<impl Stream<Item = Result<EnrollmentRow, sea_orm::DbErr>> + 'a> {
+    let mut select = enrollment::Entity::find()
+        .select_only()
+        .columns([
+            enrollment::Column::Id,
+            enrollment::Column::ClientId,
+            enrollment::Column::ProjectId,
+            enrollment::Column::EntryDate,
+            enrollment::Column::ExitDate,
+            enrollment::Column::Destination,
+            enrollment::Column::MoveInDate,
+            enrollment::Column::DateCreated,
+            enrollment::Column::DateUpdated,
+            enrollment::Column::UserId,
+            enrollment::Column::DateDeleted,
+            enrollment::Column::HudId,
+            enrollment::Column::HudUserId,
+            enrollment::Column::ExitHudId,
+        ])
+        .column_as(client::Column::HudId, "client_hud_id")
+        .column_as(project::Column::HudId, "project_hud_id")
+        .column_as(app_user::Column::HudId, "user_hud_id")
+        .join(JoinType::InnerJoin, enrollment::Relation::Client.def())
+        .join(JoinType::InnerJoin, enrollment::Relation::Project.def())
+        .join(
+            JoinType::LeftJoin,
+            user_of::<enrollment::Entity>(enrollment::Column::UserId),
+        )
+        .filter(enrollments_active(range));
+    if exited_only {
+        select = select.filter(enrollment::Column::ExitDate.is_not_null());
+    }
+    Ok(select
+        .order_by_asc(enrollment::Column::Id)
+        .into_model::<EnrollmentRow>()
+        .stream(txn)
+        .await?)
+}
+
+/// The join from a record to the user who last changed it (no relation in the entities: the column
+/// is HUD's UserID, not a navigable link).
+fn user_of<E: EntityTrait>(column: E::Column) -> RelationDef {
+    E::belongs_to(app_user::Entity)
+        .from(column)
+        .to(app_user::Column::Id)
+        .into()
+}
+
+// ------------------------------------------------------------------------------------------------
+// Which records an export of `range` holds. Each condition is on its own table, so it can be used
+// as a filter or inside the subquery of another.
+// ------------------------------------------------------------------------------------------------
+
+/// Entered by `to` and not exited before `from`.
+fn enrollments_active(range: ExportRange) -> Condition {
+    Condition::all()
+        .add(enrollment::Column::EntryDate.lte(range.to()))
+        .add(
+            Condition::any()
+                .add(enrollment::Column::ExitDate.is_null())
+                .add(enrollment::Column::ExitDate.gte(range.from())),
+        )
+}
+
+fn active_enrollments(range: ExportRange, column: enrollment::Column) -> SelectStatement {
+    Query::select()
+        .column((enrollment::Entity, column))
+        .from(enrollment::Entity)
+        .cond_where(enrollments_active(range))
+        .to_owned()
+}
+
+fn events_in(range: ExportRange) -> Condition {
+    Condition::all()
+        .add(ce_event::Column::EventDate.gte(range.from()))
+        .add(ce_event::Column::EventDate.lte(range.to()))
+}
+
+fn events_in_range(range: ExportRange, column: ce_event::Column) -> SelectStatement {
+    Query::select()
+        .column((ce_event::Entity, column))
+        .from(ce_event::Entity)
+        .cond_where(events_in(range))
+        .to_owned()
+}
+
+/// Projects with an active enrollment or referred to by an event of the range.
+fn projects_in(range: ExportRange) -> Condition {
+    Condition::any()
+        .add(
+            project::Column::Id
+                .in_subquery(active_enrollments(range, enrollment::Column::ProjectId)),
+        )
+        .add(
+            project::Column::Id
+                .in_subquery(events_in_range(range, ce_event::Column::ReferredProjectId)),
+        )
+}
+
+/// The organizations operating the exported projects.
+fn organizations_in(range: ExportRange) -> Condition {
+    Condition::all().add(
+        organization::Column::Id.in_subquery(
+            Query::select()
+                .column((project::Entity, project::Column::OrganizationId))
+                .from(project::Entity)
+                .cond_where(projects_in(range))
+                .to_owned(),
+        ),
+    )
+}
+
+/// The users who last changed an exported record.
+fn users_in(range: ExportRange) -> Condition {
+    let from_table = |table: SelectStatement| app_user::Column::Id.in_subquery(table);
+    Condition::any()
+        .add(from_table(
+            Query::select()
+                .column((organization::Entity, organization::Column::UserId))
+                .from(organization::Entity)
+                .cond_where(organizations_in(range))
+                .to_owned(),
+        ))
+        .add(from_table(
+            Query::select()
+                .column((project::Entity, project::Column::UserId))
+                .from(project::Entity)
+                .cond_where(projects_in(range))
+                .to_owned(),
+        ))
+        .add(from_table(
+            Query::select()
+                .column((client::Entity, client::Column::UserId))
+                .from(client::Entity)
+                .cond_where(
+                    client::Column::Id
+                        .in_subquery(active_enrollments(range, enrollment::Column::ClientId)),
+                )
+                .to_owned(),
+        ))
+        .add(from_table(active_enrollments(
+            range,
+            enrollment::Column::UserId,
+        )))
+        .add(from_table(events_in_range(range, ce_event::Column::UserId)))
+}
+
+// ------------------------------------------------------------------------------------------------
+// Rows as read and as written.
+// ------------------------------------------------------------------------------------------------
+
+#[derive(FromQueryResult)]
+struct OrganizationRow {
+    id: Uuid,
+    name: String,
+    victim_service_provider: bool,
+    date_created: DateTime<Utc>,
+    date_updated: DateTime<Utc>,
+    user_id: Option<Uuid>,
+    date_deleted: Option<DateTime<Utc>>,
+    hud_id: Option<String>,
+    hud_user_id: Option<String>,
+    user_hud_id: Option<String>,
+}
+
+fn organization_row(o: OrganizationRow, context: &Context) -> Vec<String> {
+    Row::new(&columns::ORGANIZATION_FILE)
+        .set("OrganizationID", format::hud_id(o.id, o.hud_id.as_deref()))
+        .set("OrganizationName", o.name)
+        .set(
+            "VictimServiceProvider",
+            if o.victim_service_provider { "1" } else { "0" },
+        )
+        .audit(
+            Audit {
+                date_created: o.date_created,
+                date_updated: o.date_updated,
+                date_deleted: o.date_deleted,
+                user_id: o.user_id,
+                user_hud_id: o.user_hud_id.as_deref(),
+                hud_user_id: o.hud_user_id.as_deref(),
+            },
+            context,
+        )
+        .into_values()
+}
+
+/// A Hearth user has one display name: UserFirstName is its first word, UserLastName the rest (the
+/// import joins them back with a space).
+fn user_row(u: app_user::Model, context: &Context) -> Vec<String> {
+    let (first, last) = match u.name.split_once(' ') {
+        Some((first, last)) => (first.to_owned(), last.to_owned()),
+        None => (u.name.clone(), String::new()),
+    };
+    Row::new(&columns::USER_FILE)
+        .set("UserID", format::hud_id(u.id, u.hud_id.as_deref()))
+        .set("UserFirstName", first)
+        .set("UserLastName", last)
+        .set("UserEmail", u.email)
+        .audit(
+            Audit {
+                date_created: u.date_created,
+                date_updated: u.date_updated,
+                date_deleted: u.date_deleted,
+                user_id: None,
+                user_hud_id: None,
+                hud_user_id: None,
+            },
+            context,
+        )
+        .into_values()
+}
+
+#[derive(FromQueryResult)]
+struct ProjectRow {
+    id: Uuid,
+    organization_id: Uuid,
+    name: String,
+    project_type: i32,
+    operating_start_date: NaiveDate,
+    operating_end_date: Option<NaiveDate>,
+    date_created: DateTime<Utc>,
+    date_updated: DateTime<Utc>,
+    user_id: Option<Uuid>,
+    date_deleted: Option<DateTime<Utc>>,
+    hud_id: Option<String>,
+    hud_user_id: Option<String>,
+    organization_hud_id: Option<String>,
+    user_hud_id: Option<String>,
+}
+
+fn project_row(p: ProjectRow, context: &Context) -> Vec<String> {
+    Row::new(&columns::PROJECT_FILE)
+        .set("ProjectID", format::hud_id(p.id, p.hud_id.as_deref()))
+        .set(
+            "OrganizationID",
+            format::hud_id(p.organization_id, p.organization_hud_id.as_deref()),
+        )
+        .set("ProjectName", p.name)
+        .set("OperatingStartDate", format::date(p.operating_start_date))
+        .set(
+            "OperatingEndDate",
+            format::optional_date(p.operating_end_date),
+        )
+        .set("ProjectType", p.project_type.to_string())
+        .audit(
+            Audit {
+                date_created: p.date_created,
+                date_updated: p.date_updated,
+                date_deleted: p.date_deleted,
+                user_id: p.user_id,
+                user_hud_id: p.user_hud_id.as_deref(),
+                hud_user_id: p.hud_user_id.as_deref(),
+            },
+            context,
+        )
+        .into_values()
+}
+
+#[derive(FromQueryResult)]
+struct ClientRow {
+    id: Uuid,
+    first_name: String,
+    last_name: String,
+    date_of_birth: Option<NaiveDate>,
+    date_created: DateTime<Utc>,
+    date_updated: DateTime<Utc>,
+    user_id: Option<Uuid>,
+    date_deleted: Option<DateTime<Utc>>,
+    hud_id: Option<String>,
+    hud_user_id: Option<String>,
+    user_hud_id: Option<String>,
+}
+
+/// HUD 3.01.5 Name Data Quality 1 "Full name reported": Hearth requires a first and a last name.
+/// HUD 3.03.2 DOB Data Quality 1 "Full DOB reported" when there is one (Hearth takes whole dates
+/// only), else 99 "Data not collected".
+fn client_row(c: ClientRow, context: &Context) -> Vec<String> {
+    Row::new(&columns::CLIENT_FILE)
+        .set("PersonalID", format::hud_id(c.id, c.hud_id.as_deref()))
+        .set("FirstName", c.first_name)
+        .set("LastName", c.last_name)
+        .set("NameDataQuality", "1")
+        .set("DOB", format::optional_date(c.date_of_birth))
+        .set(
+            "DOBDataQuality",
+            if c.date_of_birth.is_some() { "1" } else { "99" },
+        )
+        .audit(
+            Audit {
+                date_created: c.date_created,
+                date_updated: c.date_updated,
+                date_deleted: c.date_deleted,
+                user_id: c.user_id,
+                user_hud_id: c.user_hud_id.as_deref(),
+                hud_user_id: c.hud_user_id.as_deref(),
+            },
+            context,
+        )
+        .into_values()
+}
+
+#[derive(FromQueryResult)]
+struct EnrollmentRow {
+    id: Uuid,
+    client_id: Uuid,
+    project_id: Uuid,
+    entry_date: NaiveDate,
+    exit_date: Option<NaiveDate>,
+    destination: Option<i32>,
+    move_in_date: Option<NaiveDate>,
+    date_created: DateTime<Utc>,
+    date_updated: DateTime<Utc>,
+    user_id: Option<Uuid>,
+    date_deleted: Option<DateTime<Utc>>,
+    hud_id: Option<String>,
+    hud_user_id: Option<String>,
+    exit_hud_id: Option<String>,
+    client_hud_id: Option<String>,
+    project_hud_id: Option<String>,
+    user_hud_id: Option<String>,
+}
+
+impl EnrollmentRow {
+    fn audit(&self) -> Audit<'_> {
+        Audit {
+            date_created: self.date_created,
+            date_updated: self.date_updated,
+            date_deleted: self.date_deleted,
+            user_id: self.user_id,
+            user_hud_id: self.user_hud_id.as_deref(),
+            hud_user_id: self.hud_user_id.as_deref(),
+        }
+    }
+}
+
+fn enrollment_row(e: EnrollmentRow, context: &Context) -> Vec<String> {
+    Row::new(&columns::ENROLLMENT_FILE)
+        .set("EnrollmentID", format::hud_id(e.id, e.hud_id.as_deref()))
+        .set(
+            "PersonalID",
+            format::hud_id(e.client_id, e.client_hud_id.as_deref()),
+        )
+        .set(
+            "ProjectID",
+            format::hud_id(e.project_id, e.project_hud_id.as_deref()),
+        )
+        .set("EntryDate", format::date(e.entry_date))
+        .set("MoveInDate", format::optional_date(e.move_in_date))
+        .audit(e.audit(), context)
+        .into_values()
+}
+
+/// Hearth keeps one exit per enrollment, on the enrollment: the exit's ExitID is its EnrollmentID
+/// (unique in Exit.csv), unless it was imported with one of its own. Its audit columns are the
+/// enrollment's. Destination 99 "Data not collected" when the exit recorded none.
+fn exit_row(e: EnrollmentRow, context: &Context) -> Vec<String> {
+    let enrollment_id = format::hud_id(e.id, e.hud_id.as_deref());
+    Row::new(&columns::EXIT_FILE)
+        .set(
+            "ExitID",
+            e.exit_hud_id
+                .clone()
+                .unwrap_or_else(|| enrollment_id.clone()),
+        )
+        .set("EnrollmentID", enrollment_id)
+        .set(
+            "PersonalID",
+            format::hud_id(e.client_id, e.client_hud_id.as_deref()),
+        )
+        .set("ExitDate", format::optional_date(e.exit_date))
+        .set("Destination", e.destination.unwrap_or(99).to_string())
+        .audit(e.audit(), context)
+        .into_values()
+}
+
+#[derive(FromQueryResult)]
+struct EventRow {
+    id: Uuid,
+    enrollment_id: Uuid,
+    client_id: Uuid,
+    event_date: NaiveDate,
+    event_type: i32,
+    prob_sol_div_rr_result: Option<i32>,
+    referral_case_manage_after: Option<i32>,
+    referred_project_id: Option<Uuid>,
+    referral_result: Option<i32>,
+    result_date: Option<NaiveDate>,
+    date_created: DateTime<Utc>,
+    date_updated: DateTime<Utc>,
+    user_id: Option<Uuid>,
+    date_deleted: Option<DateTime<Utc>>,
+    hud_id: Option<String>,
+    hud_user_id: Option<String>,
+    enrollment_hud_id: Option<String>,
+    client_hud_id: Option<String>,
+    referred_project_hud_id: Option<String>,
+    user_hud_id: Option<String>,
+}
+
+fn event_row(e: EventRow, context: &Context) -> Vec<String> {
+    // HUD 4.20.C LocationCrisisOrPHHousing is free text naming the project or unit referred to;
+    // Hearth writes the referred project's ProjectID there (the import reads it back as that
+    // project), empty when the referral names no project.
+    let location = e
+        .referred_project_id
+        .map(|id| format::hud_id(id, e.referred_project_hud_id.as_deref()))
+        .unwrap_or_default();
+    Row::new(&columns::EVENT_FILE)
+        .set("EventID", format::hud_id(e.id, e.hud_id.as_deref()))
+        .set(
+            "EnrollmentID",
+            format::hud_id(e.enrollment_id, e.enrollment_hud_id.as_deref()),
+        )
+        .set(
+            "PersonalID",
+            format::hud_id(e.client_id, e.client_hud_id.as_deref()),
+        )
+        .set("EventDate", format::date(e.event_date))
+        .set("Event", e.event_type.to_string())
+        .set(
+            "ProbSolDivRRResult",
+            format::optional_code(e.prob_sol_div_rr_result),
+        )
+        .set(
+            "ReferralCaseManageAfter",
+            format::optional_code(e.referral_case_manage_after),
+        )
+        .set("LocationCrisisOrPHHousing", location)
+        .set("ReferralResult", format::optional_code(e.referral_result))
+        .set("ResultDate", format::optional_date(e.result_date))
+        .audit(
+            Audit {
+                date_created: e.date_created,
+                date_updated: e.date_updated,
+                date_deleted: e.date_deleted,
+                user_id: e.user_id,
+                user_hud_id: e.user_hud_id.as_deref(),
+                hud_user_id: e.hud_user_id.as_deref(),
+            },
+            context,
+        )
+        .into_values()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(pieces: Vec<Piece>) -> (std::io::Result<()>, Vec<u8>) {
+        let (sender, receiver) = mpsc::channel(pieces.len() + 1);
+        for piece in pieces {
+            assert!(sender.try_send(piece).is_ok());
+        }
+        drop(sender);
+        let mut bytes = Vec::new();
+        let result = write_pieces(&mut bytes, receiver);
+        (result, bytes)
+    }
+
+    #[test]
+    fn the_zip_holds_each_file_with_crlf_rows() {
+        let row = |values: &[&str]| values.iter().map(|v| (*v).to_owned()).collect();
+        let (result, bytes) = written(vec![
+            Piece::File("A.csv"),
+            Piece::Rows(vec![row(&["X", "Y"]), row(&["1", "a, b"])]),
+            Piece::File("B.csv"),
+            Piece::Finish,
+        ]);
+        assert!(result.is_ok());
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("A.csv").expect("A.csv"), &mut text)
+            .expect("text");
+        assert_eq!(text, "X,Y\r\n1,\"a, b\"\r\n");
+        assert!(zip.by_name("B.csv").is_ok());
+    }
+
+    #[test]
+    fn an_export_that_stops_early_is_an_error() {
+        let (result, _) = written(vec![Piece::File("A.csv")]);
+        assert!(result.is_err());
+    }
+}

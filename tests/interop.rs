@@ -1,0 +1,582 @@
+//! The HUD HMIS CSV export and import, as operators and partner systems use them: `hearth export`,
+//! `hearth import` and the `GET /export/hmis-csv` download, against a real database.
+
+mod common;
+
+use common::process::{self, run};
+use common::*;
+use sea_orm::{
+    ColumnTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+};
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// The files of an export, in the order written.
+const FILES: [&str; 8] = [
+    "Export.csv",
+    "Organization.csv",
+    "User.csv",
+    "Project.csv",
+    "Client.csv",
+    "Enrollment.csv",
+    "Exit.csv",
+    "Event.csv",
+];
+
+const FROM: &str = "2026-01-01";
+const TO: &str = TODAY;
+
+/// A zip of the test's own in the temp dir, removed when dropped.
+struct TempZip(PathBuf);
+
+impl TempZip {
+    fn new(name: &str) -> TempZip {
+        let dir = std::env::temp_dir().join("hearth-tests");
+        std::fs::create_dir_all(&dir).expect("create the temp dir");
+        TempZip(dir.join(format!("{}-{name}", uuid::Uuid::new_v4().simple())))
+    }
+}
+
+impl std::ops::Deref for TempZip {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempZip {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// `hearth export` of [FROM, TO] from `database_url`.
+fn export(database_url: &str) -> TempZip {
+    let out = TempZip::new("export.zip");
+    run(process::hearth(database_url).args([
+        "export",
+        "--from",
+        FROM,
+        "--to",
+        TO,
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ]));
+    out
+}
+
+/// `hearth import` of `zip` into `database_url`, whatever its outcome.
+fn import(database_url: &str, zip: &Path) -> Output {
+    process::hearth(database_url)
+        .arg("import")
+        .arg(zip)
+        .output()
+        .expect("run hearth import")
+}
+
+fn import_ok(database_url: &str, zip: &Path) -> String {
+    let output = import(database_url, zip);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "import failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// Every file of a zip, by name.
+fn unzip(bytes: &[u8]) -> BTreeMap<String, String> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut files = BTreeMap::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("an entry");
+        let name = entry.name().expect("a name").to_string();
+        let mut text = String::new();
+        entry.read_to_string(&mut text).expect("utf-8 csv");
+        files.insert(name, text);
+    }
+    files
+}
+
+fn unzip_file(path: &Path) -> BTreeMap<String, String> {
+    unzip(&std::fs::read(path).expect("read the zip"))
+}
+
+/// A zip of `files` (name, text).
+fn zip_of(files: &BTreeMap<String, String>) -> TempZip {
+    let path = TempZip::new("import.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&*path).expect("create the zip"));
+    for (name, text) in files {
+        zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .expect("start a file");
+        zip.write_all(text.as_bytes()).expect("write a file");
+    }
+    zip.finish().expect("finish the zip");
+    path
+}
+
+/// The export's files with every row's ExportID (the last column) blanked, Export.csv left out: what
+/// two exports of the same records share.
+fn comparable(files: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    files
+        .iter()
+        .filter(|(name, _)| name.as_str() != "Export.csv")
+        .map(|(name, text)| {
+            let lines: Vec<&str> = text
+                .split("\r\n")
+                .map(|line| line.rsplit_once(',').map_or(line, |(rest, _)| rest))
+                .collect();
+            (name.clone(), lines.join("\r\n"))
+        })
+        .collect()
+}
+
+/// [`comparable`], each file's lines sorted: the same records whatever their order.
+fn sorted_lines(files: &BTreeMap<String, String>) -> BTreeMap<String, Vec<String>> {
+    comparable(files)
+        .into_iter()
+        .map(|(name, text)| {
+            let mut lines: Vec<String> = text.split("\r\n").map(str::to_owned).collect();
+            lines.sort();
+            (name, lines)
+        })
+        .collect()
+}
+
+/// The data rows of a file (header and trailing empty line left out).
+fn rows(text: &str) -> Vec<Vec<String>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    reader
+        .records()
+        .map(|r| r.expect("a row").iter().map(str::to_owned).collect())
+        .collect()
+}
+
+fn column(text: &str, name: &str) -> usize {
+    let header = text.split("\r\n").next().expect("a header");
+    header
+        .split(',')
+        .position(|c| c == name)
+        .unwrap_or_else(|| panic!("no column {name}"))
+}
+
+/// Rows in each table Hearth imports into.
+async fn counts(database_url: &str) -> [u64; 6] {
+    let db: DatabaseConnection = Database::connect(database_url)
+        .await
+        .expect("connect to the test database");
+    let counts = [
+        entity::organization::Entity::find().count(&db).await,
+        entity::app_user::Entity::find().count(&db).await,
+        entity::project::Entity::find().count(&db).await,
+        entity::client::Entity::find().count(&db).await,
+        entity::enrollment::Entity::find().count(&db).await,
+        entity::ce_event::Entity::find().count(&db).await,
+    ];
+    db.close().await.ok();
+    counts.map(|c| c.expect("count rows"))
+}
+
+/// A community with a little history in [FROM, TO]: a successful referral with move-in, an
+/// unsuccessful one whose CE enrollment exited, a pending one, an event that is not a referral, and a
+/// client whose only enrollment ended before the range.
+async fn community_with_history() -> (Community, String) {
+    let c = Community::new().await;
+    let (placed, _, psh_referral) = c.referral("REFERRAL_TO_PSH", &c.psh_a, "2026-02-01").await;
+    let housed = create_enrollment(&c.staff_a, &placed, &c.psh_a, "2026-02-10").await;
+    resolve(
+        &c.staff_a,
+        &psh_referral,
+        "SUCCESSFUL_CLIENT_ACCEPTED",
+        None,
+        Some(&housed),
+    )
+    .await
+    .data();
+    record_move_in(&c.staff_a, &housed, "2026-02-20").await;
+
+    let (_, ce_enrollment, rrh_referral) =
+        c.referral("REFERRAL_TO_RRH", &c.rrh_a, "2026-03-01").await;
+    resolve(
+        &c.staff_a,
+        &rrh_referral,
+        "UNSUCCESSFUL_CLIENT_REJECTED",
+        Some("2026-03-05"),
+        None,
+    )
+    .await
+    .data();
+    exit_enrollment(&c.plm, &ce_enrollment, "2026-04-01").await;
+
+    let (_, ce_enrollment, _) = c
+        .referral("REFERRAL_TO_EMERGENCY_SHELTER", &c.es_b, "2026-04-02")
+        .await;
+    create_ce_event(
+        &c.plm,
+        &ce_enrollment,
+        "2026-04-03",
+        "REFERRAL_TO_CE_HOUSING_NEEDS_ASSESSMENT",
+        None,
+    )
+    .await;
+
+    let earlier = create_client(&c.plm, "Eli", "Earlier").await;
+    let old = create_enrollment(&c.plm, &earlier, &c.ce_project, "2025-03-01").await;
+    exit_enrollment(&c.plm, &old, "2025-06-01").await;
+    (c, earlier)
+}
+
+fn spec_headers() -> BTreeMap<String, String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/domain/hmis-csv-fy2024-headers.txt"
+    );
+    let text = std::fs::read_to_string(path).expect("the FY2024 header list");
+    text.lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .filter_map(|line| line.split_once(": "))
+        .map(|(file, header)| (file.to_owned(), header.trim().to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_exported_file_has_the_exact_fy2024_header() {
+    let (c, _) = community_with_history().await;
+    let files = unzip_file(&export(&c.server.database.url));
+    let names: Vec<&str> = files.keys().map(String::as_str).collect();
+    let mut expected = FILES.to_vec();
+    expected.sort();
+    assert_eq!(names, expected);
+    let spec = spec_headers();
+    for name in FILES {
+        let header = files[name].split("\r\n").next().expect("a header line");
+        assert_eq!(header, spec[name], "{name}");
+    }
+}
+
+#[tokio::test]
+async fn the_export_holds_the_records_of_its_range_in_hud_terms() {
+    let (c, earlier) = community_with_history().await;
+    let files = unzip_file(&export(&c.server.database.url));
+
+    let clients = rows(&files["Client.csv"]);
+    assert_eq!(clients.len(), 3, "{clients:?}");
+    let earlier = earlier.replace('-', "");
+    assert!(clients.iter().all(|row| row[0] != earlier));
+    let export_id = rows(&files["Export.csv"])[0][0].clone();
+    assert_eq!(export_id.len(), 32);
+    for name in &FILES[1..] {
+        let exported = rows(&files[*name]);
+        assert!(!exported.is_empty(), "{name} is empty");
+        for row in exported {
+            assert_eq!(row.last(), Some(&export_id), "{name}: {row:?}");
+        }
+    }
+
+    let events = rows(&files["Event.csv"]);
+    let event = |code: &str| {
+        events
+            .iter()
+            .find(|row| row[column(&files["Event.csv"], "Event")] == code)
+            .unwrap_or_else(|| panic!("an event {code}"))
+            .clone()
+    };
+    let psh = event("14");
+    let location = column(&files["Event.csv"], "LocationCrisisOrPHHousing");
+    assert_eq!(psh[location], c.psh_a.replace('-', ""));
+    assert_eq!(psh[column(&files["Event.csv"], "ReferralResult")], "1");
+    assert_eq!(psh[column(&files["Event.csv"], "ResultDate")], "2026-02-10");
+    assert_eq!(
+        event("13")[column(&files["Event.csv"], "ReferralResult")],
+        "2"
+    );
+    assert_eq!(event("4")[location], "");
+
+    let exits = rows(&files["Exit.csv"]);
+    assert_eq!(exits.len(), 1);
+    assert_eq!(
+        exits[0][column(&files["Exit.csv"], "ExitDate")],
+        "2026-04-01"
+    );
+    assert_eq!(exits[0][0], exits[0][1], "ExitID is the EnrollmentID");
+
+    let client = &clients[0];
+    let at = |name: &str| client[column(&files["Client.csv"], name)].as_str();
+    assert_eq!(
+        (
+            at("SSN"),
+            at("SSNDataQuality"),
+            at("RaceNone"),
+            at("GenderNone"),
+            at("VeteranStatus")
+        ),
+        ("", "99", "99", "99", "99")
+    );
+    assert_eq!(at("DOB"), "1980-04-02");
+    let enrollments = rows(&files["Enrollment.csv"]);
+    let at = |name: &str| enrollments[0][column(&files["Enrollment.csv"], name)].clone();
+    assert_eq!(at("RelationshipToHoH"), "99");
+    assert_eq!(at("DisablingCondition"), "99");
+    assert!(
+        enrollments
+            .iter()
+            .any(|row| row[column(&files["Enrollment.csv"], "MoveInDate")] == "2026-02-20")
+    );
+    let created = at("DateCreated");
+    assert_eq!(created.len(), 19, "{created}");
+    assert_eq!(&created[10..11], " ");
+}
+
+#[tokio::test]
+async fn export_import_export_writes_every_file_unchanged() {
+    let (c, _) = community_with_history().await;
+    let first = export(&c.server.database.url);
+
+    let empty = TestDatabase::create().await;
+    let report = import_ok(&empty.url, &first);
+    assert!(report.contains("Loaded."), "{report}");
+    let second = export(&empty.url);
+
+    let before = unzip_file(&first);
+    let after = unzip_file(&second);
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>()
+    );
+    assert_ne!(before["Export.csv"], after["Export.csv"], "a new ExportID");
+    let (before, after) = (comparable(&before), comparable(&after));
+    for (name, text) in &before {
+        assert_eq!(&after[name], text, "{name} changed in the round trip");
+    }
+
+    // The successful referral finds its resulting enrollment again (Event.csv has no column for it).
+    let db = Database::connect(&empty.url).await.expect("connect");
+    let resolved = entity::ce_event::Entity::find()
+        .filter(entity::ce_event::Column::ResultingEnrollmentId.is_not_null())
+        .all(&db)
+        .await
+        .expect("events");
+    assert_eq!(resolved.len(), 1);
+    assert_eq!(resolved[0].referral_result, Some(1));
+    db.close().await.ok();
+}
+
+#[tokio::test]
+async fn importing_the_same_export_again_changes_nothing() {
+    let (c, _) = community_with_history().await;
+    let zip = export(&c.server.database.url);
+    let target = TestDatabase::create().await;
+
+    import_ok(&target.url, &zip);
+    let loaded = counts(&target.url).await;
+    let first = comparable(&unzip_file(&export(&target.url)));
+
+    let again = import_ok(&target.url, &zip);
+    assert!(
+        again.contains("Client.csv: 3 row(s), 0 added, 3 already in Hearth"),
+        "{again}"
+    );
+    assert_eq!(counts(&target.url).await, loaded);
+    assert_eq!(comparable(&unzip_file(&export(&target.url))), first);
+}
+
+#[tokio::test]
+async fn imported_hud_ids_and_unknown_user_ids_are_kept_as_given() {
+    let (c, _) = community_with_history().await;
+    let mut files = unzip_file(&export(&c.server.database.url));
+    // Give one client another HMIS's PersonalID everywhere, and its record a UserID that no user has.
+    let client = rows(&files["Client.csv"])[0][0].clone();
+    for name in ["Client.csv", "Enrollment.csv", "Event.csv"] {
+        let text = files[name].replace(&client, "C-1001");
+        files.insert(name.to_owned(), text);
+    }
+    let user_column = column(&files["Client.csv"], "UserID");
+    let mut lines: Vec<String> = files["Client.csv"]
+        .split("\r\n")
+        .map(str::to_owned)
+        .collect();
+    let mut fields: Vec<String> = lines[1].split(',').map(str::to_owned).collect();
+    fields[user_column] = "caseworker7".to_owned();
+    lines[1] = fields.join(",");
+    files.insert("Client.csv".to_owned(), lines.join("\r\n"));
+    let edited = zip_of(&files);
+
+    let target = TestDatabase::create().await;
+    import_ok(&target.url, &edited);
+    let exported = unzip_file(&export(&target.url));
+    // The client got a new UUID: its row may sort elsewhere, but every row is written back as read.
+    assert_eq!(sorted_lines(&exported), sorted_lines(&files));
+    let client_row = rows(&exported["Client.csv"])
+        .into_iter()
+        .find(|row| row[0] == "C-1001")
+        .expect("the client keeps its PersonalID");
+    assert_eq!(client_row[user_column], "caseworker7");
+}
+
+#[tokio::test]
+async fn bad_codes_dates_and_links_are_each_reported_and_nothing_loads() {
+    let (c, _) = community_with_history().await;
+    let mut files = unzip_file(&export(&c.server.database.url));
+    let edit =
+        |files: &mut BTreeMap<String, String>, name: &str, row: usize, col: &str, to: &str| {
+            let at = column(&files[name], col);
+            let mut lines: Vec<String> = files[name].split("\r\n").map(str::to_owned).collect();
+            let mut fields: Vec<String> = lines[row].split(',').map(str::to_owned).collect();
+            fields[at] = to.to_owned();
+            lines[row] = fields.join(",");
+            files.insert(name.to_owned(), lines.join("\r\n"));
+        };
+    edit(&mut files, "Project.csv", 2, "ProjectType", "5");
+    edit(&mut files, "Enrollment.csv", 3, "EntryDate", "2026-13-01");
+    edit(&mut files, "Event.csv", 1, "EnrollmentID", "nowhere");
+    edit(&mut files, "Event.csv", 4, "Event", "99");
+    let zip = zip_of(&files);
+
+    let target = TestDatabase::create().await;
+    let output = import(&target.url, &zip);
+    assert!(!output.status.success());
+    let report = String::from_utf8_lossy(&output.stdout);
+    for expected in [
+        "Project.csv line 3: ProjectType \"5\" is not a code of HUD 2.02.6 Project Type",
+        "Enrollment.csv line 4: EntryDate \"2026-13-01\" is not a date (yyyy-mm-dd)",
+        "Event.csv line 2: EnrollmentID \"nowhere\" is not in Enrollment.csv",
+        "Event.csv line 5: Event \"99\" is not a code of HUD 4.20.2 Event",
+    ] {
+        assert!(
+            report.contains(expected),
+            "{expected} missing from:\n{report}"
+        );
+    }
+    assert!(report.contains("Nothing was loaded"), "{report}");
+    assert_eq!(counts(&target.url).await, [0; 6]);
+}
+
+#[tokio::test]
+async fn the_interop_sample_is_refused_whole_with_every_bad_row_named() {
+    let folder = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/interop/hmis-csv-fy2024-sample"
+    );
+    let mut files = BTreeMap::new();
+    for entry in std::fs::read_dir(folder).expect("the sample folder") {
+        let path = entry.expect("an entry").path();
+        let name = path
+            .file_name()
+            .expect("a name")
+            .to_string_lossy()
+            .into_owned();
+        files.insert(name, std::fs::read_to_string(&path).expect("a csv"));
+    }
+    let zip = zip_of(&files);
+    let target = TestDatabase::create().await;
+
+    let output = import(&target.url, &zip);
+    assert!(!output.status.success(), "the sample must not import");
+    let report = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("nothing was loaded"), "{stderr}");
+    for skipped in [
+        "Affiliation.csv",
+        "Assessment.csv",
+        "Services.csv",
+        "Funder.csv",
+    ] {
+        assert!(report.contains(skipped), "{skipped} not named:\n{report}");
+    }
+    for expected in [
+        // Event.csv's rows point at enrollments and clients outside the set.
+        "Event.csv line 2: EnrollmentID \"2141\" is not in Enrollment.csv and names no enrollment in Hearth",
+        "Event.csv line 2: PersonalID \"6805\" is not in Client.csv and names no client in Hearth",
+        "Event.csv line 3: EnrollmentID \"2148\" is not in Enrollment.csv and names no enrollment in Hearth",
+        "Event.csv line 3: PersonalID \"6791\" is not in Client.csv and names no client in Hearth",
+        "Event.csv line 2: LocationCrisisOrPHHousing \"Nearby\" is only for housing referrals",
+        // Event.csv and User.csv come from another export than Export.csv.
+        "User.csv line 2: ExportID \"b6585c2320f69a2b920adb507cc9d82f\" is not the ExportID of Export.csv",
+        "User.csv line 5: ExportID",
+        // Values Hearth needs, missing.
+        "Organization.csv line 2: VictimServiceProvider is empty",
+        "Project.csv line 2: OperatingStartDate is empty",
+        // Two open enrollments of one client in one project.
+        "Enrollment.csv line 5: overlaps enrollment \"557331\" (line 2)",
+    ] {
+        assert!(
+            report.contains(expected),
+            "{expected} missing from:\n{report}"
+        );
+    }
+    // A UserID that User.csv lacks is not an error.
+    assert!(!report.contains("catalina"), "{report}");
+    assert!(!report.contains("Client.csv line"), "{report}");
+    assert_eq!(counts(&target.url).await, [0; 6]);
+}
+
+async fn download(c: &Community, token: Option<&str>, query: &str) -> reqwest::Response {
+    let mut request = c
+        .server
+        .http
+        .get(c.server.url(&format!("/export/hmis-csv?{query}")));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.expect("send the request")
+}
+
+fn token(who: &Gql) -> &str {
+    who.token.as_deref().expect("a token")
+}
+
+#[tokio::test]
+async fn admin_and_priority_list_manager_download_the_export_as_a_zip() {
+    let (c, _) = community_with_history().await;
+    let range = format!("from={FROM}&to={TO}");
+    for who in [c.admin(), c.plm.clone()] {
+        let response = download(&c, Some(token(&who)), &range).await;
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(
+            response.headers()["content-type"].to_str().expect("ascii"),
+            "application/zip"
+        );
+        let bytes = response.bytes().await.expect("the whole body");
+        let files = unzip(&bytes);
+        let mut expected = FILES.to_vec();
+        expected.sort();
+        assert_eq!(
+            files.keys().map(String::as_str).collect::<Vec<_>>(),
+            expected
+        );
+        assert_eq!(rows(&files["Client.csv"]).len(), 3);
+    }
+}
+
+#[tokio::test]
+async fn housing_staff_may_not_download_the_export_and_a_token_is_required() {
+    let (c, _) = community_with_history().await;
+    let range = format!("from={FROM}&to={TO}");
+
+    let staff = download(&c, Some(token(&c.staff_a)), &range).await;
+    assert_eq!(staff.status().as_u16(), 403);
+    let body: serde_json::Value = staff.json().await.expect("a JSON error");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{body}"
+    );
+
+    let anonymous = download(&c, None, &range).await;
+    assert_eq!(anonymous.status().as_u16(), 401);
+    let body: serde_json::Value = anonymous.json().await.expect("a JSON error");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{body}"
+    );
+
+    let backwards = download(&c, Some(token(&c.plm)), "from=2026-06-01&to=2026-01-01").await;
+    assert_eq!(backwards.status().as_u16(), 400);
+    let body: serde_json::Value = backwards.json().await.expect("a JSON error");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body}"
+    );
+}
