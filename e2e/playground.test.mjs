@@ -21,7 +21,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const HEARTH = process.env.HEARTH_BIN || path.join(ROOT, 'target', 'debug', 'hearth');
+const HEARTH =
+  process.env.HEARTH_BIN ||
+  path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'debug', 'hearth');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const OUTPUT = path.join(ROOT, 'test-output');
 /** "Today" for the server and the demo data, as in the cargo tests. */

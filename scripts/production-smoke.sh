@@ -7,9 +7,9 @@ cd "$(dirname "$0")/.."
 
 PG_ADMIN_URL="${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 DB="hearth_smoke_$$"
-HEARTH="${HEARTH_BIN:-target/release/hearth}"
-[ -x "$HEARTH" ] || HEARTH=target/debug/hearth
-[ -x "$HEARTH" ] || { cargo build -q; HEARTH=target/debug/hearth; }
+# The binary `cargo build` made (CI builds it just before this script).
+HEARTH="${HEARTH_BIN:-${CARGO_TARGET_DIR:-target}/debug/hearth}"
+[ -x "$HEARTH" ] || cargo build -q
 
 psql_admin() { psql "$PG_ADMIN_URL" -v ON_ERROR_STOP=1 -qtAc "$1"; }
 cleanup() {
