@@ -1,7 +1,7 @@
 //! Builds the HTTP application: shared state, routes and layers, and serves it until shutdown.
 
 use crate::config::ServerSettings;
-use crate::graphql::{self, HearthSchema, SchemaOptions};
+use crate::graphql::{self, HearthExecutor, SchemaOptions};
 use crate::http;
 use crate::http::limits::TokenRateLimit;
 use crate::service::Services;
@@ -24,7 +24,7 @@ use tower_http::trace::TraceLayer;
 #[derive(Clone)]
 pub struct AppState {
     pub services: Services,
-    pub schema: HearthSchema,
+    pub schema: HearthExecutor,
     pub settings: ServerSettings,
     pub lifecycle: Lifecycle,
     pub rate_limit: TokenRateLimit,

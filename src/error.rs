@@ -87,7 +87,7 @@ impl AppError {
     /// The GraphQL error a client sees: the public message and `extensions.code`.
     ///
     /// Resolvers simply use `?`: async-graphql keeps the `AppError` as the error's source, and the
-    /// schema's error extension calls this once per error (see `graphql::ErrorCodes`).
+    /// executor calls this once per error (see `graphql::executor`).
     pub fn to_graphql(&self) -> async_graphql::Error {
         let code = self.code();
         async_graphql::ErrorExtensions::extend_with(

@@ -1,23 +1,35 @@
-//! Limits on what one request may ask, checked before anything runs. Depth, complexity and directives
-//! are async-graphql's own limits (set in `build_schema`); aliases are counted here, because a query
-//! repeated under many aliases multiplies the work of one request. With introspection switched off
-//! (HEARTH_INTROSPECTION=false), an introspection query is refused with an error saying so, rather
-//! than answered with nulls.
+//! Limits on what one request may ask, checked before anything runs (by `super::executor`). Depth,
+//! complexity and directives are async-graphql's own limits (set in `build_schema`); aliases are
+//! counted here, because a query repeated under many aliases multiplies the work of one request.
+//! With introspection switched off (HEARTH_INTROSPECTION=false), an introspection query is refused
+//! with an error saying so, rather than answered with nulls.
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::ServerError;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ServerError, ServerResult, Variables};
-use std::sync::Arc;
 
 /// The most aliased fields a document may hold (across its operations and fragments).
 pub const MAX_ALIASES: usize = 8;
 
-pub struct AliasLimit;
-
-impl ExtensionFactory for AliasLimit {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(AliasLimit)
+/// Checks a parsed document against Hearth's own limits.
+pub fn check(document: &ExecutableDocument, introspection: bool) -> Result<(), ServerError> {
+    let aliases = aliases_in(document);
+    if aliases > MAX_ALIASES {
+        return Err(ServerError::new(
+            format!(
+                "The query uses {aliases} aliases; at most {MAX_ALIASES} are allowed. Split it \
+                 into several requests"
+            ),
+            None,
+        ));
     }
+    if !introspection && asks_introspection(document) {
+        return Err(ServerError::new(
+            "Introspection is switched off on this server (HEARTH_INTROSPECTION=false); use the \
+             published schema.graphql",
+            None,
+        ));
+    }
+    Ok(())
 }
 
 fn count_aliases(set: &SelectionSet) -> usize {
@@ -48,39 +60,6 @@ fn aliases_in(document: &ExecutableDocument) -> usize {
     operations + fragments
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for AliasLimit {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        let aliases = aliases_in(&document);
-        if aliases > MAX_ALIASES {
-            return Err(ServerError::new(
-                format!(
-                    "The query uses {aliases} aliases; at most {MAX_ALIASES} are allowed. Split it \
-                     into several requests"
-                ),
-                None,
-            ));
-        }
-        Ok(document)
-    }
-}
-
-/// Refuses introspection queries when introspection is switched off.
-pub struct IntrospectionOff;
-
-impl ExtensionFactory for IntrospectionOff {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(IntrospectionOff)
-    }
-}
-
 fn introspects(set: &SelectionSet) -> bool {
     set.items.iter().any(|selection| match &selection.node {
         Selection::Field(field) => matches!(field.node.name.node.as_str(), "__schema" | "__type"),
@@ -89,31 +68,13 @@ fn introspects(set: &SelectionSet) -> bool {
     })
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for IntrospectionOff {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        let asks = document
-            .operations
-            .iter()
-            .any(|(_, op)| introspects(&op.node.selection_set.node))
-            || document
-                .fragments
-                .values()
-                .any(|f| introspects(&f.node.selection_set.node));
-        if asks {
-            return Err(ServerError::new(
-                "Introspection is switched off on this server (HEARTH_INTROSPECTION=false); use the \
-                 published schema.graphql",
-                None,
-            ));
-        }
-        Ok(document)
-    }
+fn asks_introspection(document: &ExecutableDocument) -> bool {
+    document
+        .operations
+        .iter()
+        .any(|(_, op)| introspects(&op.node.selection_set.node))
+        || document
+            .fragments
+            .values()
+            .any(|f| introspects(&f.node.selection_set.node))
 }

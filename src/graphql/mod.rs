@@ -1,12 +1,14 @@
 //! The GraphQL API: the schema value, one module per type, thin resolvers over `service`.
 //!
-//! The schema is a plain value ([`build_schema`]); the HTTP layer (`crate::http`) attaches the caller
-//! and the per-request DataLoaders to each request.
+//! The schema is a plain value ([`build_schema`]) wrapped in [`HearthExecutor`], which adds Hearth's
+//! checks and response touches; the HTTP layer (`crate::http`) attaches the caller and the
+//! per-request DataLoaders to each request.
 
 pub mod audit;
 pub mod client;
 pub mod connection;
 pub mod context;
+pub mod executor;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
@@ -19,14 +21,9 @@ pub mod scalars;
 pub mod subscription;
 pub mod viewer;
 
-use crate::error::AppError;
 use crate::service::Services;
-use async_graphql::extensions::apollo_persisted_queries::{
-    ApolloPersistedQueries, LruCacheStorage,
-};
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
-use async_graphql::{Response, Schema, SchemaBuilder};
-use std::sync::Arc;
+use async_graphql::{Schema, SchemaBuilder};
+pub use executor::HearthExecutor;
 
 pub type HearthSchema =
     Schema<query::QueryRoot, mutation::MutationRoot, subscription::SubscriptionRoot>;
@@ -34,9 +31,6 @@ pub type HearthSchema =
 /// What a list field without paging is assumed to hold when pricing a query: a client's
 /// enrollments, an enrollment's CE events, an organization's projects.
 pub const LIST_FANOUT: usize = 5;
-
-/// Persisted queries (APQ) kept per server; a client whose hash is forgotten sends the query again.
-const PERSISTED_QUERIES: usize = 1024;
 
 /// Queries nested deeper than this are refused before they run.
 pub const MAX_DEPTH: usize = 15;
@@ -66,59 +60,21 @@ fn builder()
     )
 }
 
-/// The schema served by Hearth, with its limits and extensions.
-pub fn build_schema(services: Services, options: &SchemaOptions) -> HearthSchema {
+/// The schema served by Hearth, with its limits. It registers no async-graphql extension on purpose:
+/// one would put every field through the extension chain; see `executor`.
+pub fn build_schema(services: Services, options: &SchemaOptions) -> HearthExecutor {
     let mut builder = builder()
         .data(services)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
-        .limit_directives(10)
-        .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
-            PERSISTED_QUERIES,
-        )))
-        .extension(limits::AliasLimit)
-        .extension(ordering::SelectionOrder)
-        .extension(ErrorCodes);
+        .limit_directives(10);
     if !options.introspection {
-        builder = builder
-            .disable_introspection()
-            .extension(limits::IntrospectionOff);
+        builder = builder.disable_introspection();
     }
-    builder.finish()
+    HearthExecutor::new(builder.finish(), options.introspection)
 }
 
 /// The SDL of the schema, as written to `schema.graphql`.
 pub fn sdl() -> String {
     builder().finish().sdl()
-}
-
-/// Gives every error an `extensions.code`. Errors raised by Hearth's services carry theirs; errors the
-/// GraphQL engine raises itself (syntax, validation, an argument of the wrong type, a limit) are the
-/// client's to fix, so they are BAD_USER_INPUT.
-struct ErrorCodes;
-
-impl ExtensionFactory for ErrorCodes {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodes)
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for ErrorCodes {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
-        for error in &mut response.errors {
-            if let Some(app_error) = error.source::<AppError>() {
-                let public = app_error.to_graphql();
-                error.message = public.message;
-                error.extensions = public.extensions;
-                continue;
-            }
-            let extensions = error.extensions.get_or_insert_with(Default::default);
-            if extensions.get("code").is_none() {
-                extensions.set("code", "BAD_USER_INPUT");
-            }
-        }
-        response
-    }
 }

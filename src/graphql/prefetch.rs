@@ -3,18 +3,22 @@
 //! DataLoaders batch the keys that arrive within a short delay; for long lists the items' resolvers
 //! register their keys over several scheduler turns, so timing alone would split one level into
 //! several statements. Looking ahead at the query, the list resolver loads each requested level for
-//! every row with one `load_many` per key type; the items' own `load_one` calls then hit the
-//! request's cache. A query's statement count thus depends on its shape, never on its row count.
+//! every row with one statement per key type and feeds the rows to the request's cache, where the
+//! items' own `load_one` calls find them. A query's statement count thus depends on its shape, never
+//! on its row count, and no level waits for the DataLoader's batching window.
 
 use super::context::ContextExt;
 use super::loaders::{
     CeEventsOfClient, CeEventsOfEnrollment, ClientKey, EnrollmentKey, EnrollmentsOfClient,
-    OrganizationKey, ProjectKey, ProjectsOfOrganization, ReferralResolvedBy,
+    HearthLoader, Loaders, OrganizationKey, ProjectKey, ProjectsOfOrganization, ReferralResolvedBy,
 };
+use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Lookahead, Result};
 use entity::{ce_event, client, enrollment, organization, project};
 use futures_util::future::BoxFuture;
 use std::collections::BTreeSet;
+use std::collections::HashMap;
+use std::hash::Hash;
 use uuid::Uuid;
 
 /// The selection of the rows of a connection: `nodes` and `edges { node }` together.
@@ -30,6 +34,29 @@ fn unique(ids: impl Iterator<Item = Uuid>) -> Vec<Uuid> {
     ids.collect::<BTreeSet<_>>().into_iter().collect()
 }
 
+/// Loads one level for all its keys now, with one statement, and feeds the rows to the request's
+/// cache. Not `load_many`: that waits out the DataLoader's batching window (1 ms) before every
+/// level, though the whole level is already known here.
+async fn load_now<K, V>(
+    loaders: &Loaders,
+    keys: impl IntoIterator<Item = K>,
+) -> Result<HashMap<K, V>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    V: Send + Sync + Clone + 'static,
+    HearthLoader: Loader<K, Value = V, Error = async_graphql::Error>,
+{
+    let keys: Vec<K> = keys.into_iter().collect();
+    if keys.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let loaded = loaders.loader().load(&keys).await?;
+    loaders
+        .feed_many(loaded.iter().map(|(k, v)| (k.clone(), v.clone())))
+        .await;
+    Ok(loaded)
+}
+
 pub fn clients<'a>(
     ctx: &'a Context<'a>,
     selection: Lookahead<'a>,
@@ -43,16 +70,12 @@ pub fn clients<'a>(
         let ids = unique(rows.iter().map(|c| c.id));
         let enrollments = selection.field("enrollments");
         if enrollments.exists() {
-            let loaded = loaders
-                .load_many(ids.iter().copied().map(EnrollmentsOfClient))
-                .await?;
+            let loaded = load_now(loaders, ids.iter().copied().map(EnrollmentsOfClient)).await?;
             self::enrollments(ctx, enrollments, loaded.into_values().flatten().collect()).await?;
         }
         let events = selection.field("ceEvents");
         if events.exists() {
-            let loaded = loaders
-                .load_many(ids.iter().copied().map(CeEventsOfClient))
-                .await?;
+            let loaded = load_now(loaders, ids.iter().copied().map(CeEventsOfClient)).await?;
             ce_events(ctx, events, loaded.into_values().flatten().collect()).await?;
         }
         Ok(())
@@ -71,39 +94,35 @@ pub fn enrollments<'a>(
         let loaders = ctx.loaders();
         let client = selection.field("client");
         if client.exists() {
-            let loaded = loaders
-                .load_many(
-                    unique(rows.iter().map(|e| e.client_id))
-                        .into_iter()
-                        .map(ClientKey),
-                )
-                .await?;
+            let loaded = load_now(
+                loaders,
+                unique(rows.iter().map(|e| e.client_id))
+                    .into_iter()
+                    .map(ClientKey),
+            )
+            .await?;
             clients(ctx, client, loaded.into_values().collect()).await?;
         }
         let project = selection.field("project");
         if project.exists() {
-            let loaded = loaders
-                .load_many(
-                    unique(rows.iter().map(|e| e.project_id))
-                        .into_iter()
-                        .map(ProjectKey),
-                )
-                .await?;
+            let loaded = load_now(
+                loaders,
+                unique(rows.iter().map(|e| e.project_id))
+                    .into_iter()
+                    .map(ProjectKey),
+            )
+            .await?;
             projects(ctx, project, loaded.into_values().collect()).await?;
         }
         let ids = unique(rows.iter().map(|e| e.id));
         let events = selection.field("ceEvents");
         if events.exists() {
-            let loaded = loaders
-                .load_many(ids.iter().copied().map(CeEventsOfEnrollment))
-                .await?;
+            let loaded = load_now(loaders, ids.iter().copied().map(CeEventsOfEnrollment)).await?;
             ce_events(ctx, events, loaded.into_values().flatten().collect()).await?;
         }
         let resolved = selection.field("resolvedReferral");
         if resolved.exists() {
-            let loaded = loaders
-                .load_many(ids.iter().copied().map(ReferralResolvedBy))
-                .await?;
+            let loaded = load_now(loaders, ids.iter().copied().map(ReferralResolvedBy)).await?;
             ce_events(ctx, resolved, loaded.into_values().collect()).await?;
         }
         Ok(())
@@ -122,38 +141,36 @@ pub fn ce_events<'a>(
         let loaders = ctx.loaders();
         let client = selection.field("client");
         if client.exists() {
-            let loaded = loaders
-                .load_many(
-                    unique(rows.iter().map(|e| e.client_id))
-                        .into_iter()
-                        .map(ClientKey),
-                )
-                .await?;
+            let loaded = load_now(
+                loaders,
+                unique(rows.iter().map(|e| e.client_id))
+                    .into_iter()
+                    .map(ClientKey),
+            )
+            .await?;
             clients(ctx, client, loaded.into_values().collect()).await?;
         }
         let enrollment = selection.field("enrollment");
         if enrollment.exists() {
-            let loaded = loaders
-                .load_many(
-                    unique(rows.iter().map(|e| e.enrollment_id))
-                        .into_iter()
-                        .map(EnrollmentKey),
-                )
-                .await?;
+            let loaded = load_now(
+                loaders,
+                unique(rows.iter().map(|e| e.enrollment_id))
+                    .into_iter()
+                    .map(EnrollmentKey),
+            )
+            .await?;
             enrollments(ctx, enrollment, loaded.into_values().collect()).await?;
         }
         let resulting = selection.field("resultingEnrollment");
         if resulting.exists() {
             let ids = unique(rows.iter().filter_map(|e| e.resulting_enrollment_id));
-            let loaded = loaders
-                .load_many(ids.into_iter().map(EnrollmentKey))
-                .await?;
+            let loaded = load_now(loaders, ids.into_iter().map(EnrollmentKey)).await?;
             enrollments(ctx, resulting, loaded.into_values().collect()).await?;
         }
         let referred = selection.field("referredProject");
         if referred.exists() {
             let ids = unique(rows.iter().filter_map(|e| e.referred_project_id));
-            let loaded = loaders.load_many(ids.into_iter().map(ProjectKey)).await?;
+            let loaded = load_now(loaders, ids.into_iter().map(ProjectKey)).await?;
             projects(ctx, referred, loaded.into_values().collect()).await?;
         }
         Ok(())
@@ -171,10 +188,7 @@ pub fn projects<'a>(
             return Ok(());
         }
         let ids = unique(rows.iter().map(|p| p.organization_id));
-        let loaded = ctx
-            .loaders()
-            .load_many(ids.into_iter().map(OrganizationKey))
-            .await?;
+        let loaded = load_now(ctx.loaders(), ids.into_iter().map(OrganizationKey)).await?;
         organizations(ctx, organization, loaded.into_values().collect()).await
     })
 }
@@ -190,10 +204,7 @@ pub fn organizations<'a>(
             return Ok(());
         }
         let ids = unique(rows.iter().map(|o| o.id));
-        let loaded = ctx
-            .loaders()
-            .load_many(ids.into_iter().map(ProjectsOfOrganization))
-            .await?;
+        let loaded = load_now(ctx.loaders(), ids.into_iter().map(ProjectsOfOrganization)).await?;
         projects(
             ctx,
             projects_field,

@@ -9,9 +9,9 @@ use crate::app::AppState;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::graphql::context::{Caller, ClientReads, ORGANIZATION_HEADER};
+use crate::graphql::executor::Prepared;
 use crate::graphql::loaders;
 use crate::service::audit;
-use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
 use async_graphql_axum::GraphQLBatchRequest;
 use async_graphql_axum::rejection::GraphQLRejection;
@@ -93,22 +93,36 @@ async fn execute(
     batch: BatchRequest,
 ) -> axum::response::Response {
     let started = Instant::now();
-    let operations: Vec<Option<String>> = batch.iter().map(operation_name).collect();
-    let metrics = state.services.metrics.clone();
-    let record = |outcomes: Vec<&str>| {
-        let elapsed = started.elapsed();
-        for (operation, outcome) in operations.iter().zip(outcomes) {
-            metrics.observe(operation.as_deref(), outcome, elapsed);
-        }
+    let (single, requests) = match batch {
+        BatchRequest::Single(request) => (true, vec![request]),
+        BatchRequest::Batch(requests) => (false, requests),
     };
-    let response = run(state, method, headers, batch).await;
+    // Operation names for metrics; run() refines them from the parsed documents.
+    let mut operations: Vec<Option<String>> = requests
+        .iter()
+        .map(|request| request.operation_name.clone())
+        .collect();
+    let response = run(&state, method, headers, requests, &mut operations).await;
+    let elapsed = started.elapsed();
+    let metrics = &state.services.metrics;
     match &response {
-        Ok(BatchResponse::Single(response)) => record(vec![outcome(response)]),
-        Ok(BatchResponse::Batch(responses)) => record(responses.iter().map(outcome).collect()),
-        Err(refusal) => record(vec![refusal.error.code(); operations.len()]),
+        Ok(responses) => {
+            for (operation, response) in operations.iter().zip(responses) {
+                metrics.observe(operation.as_deref(), outcome(response), elapsed);
+            }
+        }
+        Err(refusal) => {
+            for operation in &operations {
+                metrics.observe(operation.as_deref(), refusal.error.code(), elapsed);
+            }
+        }
     }
     match response {
-        Ok(responses) => media.respond(None, responses),
+        Ok(mut responses) if single => {
+            let response = responses.pop().unwrap_or_default();
+            media.respond(None, BatchResponse::Single(response))
+        }
+        Ok(responses) => media.respond(None, BatchResponse::Batch(responses)),
         Err(Refusal {
             status,
             error,
@@ -127,21 +141,6 @@ async fn execute(
             }
             response
         }
-    }
-}
-
-/// The operation's name for metrics: `operationName`, else the name of the document's only operation.
-fn operation_name(request: &Request) -> Option<String> {
-    if let Some(name) = &request.operation_name {
-        return Some(name.clone());
-    }
-    let document = async_graphql::parser::parse_query(&request.query).ok()?;
-    match document.operations {
-        DocumentOperations::Single(_) => None,
-        DocumentOperations::Multiple(operations) if operations.len() == 1 => {
-            operations.into_keys().next().map(|name| name.to_string())
-        }
-        DocumentOperations::Multiple(_) => None,
     }
 }
 
@@ -185,14 +184,15 @@ fn outcome(response: &Response) -> &str {
 }
 
 /// Checks, authenticates and executes a batch; a request-level failure comes back as its status
-/// and error.
+/// and error. `operations` receives each operation's name once its document is parsed.
 async fn run(
-    state: AppState,
+    state: &AppState,
     method: Method,
     headers: HeaderMap,
-    mut batch: BatchRequest,
-) -> Result<BatchResponse, Refusal> {
-    let size = batch.iter().count();
+    requests: Vec<Request>,
+    operations: &mut [Option<String>],
+) -> Result<Vec<Response>, Refusal> {
+    let size = requests.len();
     if size > state.settings.max_batch {
         return Err(Refusal::new(
             StatusCode::BAD_REQUEST,
@@ -200,12 +200,6 @@ async fn run(
                 "A batch may hold at most {} operations (got {size})",
                 state.settings.max_batch
             )),
-        ));
-    }
-    if method == Method::GET && batch.iter_mut().any(is_mutation) {
-        return Err(Refusal::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            AppError::bad_input("Mutations must be sent with POST, not GET"),
         ));
     }
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
@@ -234,31 +228,41 @@ async fn run(
             retry_after: Some(seconds),
         });
     }
+    // Each document is parsed once, here (persisted queries resolved, limits checked); the engine
+    // reuses it.
+    let mut prepared = Vec::with_capacity(size);
+    for (request, operation) in requests.into_iter().zip(operations.iter_mut()) {
+        let request = state.schema.prepare(request).await;
+        *operation = request.operation_name();
+        prepared.push(request);
+    }
+    if method == Method::GET && prepared.iter().any(Prepared::is_mutation) {
+        return Err(Refusal::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            AppError::bad_input("Mutations must be sent with POST, not GET"),
+        ));
+    }
     // HMIS privacy: what housing staff read of client records is audited, once per request.
     let reads = caller
         .acting
         .as_ref()
         .filter(|actor| actor.role == Role::HousingStaff)
         .map(|_| Arc::new(ClientReads::default()));
-    let with_context = |request: Request| {
-        let request = request
+    let mut responses = Vec::with_capacity(size);
+    for request in prepared {
+        let mut request = request
             .data(loaders::loaders(
                 state.services.db.clone(),
                 caller.acting.clone(),
             ))
             .data(caller.clone());
-        match &reads {
-            Some(reads) => request.data(reads.clone()),
-            None => request,
+        if let Some(reads) = &reads {
+            request = request.data(reads.clone());
         }
-    };
-    let batch = match batch {
-        BatchRequest::Single(request) => BatchRequest::Single(with_context(request)),
-        BatchRequest::Batch(requests) => {
-            BatchRequest::Batch(requests.into_iter().map(with_context).collect())
-        }
-    };
-    let responses = state.schema.execute_batch(batch).await;
+        // One after the other: a batch's mutations apply in the order they were sent, and a
+        // request holds at most one database connection at a time.
+        responses.push(state.schema.run(request).await);
+    }
     if let (Some(reads), Some(actor)) = (reads, &caller.acting)
         && let Err(err) = audit::record_client_reads(&state.services, actor, reads.take()).await
     {
@@ -266,23 +270,6 @@ async fn run(
         return Err(Refusal::new(StatusCode::SERVICE_UNAVAILABLE, err));
     }
     Ok(responses)
-}
-
-/// Whether the operation the request selects is a mutation (unparseable requests are not: they fail
-/// in the schema with a syntax error).
-fn is_mutation(request: &mut Request) -> bool {
-    let name = request.operation_name.clone();
-    let Ok(document) = request.parsed_query() else {
-        return false;
-    };
-    document.operations.iter().any(|(op_name, op)| {
-        let selected = match (&name, op_name) {
-            (Some(wanted), Some(this)) => wanted.as_str() == this.as_str(),
-            (None, _) => true,
-            (Some(_), None) => false,
-        };
-        selected && op.node.ty == OperationType::Mutation
-    })
 }
 
 /// A GraphQL response carrying one request-level error, with its `extensions.code`.

@@ -4,10 +4,11 @@
 //! request failed before execution (a syntax or validation error: no `data` entry then). Every other
 //! client gets `application/json` with 200 for any well-formed request, as legacy clients expect.
 
-use async_graphql::{BatchResponse, Response};
+use async_graphql::{BatchResponse, Response, ServerError};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
-use serde_json::Value;
+use serde::Serialize;
+use std::collections::BTreeMap;
 
 pub const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 pub const JSON: &str = "application/json";
@@ -71,38 +72,52 @@ impl MediaType {
         status: Option<StatusCode>,
         responses: BatchResponse,
     ) -> axum::response::Response {
+        // Straight to bytes: going through serde_json::Value first cost a copy of every field.
         let (body, request_error) = match &responses {
-            BatchResponse::Single(response) => (self.body(response), is_request_error(response)),
+            BatchResponse::Single(response) => (
+                serde_json::to_vec(&self.body(response)),
+                is_request_error(response),
+            ),
             BatchResponse::Batch(list) => (
-                Value::Array(list.iter().map(|r| self.body(r)).collect()),
+                serde_json::to_vec(&list.iter().map(|r| self.body(r)).collect::<Vec<_>>()),
                 false,
             ),
         };
+        let body = body.unwrap_or_else(|err| {
+            tracing::error!(error = %err, "cannot serialize a GraphQL response");
+            br#"{"errors":[{"message":"Internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}"#
+                .to_vec()
+        });
         let status = status.unwrap_or(match self {
             MediaType::GraphqlResponseJson if request_error => StatusCode::BAD_REQUEST,
             _ => StatusCode::OK,
         });
-        let mut http = (status, body.to_string()).into_response();
+        let mut http = (status, body).into_response();
         http.headers_mut()
             .insert(header::CONTENT_TYPE, self.content_type());
         http
     }
 
-    fn body(self, response: &Response) -> Value {
-        let mut body = serde_json::to_value(response).unwrap_or_else(|err| {
-            tracing::error!(error = %err, "cannot serialize a GraphQL response");
-            serde_json::json!({ "errors": [{ "message": "Internal server error",
-                "extensions": { "code": "INTERNAL_SERVER_ERROR" } }] })
-        });
+    fn body(self, response: &Response) -> Body<'_> {
         // A request error means nothing ran: the GraphQL response media type then has no `data`.
-        if self == MediaType::GraphqlResponseJson
-            && is_request_error(response)
-            && let Some(object) = body.as_object_mut()
-        {
-            object.remove("data");
+        let omit_data = self == MediaType::GraphqlResponseJson && is_request_error(response);
+        Body {
+            data: (!omit_data).then_some(&response.data),
+            extensions: &response.extensions,
+            errors: &response.errors,
         }
-        body
     }
+}
+
+/// The JSON of one GraphQL response, as the GraphQL-over-HTTP specification lays it out.
+#[derive(Serialize)]
+struct Body<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    extensions: &'a BTreeMap<String, async_graphql::Value>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [ServerError],
 }
 
 /// A response whose request failed before execution: no data, and errors without a path.

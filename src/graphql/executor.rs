@@ -1,0 +1,231 @@
+//! How one GraphQL request runs: what Hearth checks before the engine executes it, and what it does
+//! to the response after.
+//!
+//! Before: persisted queries (APQ) are looked up, the document is parsed once, and Hearth's own
+//! limits are checked (aliases, introspection when switched off). After: the fields of each object
+//! are put in selection order and every error gets its `extensions.code`.
+//!
+//! All of this could be async-graphql extensions, and once was; but as soon as one extension is
+//! registered the engine sends every field of every response through the extension chain (a boxed
+//! future per extension and a registry lookup per field), which cost about a third of the server's
+//! CPU on a 50-client traversal (BENCHMARKS.md). Done here, each step runs once per request, and the
+//! HTTP handler and the WebSocket share it through async-graphql's `Executor` trait.
+
+use super::{HearthSchema, limits, ordering};
+use crate::error::AppError;
+use async_graphql::extensions::apollo_persisted_queries::{CacheStorage, LruCacheStorage};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
+use async_graphql::{Data, Executor, Request, Response, ServerError};
+use futures_util::stream::{self, BoxStream, StreamExt};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+/// Persisted queries kept per server; a client whose hash is forgotten sends the query again.
+const PERSISTED_QUERIES: usize = 1024;
+
+/// The schema with Hearth's request checks and response touches around it.
+#[derive(Clone)]
+pub struct HearthExecutor {
+    schema: HearthSchema,
+    persisted: LruCacheStorage,
+    introspection: bool,
+}
+
+/// A request ready to execute (its document parsed and checked), or the error that refuses it.
+pub struct Prepared {
+    request: Request,
+    /// A copy of the parsed document, to order the response by; the engine consumes its own.
+    checked: Result<ExecutableDocument, ServerError>,
+}
+
+impl Prepared {
+    /// The operation the request selects, when its document parsed.
+    fn operation(&self) -> Option<&async_graphql::parser::types::OperationDefinition> {
+        let document = self.checked.as_ref().ok()?;
+        let operation = match (&document.operations, &self.request.operation_name) {
+            (DocumentOperations::Single(operation), _) => operation,
+            (DocumentOperations::Multiple(operations), Some(name)) => {
+                operations.get(name.as_str())?
+            }
+            (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
+                operations.values().next()?
+            }
+            (DocumentOperations::Multiple(_), None) => return None,
+        };
+        Some(&operation.node)
+    }
+
+    /// The operation's name for metrics: `operationName`, else the name of the only operation.
+    pub fn operation_name(&self) -> Option<String> {
+        if let Some(name) = &self.request.operation_name {
+            return Some(name.clone());
+        }
+        match &self.checked.as_ref().ok()?.operations {
+            DocumentOperations::Multiple(operations) if operations.len() == 1 => {
+                operations.keys().next().map(|name| name.to_string())
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the selected operation is a mutation (a request that does not parse is not one: it
+    /// fails with its syntax error).
+    pub fn is_mutation(&self) -> bool {
+        self.operation()
+            .is_some_and(|operation| operation.ty == OperationType::Mutation)
+    }
+
+    /// Attaches per-request data (the caller, the DataLoaders) to the request.
+    pub fn data<D: std::any::Any + Send + Sync>(mut self, data: D) -> Self {
+        self.request = self.request.data(data);
+        self
+    }
+}
+
+impl HearthExecutor {
+    pub fn new(schema: HearthSchema, introspection: bool) -> Self {
+        HearthExecutor {
+            schema,
+            persisted: LruCacheStorage::new(PERSISTED_QUERIES),
+            introspection,
+        }
+    }
+
+    /// Looks a persisted query up, parses the document once and checks Hearth's limits.
+    pub async fn prepare(&self, mut request: Request) -> Prepared {
+        let checked = match self.persisted_query(&mut request).await {
+            Ok(()) => match request.parsed_query() {
+                Ok(document) => {
+                    limits::check(document, self.introspection).map(|()| document.clone())
+                }
+                Err(err) => Err(err),
+            },
+            Err(err) => Err(err),
+        };
+        Prepared { request, checked }
+    }
+
+    /// Executes a prepared request.
+    pub async fn run(&self, prepared: Prepared) -> Response {
+        let Prepared { request, checked } = prepared;
+        let document = match checked {
+            Ok(document) => document,
+            Err(err) => return finish(Response::from_errors(vec![err]), None),
+        };
+        let operation_name = request.operation_name.clone();
+        let response = self.schema.execute(request).await;
+        finish(response, Some((&document, operation_name.as_deref())))
+    }
+
+    /// Automatic persisted queries (Apollo's protocol, version 1): a request may carry only the
+    /// SHA-256 of a query the server has seen; a miss answers `PersistedQueryNotFound`, upon which
+    /// the client sends the query with its hash, and the server keeps it. The store is
+    /// async-graphql's LRU.
+    async fn persisted_query(&self, request: &mut Request) -> Result<(), ServerError> {
+        let Some(value) = request.extensions.remove("persistedQuery") else {
+            return Ok(());
+        };
+        let invalid = || {
+            ServerError::new(
+                "extensions.persistedQuery must be { \"version\": 1, \"sha256Hash\": \"<hex>\" }",
+                None,
+            )
+        };
+        let value = value.into_json().map_err(|_| invalid())?;
+        if value.get("version").and_then(|v| v.as_i64()) != Some(1) {
+            return Err(invalid());
+        }
+        let hash = value
+            .get("sha256Hash")
+            .and_then(|v| v.as_str())
+            .ok_or_else(invalid)?
+            .to_ascii_lowercase();
+        if request.query.is_empty() {
+            // The protocol's exact message: clients retry with the query when they read it.
+            let document = self
+                .persisted
+                .get(hash)
+                .await
+                .ok_or_else(|| ServerError::new("PersistedQueryNotFound", None))?;
+            request.set_parsed_query(document);
+            return Ok(());
+        }
+        let actual = format!("{:x}", Sha256::digest(request.query.as_bytes()));
+        if actual != hash {
+            return Err(ServerError::new(
+                "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query",
+                None,
+            ));
+        }
+        let document = request.parsed_query()?.clone();
+        self.persisted.set(hash, document).await;
+        Ok(())
+    }
+}
+
+/// The response as Hearth sends it: fields in selection order, every error with its code.
+fn finish(
+    mut response: Response,
+    document: Option<(&ExecutableDocument, Option<&str>)>,
+) -> Response {
+    if let Some((document, operation_name)) = document {
+        ordering::reorder_response(&mut response.data, document, operation_name);
+    }
+    for error in &mut response.errors {
+        with_code(error);
+    }
+    response
+}
+
+/// Gives an error its `extensions.code`. Errors raised by Hearth's services carry theirs; errors the
+/// GraphQL engine raises itself (syntax, validation, an argument of the wrong type, a limit) are the
+/// client's to fix, so they are BAD_USER_INPUT.
+fn with_code(error: &mut ServerError) {
+    if let Some(app_error) = error.source::<AppError>() {
+        let public = app_error.to_graphql();
+        error.message = public.message;
+        error.extensions = public.extensions;
+        return;
+    }
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    if extensions.get("code").is_none() {
+        extensions.set("code", "BAD_USER_INPUT");
+    }
+}
+
+impl Executor for HearthExecutor {
+    async fn execute(&self, request: Request) -> Response {
+        let prepared = self.prepare(request).await;
+        self.run(prepared).await
+    }
+
+    fn execute_stream(
+        &self,
+        request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        let this = self.clone();
+        stream::once(async move {
+            let Prepared { request, checked } = this.prepare(request).await;
+            let document = match checked {
+                Ok(document) => Arc::new(document),
+                Err(err) => {
+                    return stream::once(
+                        async move { finish(Response::from_errors(vec![err]), None) },
+                    )
+                    .boxed();
+                }
+            };
+            let operation_name = request.operation_name.clone();
+            let responses = match session_data {
+                Some(data) => this.schema.execute_stream_with_session_data(request, data),
+                None => this.schema.execute_stream(request),
+            };
+            responses
+                .map(move |response| finish(response, Some((&document, operation_name.as_deref()))))
+                .boxed()
+        })
+        .flatten()
+        .boxed()
+    }
+}
