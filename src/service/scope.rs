@@ -7,7 +7,7 @@
 use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
 use entity::{ce_event, client, enrollment, project};
-use sea_orm::sea_query::{Condition, Query, SelectStatement};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -45,15 +45,15 @@ pub fn enrollments(actor: &Actor) -> Condition {
         return live;
     }
     let org = actor.organization_id;
-    let ce_enrollments_referring_here = Query::select()
-        .column(ce_event::Column::EnrollmentId)
-        .from(ce_event::Entity)
-        .cond_where(referrals_to(org))
-        .to_owned();
+    let referral_recorded_here = referrals_to(org).add(
+        ce_event::Column::EnrollmentId
+            .into_expr()
+            .equals((enrollment::Entity, enrollment::Column::Id)),
+    );
     live.add(
         Condition::any()
             .add(enrollment::Column::ProjectId.in_subquery(projects_of(org)))
-            .add(enrollment::Column::Id.in_subquery(ce_enrollments_referring_here)),
+            .add(exists(ce_event::Entity, referral_recorded_here)),
     )
 }
 
@@ -65,22 +65,36 @@ pub fn clients(actor: &Actor) -> Condition {
         return live;
     }
     let org = actor.organization_id;
-    let enrolled_here = Query::select()
-        .column(enrollment::Column::ClientId)
-        .from(enrollment::Entity)
-        .and_where(enrollment::Column::DateDeleted.is_null())
-        .and_where(enrollment::Column::ProjectId.in_subquery(projects_of(org)))
-        .to_owned();
-    let referred_here = Query::select()
-        .column(ce_event::Column::ClientId)
-        .from(ce_event::Entity)
-        .cond_where(referrals_to(org))
-        .to_owned();
+    let this_client = || (client::Entity, client::Column::Id);
+    let enrolled_here = Condition::all()
+        .add(
+            enrollment::Column::ClientId
+                .into_expr()
+                .equals(this_client()),
+        )
+        .add(enrollment::Column::DateDeleted.is_null())
+        .add(enrollment::Column::ProjectId.in_subquery(projects_of(org)));
+    let referred_here =
+        referrals_to(org).add(ce_event::Column::ClientId.into_expr().equals(this_client()));
     live.add(
         Condition::any()
             .add(client::Column::CreatedByOrganizationId.eq(org))
-            .add(client::Column::Id.in_subquery(enrolled_here))
-            .add(client::Column::Id.in_subquery(referred_here)),
+            .add(exists(enrollment::Entity, enrolled_here))
+            .add(exists(ce_event::Entity, referred_here)),
+    )
+}
+
+/// `EXISTS (SELECT 1 FROM table WHERE condition)`, the condition naming the outer row: both
+/// databases answer it with an index probe per row of the outer query, where `id IN (SELECT ...)`
+/// let PostgreSQL hash every row of the subquery first, a cost that grew with the table
+/// (BENCHMARKS.md).
+fn exists(table: impl sea_orm::sea_query::IntoTableRef, condition: Condition) -> Expr {
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(table)
+            .cond_where(condition)
+            .to_owned(),
     )
 }
 
