@@ -6,12 +6,6 @@ use hearth::app::{self, AppState};
 use hearth::config::{ClockSettings, DatabaseSettings, ServerSettings};
 use std::process::ExitCode;
 
-/// mimalloc rather than the system allocator: a GraphQL response is thousands of small allocations
-/// made and freed across threads, where glibc's malloc spent a fifth of the server's CPU
-/// (BENCHMARKS.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "hearth",

@@ -27,7 +27,8 @@ impl ScalarType for Date {
     }
 
     fn to_value(&self) -> Value {
-        Value::String(self.0.format("%Y-%m-%d").to_string())
+        // NaiveDate displays as yyyy-mm-dd (ISO 8601) for the years parse() accepts.
+        Value::String(self.0.to_string())
     }
 }
 
