@@ -43,6 +43,7 @@ impl AppState {
             services.clone(),
             &SchemaOptions {
                 introspection: settings.introspection,
+                max_selections: settings.max_selections,
             },
         );
         AppState {
@@ -84,7 +85,23 @@ pub fn router(state: AppState) -> Router {
         .layer(GlobalConcurrencyLimitLayer::new(
             settings.max_concurrent_requests.max(1),
         ));
+    let body_limit = settings.body_limit;
     routes
+        // tower-http refuses a declared Content-Length over the limit with a plain-text 413; the
+        // contract wants the GraphQL error every other refusal carries.
+        .layer(axum::middleware::map_response(
+            move |response: axum::response::Response| async move {
+                if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    let error = http::graphql::body_too_large(body_limit);
+                    return http::graphql::error_response(
+                        http::media::MediaType::Json,
+                        error.status(),
+                        error,
+                    );
+                }
+                response
+            },
+        ))
         .layer(RequestBodyLimitLayer::new(settings.body_limit))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -136,6 +153,11 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
         shutdown_signal().await;
         shutdown.cancel();
     });
+    // Tokens revoked by other processes close this server's sockets too (rule F3).
+    tokio::spawn(crate::service::tokens::watch_revocations(
+        state.services.clone(),
+        lifecycle.shutdown.clone(),
+    ));
     if let Some(address) = state.settings.metrics_bind {
         let metrics = TcpListener::bind(address).await?;
         let app = metrics_router(state.clone());

@@ -81,6 +81,10 @@ pub struct ServerSettings {
     /// Answer introspection queries.
     #[arg(long, env = "HEARTH_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
     pub introspection: bool,
+    /// Most fields one GraphQL document may resolve, its fragments expanded (each spread counted as
+    /// often as it is spread); larger documents are refused before they run.
+    #[arg(long, env = "HEARTH_MAX_SELECTIONS", default_value_t = crate::graphql::limits::DEFAULT_MAX_SELECTIONS)]
+    pub max_selections: usize,
     /// Most operations in one batched request.
     #[arg(long, env = "HEARTH_MAX_BATCH", default_value_t = 10)]
     pub max_batch: usize,
@@ -113,6 +117,7 @@ impl Default for ServerSettings {
             bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
             playground: true,
             introspection: true,
+            max_selections: crate::graphql::limits::DEFAULT_MAX_SELECTIONS,
             max_batch: 10,
             body_limit: 1024 * 1024,
             request_timeout_secs: 30,

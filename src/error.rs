@@ -16,8 +16,14 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     BadUserInput(String),
+    /// A request body over the limit: BAD_USER_INPUT, answered 413.
+    #[error("{0}")]
+    PayloadTooLarge(String),
     #[error("{0}")]
     Conflict(String),
+    /// The caller's API token used up its quota (HEARTH_RATE_LIMIT); retry after this many seconds.
+    #[error("Too many requests with this API token; retry in {retry_after} s (HEARTH_RATE_LIMIT)")]
+    RateLimited { retry_after: u64 },
     #[error("internal error: {0}")]
     Internal(String),
     #[error("database error: {0}")]
@@ -43,6 +49,13 @@ impl AppError {
     pub fn internal(message: impl Into<String>) -> Self {
         AppError::Internal(message.into())
     }
+    /// RATE_LIMITED after `wait`, rounded up to whole seconds so that a client retrying on time is
+    /// let through.
+    pub fn rate_limited(wait: std::time::Duration) -> Self {
+        AppError::RateLimited {
+            retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+        }
+    }
 
     /// The GraphQL `extensions.code` of this error.
     pub fn code(&self) -> &'static str {
@@ -50,8 +63,9 @@ impl AppError {
             AppError::Unauthenticated(_) => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::NotFound(_) => "NOT_FOUND",
-            AppError::BadUserInput(_) => "BAD_USER_INPUT",
+            AppError::BadUserInput(_) | AppError::PayloadTooLarge(_) => "BAD_USER_INPUT",
             AppError::Conflict(_) => "CONFLICT",
+            AppError::RateLimited { .. } => "RATE_LIMITED",
             AppError::Internal(_) => "INTERNAL_SERVER_ERROR",
             AppError::Database(err) => match err.sql_err() {
                 Some(SqlErr::UniqueConstraintViolation(_)) => "CONFLICT",
@@ -84,15 +98,48 @@ impl AppError {
 }
 
 impl AppError {
+    /// The HTTP status of a request refused with this error before it ran (every transport that
+    /// answers over HTTP uses this one mapping: /graphql, the downloads).
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        if let AppError::PayloadTooLarge(_) = self {
+            return StatusCode::PAYLOAD_TOO_LARGE;
+        }
+        match self.code() {
+            "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+            "FORBIDDEN" => StatusCode::FORBIDDEN,
+            "NOT_FOUND" => StatusCode::NOT_FOUND,
+            "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
+            "CONFLICT" => StatusCode::CONFLICT,
+            "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
+            // The database or a dependency failed: the request may succeed later.
+            _ => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// Seconds to wait before retrying, for RATE_LIMITED.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited { retry_after } => Some(*retry_after),
+            _ => None,
+        }
+    }
+
     /// The GraphQL error a client sees: the public message and `extensions.code`.
     ///
     /// Resolvers simply use `?`: async-graphql keeps the `AppError` as the error's source, and the
     /// executor calls this once per error (see `graphql::executor`).
     pub fn to_graphql(&self) -> async_graphql::Error {
         let code = self.code();
+        let retry_after = self.retry_after();
         async_graphql::ErrorExtensions::extend_with(
             async_graphql::Error::new(self.public_message()),
-            |_, ext| ext.set("code", code),
+            |_, ext| {
+                ext.set("code", code);
+                if let Some(seconds) = retry_after {
+                    ext.set("retryAfter", seconds);
+                }
+            },
         )
     }
 }

@@ -22,7 +22,7 @@ use config::{ClockSettings, DatabaseSettings};
 use domain::Clock;
 use metrics::Metrics;
 use service::Services;
-use service::notify::ReferralNotifier;
+use service::notify::Notifier;
 use std::sync::Arc;
 
 /// Opens the database (running pending migrations) and builds the shared services.
@@ -38,7 +38,7 @@ pub async fn open(
     Ok(Services::new(
         db,
         Clock::new(clock.time_zone, clock.today),
-        ReferralNotifier::new(),
+        Notifier::new(),
         metrics,
     ))
 }

@@ -59,6 +59,10 @@ enum Command {
     Import {
         /// The zip file to read.
         file: std::path::PathBuf,
+        /// Most bytes the zip's files may expand to; a larger zip is refused before anything is
+        /// loaded.
+        #[arg(long, env = "HEARTH_IMPORT_MAX_BYTES", default_value_t = hearth::interop::bounds::DEFAULT_MAX_EXPANDED_BYTES)]
+        max_bytes: u64,
     },
 }
 
@@ -151,8 +155,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Import { file } => {
-            let report = hearth::interop::import::import_file(&services, &file)
+        Command::Import { file, max_bytes } => {
+            let report = hearth::interop::import::import_file(&services, &file, max_bytes)
                 .await
                 .map_err(|err| err.public_message())?;
             print!("{report}");

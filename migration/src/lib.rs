@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_initial_schema;
 mod m20261125_000002_hud_ids;
 mod m20261125_000003_audit_trail;
+mod m20261201_000001_token_revocations;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_initial_schema::Migration),
             Box::new(m20261125_000002_hud_ids::Migration),
             Box::new(m20261125_000003_audit_trail::Migration),
+            Box::new(m20261201_000001_token_revocations::Migration),
         ]
     }
 }

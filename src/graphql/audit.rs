@@ -49,7 +49,8 @@ impl AuditEvent {
         &self.0.operation
     }
     /// The kind of record: `client`, `enrollment`, `ce_event`, `project`, `organization`,
-    /// `app_user`, `membership` or `api_token`.
+    /// `app_user`, `membership` or `api_token`; `export` for a download (the record is then the
+    /// organization acted as).
     async fn record_type(&self) -> &str {
         &self.0.record_type
     }

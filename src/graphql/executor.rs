@@ -11,16 +11,19 @@
 //! CPU on a 50-client traversal (BENCHMARKS.md). Done here, each step runs once per request, and the
 //! HTTP handler and the WebSocket share it through async-graphql's `Executor` trait.
 
-use super::{HearthSchema, limits, ordering};
+use super::limits::{self, DocumentLimits};
+use super::{HearthSchema, ordering};
 use crate::error::AppError;
 use async_graphql::extensions::apollo_persisted_queries::{CacheStorage, LruCacheStorage};
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
-use async_graphql::{Data, Executor, Request, Response, ServerError};
+use async_graphql::{Request, Response, ServerError};
 use futures_util::stream::{self, BoxStream, StreamExt};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
+use uuid::Uuid;
 
-/// Persisted queries kept per server; a client whose hash is forgotten sends the query again.
+/// Persisted queries kept per server (across every caller); a client whose hash is forgotten sends
+/// the query again.
 const PERSISTED_QUERIES: usize = 1024;
 
 /// The schema with Hearth's request checks and response touches around it.
@@ -28,7 +31,7 @@ const PERSISTED_QUERIES: usize = 1024;
 pub struct HearthExecutor {
     schema: HearthSchema,
     persisted: LruCacheStorage,
-    introspection: bool,
+    limits: DocumentLimits,
 }
 
 /// A request ready to execute (its document parsed and checked), or the error that refuses it.
@@ -68,6 +71,12 @@ impl Prepared {
         }
     }
 
+    /// Whether the selected operation is a subscription (long-lived: it must not cache reads).
+    pub fn is_subscription(&self) -> bool {
+        self.operation()
+            .is_some_and(|operation| operation.ty == OperationType::Subscription)
+    }
+
     /// Whether the selected operation is a mutation (a request that does not parse is not one: it
     /// fails with its syntax error).
     pub fn is_mutation(&self) -> bool {
@@ -83,22 +92,21 @@ impl Prepared {
 }
 
 impl HearthExecutor {
-    pub fn new(schema: HearthSchema, introspection: bool) -> Self {
+    pub fn new(schema: HearthSchema, limits: DocumentLimits) -> Self {
         HearthExecutor {
             schema,
             persisted: LruCacheStorage::new(PERSISTED_QUERIES),
-            introspection,
+            limits,
         }
     }
 
-    /// Looks a persisted query up, parses the document once and checks Hearth's limits.
-    pub async fn prepare(&self, mut request: Request) -> Prepared {
-        let checked = match self.persisted_query(&mut request).await {
+    /// Looks a persisted query up among those of `caller_token` (rule F6: a caller can neither use
+    /// nor detect another's persisted queries), parses the document once and prices it (rule F2).
+    pub async fn prepare(&self, mut request: Request, caller_token: Uuid) -> Prepared {
+        let checked = match self.persisted_query(&mut request, caller_token).await {
             Ok(()) => match request.parsed_query() {
-                Ok(document) => {
-                    limits::check(document, self.introspection).map(|()| document.clone())
-                }
-                Err(err) => Err(err),
+                Ok(document) => limits::check(document, self.limits).map(|()| document.clone()),
+                Err(err) => Err(syntax_error(err)),
             },
             Err(err) => Err(err),
         };
@@ -117,11 +125,33 @@ impl HearthExecutor {
         finish(response, Some((&document, operation_name.as_deref())))
     }
 
+    /// Executes a prepared request as a stream of responses: one for a query or mutation, one per
+    /// event for a subscription (the WebSocket transport).
+    pub fn run_stream(&self, prepared: Prepared) -> BoxStream<'static, Response> {
+        let Prepared { request, checked } = prepared;
+        let document = match checked {
+            Ok(document) => Arc::new(document),
+            Err(err) => {
+                return stream::once(async move { finish(Response::from_errors(vec![err]), None) })
+                    .boxed();
+            }
+        };
+        let operation_name = request.operation_name.clone();
+        self.schema
+            .execute_stream(request)
+            .map(move |response| finish(response, Some((&document, operation_name.as_deref()))))
+            .boxed()
+    }
+
     /// Automatic persisted queries (Apollo's protocol, version 1): a request may carry only the
     /// SHA-256 of a query the server has seen; a miss answers `PersistedQueryNotFound`, upon which
     /// the client sends the query with its hash, and the server keeps it. The store is
     /// async-graphql's LRU.
-    async fn persisted_query(&self, request: &mut Request) -> Result<(), ServerError> {
+    async fn persisted_query(
+        &self,
+        request: &mut Request,
+        caller_token: Uuid,
+    ) -> Result<(), ServerError> {
         let Some(value) = request.extensions.remove("persistedQuery") else {
             return Ok(());
         };
@@ -140,11 +170,12 @@ impl HearthExecutor {
             .and_then(|v| v.as_str())
             .ok_or_else(invalid)?
             .to_ascii_lowercase();
+        let key = format!("{caller_token}:{hash}");
         if request.query.is_empty() {
             // The protocol's exact message: clients retry with the query when they read it.
             let document = self
                 .persisted
-                .get(hash)
+                .get(key)
                 .await
                 .ok_or_else(|| ServerError::new("PersistedQueryNotFound", None))?;
             request.set_parsed_query(document);
@@ -158,9 +189,28 @@ impl HearthExecutor {
             ));
         }
         let document = request.parsed_query()?.clone();
-        self.persisted.set(hash, document).await;
+        self.persisted.set(key, document).await;
         Ok(())
     }
+}
+
+/// A syntax error as a client can act on it: where, and what was expected. The parser's own message
+/// quotes the whole offending line, which for a hostile one-line document is the whole body.
+fn syntax_error(mut error: ServerError) -> ServerError {
+    let expected = error
+        .message
+        .rsplit_once("= ")
+        .map_or("not GraphQL", |(_, reason)| reason.trim());
+    // The parser names what it expected in a line of its own; it never runs long.
+    let expected: String = expected.chars().take(160).collect();
+    error.message = match error.locations.first() {
+        Some(at) => format!(
+            "The query does not parse at line {}, column {}: {expected}",
+            at.line, at.column
+        ),
+        None => format!("The query does not parse: {expected}"),
+    };
+    error
 }
 
 /// The response as Hearth sends it: fields in selection order, every error with its code.
@@ -190,42 +240,5 @@ fn with_code(error: &mut ServerError) {
     let extensions = error.extensions.get_or_insert_with(Default::default);
     if extensions.get("code").is_none() {
         extensions.set("code", "BAD_USER_INPUT");
-    }
-}
-
-impl Executor for HearthExecutor {
-    async fn execute(&self, request: Request) -> Response {
-        let prepared = self.prepare(request).await;
-        self.run(prepared).await
-    }
-
-    fn execute_stream(
-        &self,
-        request: Request,
-        session_data: Option<Arc<Data>>,
-    ) -> BoxStream<'static, Response> {
-        let this = self.clone();
-        stream::once(async move {
-            let Prepared { request, checked } = this.prepare(request).await;
-            let document = match checked {
-                Ok(document) => Arc::new(document),
-                Err(err) => {
-                    return stream::once(
-                        async move { finish(Response::from_errors(vec![err]), None) },
-                    )
-                    .boxed();
-                }
-            };
-            let operation_name = request.operation_name.clone();
-            let responses = match session_data {
-                Some(data) => this.schema.execute_stream_with_session_data(request, data),
-                None => this.schema.execute_stream(request),
-            };
-            responses
-                .map(move |response| finish(response, Some((&document, operation_name.as_deref()))))
-                .boxed()
-        })
-        .flatten()
-        .boxed()
     }
 }

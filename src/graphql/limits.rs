@@ -1,28 +1,85 @@
-//! Limits on what one request may ask, checked before anything runs (by `super::executor`). Depth,
-//! complexity and directives are async-graphql's own limits (set in `build_schema`); aliases are
-//! counted here, because a query repeated under many aliases multiplies the work of one request.
-//! With introspection switched off (HEARTH_INTROSPECTION=false), an introspection query is refused
-//! with an error saying so, rather than answered with nulls.
+//! What a document may cost, priced before anything else looks at it (rule F2), by
+//! `super::executor` right after parsing and before async-graphql's validation.
+//!
+//! The price is the number of fields the document would resolve with every fragment spread expanded
+//! as often as it is spread (`__typename` included), and the aliases among them. It is computed with
+//! each fragment priced once (memoized), so pricing costs a walk of the document as written, never
+//! of its expansion: a 646-byte fragment bomb that expands to 10^8 selections is priced in
+//! microseconds and refused. async-graphql's own checks (depth, complexity, the validation rules)
+//! expand fragments; they only ever see documents already known to be small.
+//!
+//! Fragments that no operation spreads are priced too: validation walks them before it refuses
+//! them. With introspection switched off (HEARTH_INTROSPECTION=false), an introspection query is
+//! refused with an error saying so, rather than answered with nulls.
 
 use async_graphql::ServerError;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{Name, Positioned};
+use std::collections::HashMap;
 
-/// The most aliased fields a document may hold (across its operations and fragments).
+/// The most aliased fields a document may hold, fragments expanded: the same query aliased ten
+/// times in one request is refused.
 pub const MAX_ALIASES: usize = 8;
 
-/// Checks a parsed document against Hearth's own limits.
-pub fn check(document: &ExecutableDocument, introspection: bool) -> Result<(), ServerError> {
-    let aliases = aliases_in(document);
-    if aliases > MAX_ALIASES {
+/// The default of HEARTH_MAX_SELECTIONS. The benchmark's four-level traversal resolves about 40
+/// fields, GraphiQL's introspection query about 250 (measured in tests/limits.rs): 2,000 leaves room
+/// for any dashboard's query and refuses a bomb.
+pub const DEFAULT_MAX_SELECTIONS: usize = 2_000;
+
+/// How deep fragments may spread one another. A fragment chain is no deeper than the query (depth
+/// 15) in any real document; a chain of thousands would otherwise recurse as deep.
+const MAX_FRAGMENT_NESTING: usize = 32;
+
+/// Hearth's limits on a document.
+#[derive(Clone, Copy, Debug)]
+pub struct DocumentLimits {
+    /// Most fields a document may resolve, fragments expanded.
+    pub max_selections: usize,
+    /// Whether introspection is answered.
+    pub introspection: bool,
+}
+
+/// What a document (or a part of it) would resolve, fragments expanded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Price {
+    pub fields: usize,
+    pub aliases: usize,
+}
+
+impl Price {
+    fn add(self, other: Price) -> Price {
+        Price {
+            fields: self.fields.saturating_add(other.fields),
+            aliases: self.aliases.saturating_add(other.aliases),
+        }
+    }
+}
+
+/// Checks a parsed document against Hearth's limits.
+pub fn check(document: &ExecutableDocument, limits: DocumentLimits) -> Result<(), ServerError> {
+    let price = price(document)?;
+    if price.fields > limits.max_selections {
         return Err(ServerError::new(
             format!(
-                "The query uses {aliases} aliases; at most {MAX_ALIASES} are allowed. Split it \
-                 into several requests"
+                "The query would resolve {} fields with its fragments expanded; at most {} are \
+                 allowed (HEARTH_MAX_SELECTIONS). Ask for fewer fields or split it into several \
+                 requests",
+                price.fields, limits.max_selections
             ),
             None,
         ));
     }
-    if !introspection && asks_introspection(document) {
+    if price.aliases > MAX_ALIASES {
+        return Err(ServerError::new(
+            format!(
+                "The query uses {} aliases with its fragments expanded; at most {MAX_ALIASES} are \
+                 allowed. Split it into several requests",
+                price.aliases
+            ),
+            None,
+        ));
+    }
+    if !limits.introspection && asks_introspection(document) {
         return Err(ServerError::new(
             "Introspection is switched off on this server (HEARTH_INTROSPECTION=false); use the \
              published schema.graphql",
@@ -32,32 +89,88 @@ pub fn check(document: &ExecutableDocument, introspection: bool) -> Result<(), S
     Ok(())
 }
 
-fn count_aliases(set: &SelectionSet) -> usize {
-    set.items
-        .iter()
-        .map(|selection| match &selection.node {
-            Selection::Field(field) => {
-                usize::from(field.node.alias.is_some())
-                    + count_aliases(&field.node.selection_set.node)
-            }
-            Selection::InlineFragment(fragment) => count_aliases(&fragment.node.selection_set.node),
-            Selection::FragmentSpread(_) => 0,
-        })
-        .sum()
+/// The price of `document`: its operations with fragments expanded, plus the fragments no operation
+/// spreads (validation refuses them, but walks them first).
+pub fn price(document: &ExecutableDocument) -> Result<Price, ServerError> {
+    let mut pricer = Pricer {
+        document,
+        fragments: HashMap::new(),
+    };
+    let mut total = Price::default();
+    for (_, operation) in document.operations.iter() {
+        total = total.add(pricer.selection_set(&operation.node.selection_set, 0)?);
+    }
+    for name in document.fragments.keys() {
+        if !pricer.fragments.contains_key(name) {
+            total = total.add(pricer.fragment(name, 0)?);
+        }
+    }
+    Ok(total)
 }
 
-fn aliases_in(document: &ExecutableDocument) -> usize {
-    let operations: usize = document
-        .operations
-        .iter()
-        .map(|(_, op)| count_aliases(&op.node.selection_set.node))
-        .sum();
-    let fragments: usize = document
-        .fragments
-        .values()
-        .map(|f| count_aliases(&f.node.selection_set.node))
-        .sum();
-    operations + fragments
+struct Pricer<'a> {
+    document: &'a ExecutableDocument,
+    /// Each fragment's price once known; `None` while it is being priced (a spread of it then is a
+    /// cycle).
+    fragments: HashMap<&'a Name, Option<Price>>,
+}
+
+impl<'a> Pricer<'a> {
+    fn selection_set(
+        &mut self,
+        set: &'a Positioned<SelectionSet>,
+        nesting: usize,
+    ) -> Result<Price, ServerError> {
+        let mut price = Price::default();
+        // Field nesting recurses as deep as the document nests, which the parser bounds.
+        for selection in &set.node.items {
+            let part = match &selection.node {
+                Selection::Field(field) => Price {
+                    fields: 1,
+                    aliases: usize::from(field.node.alias.is_some()),
+                }
+                .add(self.selection_set(&field.node.selection_set, nesting)?),
+                Selection::InlineFragment(fragment) => {
+                    self.selection_set(&fragment.node.selection_set, nesting)?
+                }
+                Selection::FragmentSpread(spread) => {
+                    self.fragment(&spread.node.fragment_name.node, nesting + 1)?
+                }
+            };
+            price = price.add(part);
+        }
+        Ok(price)
+    }
+
+    fn fragment(&mut self, name: &'a Name, nesting: usize) -> Result<Price, ServerError> {
+        match self.fragments.get(name) {
+            Some(Some(price)) => return Ok(*price),
+            Some(None) => {
+                return Err(ServerError::new(
+                    format!("Fragment \"{name}\" spreads itself (directly or through others)"),
+                    None,
+                ));
+            }
+            None => {}
+        }
+        if nesting > MAX_FRAGMENT_NESTING {
+            return Err(ServerError::new(
+                format!(
+                    "Fragments spread one another more than {MAX_FRAGMENT_NESTING} deep; flatten \
+                     the query"
+                ),
+                None,
+            ));
+        }
+        // An unknown fragment costs nothing here; validation names it.
+        let Some(definition) = self.document.fragments.get(name) else {
+            return Ok(Price::default());
+        };
+        self.fragments.insert(name, None);
+        let price = self.selection_set(&definition.node.selection_set, nesting)?;
+        self.fragments.insert(name, Some(price));
+        Ok(price)
+    }
 }
 
 fn introspects(set: &SelectionSet) -> bool {
@@ -77,4 +190,77 @@ fn asks_introspection(document: &ExecutableDocument) -> bool {
             .fragments
             .values()
             .any(|f| introspects(&f.node.selection_set.node))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::parser::parse_query;
+
+    fn priced(query: &str) -> Result<Price, ServerError> {
+        price(&parse_query(query).expect("the test query parses"))
+    }
+
+    /// `levels` fragments, each spreading the next `fanout` times, the last selecting `__typename`.
+    fn bomb(levels: usize, fanout: usize) -> String {
+        let mut query = String::from("query { ...F0 }\n");
+        for level in 0..levels {
+            let spreads = format!(" ...F{}", level + 1).repeat(fanout);
+            query.push_str(&format!("fragment F{level} on Query {{{spreads} }}\n"));
+        }
+        query.push_str(&format!("fragment F{levels} on Query {{ __typename }}\n"));
+        query
+    }
+
+    #[test]
+    fn fields_are_counted_with_fragments_expanded() {
+        let price = priced(
+            "query { a: me { id } ...M } fragment M on Query { me { id ...U } ...U } \
+             fragment U on Query { __typename }",
+        )
+        .expect("prices");
+        // a, a.id, then M: me, me.id, U, U.
+        assert_eq!(price.fields, 6);
+        assert_eq!(price.aliases, 1);
+    }
+
+    #[test]
+    fn a_fragment_bomb_is_priced_by_its_size_not_its_expansion() {
+        let price = priced(&bomb(8, 10)).expect("prices");
+        // The operation alone expands to 10^8 `__typename`s.
+        assert!(price.fields > 100_000_000);
+        let huge = priced(&bomb(20, 10)).expect("saturates rather than overflows");
+        assert_eq!(huge.fields, usize::MAX);
+    }
+
+    #[test]
+    fn aliases_inside_spread_fragments_count_each_time() {
+        let price =
+            priced("query { ...A ...A ...A } fragment A on Query { x: __typename y: __typename }")
+                .expect("prices");
+        assert_eq!(price.aliases, 3 * 2);
+    }
+
+    #[test]
+    fn fragments_no_operation_spreads_are_priced_too() {
+        let price = priced(
+            "query { __typename } fragment Unused on Query { ...U ...U } \
+             fragment U on Query { __typename }",
+        )
+        .expect("prices");
+        assert_eq!(price.fields, 1 + 2);
+    }
+
+    #[test]
+    fn cycles_and_deep_chains_are_refused_without_recursing_forever() {
+        assert!(
+            priced("query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }")
+                .is_err()
+        );
+        let mut chain = String::from("query { ...F0 }");
+        for i in 0..5_000 {
+            chain.push_str(&format!(" fragment F{i} on Query {{ ...F{} }}", i + 1));
+        }
+        assert!(priced(&chain).is_err());
+    }
 }

@@ -41,12 +41,15 @@ pub const MAX_COMPLEXITY: usize = 20_000;
 #[derive(Clone, Debug)]
 pub struct SchemaOptions {
     pub introspection: bool,
+    /// Most fields a document may resolve, fragments expanded (HEARTH_MAX_SELECTIONS).
+    pub max_selections: usize,
 }
 
 impl Default for SchemaOptions {
     fn default() -> Self {
         SchemaOptions {
             introspection: true,
+            max_selections: limits::DEFAULT_MAX_SELECTIONS,
         }
     }
 }
@@ -71,7 +74,11 @@ pub fn build_schema(services: Services, options: &SchemaOptions) -> HearthExecut
     if !options.introspection {
         builder = builder.disable_introspection();
     }
-    HearthExecutor::new(builder.finish(), options.introspection)
+    let limits = limits::DocumentLimits {
+        max_selections: options.max_selections,
+        introspection: options.introspection,
+    };
+    HearthExecutor::new(builder.finish(), limits)
 }
 
 /// The SDL of the schema, as written to `schema.graphql`.

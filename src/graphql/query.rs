@@ -12,7 +12,7 @@ use super::prefetch;
 use super::report::ReferralReport;
 use super::scalars::Date;
 use super::viewer::Viewer;
-use crate::domain::ReferralStatus;
+use crate::domain::{ReferralStatus, Role};
 use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest};
 use crate::service::{admin, audit, ce_events, clients, parse_id, reports, require_admin, scope};
 use async_graphql::{Context, ID, Object, Result};
@@ -58,11 +58,30 @@ impl QueryRoot {
         after: Option<String>,
     ) -> Result<ClientConnection> {
         let actor = ctx.actor()?;
+        let db = &ctx.services().db;
+        let selection = ctx.look_ahead();
+        let wants_total = selection.field("totalCount").exists();
+        // Housing staff's reads are audited for every client a field reveals (rule F4): the rows'
+        // ids sit in their cursors, and a total says how many clients match the search.
+        let audited = actor.role == Role::HousingStaff;
         let request =
             PageRequest::new(first, decode_cursor(CursorList::Clients, after.as_deref())?)?
-                .count_total(ctx.look_ahead().field("totalCount").exists());
-        let page = clients::list(&ctx.services().db, actor, search.as_deref(), request).await?;
-        let rows = prefetch::connection_rows(&ctx.look_ahead());
+                .count_total(wants_total && !audited);
+        let mut page = clients::list(db, actor, search.as_deref(), request).await?;
+        if audited {
+            let reveals_rows = ["edges", "nodes", "pageInfo"]
+                .iter()
+                .any(|field| selection.field(field).exists());
+            if reveals_rows {
+                page.rows.iter().for_each(|c| ctx.note_client_read(c.id));
+            }
+            if wants_total {
+                let counted = clients::matching_ids(db, actor, search.as_deref()).await?;
+                counted.iter().for_each(|id| ctx.note_client_read(*id));
+                page.total_count = counted.len() as u64;
+            }
+        }
+        let rows = prefetch::connection_rows(&selection);
         prefetch::clients(ctx, rows, page.rows.clone()).await?;
         Ok(page.into())
     }

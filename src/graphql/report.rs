@@ -5,7 +5,6 @@ use super::loaders::ProjectKey;
 use super::organization::Project;
 use super::scalars::Date;
 use crate::domain::CeEventType;
-use crate::error::AppError;
 use crate::service::reports::{Report, ReportRow};
 use async_graphql::{Context, Object, Result};
 
@@ -20,11 +19,13 @@ pub struct ReferralReportRow(pub ReportRow);
 /// Counts of CE events by type and referral result (HUD CE APR Q9d / Q10), and days to result.
 #[Object]
 impl ReferralReportRow {
-    /// Event (HUD 4.20.2). In `totals`, the most frequent event type of the report.
-    async fn event_type(&self) -> Result<CeEventType> {
-        self.0.event_type.ok_or_else(|| {
-            AppError::not_found("The report holds no CE event in this period").into()
-        })
+    /// Event (HUD 4.20.2). In `totals`, the most frequent event type of the report; for a period
+    /// with no CE event at all (`total` 0), REFERRAL_TO_PREVENTION_ASSISTANCE (code 1), as the
+    /// field is non-null.
+    async fn event_type(&self) -> CeEventType {
+        self.0
+            .event_type
+            .unwrap_or(CeEventType::ReferralToPreventionAssistance)
     }
     /// The project referred to (HUD 4.20.C); null for events naming none, and in `totals`.
     async fn referred_project(&self, ctx: &Context<'_>) -> Result<Option<Project>> {

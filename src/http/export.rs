@@ -1,21 +1,24 @@
 //! `GET /export/hmis-csv?from=yyyy-mm-dd&to=yyyy-mm-dd`: the HUD HMIS CSV export as a zip download,
 //! for ADMIN and PRIORITY_LIST_MANAGER (the roles that see the whole community's data).
 //!
-//! Signed in as for `/graphql` (Bearer token, X-Organization-Id); refusals are GraphQL-style JSON
-//! errors with `extensions.code`. The zip streams to the client as it is written: the response starts
+//! Signed in as for `/graphql`, through the same request context (Bearer token, X-Organization-Id,
+//! the rate limit; rule F1); refusals are GraphQL-style JSON errors with `extensions.code`. Every
+//! download is written to the audit trail. The zip streams to the client as it is written: the response starts
 //! at once and memory stays bounded. Should the export fail midway, the response is cut off rather
 //! than finished, so the client never takes a truncated zip for a whole one.
 
+use super::context::{Credentials, RequestContext};
 use super::graphql::error_response;
 use super::media::MediaType;
 use crate::app::AppState;
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::graphql::context::{Caller, ORGANIZATION_HEADER};
+use crate::graphql::context::ORGANIZATION_HEADER;
 use crate::interop::{ExportRange, export};
+use crate::service::audit;
 use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use serde::Deserialize;
 use std::io::Write;
@@ -39,27 +42,20 @@ pub async fn hmis_csv(
     headers: HeaderMap,
     query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let caller = match Caller::resolve(
-        &state.services,
-        header(header::AUTHORIZATION.as_str()),
-        header(ORGANIZATION_HEADER),
-    )
-    .await
-    {
-        Ok(caller) => caller,
+    let context = match RequestContext::open(&state, &Credentials::from_headers(&headers)).await {
+        Ok(context) => context,
         Err(err) => return refuse(err),
     };
-    let allowed = caller
-        .acting
-        .as_ref()
-        .is_some_and(|actor| matches!(actor.role, Role::Admin | Role::PriorityListManager));
-    if !allowed {
+    let Some(actor) = context
+        .actor()
+        .filter(|actor| matches!(actor.role, Role::Admin | Role::PriorityListManager))
+        .cloned()
+    else {
         return refuse(AppError::forbidden(format!(
             "Only an ADMIN or a PRIORITY_LIST_MANAGER may download the HMIS CSV export; act as an \
              organization where you are one (header {ORGANIZATION_HEADER})"
         )));
-    }
+    };
     let range = match query {
         Ok(Query(ExportQuery {
             from: Some(from),
@@ -76,6 +72,10 @@ pub async fn hmis_csv(
         Ok(range) => range,
         Err(err) => return refuse(err),
     };
+    // Who took the community's records, and which period: recorded before the first byte is sent.
+    if let Err(err) = audit::record_export(&state.services, &actor, "exportHmisCsv", range).await {
+        return refuse(err);
+    }
 
     let (sender, receiver) = mpsc::channel::<Chunk>(CHUNKS_IN_FLIGHT);
     let sink = ChannelWriter {
@@ -113,13 +113,7 @@ pub async fn hmis_csv(
 
 /// The refusal's status follows its code, as for `/graphql`.
 fn refuse(err: AppError) -> Response {
-    let status = match err.code() {
-        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
-        "FORBIDDEN" => StatusCode::FORBIDDEN,
-        "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
-        _ => StatusCode::SERVICE_UNAVAILABLE,
-    };
-    error_response(MediaType::Json, status, err)
+    error_response(MediaType::Json, err.status(), err)
 }
 
 /// The zip writer's sink (on its blocking thread): hands the response body chunks of bytes, waiting

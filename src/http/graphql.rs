@@ -1,24 +1,21 @@
 //! GraphQL over HTTP: POST and GET `/graphql`, and the GraphiQL playground for browsers.
 //!
-//! Our own handler rather than async-graphql-axum's service: it authenticates once per HTTP request
-//! (rules R1, R2) before anything runs, caps the size of batches, refuses mutations over GET, and
-//! gives each operation its own DataLoaders.
+//! Our own handler rather than async-graphql-axum's service: it opens the request context once per
+//! HTTP request (rules R1, R2, F1: token, organization, rate limit, read audit) before anything
+//! runs, caps the size of batches, refuses mutations over GET, and gives each operation its own
+//! DataLoaders.
 
+use super::context::{Credentials, RequestContext};
 use super::media::MediaType;
 use crate::app::AppState;
-use crate::domain::Role;
 use crate::error::AppError;
-use crate::graphql::context::{Caller, ClientReads, ORGANIZATION_HEADER};
 use crate::graphql::executor::Prepared;
-use crate::graphql::loaders;
-use crate::service::audit;
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
 use async_graphql_axum::GraphQLBatchRequest;
 use async_graphql_axum::rejection::GraphQLRejection;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::IntoResponse;
-use std::sync::Arc;
 use std::time::Instant;
 
 /// GET /graphql: the playground for a browser that asks for HTML without a query, else a query.
@@ -45,6 +42,9 @@ pub async fn get_graphql(
                 .into_response()
         };
     }
+    let request = request
+        .map(GraphQLBatchRequest::into_inner)
+        .map_err(|rejection| not_graphql(rejection.0));
     handle(state, method, headers, request).await
 }
 
@@ -53,16 +53,51 @@ pub async fn post_graphql(
     State(state): State<AppState>,
     method: Method,
     headers: HeaderMap,
-    request: Result<GraphQLBatchRequest, GraphQLRejection>,
+    body: axum::body::Body,
 ) -> axum::response::Response {
+    let request = read_body(&headers, body, state.settings.body_limit).await;
     handle(state, method, headers, request).await
+}
+
+/// Reads a POST body of at most `limit` bytes as a GraphQL request (a body declaring a larger
+/// Content-Length never gets here: `app::router` refuses it first, in the same words).
+async fn read_body(
+    headers: &HeaderMap,
+    body: axum::body::Body,
+    limit: usize,
+) -> Result<BatchRequest, AppError> {
+    // Reading fails when the body outgrows the limit, or when the client went away (and reads
+    // no answer).
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| body_too_large(limit))?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    async_graphql::http::receive_batch_body(content_type, &bytes[..], Default::default())
+        .await
+        .map_err(not_graphql)
+}
+
+/// The refusal of a body over HEARTH_BODY_LIMIT: 413, with a GraphQL error like any other.
+pub fn body_too_large(limit: usize) -> AppError {
+    AppError::PayloadTooLarge(format!(
+        "The request body is larger than {limit} bytes (HEARTH_BODY_LIMIT); send a smaller query \
+         or fewer operations per batch"
+    ))
+}
+
+/// Not GraphQL over HTTP at all (bad JSON, no query, variables not an object): 400.
+fn not_graphql(error: impl std::fmt::Display) -> AppError {
+    AppError::bad_input(format!("The request is not a GraphQL request: {error}"))
 }
 
 async fn handle(
     state: AppState,
     method: Method,
     headers: HeaderMap,
-    request: Result<GraphQLBatchRequest, GraphQLRejection>,
+    request: Result<BatchRequest, AppError>,
 ) -> axum::response::Response {
     let Some(media) = MediaType::negotiate(&headers) else {
         return (
@@ -72,16 +107,8 @@ async fn handle(
             .into_response();
     };
     match request {
-        Ok(request) => execute(state, media, method, headers, request.into_inner()).await,
-        // Not GraphQL over HTTP at all (bad JSON, no query, variables not an object): 400.
-        Err(rejection) => error_response(
-            media,
-            StatusCode::BAD_REQUEST,
-            AppError::bad_input(format!(
-                "The request is not a GraphQL request: {}",
-                rejection.0
-            )),
-        ),
+        Ok(request) => execute(state, media, method, headers, request).await,
+        Err(error) => error_response(media, error.status(), error),
     }
 }
 
@@ -113,7 +140,7 @@ async fn execute(
         }
         Err(refusal) => {
             for operation in &operations {
-                metrics.observe(operation.as_deref(), refusal.error.code(), elapsed);
+                metrics.observe(operation.as_deref(), refusal.code(), elapsed);
             }
         }
     }
@@ -123,48 +150,37 @@ async fn execute(
             media.respond(None, BatchResponse::Single(response))
         }
         Ok(responses) => media.respond(None, BatchResponse::Batch(responses)),
-        Err(Refusal {
-            status,
-            error,
-            retry_after,
-        }) => {
-            let mut response = error_response(media, status, error);
-            if status == StatusCode::METHOD_NOT_ALLOWED {
-                response
-                    .headers_mut()
-                    .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
-            }
-            if let Some(seconds) = retry_after {
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
-            }
+        Err(Refusal::NotAllowed(error)) => {
+            let mut response = error_response(media, StatusCode::METHOD_NOT_ALLOWED, error);
+            response
+                .headers_mut()
+                .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
             response
         }
+        Err(Refusal::Error(error)) => error_response(media, error.status(), error),
     }
 }
 
-/// A request refused before it ran: its HTTP status, its error and, when rate limited, how many
-/// seconds to wait.
-struct Refusal {
-    status: StatusCode,
-    error: AppError,
-    retry_after: Option<u64>,
+/// A request refused before it ran.
+enum Refusal {
+    /// Refused with the status of its error.
+    Error(AppError),
+    /// A mutation over GET: 405 with `Allow: POST`.
+    NotAllowed(AppError),
 }
 
 impl Refusal {
-    fn new(status: StatusCode, error: AppError) -> Self {
-        Refusal {
-            status,
-            error,
-            retry_after: None,
+    fn code(&self) -> &'static str {
+        match self {
+            Refusal::Error(error) | Refusal::NotAllowed(error) => error.code(),
         }
     }
 }
 
-/// Whole seconds to wait, rounded up so that a client retrying on time is let through.
-fn retry_after_secs(wait: std::time::Duration) -> u64 {
-    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+impl From<AppError> for Refusal {
+    fn from(error: AppError) -> Self {
+        Refusal::Error(error)
+    }
 }
 
 /// `ok`, or the code of the response's first error.
@@ -183,8 +199,7 @@ fn outcome(response: &Response) -> &str {
     }
 }
 
-/// Checks, authenticates and executes a batch; a request-level failure comes back as its status
-/// and error. `operations` receives each operation's name once its document is parsed.
+/// Checks, authenticates and executes a batch; a request-level failure comes back as its refusal. `operations` receives each operation's name once its document is parsed.
 async fn run(
     state: &AppState,
     method: Method,
@@ -194,96 +209,56 @@ async fn run(
 ) -> Result<Vec<Response>, Refusal> {
     let size = requests.len();
     if size > state.settings.max_batch {
-        return Err(Refusal::new(
-            StatusCode::BAD_REQUEST,
-            AppError::bad_input(format!(
-                "A batch may hold at most {} operations (got {size})",
-                state.settings.max_batch
-            )),
-        ));
+        return Err(AppError::bad_input(format!(
+            "A batch may hold at most {} operations (got {size})",
+            state.settings.max_batch
+        ))
+        .into());
     }
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let caller = Caller::resolve(
-        &state.services,
-        header(header::AUTHORIZATION.as_str()),
-        header(ORGANIZATION_HEADER),
-    )
-    .await
-    .map_err(|err| {
-        let status = match err.code() {
-            "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
-            "FORBIDDEN" => StatusCode::FORBIDDEN,
-            "INTERNAL_SERVER_ERROR" => StatusCode::SERVICE_UNAVAILABLE,
-            _ => StatusCode::BAD_REQUEST,
-        };
-        Refusal::new(status, err)
-    })?;
-    if let Err(wait) = state.rate_limit.check(caller.signed_in.token_id) {
-        let seconds = retry_after_secs(wait);
-        return Err(Refusal {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            error: AppError::forbidden(format!(
-                "Too many requests with this API token; retry in {seconds} s (HEARTH_RATE_LIMIT)"
-            )),
-            retry_after: Some(seconds),
-        });
-    }
-    // Each document is parsed once, here (persisted queries resolved, limits checked); the engine
-    // reuses it.
+    let context = RequestContext::open(state, &Credentials::from_headers(&headers)).await?;
+    // Each document is parsed once, here (persisted queries resolved, priced); the engine reuses it.
     let mut prepared = Vec::with_capacity(size);
     for (request, operation) in requests.into_iter().zip(operations.iter_mut()) {
-        let request = state.schema.prepare(request).await;
+        let request = state.schema.prepare(request, context.token_id()).await;
         *operation = request.operation_name();
         prepared.push(request);
     }
     if method == Method::GET && prepared.iter().any(Prepared::is_mutation) {
-        return Err(Refusal::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            AppError::bad_input("Mutations must be sent with POST, not GET"),
-        ));
+        return Err(Refusal::NotAllowed(AppError::bad_input(
+            "Mutations must be sent with POST, not GET",
+        )));
     }
-    // HMIS privacy: what housing staff read of client records is audited, once per request.
-    let reads = caller
-        .acting
-        .as_ref()
-        .filter(|actor| actor.role == Role::HousingStaff)
-        .map(|_| Arc::new(ClientReads::default()));
     let mut responses = Vec::with_capacity(size);
     for request in prepared {
-        let mut request = request
-            .data(loaders::loaders(
-                state.services.db.clone(),
-                caller.acting.clone(),
-            ))
-            .data(caller.clone());
-        if let Some(reads) = &reads {
-            request = request.data(reads.clone());
-        }
         // One after the other: a batch's mutations apply in the order they were sent, and a
         // request holds at most one database connection at a time.
-        responses.push(state.schema.run(request).await);
+        responses.push(state.schema.run(context.attach(state, request)).await);
     }
-    if let (Some(reads), Some(actor)) = (reads, &caller.acting)
-        && let Err(err) = audit::record_client_reads(&state.services, actor, reads.take()).await
-    {
-        // The answer is computed but the access could not be recorded: do not hand it out.
-        return Err(Refusal::new(StatusCode::SERVICE_UNAVAILABLE, err));
-    }
+    // The answer is computed; if the access cannot be recorded, it is not handed out.
+    context.record_reads(state).await?;
     Ok(responses)
 }
 
-/// A GraphQL response carrying one request-level error, with its `extensions.code`.
+/// A GraphQL response carrying one request-level error, with its `extensions.code` (and, when rate
+/// limited, the Retry-After header).
 pub fn error_response(
     media: MediaType,
     status: StatusCode,
     err: AppError,
 ) -> axum::response::Response {
+    let retry_after = err.retry_after();
     let mut server_error: ServerError = err.to_graphql().into_server_error(Default::default());
     server_error.locations.clear();
-    media.respond(
+    let mut response = media.respond(
         Some(status),
         BatchResponse::Single(Response::from_errors(vec![server_error])),
-    )
+    );
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+    }
+    response
 }
 
 /// The GraphiQL playground, from assets embedded in the binary (see [`super::playground`]).

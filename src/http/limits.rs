@@ -1,11 +1,13 @@
-//! Per-token rate limiting: HEARTH_RATE_LIMIT requests per minute per API token, answered 429 with
-//! Retry-After past it. Keyed by the token's id once authenticated, so unknown tokens cannot grow it.
+//! Per-token rate limiting: HEARTH_RATE_LIMIT requests per minute per API token, counted alike for
+//! every transport (an HTTP request, an operation over WebSocket, a download: rules F1, F3) and
+//! refused with RATE_LIMITED past it. Keyed by the token's id once authenticated, so unknown tokens
+//! cannot grow it.
 
+use crate::error::{AppError, AppResult};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::num::NonZeroU32;
 use std::sync::Arc;
-use std::time::Duration;
 use uuid::Uuid;
 
 #[derive(Clone)]
@@ -21,13 +23,13 @@ impl TokenRateLimit {
         TokenRateLimit { limiter }
     }
 
-    /// `Err(wait)` when the token has used up its quota: retry after `wait`.
-    pub fn check(&self, token_id: Uuid) -> Result<(), Duration> {
+    /// Counts one request of the token; RATE_LIMITED (with the wait) once it has used up its quota.
+    pub fn check(&self, token_id: Uuid) -> AppResult<()> {
         let Some(limiter) = &self.limiter else {
             return Ok(());
         };
-        limiter
-            .check_key(&token_id)
-            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+        limiter.check_key(&token_id).map_err(|not_until| {
+            AppError::rate_limited(not_until.wait_time_from(DefaultClock::default().now()))
+        })
     }
 }

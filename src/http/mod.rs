@@ -1,6 +1,7 @@
 //! HTTP handlers: GraphQL over HTTP, subscriptions over WebSocket, the playground, the probes and
 //! the HMIS CSV download.
 
+pub mod context;
 pub mod export;
 pub mod graphql;
 pub mod health;

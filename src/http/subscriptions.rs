@@ -1,27 +1,52 @@
-//! Subscriptions over WebSocket at `/graphql/ws` (graphql-transport-ws; the older graphql-ws is
-//! accepted too). The client authenticates in `connection_init` with
+//! GraphQL over WebSocket at `/graphql/ws` (graphql-transport-ws; the older graphql-ws is accepted
+//! too). The client authenticates in `connection_init` with
 //! `{"Authorization": "Bearer <token>", "X-Organization-Id": "<id>"}`.
 //!
-//! Our own loop around async-graphql's protocol state machine rather than async-graphql-axum's
-//! `serve`, so that on shutdown every open subscription is closed cleanly (close code 1001) instead
-//! of being cut off.
+//! async-graphql runs the protocol's state machine; around it, this module holds the socket to the
+//! front door's rules:
+//! - every operation opens the request context like an HTTP request (rule F1): the token is checked
+//!   again, the operation is rate limited (RATE_LIMITED with `extensions.retryAfter`) and what
+//!   housing staff read is audited before each answer or event is sent (F4);
+//! - the socket lives no longer than its token (F3): a revocation, announced by this server or
+//!   found by its watch of the database (`tokens::watch_revocations`), or the token's expiry closes
+//!   it with 4401, and nothing is sent after that; a socket that sends no `connection_init` within
+//!   10 s is closed with 4408;
+//! - on shutdown every open socket is closed cleanly (1001) instead of being cut off.
 
+use super::context::{Credentials, RequestContext};
 use crate::app::AppState;
-use crate::graphql::context::{Caller, ORGANIZATION_HEADER};
-use crate::graphql::loaders;
-use async_graphql::Data;
+use crate::error::AppError;
+use crate::graphql::context::Caller;
+use crate::service::tokens;
 use async_graphql::http::{
     ALL_WEBSOCKET_PROTOCOLS, WebSocket, WebSocketProtocols as Protocols, WsMessage,
 };
+use async_graphql::{Data, Executor, Request, Response};
 use axum::extract::ws::{CloseFrame, Message};
 use axum::extract::{State, WebSocketUpgrade};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
+use chrono::{DateTime, Utc};
+use futures_util::stream::{self, BoxStream};
 use futures_util::{SinkExt, StreamExt, future};
 use std::str::FromStr;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tokio::sync::{broadcast, watch};
+use tokio::time::Instant;
+use uuid::Uuid;
 
 /// WebSocket close code 1001 "going away": the server is shutting down.
 const GOING_AWAY: u16 = 1001;
+/// graphql-transport-ws 4401 Unauthorized: the token is not (or no longer) valid.
+const UNAUTHORIZED: u16 = 4401;
+/// graphql-transport-ws 4403 Forbidden: signed in, but not as a member of the organization named.
+const FORBIDDEN: u16 = 4403;
+/// graphql-transport-ws 4408: no `connection_init` in time.
+const INIT_TIMEOUT: u16 = 4408;
+
+/// How long a socket may stay open without sending `connection_init`.
+const CONNECTION_INIT_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub async fn upgrade(
     State(state): State<AppState>,
@@ -43,6 +68,122 @@ pub async fn upgrade(
         .on_upgrade(move |socket| tracker.track_future(serve(state, socket, protocol)))
 }
 
+/// Where a socket stands with its token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Standing {
+    /// No `connection_init` accepted yet.
+    Awaiting,
+    /// Signed in with this token, valid until `expires_at`.
+    Bound {
+        token_id: Uuid,
+        expires_at: Option<DateTime<Utc>>,
+    },
+    /// `connection_init` or a later operation was refused with this close code: close the socket.
+    Refused(u16),
+}
+
+/// The close code for a refusal of the socket's credentials.
+fn close_code(error: &AppError) -> u16 {
+    match error.code() {
+        "FORBIDDEN" => FORBIDDEN,
+        _ => UNAUTHORIZED,
+    }
+}
+
+/// Runs each operation of one socket through the request context (see the module's doc).
+#[derive(Clone)]
+struct SocketExecutor {
+    state: AppState,
+    /// The credentials of `connection_init`, presented again for every operation.
+    credentials: Arc<OnceLock<Credentials>>,
+    standing: Arc<watch::Sender<Standing>>,
+}
+
+impl SocketExecutor {
+    /// Accepts or refuses `connection_init`.
+    async fn connect(self, payload: serde_json::Value) -> async_graphql::Result<Data> {
+        let credentials = Credentials::from_payload(&payload);
+        let caller = Caller::resolve(
+            &self.state.services,
+            credentials.authorization.as_deref(),
+            credentials.organization.as_deref(),
+        )
+        .await;
+        match caller {
+            Ok(caller) => {
+                let _ = self.credentials.set(credentials);
+                self.standing.send_replace(Standing::Bound {
+                    token_id: caller.signed_in.token_id,
+                    expires_at: caller.signed_in.expires_at,
+                });
+                Ok(Data::default())
+            }
+            Err(err) => {
+                self.standing
+                    .send_replace(Standing::Refused(close_code(&err)));
+                Err(err.to_graphql())
+            }
+        }
+    }
+
+    async fn operation(self, request: Request) -> BoxStream<'static, Response> {
+        let refused = |err: AppError| {
+            let error = err.to_graphql().into_server_error(Default::default());
+            stream::once(future::ready(Response::from_errors(vec![error]))).boxed()
+        };
+        let Some(credentials) = self.credentials.get() else {
+            return refused(AppError::unauthenticated("Send connection_init first"));
+        };
+        let context = match RequestContext::open(&self.state, credentials).await {
+            Ok(context) => Arc::new(context),
+            Err(err) => {
+                if matches!(err.code(), "UNAUTHENTICATED" | "FORBIDDEN") {
+                    self.standing
+                        .send_replace(Standing::Refused(close_code(&err)));
+                }
+                return refused(err);
+            }
+        };
+        let prepared = self.state.schema.prepare(request, context.token_id()).await;
+        let prepared = context.attach(&self.state, prepared);
+        let state = self.state.clone();
+        self.state
+            .schema
+            .run_stream(prepared)
+            .then(move |response| {
+                let (state, context) = (state.clone(), context.clone());
+                async move {
+                    // What the answer or event revealed is recorded before it is sent; if it
+                    // cannot be, it is not sent.
+                    match context.record_reads(&state).await {
+                        Ok(()) => response,
+                        Err(err) => Response::from_errors(vec![
+                            err.to_graphql().into_server_error(Default::default()),
+                        ]),
+                    }
+                }
+            })
+            .boxed()
+    }
+}
+
+impl Executor for SocketExecutor {
+    async fn execute(&self, request: Request) -> Response {
+        let mut responses = self.clone().operation(request).await;
+        responses.next().await.unwrap_or_default()
+    }
+
+    fn execute_stream(
+        &self,
+        request: Request,
+        _session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        stream::once(self.clone().operation(request))
+            .flatten()
+            .boxed()
+    }
+}
+
 async fn serve(state: AppState, socket: axum::extract::ws::WebSocket, protocol: Protocols) {
     let (mut sink, stream) = socket.split();
     let input = stream
@@ -54,54 +195,91 @@ async fn serve(state: AppState, socket: axum::extract::ws::WebSocket, protocol: 
                 _ => None,
             })
         });
-    let services = state.services.clone();
-    let mut output = WebSocket::new(state.schema.clone(), input, protocol).on_connection_init(
-        move |payload| async move {
-            let field = |name: &str| {
-                payload
-                    .as_object()
-                    .and_then(|o| {
-                        o.iter()
-                            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                            .map(|(_, v)| v)
-                    })
-                    .and_then(|v| v.as_str())
-                    .map(str::to_owned)
-            };
-            let caller = Caller::resolve(
-                &services,
-                field("Authorization").as_deref(),
-                field(ORGANIZATION_HEADER).as_deref(),
-            )
-            .await?;
-            let mut data = Data::default();
-            data.insert(loaders::uncached_loaders(
-                services.db.clone(),
-                caller.acting.clone(),
-            ));
-            data.insert(caller);
-            Ok(data)
-        },
-    );
+    // Listen for revocations before the token is checked, so that none falls in between.
+    let mut revocations = state.services.notifier.revocations();
+    let (standing, mut standing_changes) = watch::channel(Standing::Awaiting);
+    let executor = SocketExecutor {
+        state: state.clone(),
+        credentials: Arc::new(OnceLock::new()),
+        standing: Arc::new(standing),
+    };
+    let connect = executor.clone();
+    let mut output = WebSocket::new(executor, input, protocol)
+        .on_connection_init(move |payload| connect.connect(payload));
     let shutting_down = state.lifecycle.shutdown.clone();
-    loop {
+    // Before connection_init: the 10 s allowed for it; after: the token's expiry, if it has one.
+    let deadline = tokio::time::sleep(CONNECTION_INIT_TIMEOUT);
+    tokio::pin!(deadline);
+    let mut current = Standing::Awaiting;
+    let close = loop {
         tokio::select! {
+            // Closing comes first: nothing is sent once the socket must close.
+            biased;
+            _ = shutting_down.cancelled() => break Some((GOING_AWAY, "Hearth is shutting down; reconnect")),
+            changed = standing_changes.changed() => {
+                if changed.is_err() {
+                    continue;
+                }
+                current = *standing_changes.borrow_and_update();
+                match current {
+                    Standing::Refused(UNAUTHORIZED) => break Some((UNAUTHORIZED, "Unauthorized: the API token is not valid (unknown, revoked or expired)")),
+                    Standing::Refused(code) => break Some((code, "Forbidden: choose an organization you belong to")),
+                    Standing::Bound { expires_at, .. } => match expires_at {
+                        Some(at) => deadline.as_mut().reset(instant_of(at)),
+                        None => deadline.as_mut().reset(Instant::now() + Duration::from_secs(365 * 24 * 3600)),
+                    },
+                    Standing::Awaiting => {}
+                }
+            }
+            _ = &mut deadline => match current {
+                Standing::Awaiting => break Some((INIT_TIMEOUT, "Connection initialisation timeout")),
+                _ => break Some((UNAUTHORIZED, "Unauthorized: the API token has expired")),
+            },
+            revoked = revocations.recv() => {
+                let Standing::Bound { token_id, .. } = current else { continue };
+                let ends = match revoked {
+                    Ok(id) => id == token_id,
+                    // Missed some announcements: ask the database about this socket's token.
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        !tokens::still_valid(&state.services, token_id).await.unwrap_or(true)
+                    }
+                    Err(broadcast::error::RecvError::Closed) => false,
+                };
+                if ends {
+                    break Some((UNAUTHORIZED, "Unauthorized: the API token was revoked"));
+                }
+            }
             message = output.next() => {
-                let Some(message) = message else { break };
+                let Some(message) = message else { break None };
                 let message = match message {
                     WsMessage::Text(text) => Message::Text(text.into()),
-                    WsMessage::Close(code, reason) => Message::Close(Some(CloseFrame { code, reason: reason.into() })),
+                    // A refused connection_init: the close code says why (async-graphql says 1002).
+                    WsMessage::Close(code, reason) => {
+                        let code = match *standing_changes.borrow() {
+                            Standing::Refused(refused) => refused,
+                            _ => code,
+                        };
+                        Message::Close(Some(CloseFrame { code, reason: reason.into() }))
+                    }
                 };
                 if sink.send(message).await.is_err() {
                     return;
                 }
             }
-            _ = shutting_down.cancelled() => {
-                let close = CloseFrame { code: GOING_AWAY, reason: "Hearth is shutting down; reconnect".into() };
-                let _ = sink.send(Message::Close(Some(close))).await;
-                break;
-            }
         }
+    };
+    if let Some((code, reason)) = close {
+        let frame = CloseFrame {
+            code,
+            reason: reason.into(),
+        };
+        let _ = sink.send(Message::Close(Some(frame))).await;
     }
     let _ = sink.close().await;
+}
+
+/// The monotonic instant of a wall-clock time (now, if it has passed).
+fn instant_of(at: DateTime<Utc>) -> Instant {
+    let left = (at - Utc::now()).to_std().unwrap_or(Duration::ZERO);
+    Instant::now() + left
 }

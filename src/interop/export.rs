@@ -6,6 +6,9 @@
 //! bounded channel to a blocking thread that CSV-encodes and zips them into the sink; memory stays
 //! bounded however many clients there are. The zip is written in streaming mode, so the sink can be a
 //! file or the HTTP response.
+//!
+//! Every cell is written spreadsheet-safe (rule F5, [`format::spreadsheet_safe`]): HMIS leads open
+//! these files in Excel, where a client named `=HYPERLINK(...)` would otherwise run as a formula.
 
 use super::ExportRange;
 use super::columns::{self, HmisFile};
@@ -22,6 +25,7 @@ use sea_orm::{
     EntityTrait, FromQueryResult, IsolationLevel, JoinType, QueryFilter, QueryOrder, QuerySelect,
     RelationDef, RelationTrait, TransactionTrait,
 };
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 use tokio::sync::mpsc;
@@ -163,7 +167,12 @@ fn write_pieces<W: Write>(sink: W, mut receiver: mpsc::Receiver<Piece>) -> std::
                     .as_mut()
                     .ok_or_else(|| std::io::Error::other("rows before any file"))?;
                 for row in rows {
-                    writer.write_record(&row).map_err(csv_error)?;
+                    writer
+                        .write_record(row.iter().map(|cell| match format::spreadsheet_safe(cell) {
+                            Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
+                            Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+                        }))
+                        .map_err(csv_error)?;
                 }
             }
             Piece::Finish => {

@@ -11,6 +11,17 @@ pub const MAX_ID_LENGTH: usize = 32;
 const DATE: &str = "%Y-%m-%d";
 const TIMESTAMP: &str = "%Y-%m-%d %H:%M:%S";
 
+/// A cell as OWASP's CSV-injection advice writes it: one that a spreadsheet would read as a formula
+/// (starting with `=`, `+`, `-`, `@`, tab or carriage return) gets a leading `'`, which the
+/// spreadsheet shows as text. No HUD column Hearth writes is a signed number, so no value is
+/// changed in meaning; the import takes the quote as data (it reverses nothing).
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
 /// A record's HUD ID: the one it was imported with, else its UUID as 32 hex digits.
 pub fn hud_id(id: Uuid, imported: Option<&str>) -> String {
     match imported {
@@ -134,6 +145,23 @@ pub fn parse_timestamp(raw: &str, zone: Tz) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_cells_are_quoted_and_others_kept() {
+        for formula in [
+            "=HYPERLINK(\"x\")",
+            "+SUM(1+1)",
+            "-2+3+cmd|' /C calc'!A0",
+            "@SUM(1+1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(spreadsheet_safe(formula), format!("'{formula}"));
+        }
+        for plain in ["Ada", "", "2026-01-01", "O'Brien", " =x", "a=b"] {
+            assert_eq!(spreadsheet_safe(plain), plain);
+        }
+    }
 
     #[test]
     fn simple_uuids_are_ids_and_other_text_is_kept() {

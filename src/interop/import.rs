@@ -16,6 +16,8 @@
 //! ResultDate); who resolved a referral, an Exit row's own audit columns (the exit lives on the
 //! enrollment) and the columns Hearth does not model (see `columns`) are not kept.
 
+use super::bounds::{self, ExpansionBudget};
+pub use super::bounds::{Problem, Problems};
 use super::columns::{self, HmisFile};
 use super::format::{self, HudKey};
 use crate::domain::codes::ReferredProjectRule;
@@ -43,23 +45,6 @@ const CHUNK: usize = 200;
 /// PostgreSQL's (65535) limits on bound parameters; fewer, larger statements load faster.
 const INSERT_CHUNK: usize = 1000;
 
-/// One bad row (or, without a line, a problem with a whole file).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    pub file: String,
-    pub line: Option<u64>,
-    pub reason: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{} line {line}: {}", self.file, self.reason),
-            None => write!(f, "{}: {}", self.file, self.reason),
-        }
-    }
-}
-
 /// What became of one file's rows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileTally {
@@ -77,8 +62,9 @@ pub struct FileTally {
 pub struct ImportReport {
     /// Files of the zip that Hearth does not model.
     pub skipped: Vec<String>,
-    /// Every bad row, in file order; the import loads nothing when there is any.
-    pub problems: Vec<Problem>,
+    /// The bad rows, in file order (the first thousand in full, the rest counted); the import loads
+    /// nothing when there is any.
+    pub problems: Problems,
     pub files: Vec<FileTally>,
     pub loaded: bool,
 }
@@ -92,8 +78,15 @@ impl fmt::Display for ImportReport {
                 self.skipped.join(", ")
             )?;
         }
-        for problem in &self.problems {
+        for problem in self.problems.iter() {
             writeln!(f, "{problem}")?;
+        }
+        if self.problems.unshown() > 0 {
+            writeln!(
+                f,
+                "... and {} more problem(s), not shown: mend the ones above and import again",
+                self.problems.unshown()
+            )?;
         }
         for tally in &self.files {
             if self.loaded {
@@ -114,27 +107,37 @@ impl fmt::Display for ImportReport {
                 .iter()
                 .map(|p| (p.file.as_str(), p.line))
                 .collect();
-            writeln!(
-                f,
-                "Nothing was loaded: {} problem(s) in {} row(s).",
-                self.problems.len(),
-                rows.len()
-            )
+            if self.problems.unshown() > 0 {
+                writeln!(f, "Nothing was loaded: {} problem(s).", self.problems.len())
+            } else {
+                writeln!(
+                    f,
+                    "Nothing was loaded: {} problem(s) in {} row(s).",
+                    self.problems.len(),
+                    rows.len()
+                )
+            }
         }
     }
 }
 
-/// Imports the zip at `path`. `Ok` with `loaded: false` when rows are bad (the report says which);
-/// `Err` when the file cannot be read as a zip or the database fails.
-pub async fn import_file(services: &Services, path: &Path) -> AppResult<ImportReport> {
+/// Imports the zip at `path`, whose modeled files may expand to at most `max_expanded_bytes`
+/// (HEARTH_IMPORT_MAX_BYTES). `Ok` with `loaded: false` when rows are bad (the report says which);
+/// `Err` when the file cannot be read as a zip, expands past the limit, or the database fails.
+pub async fn import_file(
+    services: &Services,
+    path: &Path,
+    max_expanded_bytes: u64,
+) -> AppResult<ImportReport> {
     let context = ParseContext {
         zone: services.clock.time_zone(),
         today: services.clock.today(),
     };
     let owned = path.to_owned();
-    let mut set = tokio::task::spawn_blocking(move || read_zip(&owned, &context))
-        .await
-        .map_err(|err| AppError::internal(format!("the import reader failed: {err}")))??;
+    let mut set =
+        tokio::task::spawn_blocking(move || read_zip(&owned, &context, max_expanded_bytes))
+            .await
+            .map_err(|err| AppError::internal(format!("the import reader failed: {err}")))??;
     let txn = services.write_transaction().await?;
     let plan = resolve(&txn, &mut set).await?;
     let mut report = ImportReport {
@@ -226,7 +229,7 @@ fn link_columns(file: &HmisFile) -> &'static [&'static str] {
 #[derive(Default)]
 struct FileSet {
     skipped: Vec<String>,
-    problems: Vec<Problem>,
+    problems: Problems,
     /// The modeled files the zip holds.
     present: Vec<&'static str>,
     users: Table<UserRow>,
@@ -392,7 +395,7 @@ fn needed(file: &HmisFile) -> Vec<&'static str> {
     columns
 }
 
-fn read_zip(path: &Path, context: &ParseContext) -> AppResult<FileSet> {
+fn read_zip(path: &Path, context: &ParseContext, max_expanded_bytes: u64) -> AppResult<FileSet> {
     let file = std::fs::File::open(path)
         .map_err(|err| AppError::bad_input(format!("cannot open {}: {err}", path.display())))?;
     let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|err| {
@@ -400,6 +403,9 @@ fn read_zip(path: &Path, context: &ParseContext) -> AppResult<FileSet> {
     })?;
     let mut set = FileSet::default();
     let mut found: HashMap<&'static str, usize> = HashMap::new();
+    let budget = ExpansionBudget::new(max_expanded_bytes);
+    // What the zip declares its modeled files expand to; the readers count what they really do.
+    let mut declared: u64 = 0;
     for i in 0..archive.len() {
         let entry = archive
             .by_index(i)
@@ -420,6 +426,7 @@ fn read_zip(path: &Path, context: &ParseContext) -> AppResult<FileSet> {
             .find(|f| f.name.eq_ignore_ascii_case(&name))
         {
             Some(modeled) => {
+                declared = declared.saturating_add(entry.size());
                 if found.insert(modeled.name, i).is_some() {
                     set.problem(modeled.name, None, "is in the zip more than once");
                 } else {
@@ -430,9 +437,16 @@ fn read_zip(path: &Path, context: &ParseContext) -> AppResult<FileSet> {
         }
     }
     set.skipped.sort();
+    if declared > budget.limit() {
+        return Err(AppError::bad_input(format!(
+            "{}: {}",
+            path.display(),
+            budget.exceeded()
+        )));
+    }
 
     let export_id = match found.get(columns::EXPORT_FILE.name) {
-        Some(&i) => read_export(&mut archive, i, &mut set)?,
+        Some(&i) => read_export(&mut archive, i, &mut set, &budget)?,
         None => {
             set.problem(
                 columns::EXPORT_FILE.name,
@@ -447,6 +461,7 @@ fn read_zip(path: &Path, context: &ParseContext) -> AppResult<FileSet> {
         found: &found,
         context,
         export_id: export_id.as_deref(),
+        budget: &budget,
     };
     set.users = reader.table(&columns::USER_FILE, &mut set.problems, parse_user)?;
     set.organizations = reader.table(
@@ -471,6 +486,7 @@ fn read_export<R: Read + std::io::Seek>(
     archive: &mut zip::ZipArchive<R>,
     index: usize,
     set: &mut FileSet,
+    budget: &ExpansionBudget,
 ) -> AppResult<Option<String>> {
     let context = ParseContext {
         zone: Tz::UTC,
@@ -481,6 +497,7 @@ fn read_export<R: Read + std::io::Seek>(
         found: &HashMap::from([(columns::EXPORT_FILE.name, index)]),
         context: &context,
         export_id: None,
+        budget,
     };
     let table = reader.table(&columns::EXPORT_FILE, &mut set.problems, |cells| {
         cells.key("ExportID")
@@ -498,11 +515,27 @@ fn read_export<R: Read + std::io::Seek>(
     })
 }
 
+/// Why reading a CSV file stopped, if a bound of `bounds` stopped it.
+fn bounded(error: &csv::Error) -> Option<&bounds::Exceeded> {
+    match error.kind() {
+        csv::ErrorKind::Io(io) => bounds::exceeded(io),
+        _ => None,
+    }
+}
+
+fn past_bounds(file: &HmisFile, error: &csv::Error) -> AppError {
+    match bounded(error) {
+        Some(exceeded) => AppError::bad_input(format!("{}: {exceeded}", file.name)),
+        None => AppError::bad_input(format!("{}: {error}", file.name)),
+    }
+}
+
 struct Reader<'a, R> {
     archive: &'a mut zip::ZipArchive<R>,
     found: &'a HashMap<&'static str, usize>,
     context: &'a ParseContext,
     export_id: Option<&'a str>,
+    budget: &'a ExpansionBudget,
 }
 
 impl<R: Read + std::io::Seek> Reader<'_, R> {
@@ -510,7 +543,7 @@ impl<R: Read + std::io::Seek> Reader<'_, R> {
     fn table<T>(
         &mut self,
         file: &'static HmisFile,
-        problems: &mut Vec<Problem>,
+        problems: &mut Problems,
         parse: impl Fn(&mut Cells) -> Option<T>,
     ) -> AppResult<Table<T>> {
         let mut table = Table::default();
@@ -531,9 +564,10 @@ impl<R: Read + std::io::Seek> Reader<'_, R> {
         let mut csv = csv::ReaderBuilder::new()
             .flexible(true)
             .terminator(csv::Terminator::Any(b'\n'))
-            .from_reader(std::io::BufReader::new(entry));
+            .from_reader(std::io::BufReader::new(self.budget.reader(entry)));
         let header = match csv.headers() {
             Ok(header) => header.clone(),
+            Err(err) if bounded(&err).is_some() => return Err(past_bounds(file, &err)),
             Err(err) => {
                 problems.push(problem(Some(1), format!("cannot read the header: {err}")));
                 return Ok(table);
@@ -575,6 +609,8 @@ impl<R: Read + std::io::Seek> Reader<'_, R> {
             match csv.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {}
+                // The zip expands too far or a line never ends: stop, whatever the other rows hold.
+                Err(err) if bounded(&err).is_some() => return Err(past_bounds(file, &err)),
                 Err(err) => {
                     table.read += 1;
                     let line = err.position().map_or(line, |p| p.line());
@@ -628,6 +664,11 @@ impl<R: Read + std::io::Seek> Reader<'_, R> {
                 Some(row) if reasons.is_empty() => table.rows.push(row),
                 _ => {
                     problems.extend(reasons.into_iter().map(|r| problem(Some(line), r)));
+                    if problems.is_full() {
+                        // Past the report's limit rows are only counted: what they link to no
+                        // longer needs explaining.
+                        continue;
+                    }
                     let links = link_columns(file)
                         .iter()
                         .filter(|column| index.contains_key(*column))
@@ -1383,11 +1424,11 @@ fn missing(column: &str, key: &HudKey, file: &HmisFile, what: &str) -> String {
 
 async fn resolve(txn: &DatabaseTransaction, set: &mut FileSet) -> AppResult<Plan> {
     let mut plan = Plan::default();
-    let mut problems = Problems(Vec::new());
+    let mut problems = Breaks(Problems::default());
     // Records are written table by table as they are resolved (the transaction makes it all or
     // nothing), so that memory holds one table's new records at a time; after the first problem
     // nothing more is written, and the caller rolls back.
-    let clean = |problems: &Problems| set.problems.is_empty() && problems.0.is_empty();
+    let clean = |problems: &Breaks| set.problems.is_empty() && problems.0.is_empty();
 
     // Users: User.csv's, and Hearth's that other rows name. An email belongs to one user.
     let existing =
@@ -2060,15 +2101,15 @@ async fn resolve(txn: &DatabaseTransaction, set: &mut FileSet) -> AppResult<Plan
     plan.tally(set, &columns::EVENT_FILE, set.events.read, &targets);
 
     plan.flush(txn, clean(&problems)).await?;
-    set.problems.extend(problems.0);
+    set.problems.append(problems.0);
     plan.tallies.sort_by_key(|t| file_order(t.file));
     Ok(plan)
 }
 
 /// The problems found while resolving: rows that parsed but break a link or a rule.
-struct Problems(Vec<Problem>);
+struct Breaks(Problems);
 
-impl Problems {
+impl Breaks {
     fn add(&mut self, file: &HmisFile, line: u64, reason: String) {
         self.0.push(Problem {
             file: file.name.to_owned(),

@@ -4,6 +4,7 @@
 //! - `columns`: the files' exact headers and what HUD wants in columns Hearth does not collect.
 //! - `format`: HUD IDs, dates, timestamps and codes as text.
 //! - `export`: streams the records of a date range from the database into a zip, in bounded memory.
+//! - `bounds`: what an import may cost (expanded bytes, line length, problems reported).
 //! - `import`: checks a whole file set, reports every bad row, and loads it all or nothing.
 //!
 //! HUD IDs: a Hearth record's ID is its UUID as 32 hex digits. An imported record whose ID is not one
@@ -12,6 +13,7 @@
 //! The CLI (`hearth export`, `hearth import`) and the HTTP download (`GET /export/hmis-csv`) call
 //! these; neither re-checks anything.
 
+pub mod bounds;
 pub mod columns;
 pub mod export;
 pub mod format;

@@ -109,6 +109,29 @@ pub async fn record_client_reads(
     Ok(())
 }
 
+/// Records that `actor` downloaded the community's records (`operation`, e.g. `exportHmisCsv`),
+/// with what the download covered; the record is the organization acted as.
+pub async fn record_export(
+    services: &Services,
+    actor: &Actor,
+    operation: &str,
+    range: crate::interop::ExportRange,
+) -> AppResult<()> {
+    audit_event::ActiveModel {
+        id: Set(new_id()),
+        occurred_at: Set(Utc::now()),
+        user_id: Set(actor.user_id),
+        organization_id: Set(Some(actor.organization_id)),
+        operation: Set(operation.to_owned()),
+        record_type: Set("export".to_owned()),
+        record_id: Set(actor.organization_id),
+        changes: Set(json!({ "from": range.from(), "to": range.to() }).to_string()),
+    }
+    .insert(&services.db)
+    .await?;
+    Ok(())
+}
+
 /// A page of the audit trail, oldest first: all of it for ADMIN, optionally of one record; other
 /// roles see only what their own organization did.
 pub async fn list<C: ConnectionTrait>(

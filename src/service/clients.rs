@@ -67,6 +67,26 @@ pub async fn list<C: ConnectionTrait>(
     search: Option<&str>,
     request: PageRequest,
 ) -> AppResult<Page<client::Model>> {
+    page::keyset(conn, matching(actor, search), client::Column::Id, request).await
+}
+
+/// The ids of every client [`list`] would page through: what a total of a name search counts, for
+/// the read audit (a total tells housing staff how many of their clients bear a name).
+pub async fn matching_ids<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    search: Option<&str>,
+) -> AppResult<Vec<Uuid>> {
+    Ok(matching(actor, search)
+        .select_only()
+        .column(client::Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// The clients in `actor`'s scope whose first or last name starts with `search`.
+fn matching(actor: &Actor, search: Option<&str>) -> Select<client::Entity> {
     let mut select = client::Entity::find().filter(scope::clients(actor));
     if let Some(prefix) = search.map(str::trim).filter(|s| !s.is_empty()) {
         let pattern = format!("{}%", escape_like(&prefix.to_lowercase()));
@@ -79,7 +99,7 @@ pub async fn list<C: ConnectionTrait>(
                 .add(client::Column::LastNameSearch.like(LikeExpr::new(pattern).escape('\\'))),
         );
     }
-    page::keyset(conn, select, client::Column::Id, request).await
+    select
 }
 
 /// The lower-cased name that prefix search compares with, cut to the column's 100 characters:
@@ -102,4 +122,5 @@ fn escape_like(text: &str) -> String {
 
 use super::page::{self, Page, PageRequest};
 use sea_orm::sea_query::LikeExpr;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, Select};
+use uuid::Uuid;

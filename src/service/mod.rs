@@ -18,7 +18,7 @@ pub mod tokens;
 use crate::domain::{Actor, Clock};
 use crate::error::{AppError, AppResult};
 use crate::metrics::Metrics;
-use notify::ReferralNotifier;
+use notify::Notifier;
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode, TransactionOptions,
     TransactionTrait,
@@ -31,7 +31,7 @@ use uuid::Uuid;
 pub struct Services {
     pub db: DatabaseConnection,
     pub clock: Clock,
-    pub notifier: ReferralNotifier,
+    pub notifier: Notifier,
     /// Counts statements through the connection's metric callback; read by `/metrics`.
     pub metrics: Arc<Metrics>,
 }
@@ -40,7 +40,7 @@ impl Services {
     pub fn new(
         db: DatabaseConnection,
         clock: Clock,
-        notifier: ReferralNotifier,
+        notifier: Notifier,
         metrics: Arc<Metrics>,
     ) -> Self {
         Services {

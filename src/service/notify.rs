@@ -1,5 +1,7 @@
-//! The feed behind the `referralUpdated` subscription: a referral was created or resolved.
+//! In-process feeds of changes that open WebSockets must hear of: a referral was created or resolved
+//! (the `referralUpdated` subscription), an API token was revoked (its sockets close, rule F3).
 //!
+//! Referral changes:
 //! A change is published only once its transaction commits, and each subscriber keeps only the
 //! changes in its own scope (see the subscription resolver).
 //!
@@ -27,8 +29,10 @@ pub struct ReferralChanged {
 }
 
 #[derive(Clone)]
-pub struct ReferralNotifier {
+pub struct Notifier {
     sender: broadcast::Sender<ReferralChanged>,
+    /// Ids of API tokens just revoked (see `tokens::watch_revocations`).
+    revoked: broadcast::Sender<Uuid>,
 }
 
 /// A change sent inside a transaction; [`Staged::deliver`] after the commit completes it.
@@ -47,11 +51,23 @@ impl Staged {
     }
 }
 
-impl ReferralNotifier {
+impl Notifier {
     pub fn new() -> Self {
         // A subscriber more than this many changes behind skips ahead rather than slowing writers.
         let (sender, _) = broadcast::channel(1024);
-        ReferralNotifier { sender }
+        let (revoked, _) = broadcast::channel(256);
+        Notifier { sender, revoked }
+    }
+
+    /// Tells this process's sockets that `token_id` was revoked.
+    pub fn announce_revoked(&self, token_id: Uuid) {
+        // No socket open is not an error.
+        let _ = self.revoked.send(token_id);
+    }
+
+    /// The ids of tokens revoked from now on. A receiver that lags must re-check its own token.
+    pub fn revocations(&self) -> broadcast::Receiver<Uuid> {
+        self.revoked.subscribe()
     }
 
     /// Sends `change` as part of the transaction `txn`; call [`Staged::deliver`] after committing.
@@ -121,7 +137,7 @@ impl ReferralNotifier {
     }
 }
 
-impl Default for ReferralNotifier {
+impl Default for Notifier {
     fn default() -> Self {
         Self::new()
     }

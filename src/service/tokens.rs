@@ -63,6 +63,8 @@ pub async fn issue<C: ConnectionTrait>(
 pub struct SignedIn {
     /// The API token used, by id (for per-token rate limits; never the token itself).
     pub token_id: Uuid,
+    /// When the token stops signing in, if ever (a WebSocket closes then).
+    pub expires_at: Option<DateTime<Utc>>,
     pub user: app_user::Model,
     pub memberships: Vec<membership::Model>,
 }
@@ -105,6 +107,7 @@ pub async fn authenticate(services: &Services, token: &str) -> AppResult<SignedI
         .await?;
     Ok(SignedIn {
         token_id: token_row.id,
+        expires_at: token_row.expires_at,
         user,
         memberships,
     })
@@ -138,6 +141,7 @@ pub async fn revoke(
     )
     .await?;
     txn.commit().await?;
+    services.notifier.announce_revoked(revoked.id);
     Ok(revoked)
 }
 
@@ -175,6 +179,7 @@ pub async fn revoke_by_operator(
     )
     .await?;
     txn.commit().await?;
+    services.notifier.announce_revoked(revoked.id);
     Ok(revoked)
 }
 
@@ -188,6 +193,63 @@ async fn revoke_row<C: ConnectionTrait>(conn: &C, token: api_token::Model) -> Ap
     let mut active: api_token::ActiveModel = token.into();
     active.revoked_at = Set(Some(Utc::now()));
     Ok(active.update(conn).await?)
+}
+
+/// Whether the token `token_id` still signs its user in (not revoked, not expired, user not
+/// deleted): what a WebSocket re-checks when it may have missed a revocation.
+pub async fn still_valid(services: &Services, token_id: Uuid) -> AppResult<bool> {
+    let found = api_token::Entity::find_by_id(token_id)
+        .find_also_related(app_user::Entity)
+        .one(&services.db)
+        .await?;
+    let now = Utc::now();
+    Ok(matches!(found, Some((token, Some(user)))
+        if token.revoked_at.is_none()
+            && token.expires_at.is_none_or(|at| at > now)
+            && user.date_deleted.is_none()))
+}
+
+/// How often every server looks for tokens revoked elsewhere.
+const REVOCATION_POLL: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// How far back each look reaches: `revoked_at` is stamped by the clock of the process that revoked
+/// (another server, `hearth token revoke`), which may run behind this one's.
+const CLOCK_SKEW: Duration = Duration::seconds(30);
+
+/// Announces to this process's sockets every token revoked by any process on the database (another
+/// server on the same PostgreSQL, `hearth token revoke` on the server's SQLite file), within
+/// [`REVOCATION_POLL`], until `stop` (rule F3). A revocation made by this process is announced at
+/// once by [`revoke`]; this catches the rest with one indexed query per poll, whatever the number of
+/// open sockets.
+pub async fn watch_revocations(services: Services, stop: tokio_util::sync::CancellationToken) {
+    let mut announced: std::collections::HashMap<Uuid, DateTime<Utc>> = Default::default();
+    let mut since = Utc::now() - CLOCK_SKEW;
+    let mut ticks = tokio::time::interval(REVOCATION_POLL);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = ticks.tick() => {}
+        }
+        let looked_at = Utc::now();
+        let revoked = api_token::Entity::find()
+            .filter(api_token::Column::RevokedAt.gte(since))
+            .all(&services.db)
+            .await;
+        match revoked {
+            Ok(tokens) => {
+                for token in tokens {
+                    if let (Some(at), None) = (token.revoked_at, announced.get(&token.id)) {
+                        announced.insert(token.id, at);
+                        services.notifier.announce_revoked(token.id);
+                    }
+                }
+                since = looked_at - CLOCK_SKEW;
+                announced.retain(|_, at| *at >= since);
+            }
+            Err(err) => tracing::warn!(error = %err, "cannot look for revoked API tokens"),
+        }
+    }
 }
 
 #[cfg(test)]
