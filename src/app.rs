@@ -87,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         ));
     let body_limit = settings.body_limit;
     routes
+        .layer(RequestBodyLimitLayer::new(settings.body_limit))
         // tower-http refuses a declared Content-Length over the limit with a plain-text 413; the
         // contract wants the GraphQL error every other refusal carries.
         .layer(axum::middleware::map_response(
@@ -102,7 +103,6 @@ pub fn router(state: AppState) -> Router {
                 response
             },
         ))
-        .layer(RequestBodyLimitLayer::new(settings.body_limit))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(settings.request_timeout_secs),
@@ -144,8 +144,10 @@ pub fn metrics_router(state: AppState) -> Router {
 /// How long open subscriptions get to receive their close frame once the server stops.
 const CLOSE_GRACE: Duration = Duration::from_secs(5);
 
-/// Serves on `listener` until SIGTERM or Ctrl-C: then it stops accepting connections, answers
-/// `/readyz` with 503, finishes the requests in flight, closes open subscriptions cleanly, and returns.
+/// Serves on `listener` until SIGTERM or Ctrl-C, hearing of other server processes' changes (no
+/// request is accepted before it listens for them). On the signal it stops accepting connections,
+/// answers `/readyz` with 503, finishes the requests in flight, closes open subscriptions cleanly,
+/// and returns.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
     let lifecycle = state.lifecycle.clone();
     let shutdown = lifecycle.shutdown.clone();
@@ -153,7 +155,14 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
         shutdown_signal().await;
         shutdown.cancel();
     });
-    // Tokens revoked by other processes close this server's sockets too (rule F3).
+    // Every server process hears of every referral change (PostgreSQL LISTEN/NOTIFY; in-process
+    // on SQLite), and of tokens revoked by other processes, which close its sockets too (rule F3).
+    state
+        .services
+        .notifier
+        .listen(&state.services.db)
+        .await
+        .map_err(|err| std::io::Error::other(err.public_message()))?;
     tokio::spawn(crate::service::tokens::watch_revocations(
         state.services.clone(),
         lifecycle.shutdown.clone(),

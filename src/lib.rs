@@ -42,14 +42,3 @@ pub async fn open(
         metrics,
     ))
 }
-
-/// [`open`], and on PostgreSQL also listen for the referral changes of every server process: what
-/// `hearth serve` needs.
-pub async fn open_for_serving(
-    database: &DatabaseSettings,
-    clock: &ClockSettings,
-) -> Result<Services, error::AppError> {
-    let services = open(database, clock).await?;
-    services.notifier.listen(&services.db).await?;
-    Ok(services)
-}

@@ -97,7 +97,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         return Ok(());
     }
     if let Command::Serve(settings) = command {
-        let services = hearth::open_for_serving(&cli.database, &cli.clock)
+        let services = hearth::open(&cli.database, &cli.clock)
             .await
             .map_err(|err| format!("cannot open the database: {err}"))?;
         let listener = tokio::net::TcpListener::bind(settings.bind)

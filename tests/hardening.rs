@@ -67,10 +67,11 @@ async fn rate_limit_answers_429_with_retry_after_per_token() {
         .expect("seconds");
     assert!((1..=60).contains(&retry_after), "{retry_after}");
     let body: serde_json::Value = response.json().await.expect("json");
-    assert!(
-        body["errors"][0]["extensions"]["code"].is_string(),
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "RATE_LIMITED",
         "{body}"
     );
+    assert_eq!(body["errors"][0]["extensions"]["retryAfter"], retry_after);
     // Another token has its own quota.
     server.as_user(&other, None).ok(ME, json!({})).await;
 }

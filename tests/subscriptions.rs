@@ -22,17 +22,10 @@ const EXPECTED: Duration = Duration::from_secs(10);
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-/// A community whose server also relays referral changes through PostgreSQL's LISTEN/NOTIFY, as
-/// `hearth serve` does (`hearth::open_for_serving`); on SQLite changes fan out in-process anyway.
+/// A community whose server relays referral changes through PostgreSQL's LISTEN/NOTIFY, as every
+/// `hearth serve` does (`app::serve`); on SQLite changes fan out in-process.
 async fn serving_community() -> Community {
-    let community = Community::new().await;
-    let services = &community.server.services;
-    services
-        .notifier
-        .listen(&services.db)
-        .await
-        .expect("listen for referral changes");
-    community
+    Community::new().await
 }
 
 /// Opens /graphql/ws asking for the graphql-transport-ws sub-protocol.

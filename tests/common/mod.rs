@@ -168,6 +168,11 @@ impl TestServer {
         format!("http://{}{}", self.address, path)
     }
 
+    /// The address of GraphQL over WebSocket.
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}/graphql/ws", self.address)
+    }
+
     /// A client acting with `token` (and, if given, as `organization`).
     pub fn as_user(&self, token: &str, organization: Option<&str>) -> Gql {
         Gql {

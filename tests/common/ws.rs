@@ -15,23 +15,32 @@ pub struct Subscriber {
 impl Subscriber {
     /// Connects to `ws_url`, authenticates in `connection_init` and waits for `connection_ack`.
     pub async fn connect(ws_url: &str, token: &str, organization: Option<&str>) -> Subscriber {
+        let mut subscriber = Subscriber::open(ws_url).await;
+        let ack = subscriber.init(token, organization).await;
+        assert_eq!(ack["type"], "connection_ack", "{ack}");
+        subscriber
+    }
+
+    /// Opens the WebSocket with the graphql-transport-ws sub-protocol, sending nothing.
+    pub async fn open(ws_url: &str) -> Subscriber {
         let mut request = ws_url.into_client_request().expect("a WebSocket URL");
         request.headers_mut().insert(
             "Sec-WebSocket-Protocol",
             "graphql-transport-ws".parse().expect("header value"),
         );
         let (socket, _) = connect_async(request).await.expect("connect the WebSocket");
-        let mut subscriber = Subscriber { socket };
+        Subscriber { socket }
+    }
+
+    /// Sends `connection_init` with `token` (and `organization`) and returns the server's answer.
+    pub async fn init(&mut self, token: &str, organization: Option<&str>) -> Value {
         let mut payload = json!({ "Authorization": format!("Bearer {token}") });
         if let Some(org) = organization {
             payload["X-Organization-Id"] = json!(org);
         }
-        subscriber
-            .send(json!({ "type": "connection_init", "payload": payload }))
+        self.send(json!({ "type": "connection_init", "payload": payload }))
             .await;
-        let ack = subscriber.next_message(Duration::from_secs(10)).await;
-        assert_eq!(ack["type"], "connection_ack", "{ack}");
-        subscriber
+        self.next_message(Duration::from_secs(10)).await
     }
 
     pub async fn send(&mut self, message: Value) {
@@ -70,6 +79,18 @@ impl Subscriber {
                 _ => continue,
             }
         }
+    }
+
+    /// Runs a query or mutation as operation `id` and returns its one `next` payload (data and
+    /// errors), after which the server must complete the operation.
+    pub async fn execute(&mut self, id: &str, query: &str) -> Value {
+        self.subscribe(id, query).await;
+        let message = self.next_message(Duration::from_secs(10)).await;
+        assert_eq!(message["type"], "next", "{message}");
+        assert_eq!(message["id"], id, "{message}");
+        let complete = self.next_message(Duration::from_secs(10)).await;
+        assert_eq!(complete["type"], "complete", "{complete}");
+        message["payload"].clone()
     }
 
     /// The payload of the next `next` message, within `wait`.
