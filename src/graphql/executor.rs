@@ -15,11 +15,13 @@ use super::limits::{self, DocumentLimits};
 use super::{HearthSchema, ordering};
 use crate::error::AppError;
 use async_graphql::extensions::apollo_persisted_queries::{CacheStorage, LruCacheStorage};
+use async_graphql::parser::parse_query;
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{Request, Response, ServerError};
 use futures_util::stream::{self, BoxStream, StreamExt};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
+use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 /// Persisted queries kept per server (across every caller); a client whose hash is forgotten sends
@@ -32,7 +34,13 @@ pub struct HearthExecutor {
     schema: HearthSchema,
     persisted: LruCacheStorage,
     limits: DocumentLimits,
+    large_documents: Arc<Semaphore>,
 }
+
+/// Documents longer than this (bytes) are parsed off the async workers, [`LARGE_DOCUMENTS_AT_ONCE`]
+/// at a time. Every query of the README and the benchmark is under 2 KB.
+const LARGE_DOCUMENT: usize = 64 * 1024;
+const LARGE_DOCUMENTS_AT_ONCE: usize = 2;
 
 /// A request ready to execute (its document parsed and checked), or the error that refuses it.
 pub struct Prepared {
@@ -97,6 +105,33 @@ impl HearthExecutor {
             schema,
             persisted: LruCacheStorage::new(PERSISTED_QUERIES),
             limits,
+            large_documents: Arc::new(Semaphore::new(LARGE_DOCUMENTS_AT_ONCE)),
+        }
+    }
+
+    /// Parses the request's document, unless a persisted query already gave it. A large document
+    /// is parsed on the blocking pool, a few at a time: a megabyte takes the parser a while and a
+    /// hundred megabytes of syntax tree, which must neither stall the async workers (and every
+    /// other request with them) nor be paid for by many requests at once.
+    async fn parse(&self, request: &mut Request) -> Result<(), ServerError> {
+        if request.query.len() <= LARGE_DOCUMENT {
+            return request.parsed_query().map(|_| ()).map_err(syntax_error);
+        }
+        let _permit = self
+            .large_documents
+            .acquire()
+            .await
+            .map_err(|_| ServerError::new("the server is stopping", None))?;
+        let query = request.query.clone();
+        let parsed = tokio::task::spawn_blocking(move || parse_query(query))
+            .await
+            .map_err(|err| ServerError::new(format!("the parser failed: {err}"), None))?;
+        match parsed {
+            Ok(document) => {
+                request.set_parsed_query(document);
+                Ok(())
+            }
+            Err(err) => Err(syntax_error(err.into())),
         }
     }
 
@@ -106,7 +141,7 @@ impl HearthExecutor {
         let checked = match self.persisted_query(&mut request, caller_token).await {
             Ok(()) => match request.parsed_query() {
                 Ok(document) => limits::check(document, self.limits).map(|()| document.clone()),
-                Err(err) => Err(syntax_error(err)),
+                Err(err) => Err(err),
             },
             Err(err) => Err(err),
         };
@@ -153,7 +188,7 @@ impl HearthExecutor {
         caller_token: Uuid,
     ) -> Result<(), ServerError> {
         let Some(value) = request.extensions.remove("persistedQuery") else {
-            return Ok(());
+            return self.parse(request).await;
         };
         let invalid = || {
             ServerError::new(
@@ -188,6 +223,7 @@ impl HearthExecutor {
                 None,
             ));
         }
+        self.parse(request).await?;
         let document = request.parsed_query()?.clone();
         self.persisted.set(key, document).await;
         Ok(())

@@ -2,7 +2,9 @@
 //! `super::executor` right after parsing and before async-graphql's validation.
 //!
 //! The price is the number of fields the document would resolve with every fragment spread expanded
-//! as often as it is spread (`__typename` included), and the aliases among them. It is computed with
+//! as often as it is spread (`__typename` included), the aliases among them, and the input values
+//! they carry (arguments, the items of list and object values, directives, variable definitions),
+//! which validation checks one by one. It is computed with
 //! each fragment priced once (memoized), so pricing costs a walk of the document as written, never
 //! of its expansion: a 646-byte fragment bomb that expands to 10^8 selections is priced in
 //! microseconds and refused. async-graphql's own checks (depth, complexity, the validation rules)
@@ -13,18 +15,24 @@
 //! refused with an error saying so, rather than answered with nulls.
 
 use async_graphql::ServerError;
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{Directive, ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Name, Positioned};
+use async_graphql_value::Value;
 use std::collections::HashMap;
 
 /// The most aliased fields a document may hold, fragments expanded: the same query aliased ten
 /// times in one request is refused.
 pub const MAX_ALIASES: usize = 8;
 
-/// The default of HEARTH_MAX_SELECTIONS. The benchmark's four-level traversal resolves about 40
-/// fields, GraphiQL's introspection query about 250 (measured in tests/limits.rs): 2,000 leaves room
-/// for any dashboard's query and refuses a bomb.
+/// The default of HEARTH_MAX_SELECTIONS. The benchmark's four-level traversal resolves 20 fields,
+/// GraphiQL's introspection query 181 (`scripts/front-door-costs.py`): 2,000 leaves room for any
+/// dashboard's query and refuses a bomb.
 pub const DEFAULT_MAX_SELECTIONS: usize = 2_000;
+
+/// The most input values a document may carry, fragments expanded: far more than any of the
+/// API's inputs needs (an intake with its household is a few dozen), far fewer than the hundred
+/// thousand arguments a hostile megabyte holds.
+pub const MAX_INPUT_VALUES: usize = 10_000;
 
 /// How deep fragments may spread one another. A fragment chain is no deeper than the query (depth
 /// 15) in any real document; a chain of thousands would otherwise recurse as deep.
@@ -44,6 +52,7 @@ pub struct DocumentLimits {
 pub struct Price {
     pub fields: usize,
     pub aliases: usize,
+    pub inputs: usize,
 }
 
 impl Price {
@@ -51,8 +60,39 @@ impl Price {
         Price {
             fields: self.fields.saturating_add(other.fields),
             aliases: self.aliases.saturating_add(other.aliases),
+            inputs: self.inputs.saturating_add(other.inputs),
         }
     }
+
+    fn inputs(inputs: usize) -> Price {
+        Price {
+            inputs,
+            ..Price::default()
+        }
+    }
+}
+
+/// A value and everything inside it. Values nest no deeper than the parser allows.
+fn value_size(value: &Value) -> usize {
+    1 + match value {
+        Value::List(items) => items.iter().map(value_size).sum(),
+        Value::Object(fields) => fields.values().map(value_size).sum(),
+        _ => 0,
+    }
+}
+
+fn arguments_size(arguments: &[(Positioned<Name>, Positioned<Value>)]) -> usize {
+    arguments
+        .iter()
+        .map(|(_, value)| value_size(&value.node))
+        .sum()
+}
+
+fn directives_size(directives: &[Positioned<Directive>]) -> usize {
+    directives
+        .iter()
+        .map(|directive| 1 + arguments_size(&directive.node.arguments))
+        .sum()
 }
 
 /// Checks a parsed document against Hearth's limits.
@@ -79,6 +119,16 @@ pub fn check(document: &ExecutableDocument, limits: DocumentLimits) -> Result<()
             None,
         ));
     }
+    if price.inputs > MAX_INPUT_VALUES {
+        return Err(ServerError::new(
+            format!(
+                "The query carries {} argument values, directives and variables with its \
+                 fragments expanded; at most {MAX_INPUT_VALUES} are allowed",
+                price.inputs
+            ),
+            None,
+        ));
+    }
     if !limits.introspection && asks_introspection(document) {
         return Err(ServerError::new(
             "Introspection is switched off on this server (HEARTH_INTROSPECTION=false); use the \
@@ -98,7 +148,24 @@ pub fn price(document: &ExecutableDocument) -> Result<Price, ServerError> {
     };
     let mut total = Price::default();
     for (_, operation) in document.operations.iter() {
-        total = total.add(pricer.selection_set(&operation.node.selection_set, 0)?);
+        let operation = &operation.node;
+        let variables: usize = operation
+            .variable_definitions
+            .iter()
+            .map(|variable| {
+                1 + directives_size(&variable.node.directives)
+                    + variable
+                        .node
+                        .default_value
+                        .as_ref()
+                        .map_or(0, |value| value_size(&value.node.clone().into_value()))
+            })
+            .sum();
+        total = total
+            .add(Price::inputs(
+                variables + directives_size(&operation.directives),
+            ))
+            .add(pricer.selection_set(&operation.selection_set, 0)?);
     }
     for name in document.fragments.keys() {
         if !pricer.fragments.contains_key(name) {
@@ -128,13 +195,17 @@ impl<'a> Pricer<'a> {
                 Selection::Field(field) => Price {
                     fields: 1,
                     aliases: usize::from(field.node.alias.is_some()),
+                    inputs: arguments_size(&field.node.arguments)
+                        + directives_size(&field.node.directives),
                 }
                 .add(self.selection_set(&field.node.selection_set, nesting)?),
                 Selection::InlineFragment(fragment) => {
-                    self.selection_set(&fragment.node.selection_set, nesting)?
+                    Price::inputs(directives_size(&fragment.node.directives))
+                        .add(self.selection_set(&fragment.node.selection_set, nesting)?)
                 }
                 Selection::FragmentSpread(spread) => {
-                    self.fragment(&spread.node.fragment_name.node, nesting + 1)?
+                    Price::inputs(directives_size(&spread.node.directives))
+                        .add(self.fragment(&spread.node.fragment_name.node, nesting + 1)?)
                 }
             };
             price = price.add(part);
@@ -228,7 +299,7 @@ mod tests {
     fn a_fragment_bomb_is_priced_by_its_size_not_its_expansion() {
         let price = priced(&bomb(8, 10)).expect("prices");
         // The operation alone expands to 10^8 `__typename`s.
-        assert!(price.fields > 100_000_000);
+        assert_eq!(price.fields, 100_000_000);
         let huge = priced(&bomb(20, 10)).expect("saturates rather than overflows");
         assert_eq!(huge.fields, usize::MAX);
     }
@@ -239,6 +310,17 @@ mod tests {
             priced("query { ...A ...A ...A } fragment A on Query { x: __typename y: __typename }")
                 .expect("prices");
         assert_eq!(price.aliases, 3 * 2);
+    }
+
+    #[test]
+    fn input_values_are_counted_inside_lists_objects_and_directives() {
+        let price = priced(
+            "query($a: Int = 1, $b: [Int]) { f(x: [1, 2, {y: 3}]) @include(if: true) { __typename } }",
+        )
+        .expect("prices");
+        // $a and its default (2), $b (1); the list with its three items and the object's field (5);
+        // the directive and its argument (2).
+        assert_eq!(price.inputs, 2 + 1 + 5 + 2);
     }
 
     #[test]
