@@ -492,7 +492,8 @@ async fn the_interop_sample_is_refused_whole_with_every_bad_row_named() {
         "Event.csv line 2: PersonalID \"6805\" is not in Client.csv and names no client in Hearth",
         "Event.csv line 3: EnrollmentID \"2148\" is not in Enrollment.csv and names no enrollment in Hearth",
         "Event.csv line 3: PersonalID \"6791\" is not in Client.csv and names no client in Hearth",
-        "Event.csv line 2: LocationCrisisOrPHHousing \"Nearby\" is only for housing referrals",
+        // Worded by the same rule as createCeEvent's (domain::rules), in HUD's column names.
+        "Event.csv line 2: LocationCrisisOrPHHousing is not allowed for event type ProblemSolvingDiversionRapidResolution (HUD 4.20.2 code 2)",
         // Event.csv and User.csv come from another export than Export.csv.
         "User.csv line 2: ExportID \"b6585c2320f69a2b920adb507cc9d82f\" is not the ExportID of Export.csv",
         "User.csv line 5: ExportID",
@@ -666,4 +667,118 @@ async fn the_first_thousand_bad_rows_are_reported_then_counted() {
         "{report:.2000}"
     );
     assert_eq!(counts(&target.url).await, [0; 6]);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The workflow's rules, applied to imported rows as to API calls (domain::rules)
+// ---------------------------------------------------------------------------------------------------
+
+/// One cell of an exported file, by data row (1 = the first after the header) and column.
+fn cell(files: &BTreeMap<String, String>, file: &str, row: usize, name: &str) -> String {
+    let at = column(&files[file], name);
+    files[file]
+        .split("\r\n")
+        .nth(row)
+        .expect("a row")
+        .split(',')
+        .nth(at)
+        .expect("a cell")
+        .to_owned()
+}
+
+fn set_cell(files: &mut BTreeMap<String, String>, file: &str, row: usize, name: &str, to: &str) {
+    let at = column(&files[file], name);
+    let mut lines: Vec<String> = files[file].split("\r\n").map(str::to_owned).collect();
+    let mut fields: Vec<String> = lines[row].split(',').map(str::to_owned).collect();
+    fields[at] = to.to_owned();
+    lines[row] = fields.join(",");
+    files.insert(file.to_owned(), lines.join("\r\n"));
+}
+
+/// The first data row of `file` whose `name` column is `value`.
+fn row_where(files: &BTreeMap<String, String>, file: &str, name: &str, value: &str) -> usize {
+    (1..files[file].trim_end().split("\r\n").count())
+        .find(|&row| cell(files, file, row, name) == value)
+        .unwrap_or_else(|| panic!("no {file} row with {name} {value}"))
+}
+
+#[tokio::test]
+async fn each_workflow_rule_refuses_the_imported_row_that_breaks_it() {
+    let (c, _) = community_with_history().await;
+    let files = unzip_file(&export(&c.server.database.url));
+    let project_of_type = |code: &str| {
+        let row = row_where(&files, "Project.csv", "ProjectType", code);
+        cell(&files, "Project.csv", row, "ProjectID")
+    };
+    let ce_project = project_of_type("14");
+    let ce_enrollment = row_where(&files, "Enrollment.csv", "ProjectID", &ce_project);
+    let psh_referral = row_where(&files, "Event.csv", "Event", "14");
+    // (file, row, column, value, the rule's words in HUD's column names)
+    let cases: Vec<(&str, usize, &str, String, &str)> = vec![
+        (
+            "Enrollment.csv",
+            1,
+            "EntryDate",
+            "2019-06-01".into(),
+            "EntryDate 2019-06-01 is before the project's OperatingStartDate",
+        ),
+        (
+            "Enrollment.csv",
+            1,
+            "EntryDate",
+            "2026-07-01".into(),
+            "EntryDate 2026-07-01 is in the future",
+        ),
+        (
+            "Enrollment.csv",
+            ce_enrollment,
+            "MoveInDate",
+            "2026-03-01".into(),
+            "MoveInDate applies only to permanent housing projects",
+        ),
+        (
+            "Exit.csv",
+            1,
+            "ExitDate",
+            "2020-01-02".into(),
+            "ExitDate 2020-01-02 is before the EntryDate",
+        ),
+        (
+            "Event.csv",
+            psh_referral,
+            "EventDate",
+            "2020-01-02".into(),
+            "EventDate 2020-01-02 is before the CE enrollment's EntryDate",
+        ),
+        (
+            "Event.csv",
+            psh_referral,
+            "LocationCrisisOrPHHousing",
+            ce_project.clone(),
+            "LocationCrisisOrPHHousing names a Coordinated Entry project",
+        ),
+        (
+            "Event.csv",
+            psh_referral,
+            "LocationCrisisOrPHHousing",
+            project_of_type("13"),
+            "LocationCrisisOrPHHousing names a project of type PhRapidReHousing (HUD 2.02.6 code 13), which does not fit event type ReferralToPsh",
+        ),
+    ];
+    for (file, row, name, value, expected) in cases {
+        let mut edited = files.clone();
+        set_cell(&mut edited, file, row, name, &value);
+        let target = TestDatabase::create().await;
+        let output = import(&target.url, &zip_of(&edited));
+        assert!(
+            !output.status.success(),
+            "{file} {name} {value} was imported"
+        );
+        let report = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            report.contains(&format!("{file} line {}: {expected}", row + 1)),
+            "{file} {name} {value}: \"{expected}\" missing from:\n{report}"
+        );
+        assert_eq!(counts(&target.url).await, [0; 6]);
+    }
 }

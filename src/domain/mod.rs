@@ -1,9 +1,10 @@
-//! Pure domain types: HUD codes with their readable names, validated values, the clock and the
-//! request's actor. Nothing here touches the database or the network.
+//! Pure domain types: HUD codes with their readable names, validated values, the workflow's rules,
+//! the clock and the request's actor. Nothing here touches the database or the network.
 
 pub mod actor;
 pub mod clock;
 pub mod codes;
+pub mod rules;
 pub mod values;
 
 pub use actor::{Actor, Role};

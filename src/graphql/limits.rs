@@ -167,10 +167,14 @@ pub fn price(document: &ExecutableDocument) -> Result<Price, ServerError> {
             ))
             .add(pricer.selection_set(&operation.selection_set, 0)?);
     }
-    for name in document.fragments.keys() {
-        if !pricer.fragments.contains_key(name) {
-            total = total.add(pricer.fragment(name, 0)?);
-        }
+    // Each fragment no operation spreads is priced whole, including the others it spreads.
+    let unspread: Vec<&Name> = document
+        .fragments
+        .keys()
+        .filter(|name| !pricer.fragments.contains_key(name))
+        .collect();
+    for name in unspread {
+        total = total.add(pricer.fragment(name, 0)?);
     }
     Ok(total)
 }
@@ -330,7 +334,8 @@ mod tests {
              fragment U on Query { __typename }",
         )
         .expect("prices");
-        assert_eq!(price.fields, 1 + 2);
+        // The operation (1), Unused with its spreads (2), U on its own (1).
+        assert_eq!(price.fields, 1 + 2 + 1);
     }
 
     #[test]

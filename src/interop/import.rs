@@ -20,7 +20,7 @@ use super::bounds::{self, ExpansionBudget};
 pub use super::bounds::{Problem, Problems};
 use super::columns::{self, HmisFile};
 use super::format::{self, HudKey};
-use crate::domain::codes::ReferredProjectRule;
+use crate::domain::rules::{self, RuleBreak, Wording};
 use crate::domain::{CeEventType, ProjectType, ReferralResult, values};
 use crate::error::{AppError, AppResult};
 use crate::service::enrollments::DESTINATION_CODES;
@@ -228,6 +228,8 @@ fn link_columns(file: &HmisFile) -> &'static [&'static str] {
 
 #[derive(Default)]
 struct FileSet {
+    /// "Today" for the date rules.
+    today: NaiveDate,
     skipped: Vec<String>,
     problems: Problems,
     /// The modeled files the zip holds.
@@ -401,7 +403,10 @@ fn read_zip(path: &Path, context: &ParseContext, max_expanded_bytes: u64) -> App
     let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|err| {
         AppError::bad_input(format!("{} is not a zip file: {err}", path.display()))
     })?;
-    let mut set = FileSet::default();
+    let mut set = FileSet {
+        today: context.today,
+        ..FileSet::default()
+    };
     let mut found: HashMap<&'static str, usize> = HashMap::new();
     let budget = ExpansionBudget::new(max_expanded_bytes);
     // What the zip declares its modeled files expand to; the readers count what they really do.
@@ -981,16 +986,8 @@ fn parse_enrollment(c: &mut Cells) -> Option<EnrollmentRow> {
     let project = c.key("ProjectID");
     let entry = c.date("EntryDate");
     c.not_before_1900("EntryDate", entry);
-    c.not_in_future("EntryDate", entry);
+    // The workflow's date rules are applied with the project's facts (`domain::rules`).
     let move_in = c.optional_date("MoveInDate");
-    c.not_in_future("MoveInDate", move_in.flatten());
-    if let (Some(entry), Some(Some(move_in))) = (entry, move_in)
-        && move_in < entry
-    {
-        c.bad(format!(
-            "MoveInDate {move_in} is before the EntryDate {entry}"
-        ));
-    }
     let audit = c.audit();
     Some(EnrollmentRow {
         line: c.line,
@@ -1008,7 +1005,6 @@ fn parse_exit(c: &mut Cells) -> Option<ExitRow> {
     let enrollment = c.key("EnrollmentID");
     let client = c.key("PersonalID");
     let exit = c.date("ExitDate");
-    c.not_in_future("ExitDate", exit);
     let destination = c.optional_code(
         "Destination",
         |code| DESTINATION_CODES.contains(&code),
@@ -1029,7 +1025,6 @@ fn parse_event(c: &mut Cells) -> Option<EventRow> {
     let enrollment = c.key("EnrollmentID");
     let client = c.key("PersonalID");
     let date = c.date("EventDate");
-    c.not_in_future("EventDate", date);
     let event_type = c
         .code(
             "Event",
@@ -1070,15 +1065,10 @@ fn parse_event(c: &mut Cells) -> Option<EventRow> {
                  not Event {code}"
             ));
         }
-        match (event_type.referred_project_rule(), location.is_empty()) {
-            (ReferredProjectRule::Forbidden, false) => c.bad(format!(
-                "LocationCrisisOrPHHousing \"{location}\" is only for housing referrals \
-                 (Event 10-15, 17, 18), not Event {code}"
-            )),
-            (ReferredProjectRule::Required(_), true) => c.bad(format!(
-                "LocationCrisisOrPHHousing is empty; Event {code} refers to a project: its ProjectID"
-            )),
-            (_, false) => match HudKey::parse(&location) {
+        let named = !location.is_empty();
+        match rules::ce_event::names_project(event_type, named) {
+            Some(broken) => c.bad(broken.describe(Wording::Hud)),
+            None if named => match HudKey::parse(&location) {
                 Ok(key) => referred_project = Some(key),
                 Err(_) => {
                     c.bad(format!(
@@ -1088,7 +1078,7 @@ fn parse_event(c: &mut Cells) -> Option<EventRow> {
                     referred_project = None;
                 }
             },
-            (_, true) => {}
+            None => {}
         }
         if !event_type.carries_result() {
             if result.flatten().is_some() {
@@ -1719,27 +1709,14 @@ async fn resolve(txn: &DatabaseTransaction, set: &mut FileSet) -> AppResult<Plan
             );
             continue;
         }
-        if row.exit_date < enrollment.entry_date {
-            problems.add(
-                &columns::EXIT_FILE,
-                row.line,
-                format!(
-                    "ExitDate {} is before the enrollment's EntryDate {}",
-                    row.exit_date, enrollment.entry_date
-                ),
-            );
-        }
-        if let Some(move_in) = enrollment.move_in_date
-            && row.exit_date < move_in
-        {
-            problems.add(
-                &columns::EXIT_FILE,
-                row.line,
-                format!(
-                    "ExitDate {} is before the enrollment's MoveInDate {move_in}",
-                    row.exit_date
-                ),
-            );
+        let broken = rules::enrollment::exit(
+            row.exit_date,
+            enrollment.entry_date,
+            enrollment.move_in_date,
+            set.today,
+        );
+        for broken in broken {
+            problems.add(&columns::EXIT_FILE, row.line, broken.describe(Wording::Hud));
         }
         exits.insert(enrollment_key, row);
     }
@@ -1774,8 +1751,12 @@ async fn resolve(txn: &DatabaseTransaction, set: &mut FileSet) -> AppResult<Plan
             _ => None,
         };
         if let Some(project) = &project {
-            for reason in enrollment_rule_breaks(row, project) {
-                problems.add(&columns::ENROLLMENT_FILE, row.line, reason);
+            for broken in enrollment_rule_breaks(row, project, set.today) {
+                problems.add(
+                    &columns::ENROLLMENT_FILE,
+                    row.line,
+                    broken.describe(Wording::Hud),
+                );
             }
         }
         let exit_date = exit.map(|e| e.exit_date);
@@ -2061,10 +2042,13 @@ async fn resolve(txn: &DatabaseTransaction, set: &mut FileSet) -> AppResult<Plan
             },
         };
         if let Some(enrollment) = &enrollment {
-            reasons.extend(event_rule_breaks(row, enrollment, client_id));
+            reasons.extend(event_rule_breaks(row, enrollment, client_id, set.today));
         }
-        if let Some(project) = &referred_project {
-            reasons.extend(referred_project_breaks(row, project));
+        if let Some(project) = &referred_project
+            && let Some(broken) =
+                rules::ce_event::referred_project(row.event_type, project.project_type)
+        {
+            reasons.push(broken.describe(Wording::Hud));
         }
         for reason in reasons {
             problems.add(&columns::EVENT_FILE, row.line, reason);
@@ -2181,39 +2165,38 @@ async fn resulting_enrollments(
         .collect())
 }
 
-/// createEnrollment's and recordMoveIn's date rules, against the enrollment's project.
-fn enrollment_rule_breaks(row: &EnrollmentRow, project: &ProjectInfo) -> Vec<String> {
-    let mut reasons = Vec::new();
-    if row.entry_date < project.operating_start_date {
-        reasons.push(format!(
-            "EntryDate {} is before the project's OperatingStartDate {}",
-            row.entry_date, project.operating_start_date
+/// createEnrollment's and recordMoveIn's rules (`domain::rules`), against the enrollment's project.
+/// A move-in after the exit is the exit's break (ExitDate before MoveInDate), reported on Exit.csv.
+fn enrollment_rule_breaks(
+    row: &EnrollmentRow,
+    project: &ProjectInfo,
+    today: NaiveDate,
+) -> Vec<RuleBreak> {
+    let facts = rules::enrollment::ProjectFacts {
+        project_type: project.project_type,
+        operating_start_date: project.operating_start_date,
+        operating_end_date: project.operating_end_date,
+    };
+    let mut breaks = rules::enrollment::entry(row.entry_date, &facts, today);
+    if let Some(move_in) = row.move_in_date {
+        breaks.extend(rules::enrollment::move_in(
+            move_in,
+            project.project_type,
+            row.entry_date,
+            None,
+            today,
         ));
     }
-    if let Some(end) = project.operating_end_date
-        && row.entry_date > end
-    {
-        reasons.push(format!(
-            "EntryDate {} is after the project's OperatingEndDate {end}",
-            row.entry_date
-        ));
-    }
-    if row.move_in_date.is_some() && !project.project_type.is_permanent_housing() {
-        reasons.push(format!(
-            "MoveInDate is only for permanent housing projects (ProjectType 3, 9, 10, 13); \
-             project \"{}\" is of type {}",
-            row.project.text(),
-            project.project_type.code()
-        ));
-    }
-    reasons
+    breaks
 }
 
-/// createCeEvent's rules against the CE enrollment the event is recorded in.
+/// createCeEvent's rules (`domain::rules`) against the CE enrollment the event is recorded in, and
+/// the file set's own: the event's PersonalID is the enrollment's client.
 fn event_rule_breaks(
     row: &EventRow,
     enrollment: &EnrollmentInfo,
     client_id: Option<Uuid>,
+    today: NaiveDate,
 ) -> Vec<String> {
     let mut reasons = Vec::new();
     if let (Some(client), Some(owner)) = (client_id, enrollment.client_id)
@@ -2225,56 +2208,18 @@ fn event_rule_breaks(
             row.enrollment.text()
         ));
     }
-    if let Some(project) = &enrollment.project
-        && project.project_type != ProjectType::CoordinatedEntry
-    {
-        reasons.push(format!(
-            "enrollment \"{}\" is not in a Coordinated Entry project (ProjectType 14); CE events \
-             are recorded in the client's CE enrollment",
-            row.enrollment.text()
-        ));
-    }
-    if row.event_date < enrollment.entry_date {
-        reasons.push(format!(
-            "EventDate {} is before the CE enrollment's EntryDate {}",
-            row.event_date, enrollment.entry_date
-        ));
-    }
-    if let Some(exit) = enrollment.exit_date
-        && row.event_date > exit
-    {
-        reasons.push(format!(
-            "EventDate {} is after the CE enrollment's ExitDate {exit}",
-            row.event_date
-        ));
-    }
-    reasons
-}
-
-/// HUD 4.20.C as createCeEvent reads it: a housing project, of a type that fits the event.
-fn referred_project_breaks(row: &EventRow, project: &ProjectInfo) -> Vec<String> {
-    let mut reasons = Vec::new();
-    let location = row
-        .referred_project
-        .as_ref()
-        .map(HudKey::text)
-        .unwrap_or_default();
-    if project.project_type == ProjectType::CoordinatedEntry {
-        reasons.push(format!(
-            "LocationCrisisOrPHHousing \"{location}\" is a Coordinated Entry project; a referral \
-             is to a housing project"
-        ));
-    } else if let ReferredProjectRule::Required(fitting) = row.event_type.referred_project_rule()
-        && !fitting.contains(&project.project_type)
-    {
-        let codes: Vec<String> = fitting.iter().map(|t| t.code().to_string()).collect();
-        reasons.push(format!(
-            "LocationCrisisOrPHHousing \"{location}\" is a project of type {}, which does not fit \
-             Event {} (ProjectType {})",
-            project.project_type.code(),
-            row.event_type.code(),
-            codes.join(" or ")
-        ));
+    // An enrollment whose project did not resolve is reported on its own row.
+    if let Some(project) = &enrollment.project {
+        let facts = rules::ce_event::CeEnrollmentFacts {
+            project_type: project.project_type,
+            entry_date: enrollment.entry_date,
+            exit_date: enrollment.exit_date,
+        };
+        reasons.extend(
+            rules::ce_event::event(row.event_date, &facts, today)
+                .iter()
+                .map(|broken| broken.describe(Wording::Hud)),
+        );
     }
     reasons
 }

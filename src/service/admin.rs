@@ -2,6 +2,7 @@
 //! the reads of organizations and projects, which every signed-in user may see.
 
 use super::{Services, audit, new_id, require_admin, tokens};
+use crate::domain::rules;
 use crate::domain::{Actor, ProjectType, Role, values};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -410,6 +411,15 @@ pub fn project_type(project: &project::Model) -> AppResult<ProjectType> {
             "project {} has unknown HUD project type {}",
             project.id, project.project_type
         ))
+    })
+}
+
+/// What the workflow's rules need of a project.
+pub fn project_facts(project: &project::Model) -> AppResult<rules::enrollment::ProjectFacts> {
+    Ok(rules::enrollment::ProjectFacts {
+        project_type: project_type(project)?,
+        operating_start_date: project.operating_start_date,
+        operating_end_date: project.operating_end_date,
     })
 }
 

@@ -3,9 +3,8 @@
 //! updated).
 
 use super::notify::ReferralChanged;
-use super::{Services, admin, audit, new_id, scope};
-use crate::domain::codes::ReferredProjectRule;
-use crate::domain::{Actor, CeEventType, ProjectType, ReferralResult, Role, values};
+use super::{Services, admin, audit, new_id, obey, scope};
+use crate::domain::{Actor, CeEventType, ReferralResult, Role, rules, values};
 use crate::error::{AppError, AppResult};
 use chrono::{NaiveDate, Utc};
 use entity::{ce_event, enrollment, project};
@@ -56,33 +55,20 @@ pub async fn create(
     let ce_project = admin::find_project(&txn, enrollment.project_id)
         .await?
         .ok_or_else(|| AppError::internal("enrollment without a live project"))?;
-    if admin::project_type(&ce_project)? != ProjectType::CoordinatedEntry {
-        return Err(AppError::bad_input(format!(
-            "Enrollment {} is not in a COORDINATED_ENTRY project; CE events are recorded in the \
-             client's CE enrollment",
-            enrollment.id
-        )));
-    }
+    obey(rules::ce_event::event(
+        input.event_date,
+        &rules::ce_event::CeEnrollmentFacts {
+            project_type: admin::project_type(&ce_project)?,
+            entry_date: enrollment.entry_date,
+            exit_date: enrollment.exit_date,
+        },
+        today,
+    ))?;
     if !actor.is_admin() && ce_project.organization_id != actor.organization_id {
         return Err(AppError::bad_input(format!(
             "Enrollment {} is in another organization's CE project; record the event in a CE \
              enrollment of the organization you act as",
             enrollment.id
-        )));
-    }
-    values::not_in_future("eventDate", input.event_date, today)?;
-    if input.event_date < enrollment.entry_date {
-        return Err(AppError::bad_input(format!(
-            "eventDate {} is before the CE enrollment's entryDate {}",
-            input.event_date, enrollment.entry_date
-        )));
-    }
-    if let Some(exit) = enrollment.exit_date
-        && input.event_date > exit
-    {
-        return Err(AppError::bad_input(format!(
-            "eventDate {} is after the CE enrollment's exitDate {exit}",
-            input.event_date
         )));
     }
     let referred_project =
@@ -144,40 +130,22 @@ async fn check_referred_project<C: ConnectionTrait>(
     event_type: CeEventType,
     referred_project_id: Option<Uuid>,
 ) -> AppResult<Option<project::Model>> {
-    let rule = event_type.referred_project_rule();
+    obey(
+        rules::ce_event::names_project(event_type, referred_project_id.is_some())
+            .into_iter()
+            .collect(),
+    )?;
     let Some(id) = referred_project_id else {
-        return match rule {
-            ReferredProjectRule::Required(_) => Err(AppError::bad_input(format!(
-                "referredProjectId is required for event type {event_type:?} (HUD 4.20.2 code {})",
-                event_type.code()
-            ))),
-            _ => Ok(None),
-        };
+        return Ok(None);
     };
-    if rule == ReferredProjectRule::Forbidden {
-        return Err(AppError::bad_input(format!(
-            "referredProjectId is not allowed for event type {event_type:?} (HUD 4.20.2 code {}): \
-             it is not a housing referral",
-            event_type.code()
-        )));
-    }
     let project = admin::find_project(conn, id)
         .await?
         .ok_or_else(|| AppError::not_found(format!("No project has id {id}")))?;
-    let project_type = admin::project_type(&project)?;
-    if project_type == ProjectType::CoordinatedEntry {
-        return Err(AppError::bad_input(
-            "referredProjectId names a COORDINATED_ENTRY project; refer to a housing project",
-        ));
-    }
-    if let ReferredProjectRule::Required(fitting) = rule
-        && !fitting.contains(&project_type)
-    {
-        return Err(AppError::bad_input(format!(
-            "Project {id} is of type {project_type:?}, which does not fit event type {event_type:?}; \
-             expected one of {fitting:?}"
-        )));
-    }
+    obey(
+        rules::ce_event::referred_project(event_type, admin::project_type(&project)?)
+            .into_iter()
+            .collect(),
+    )?;
     Ok(Some(project))
 }
 

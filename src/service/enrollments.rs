@@ -1,7 +1,7 @@
 //! Project enrollments: intake (HUD 3.10), housing move-in (3.20) and exit (3.11, 3.12).
 
-use super::{Services, admin, audit, new_id, scope};
-use crate::domain::{Actor, values};
+use super::{Services, admin, audit, new_id, obey, scope};
+use crate::domain::{Actor, rules};
 use crate::error::{AppError, AppResult};
 use chrono::{NaiveDate, Utc};
 use entity::{ce_event, enrollment, project};
@@ -51,21 +51,11 @@ pub async fn create(
     require_project_staff(actor, &project)?;
     scope::get::<entity::client::Entity, _>(&txn, actor, input.client_id).await?;
 
-    values::not_in_future("entryDate", input.entry_date, today)?;
-    if input.entry_date < project.operating_start_date {
-        return Err(AppError::bad_input(format!(
-            "entryDate {} is before the project's operatingStartDate {}",
-            input.entry_date, project.operating_start_date
-        )));
-    }
-    if let Some(end) = project.operating_end_date
-        && input.entry_date > end
-    {
-        return Err(AppError::bad_input(format!(
-            "entryDate {} is after the project's operatingEndDate {end}",
-            input.entry_date
-        )));
-    }
+    obey(rules::enrollment::entry(
+        input.entry_date,
+        &admin::project_facts(&project)?,
+        today,
+    ))?;
 
     // Two intakes of one client racing on PostgreSQL: lock the client's row so the overlap check
     // and the insert see each other. SQLite's write transaction already serialises them.
@@ -178,25 +168,13 @@ pub async fn record_move_in(
     if enrollment.move_in_date.is_some() {
         return Err(move_in_recorded(&enrollment));
     }
-    if !admin::project_type(&project)?.is_permanent_housing() {
-        return Err(AppError::bad_input(
-            "moveInDate applies only to permanent housing projects (HUD project types 3, 9, 10, 13)",
-        ));
-    }
-    if move_in_date < enrollment.entry_date {
-        return Err(AppError::bad_input(format!(
-            "moveInDate {move_in_date} is before the entryDate {}",
-            enrollment.entry_date
-        )));
-    }
-    if let Some(exit) = enrollment.exit_date
-        && move_in_date > exit
-    {
-        return Err(AppError::bad_input(format!(
-            "moveInDate {move_in_date} is after the exitDate {exit}"
-        )));
-    }
-    values::not_in_future("moveInDate", move_in_date, today)?;
+    obey(rules::enrollment::move_in(
+        move_in_date,
+        admin::project_type(&project)?,
+        enrollment.entry_date,
+        enrollment.exit_date,
+        today,
+    ))?;
     let changed = set_once(
         &txn,
         actor,
@@ -251,20 +229,12 @@ pub async fn exit(
             "destination {code} is not a HUD 3.12 Destination code"
         )));
     }
-    if exit_date < enrollment.entry_date {
-        return Err(AppError::bad_input(format!(
-            "exitDate {exit_date} is before the entryDate {}",
-            enrollment.entry_date
-        )));
-    }
-    if let Some(move_in) = enrollment.move_in_date
-        && exit_date < move_in
-    {
-        return Err(AppError::bad_input(format!(
-            "exitDate {exit_date} is before the moveInDate {move_in}"
-        )));
-    }
-    values::not_in_future("exitDate", exit_date, today)?;
+    obey(rules::enrollment::exit(
+        exit_date,
+        enrollment.entry_date,
+        enrollment.move_in_date,
+        today,
+    ))?;
     let later_events = ce_event::Entity::find()
         .filter(ce_event::Column::EnrollmentId.eq(enrollment_id))
         .filter(ce_event::Column::DateDeleted.is_null())

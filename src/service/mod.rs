@@ -72,6 +72,19 @@ pub fn new_id() -> Uuid {
     Uuid::now_v7()
 }
 
+/// Refuses a change that breaks any of `breaks` (from `domain::rules`) with BAD_USER_INPUT, worded
+/// in the API's argument names.
+pub fn obey(breaks: Vec<crate::domain::rules::RuleBreak>) -> AppResult<()> {
+    if breaks.is_empty() {
+        return Ok(());
+    }
+    let reasons: Vec<String> = breaks
+        .iter()
+        .map(|b| b.describe(crate::domain::rules::Wording::Api))
+        .collect();
+    Err(AppError::bad_input(reasons.join("; ")))
+}
+
 /// Fails with FORBIDDEN unless the actor is an ADMIN.
 pub fn require_admin(actor: &Actor) -> AppResult<()> {
     if actor.is_admin() {

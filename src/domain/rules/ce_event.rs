@@ -1,0 +1,145 @@
+//! A CE event (HUD 4.20): recorded in the client's CE enrollment, dated within it and not in the
+//! future; a referral names a housing project of a type that fits the event (4.20.C).
+
+use super::{DateField as F, Owner, RuleBreak, not_after, not_before, not_in_future};
+use crate::domain::codes::ReferredProjectRule;
+use crate::domain::{CeEventType, ProjectType};
+use chrono::NaiveDate;
+
+/// What the rules need of the enrollment an event is recorded in.
+#[derive(Clone, Copy, Debug)]
+pub struct CeEnrollmentFacts {
+    pub project_type: ProjectType,
+    pub entry_date: NaiveDate,
+    pub exit_date: Option<NaiveDate>,
+}
+
+/// An event dated `event_date` in `enrollment`.
+pub fn event(
+    event_date: NaiveDate,
+    enrollment: &CeEnrollmentFacts,
+    today: NaiveDate,
+) -> Vec<RuleBreak> {
+    let event = (F::EventDate, event_date);
+    [
+        (enrollment.project_type != ProjectType::CoordinatedEntry)
+            .then_some(RuleBreak::EventOutsideCoordinatedEntry),
+        not_in_future(F::EventDate, event_date, today),
+        not_before(
+            event,
+            (F::EntryDate, Owner::CeEnrollment, enrollment.entry_date),
+        ),
+        not_after(
+            event,
+            (F::ExitDate, Owner::CeEnrollment, enrollment.exit_date),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// HUD 4.20.C for `event_type`: whether it must, may or must not name a project (`named`).
+pub fn names_project(event_type: CeEventType, named: bool) -> Option<RuleBreak> {
+    match (event_type.referred_project_rule(), named) {
+        (ReferredProjectRule::Required(_), false) => {
+            Some(RuleBreak::ReferredProjectRequired { event_type })
+        }
+        (ReferredProjectRule::Forbidden, true) => {
+            Some(RuleBreak::ReferredProjectForbidden { event_type })
+        }
+        _ => None,
+    }
+}
+
+/// HUD 4.20.C for the project an event of `event_type` names: a housing project of a type that
+/// fits the event.
+pub fn referred_project(event_type: CeEventType, project_type: ProjectType) -> Option<RuleBreak> {
+    if project_type == ProjectType::CoordinatedEntry {
+        return Some(RuleBreak::ReferredToCoordinatedEntry);
+    }
+    match event_type.referred_project_rule() {
+        ReferredProjectRule::Required(fitting) if !fitting.contains(&project_type) => {
+            Some(RuleBreak::ReferredProjectDoesNotFit {
+                event_type,
+                project_type,
+                fitting,
+            })
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date")
+    }
+
+    fn ce() -> CeEnrollmentFacts {
+        CeEnrollmentFacts {
+            project_type: ProjectType::CoordinatedEntry,
+            entry_date: at("2026-01-05"),
+            exit_date: Some(at("2026-05-01")),
+        }
+    }
+
+    #[test]
+    fn events_are_dated_within_the_ce_enrollment() {
+        let today = at("2026-06-30");
+        assert!(event(at("2026-02-01"), &ce(), today).is_empty());
+        let at_entry = event(at("2026-01-04"), &ce(), today);
+        assert!(matches!(at_entry.as_slice(), [RuleBreak::Before { .. }]));
+        let after_exit = event(at("2026-05-02"), &ce(), today);
+        assert!(matches!(after_exit.as_slice(), [RuleBreak::After { .. }]));
+        let open = CeEnrollmentFacts {
+            exit_date: None,
+            ..ce()
+        };
+        let future = event(at("2026-07-01"), &open, today);
+        assert!(matches!(future.as_slice(), [RuleBreak::InFuture { .. }]));
+    }
+
+    #[test]
+    fn events_are_recorded_in_a_ce_enrollment() {
+        let shelter = CeEnrollmentFacts {
+            project_type: ProjectType::EsEntryExit,
+            ..ce()
+        };
+        assert_eq!(
+            event(at("2026-02-01"), &shelter, at("2026-06-30")),
+            [RuleBreak::EventOutsideCoordinatedEntry]
+        );
+    }
+
+    #[test]
+    fn referrals_name_a_fitting_housing_project() {
+        use CeEventType as E;
+        use ProjectType as P;
+        let psh = E::ReferralToPsh;
+        assert_eq!(names_project(psh, true), None);
+        assert_eq!(
+            names_project(psh, false),
+            Some(RuleBreak::ReferredProjectRequired { event_type: psh })
+        );
+        assert_eq!(referred_project(psh, P::PhPermanentSupportiveHousing), None);
+        assert!(matches!(
+            referred_project(psh, P::PhRapidReHousing),
+            Some(RuleBreak::ReferredProjectDoesNotFit { .. })
+        ));
+        assert_eq!(
+            referred_project(psh, P::CoordinatedEntry),
+            Some(RuleBreak::ReferredToCoordinatedEntry)
+        );
+        let outreach = E::ReferralToStreetOutreach;
+        assert_eq!(names_project(outreach, false), None);
+        assert_eq!(
+            names_project(outreach, true),
+            Some(RuleBreak::ReferredProjectForbidden {
+                event_type: outreach
+            })
+        );
+    }
+}

@@ -1,0 +1,265 @@
+//! The workflow's rules, once: pure functions over the facts already loaded (the project, the
+//! enrollment, the event, today) that return the rules a change would break, as typed
+//! [`RuleBreak`]s.
+//!
+//! The service layer applies them to each mutation and the HMIS CSV import to each row; neither
+//! holds a rule of its own. A break is worded by its caller: in the API's argument names
+//! (`entryDate`) or in HUD's CSV columns (`EntryDate`), see [`Wording`].
+//!
+//! - `enrollment`: intake (3.10 against the project's operating period), move-in (3.20), exit (3.11).
+//! - `ce_event`: the CE event in its CE enrollment (4.20.1) and the referred project (4.20.C).
+
+pub mod ce_event;
+pub mod enrollment;
+
+use super::{CeEventType, ProjectType};
+use chrono::NaiveDate;
+
+/// Whose names a break is worded in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wording {
+    /// GraphQL argument names: `entryDate`, `referredProjectId`.
+    Api,
+    /// HUD HMIS CSV columns: `EntryDate`, `LocationCrisisOrPHHousing`.
+    Hud,
+}
+
+/// A dated data element the rules compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateField {
+    /// HUD 3.10 Project Start Date.
+    EntryDate,
+    /// HUD 3.20 Housing Move-In Date.
+    MoveInDate,
+    /// HUD 3.11 Project Exit Date.
+    ExitDate,
+    /// HUD 4.20.1 Date of Event.
+    EventDate,
+    /// HUD 2.02.3 Operating Start Date.
+    OperatingStartDate,
+    /// HUD 2.02.4 Operating End Date.
+    OperatingEndDate,
+}
+
+impl DateField {
+    pub fn name(self, wording: Wording) -> &'static str {
+        match (self, wording) {
+            (DateField::EntryDate, Wording::Api) => "entryDate",
+            (DateField::EntryDate, Wording::Hud) => "EntryDate",
+            (DateField::MoveInDate, Wording::Api) => "moveInDate",
+            (DateField::MoveInDate, Wording::Hud) => "MoveInDate",
+            (DateField::ExitDate, Wording::Api) => "exitDate",
+            (DateField::ExitDate, Wording::Hud) => "ExitDate",
+            (DateField::EventDate, Wording::Api) => "eventDate",
+            (DateField::EventDate, Wording::Hud) => "EventDate",
+            (DateField::OperatingStartDate, Wording::Api) => "operatingStartDate",
+            (DateField::OperatingStartDate, Wording::Hud) => "OperatingStartDate",
+            (DateField::OperatingEndDate, Wording::Api) => "operatingEndDate",
+            (DateField::OperatingEndDate, Wording::Hud) => "OperatingEndDate",
+        }
+    }
+}
+
+/// Whose date a comparison is with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner {
+    /// The same record's.
+    Record,
+    /// The project's.
+    Project,
+    /// The client's CE enrollment's.
+    CeEnrollment,
+}
+
+impl Owner {
+    fn prefix(self) -> &'static str {
+        match self {
+            Owner::Record => "the ",
+            Owner::Project => "the project's ",
+            Owner::CeEnrollment => "the CE enrollment's ",
+        }
+    }
+}
+
+/// A rule a change would break.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuleBreak {
+    /// A date that has not happened yet.
+    InFuture {
+        field: DateField,
+        date: NaiveDate,
+        today: NaiveDate,
+    },
+    /// `field` falls before `other` (of `owner`), which it may not precede.
+    Before {
+        field: DateField,
+        date: NaiveDate,
+        other: DateField,
+        owner: Owner,
+        bound: NaiveDate,
+    },
+    /// `field` falls after `other` (of `owner`), which it may not follow.
+    After {
+        field: DateField,
+        date: NaiveDate,
+        other: DateField,
+        owner: Owner,
+        bound: NaiveDate,
+    },
+    /// HUD 3.20 applies to permanent housing only.
+    MoveInOutsidePermanentHousing { project_type: ProjectType },
+    /// CE events are recorded in the client's CE enrollment.
+    EventOutsideCoordinatedEntry,
+    /// HUD 4.20.C: a referral of this event type names a project.
+    ReferredProjectRequired { event_type: CeEventType },
+    /// HUD 4.20.C: this event type is not a referral to a project.
+    ReferredProjectForbidden { event_type: CeEventType },
+    /// A referral is to a housing project, not to Coordinated Entry.
+    ReferredToCoordinatedEntry,
+    /// The referred project's type does not fit the event type.
+    ReferredProjectDoesNotFit {
+        event_type: CeEventType,
+        project_type: ProjectType,
+        fitting: &'static [ProjectType],
+    },
+}
+
+impl RuleBreak {
+    /// The break as a person reads it, in `wording`'s names.
+    pub fn describe(&self, wording: Wording) -> String {
+        let referred = match wording {
+            Wording::Api => "referredProjectId",
+            Wording::Hud => "LocationCrisisOrPHHousing",
+        };
+        let codes = |types: &[ProjectType]| {
+            types
+                .iter()
+                .map(|t| t.code().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            RuleBreak::InFuture { field, date, today } => format!(
+                "{} {date} is in the future (today is {today})",
+                field.name(wording)
+            ),
+            RuleBreak::Before {
+                field,
+                date,
+                other,
+                owner,
+                bound,
+            } => format!(
+                "{} {date} is before {}{} {bound}",
+                field.name(wording),
+                owner.prefix(),
+                other.name(wording)
+            ),
+            RuleBreak::After {
+                field,
+                date,
+                other,
+                owner,
+                bound,
+            } => format!(
+                "{} {date} is after {}{} {bound}",
+                field.name(wording),
+                owner.prefix(),
+                other.name(wording)
+            ),
+            RuleBreak::MoveInOutsidePermanentHousing { project_type } => format!(
+                "{} applies only to permanent housing projects (HUD project types 3, 9, 10, 13); \
+                 this project is of type {}",
+                DateField::MoveInDate.name(wording),
+                project_type.code()
+            ),
+            RuleBreak::EventOutsideCoordinatedEntry => "the enrollment is not in a Coordinated \
+                Entry project (HUD project type 14); CE events are recorded in the client's CE \
+                enrollment"
+                .to_owned(),
+            RuleBreak::ReferredProjectRequired { event_type } => format!(
+                "{referred} is required for event type {event_type:?} (HUD 4.20.2 code {})",
+                event_type.code()
+            ),
+            RuleBreak::ReferredProjectForbidden { event_type } => format!(
+                "{referred} is not allowed for event type {event_type:?} (HUD 4.20.2 code {}): it \
+                 is not a housing referral",
+                event_type.code()
+            ),
+            RuleBreak::ReferredToCoordinatedEntry => format!(
+                "{referred} names a Coordinated Entry project; a referral is to a housing project"
+            ),
+            RuleBreak::ReferredProjectDoesNotFit {
+                event_type,
+                project_type,
+                fitting,
+            } => format!(
+                "{referred} names a project of type {project_type:?} (HUD 2.02.6 code {}), which \
+                 does not fit event type {event_type:?} (HUD 4.20.2 code {}); expected project \
+                 type {}",
+                project_type.code(),
+                event_type.code(),
+                codes(fitting)
+            ),
+        }
+    }
+}
+
+/// `date` is not after `today`.
+pub fn not_in_future(field: DateField, date: NaiveDate, today: NaiveDate) -> Option<RuleBreak> {
+    (date > today).then_some(RuleBreak::InFuture { field, date, today })
+}
+
+/// `date` is not before `bound`.
+fn not_before(
+    (field, date): (DateField, NaiveDate),
+    (other, owner, bound): (DateField, Owner, NaiveDate),
+) -> Option<RuleBreak> {
+    (date < bound).then_some(RuleBreak::Before {
+        field,
+        date,
+        other,
+        owner,
+        bound,
+    })
+}
+
+/// `date` is not after `bound`, if there is one.
+fn not_after(
+    (field, date): (DateField, NaiveDate),
+    (other, owner, bound): (DateField, Owner, Option<NaiveDate>),
+) -> Option<RuleBreak> {
+    let bound = bound?;
+    (date > bound).then_some(RuleBreak::After {
+        field,
+        date,
+        other,
+        owner,
+        bound,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn breaks_are_worded_in_the_callers_names() {
+        let at = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a date");
+        let broken = RuleBreak::Before {
+            field: DateField::EntryDate,
+            date: at("2019-12-31"),
+            other: DateField::OperatingStartDate,
+            owner: Owner::Project,
+            bound: at("2020-01-01"),
+        };
+        assert_eq!(
+            broken.describe(Wording::Api),
+            "entryDate 2019-12-31 is before the project's operatingStartDate 2020-01-01"
+        );
+        assert_eq!(
+            broken.describe(Wording::Hud),
+            "EntryDate 2019-12-31 is before the project's OperatingStartDate 2020-01-01"
+        );
+    }
+}
