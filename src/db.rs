@@ -53,13 +53,6 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     txn.commit().await
 }
 
-/// Connects and runs pending migrations: what every command that opens the database does first.
-pub async fn connect_and_migrate(settings: &DatabaseSettings) -> Result<DatabaseConnection, DbErr> {
-    let db = connect(settings).await?;
-    migrate(&db).await?;
-    Ok(db)
-}
-
 /// Whether every migration has run (for /readyz).
 pub async fn migrations_complete(db: &DatabaseConnection) -> Result<bool, DbErr> {
     Ok(Migrator::get_pending_migrations(db).await?.is_empty())

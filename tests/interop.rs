@@ -782,3 +782,14 @@ async fn each_workflow_rule_refuses_the_imported_row_that_breaks_it() {
         assert_eq!(counts(&target.url).await, [0; 6]);
     }
 }
+
+#[tokio::test]
+async fn a_name_the_api_accepts_imports_though_lower_casing_lengthens_it() {
+    let (c, _) = community_with_history().await;
+    let mut files = unzip_file(&export(&c.server.database.url));
+    // 100 characters that lower-case to 200: the API accepts it, and so must the import.
+    set_cell(&mut files, "Client.csv", 1, "FirstName", &"İ".repeat(100));
+    let target = TestDatabase::create().await;
+    import_ok(&target.url, &zip_of(&files));
+    assert_eq!(counts(&target.url).await[3], 3, "{:?}", counts(&target.url).await);
+}

@@ -29,6 +29,13 @@ pub fn person_name(field: &str, raw: &str) -> Result<String, AppError> {
     text(field, raw, 100)
 }
 
+/// The key a name is found by in a prefix search: lower-cased, cut to its column's 100 characters
+/// (lower-casing can lengthen a name: "İ" becomes two characters). The API, the HMIS import and the
+/// seeders all store this one.
+pub fn name_search_key(name: &str) -> String {
+    name.to_lowercase().chars().take(100).collect()
+}
+
 /// An organization, project, user or token name: 1..200 characters after trimming.
 pub fn display_name(field: &str, raw: &str) -> Result<String, AppError> {
     text(field, raw, 200)
@@ -100,6 +107,14 @@ pub fn not_before_1900(field: &str, date: NaiveDate) -> Result<(), AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_keys_fit_their_column_however_lower_casing_lengthens_a_name() {
+        let name = "İ".repeat(100);
+        assert!(name.to_lowercase().chars().count() > 100);
+        assert_eq!(name_search_key(&name).chars().count(), 100);
+        assert_eq!(name_search_key("Ana"), "ana");
+    }
 
     #[test]
     fn names_are_trimmed_and_bounded() {

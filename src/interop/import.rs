@@ -1921,8 +1921,8 @@ async fn resolve(txn: &DatabaseTransaction, set: &mut FileSet) -> AppResult<Plan
         let (user_id, hud_user_id) = users.of(&row.audit.user);
         plan.clients.push(client::ActiveModel {
             id: Set(target.id),
-            first_name_search: Set(row.first_name.to_lowercase()),
-            last_name_search: Set(row.last_name.to_lowercase()),
+            first_name_search: Set(values::name_search_key(&row.first_name)),
+            last_name_search: Set(values::name_search_key(&row.last_name)),
             first_name: Set(row.first_name.clone()),
             last_name: Set(row.last_name.clone()),
             date_of_birth: Set(row.date_of_birth),

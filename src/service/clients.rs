@@ -30,8 +30,8 @@ pub async fn create(
     let txn = services.write_transaction().await?;
     let client = client::ActiveModel {
         id: Set(new_id()),
-        first_name_search: Set(search_key(&first_name)),
-        last_name_search: Set(search_key(&last_name)),
+        first_name_search: Set(values::name_search_key(&first_name)),
+        last_name_search: Set(values::name_search_key(&last_name)),
         first_name: Set(first_name),
         last_name: Set(last_name),
         date_of_birth: Set(input.date_of_birth),
@@ -100,12 +100,6 @@ fn matching(actor: &Actor, search: Option<&str>) -> Select<client::Entity> {
         );
     }
     select
-}
-
-/// The lower-cased name that prefix search compares with, cut to the column's 100 characters:
-/// lower-casing can lengthen a name ("İ" becomes two characters).
-fn search_key(name: &str) -> String {
-    name.to_lowercase().chars().take(100).collect()
 }
 
 /// Escapes LIKE's wildcards so that a search for "50%" matches the text "50%".
