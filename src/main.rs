@@ -63,6 +63,10 @@ enum Command {
         /// loaded.
         #[arg(long, env = "HEARTH_IMPORT_MAX_BYTES", default_value_t = hearth::interop::bounds::DEFAULT_MAX_EXPANDED_BYTES)]
         max_bytes: u64,
+        /// The ADMIN (by email) the audit trail names for the records added; without it, the
+        /// command itself (`hearth import`).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: Option<String>,
     },
 }
 
@@ -155,10 +159,19 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Import { file, max_bytes } => {
-            let report = hearth::interop::import::import_file(&services, &file, max_bytes)
-                .await
-                .map_err(|err| err.public_message())?;
+        Command::Import {
+            file,
+            max_bytes,
+            as_email,
+        } => {
+            let report = hearth::interop::import::import_file(
+                &services,
+                &file,
+                max_bytes,
+                as_email.as_deref(),
+            )
+            .await
+            .map_err(|err| err.public_message())?;
             print!("{report}");
             if report.loaded {
                 Ok(())

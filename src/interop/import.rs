@@ -24,19 +24,23 @@ use crate::domain::rules::{self, RuleBreak, Wording};
 use crate::domain::{CeEventType, ProjectType, ReferralResult, values};
 use crate::error::{AppError, AppResult};
 use crate::service::enrollments::DESTINATION_CODES;
-use crate::service::{Services, new_id};
+use crate::service::{Services, audit, new_id};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use entity::{app_user, ce_event, client, enrollment, organization, project};
+use entity::{app_user, audit_event, ce_event, client, enrollment, organization, project};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter,
+    TryIntoModel,
 };
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io::Read;
 use std::path::Path;
 use uuid::Uuid;
+
+/// The audit trail's operation for what an import adds.
+pub const OPERATION: &str = "hearth import";
 
 /// Keys looked up per statement.
 const CHUNK: usize = 200;
@@ -124,10 +128,13 @@ impl fmt::Display for ImportReport {
 /// Imports the zip at `path`, whose modeled files may expand to at most `max_expanded_bytes`
 /// (HEARTH_IMPORT_MAX_BYTES). `Ok` with `loaded: false` when rows are bad (the report says which);
 /// `Err` when the file cannot be read as a zip, expands past the limit, or the database fails.
+/// Every record added is in the audit trail (operation `hearth import`), attributed to the ADMIN
+/// `as_email` names, or else to the command itself (`audit::operator`).
 pub async fn import_file(
     services: &Services,
     path: &Path,
     max_expanded_bytes: u64,
+    as_email: Option<&str>,
 ) -> AppResult<ImportReport> {
     let context = ParseContext {
         zone: services.clock.time_zone(),
@@ -139,7 +146,8 @@ pub async fn import_file(
             .await
             .map_err(|err| AppError::internal(format!("the import reader failed: {err}")))??;
     let txn = services.write_transaction().await?;
-    let plan = resolve(&txn, &mut set).await?;
+    let who = audit::operator(&txn, as_email, OPERATION).await?;
+    let plan = resolve(&txn, &mut set, who).await?;
     let mut report = ImportReport {
         skipped: std::mem::take(&mut set.skipped),
         problems: std::mem::take(&mut set.problems),
@@ -1320,6 +1328,8 @@ struct Plan {
     enrollments: Vec<enrollment::ActiveModel>,
     events: Vec<ce_event::ActiveModel>,
     tallies: Vec<FileTally>,
+    /// Whom the audit trail names for the records added.
+    who: Option<audit::Who>,
 }
 
 impl Plan {
@@ -1345,28 +1355,48 @@ impl Plan {
         let clients = std::mem::take(&mut self.clients);
         let enrollments = std::mem::take(&mut self.enrollments);
         let events = std::mem::take(&mut self.events);
-        if !write {
+        let Some(who) = self.who.filter(|_| write) else {
             return Ok(());
-        }
-        insert_all::<app_user::Entity, _>(txn, users).await?;
-        insert_all::<organization::Entity, _>(txn, organizations).await?;
-        insert_all::<project::Entity, _>(txn, projects).await?;
-        insert_all::<client::Entity, _>(txn, clients).await?;
-        insert_all::<enrollment::Entity, _>(txn, enrollments).await?;
-        insert_all::<ce_event::Entity, _>(txn, events).await?;
+        };
+        insert_all::<app_user::Entity, _>(txn, who, users).await?;
+        insert_all::<organization::Entity, _>(txn, who, organizations).await?;
+        insert_all::<project::Entity, _>(txn, who, projects).await?;
+        insert_all::<client::Entity, _>(txn, who, clients).await?;
+        insert_all::<enrollment::Entity, _>(txn, who, enrollments).await?;
+        insert_all::<ce_event::Entity, _>(txn, who, events).await?;
         Ok(())
     }
 }
 
-async fn insert_all<E, A>(txn: &DatabaseTransaction, models: Vec<A>) -> AppResult<()>
+/// Inserts `models` in chunks, each with its audit rows (one per record, in the same transaction).
+async fn insert_all<E, A>(
+    txn: &DatabaseTransaction,
+    who: audit::Who,
+    models: Vec<A>,
+) -> AppResult<()>
 where
-    E: EntityTrait,
-    A: ActiveModelTrait<Entity = E> + Send,
+    E: Keyed,
+    E::Model: serde::Serialize,
+    A: ActiveModelTrait<Entity = E> + TryIntoModel<E::Model> + Send,
 {
+    let record_type = E::default().table_name().to_owned();
     let mut models = models.into_iter().peekable();
     while models.peek().is_some() {
         let chunk: Vec<A> = models.by_ref().take(INSERT_CHUNK).collect();
+        let records = chunk
+            .iter()
+            .map(|model| model.clone().try_into_model())
+            .collect::<Result<Vec<E::Model>, _>>()?;
+        let trail = audit::creations(
+            who,
+            OPERATION,
+            &record_type,
+            records.iter().map(|record| (E::id_of(record), record)),
+        )?;
         E::insert_many(chunk).exec_without_returning(txn).await?;
+        audit_event::Entity::insert_many(trail)
+            .exec_without_returning(txn)
+            .await?;
     }
     Ok(())
 }
@@ -1412,8 +1442,11 @@ fn missing(column: &str, key: &HudKey, file: &HmisFile, what: &str) -> String {
     )
 }
 
-async fn resolve(txn: &DatabaseTransaction, set: &mut FileSet) -> AppResult<Plan> {
-    let mut plan = Plan::default();
+async fn resolve(txn: &DatabaseTransaction, set: &mut FileSet, who: audit::Who) -> AppResult<Plan> {
+    let mut plan = Plan {
+        who: Some(who),
+        ..Plan::default()
+    };
     let mut problems = Breaks(Problems::default());
     // Records are written table by table as they are resolved (the transaction makes it all or
     // nothing), so that memory holds one table's new records at a time; after the first problem

@@ -8,7 +8,9 @@ use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
 use chrono::Utc;
 use entity::audit_event;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
@@ -109,6 +111,80 @@ pub async fn record_client_reads(
     Ok(())
 }
 
+/// Who a command run on the server acts as in the audit trail: the ADMIN named with `--as EMAIL`,
+/// or else the command itself, as a user of its own that signs in nowhere (`hearth import` is
+/// `hearth-import@hearth.invalid`: `.invalid` is reserved, so no real address can take it).
+pub async fn operator<C: ConnectionTrait>(
+    conn: &C,
+    as_email: Option<&str>,
+    command: &str,
+) -> AppResult<Who> {
+    use entity::{app_user, membership};
+    if let Some(email) = as_email {
+        let user = super::admin::find_user_by_email(conn, email)
+            .await?
+            .ok_or_else(|| AppError::bad_input(format!("--as {email}: no such user")))?;
+        let admin = membership::Entity::find()
+            .filter(membership::Column::UserId.eq(user.id))
+            .filter(membership::Column::Role.eq(crate::domain::Role::Admin.as_str()))
+            .one(conn)
+            .await?
+            .ok_or_else(|| AppError::forbidden(format!("--as {email}: not an ADMIN")))?;
+        return Ok(Who {
+            user_id: user.id,
+            organization_id: Some(admin.organization_id),
+        });
+    }
+    let email = format!("{}@hearth.invalid", command.replace(' ', "-"));
+    let user = match super::admin::find_user_by_email(conn, &email).await? {
+        Some(user) => user,
+        None => {
+            let now = Utc::now();
+            app_user::ActiveModel {
+                id: Set(new_id()),
+                email: Set(email),
+                name: Set(format!("{command} (command line)")),
+                date_created: Set(now),
+                date_updated: Set(now),
+                date_deleted: Set(None),
+                hud_id: Set(None),
+            }
+            .insert(conn)
+            .await?
+        }
+    };
+    Ok(Who {
+        user_id: user.id,
+        organization_id: None,
+    })
+}
+
+/// The audit rows of records created in bulk (an import), one per record, as [`record`] writes
+/// them one at a time.
+pub fn creations<'m, M: Serialize + 'm>(
+    who: Who,
+    operation: &str,
+    record_type: &str,
+    records: impl IntoIterator<Item = (Uuid, &'m M)>,
+) -> AppResult<Vec<audit_event::ActiveModel>> {
+    let now = Utc::now();
+    records
+        .into_iter()
+        .map(|(record_id, model)| {
+            Ok(audit_event::ActiveModel {
+                id: Set(new_id()),
+                occurred_at: Set(now),
+                user_id: Set(who.user_id),
+                organization_id: Set(who.organization_id),
+                operation: Set(operation.to_owned()),
+                record_type: Set(record_type.to_owned()),
+                record_id: Set(record_id),
+                changes: Set(diff(None, model)?.to_string()),
+            })
+        })
+        .collect()
+}
+
 /// Records that `actor` downloaded the community's records (`operation`, e.g. `exportHmisCsv`),
 /// with what the download covered; the record is the organization acted as.
 pub async fn record_export(
@@ -149,5 +225,3 @@ pub async fn list<C: ConnectionTrait>(
     }
     page::keyset(conn, select, audit_event::Column::Id, request).await
 }
-
-use sea_orm::ActiveModelTrait;
