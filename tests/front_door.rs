@@ -583,3 +583,42 @@ async fn an_empty_reports_totals_still_have_an_event_type() {
     assert_eq!(data["referralReport"]["totals"]["total"], 0);
     assert!(data["referralReport"]["totals"]["eventType"].is_string());
 }
+
+#[tokio::test]
+async fn an_operation_before_connection_init_closes_the_socket_with_4401() {
+    let server = TestServer::start().await;
+    let mut socket = Subscriber::open(&server.ws_url()).await;
+    socket.subscribe("1", "{ me { role } }").await;
+    let closed = socket.next_message(WAIT).await;
+    assert_eq!(closed["type"], "__closed", "{closed}");
+    assert_eq!(closed["code"], 4401, "{closed}");
+}
+
+#[tokio::test]
+async fn a_socket_message_over_the_body_limit_ends_the_socket() {
+    let server = TestServer::start_with(ServerSettings {
+        body_limit: 4096,
+        ..server_settings()
+    })
+    .await;
+    let mut socket = Subscriber::connect(&server.ws_url(), &server.admin_token, None).await;
+    socket
+        .subscribe("1", &format!("{{ me {{ role }} }} # {}", "x".repeat(8192)))
+        .await;
+    assert!(
+        socket.ends_within(WAIT).await,
+        "the server kept a socket that sent more than HEARTH_BODY_LIMIT"
+    );
+}
+
+#[tokio::test]
+async fn validation_errors_do_not_echo_long_names() {
+    let server = TestServer::start().await;
+    let name = "x".repeat(100_000);
+    let reply = server
+        .admin()
+        .run(&format!("{{ {name} }}"), json!({}))
+        .await;
+    let message = reply.expect_error("BAD_USER_INPUT");
+    assert!(message.len() < 400, "{} bytes", message.len());
+}

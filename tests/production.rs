@@ -141,6 +141,50 @@ async fn a_resolution_through_one_server_reaches_subscribers_of_another_in_scope
 
 #[tokio::test]
 #[ignore = "needs PostgreSQL: TEST_DATABASE_URL=postgres://... cargo test -- --include-ignored"]
+async fn a_token_revoked_by_another_process_closes_its_sockets_on_every_server() {
+    require_postgres();
+    let database = TestDatabase::create().await;
+    let a = serve_url(&database.url);
+    let b = serve_url(&database.url);
+    let s = setup(&database.url, &a).await;
+    let mut on_b = Subscriber::connect(&b.ws_url(), &s.staff_a, None).await;
+    on_b.subscribe("1", REFERRAL_UPDATED).await;
+    let mut on_a = Subscriber::connect(&a.ws_url(), &s.staff_a, None).await;
+    on_a.subscribe("1", REFERRAL_UPDATED).await;
+    let mut plm_on_b = Subscriber::connect(&b.ws_url(), &s.plm, None).await;
+    plm_on_b.subscribe("1", REFERRAL_UPDATED).await;
+
+    // An operator revokes it from another process (`hearth token revoke`): neither server made the
+    // change, so B hears of it from the database.
+    let revoked_at = Instant::now();
+    run(hearth(&database.url).args(["token", "revoke", &s.staff_a]));
+    let closed = on_b.next_message(WAIT).await;
+    assert_eq!(closed["type"], "__closed", "{closed}");
+    assert_eq!(closed["code"], 4401, "{closed}");
+    let closed_on_a = on_a.next_message(WAIT).await;
+    assert_eq!(closed_on_a["code"], 4401, "{closed_on_a}");
+    // Within a second of the revocation's commit (the command's own start-up included here).
+    assert!(
+        revoked_at.elapsed() < Duration::from_secs(3),
+        "closed {:?} after the revocation began",
+        revoked_at.elapsed()
+    );
+    // Another token's socket on the same server lives on.
+    let plm_a = client_for(&a.url, &s.plm);
+    create_ce_event(
+        &plm_a,
+        &s.ce_enrollment,
+        "2026-04-01",
+        "REFERRAL_TO_PSH",
+        Some(&s.psh_a),
+    )
+    .await;
+    let seen = plm_on_b.next_data(WAIT).await;
+    assert_eq!(seen["referralUpdated"]["status"], "PENDING");
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: TEST_DATABASE_URL=postgres://... cargo test -- --include-ignored"]
 async fn racing_resolutions_split_across_two_servers_end_with_exactly_one_success() {
     require_postgres();
     let database = TestDatabase::create().await;

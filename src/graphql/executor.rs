@@ -263,6 +263,9 @@ fn finish(
     response
 }
 
+/// The longest message an error raised by the GraphQL engine itself is answered with.
+const MAX_ENGINE_MESSAGE: usize = 300;
+
 /// Gives an error its `extensions.code`. Errors raised by Hearth's services carry theirs; errors the
 /// GraphQL engine raises itself (syntax, validation, an argument of the wrong type, a limit) are the
 /// client's to fix, so they are BAD_USER_INPUT.
@@ -272,6 +275,12 @@ fn with_code(error: &mut ServerError) {
         error.message = public.message;
         error.extensions = public.extensions;
         return;
+    }
+    // Validation messages quote the document's names, which a hostile document makes as long as
+    // the body allows.
+    if error.message.chars().count() > MAX_ENGINE_MESSAGE {
+        let cut: String = error.message.chars().take(MAX_ENGINE_MESSAGE).collect();
+        error.message = format!("{cut}...");
     }
     let extensions = error.extensions.get_or_insert_with(Default::default);
     if extensions.get("code").is_none() {

@@ -10,7 +10,8 @@
 //! - the socket lives no longer than its token (F3): a revocation, announced by this server or
 //!   found by its watch of the database (`tokens::watch_revocations`), or the token's expiry closes
 //!   it with 4401, and nothing is sent after that; a socket that sends no `connection_init` within
-//!   10 s is closed with 4408;
+//!   10 s is closed with 4408, one that sends an operation first with 4401; a message may be no
+//!   larger than an HTTP body (HEARTH_BODY_LIMIT);
 //! - on shutdown every open socket is closed cleanly (1001) instead of being cut off.
 
 use super::context::{Credentials, RequestContext};
@@ -45,6 +46,9 @@ const FORBIDDEN: u16 = 4403;
 /// graphql-transport-ws 4408: no `connection_init` in time.
 const INIT_TIMEOUT: u16 = 4408;
 
+/// async-graphql's close code for an operation sent before `connection_init`.
+const HANDSHAKE_INCOMPLETE: u16 = 1011;
+
 /// How long a socket may stay open without sending `connection_init`.
 const CONNECTION_INIT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -63,7 +67,11 @@ pub async fn upgrade(
         })
         .unwrap_or(Protocols::GraphQLWS);
     let tracker = state.lifecycle.connections.clone();
+    // A message is a GraphQL request like a POST body, and no larger (axum would take 64 MB).
+    let limit = state.settings.body_limit;
     upgrade
+        .max_message_size(limit)
+        .max_frame_size(limit)
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| tracker.track_future(serve(state, socket, protocol)))
 }
@@ -257,6 +265,9 @@ async fn serve(state: AppState, socket: axum::extract::ws::WebSocket, protocol: 
                     WsMessage::Close(code, reason) => {
                         let code = match *standing_changes.borrow() {
                             Standing::Refused(refused) => refused,
+                            // An operation before connection_init: graphql-transport-ws says
+                            // 4401 Unauthorized (async-graphql says 1011).
+                            Standing::Awaiting if code == HANDSHAKE_INCOMPLETE => UNAUTHORIZED,
                             _ => code,
                         };
                         Message::Close(Some(CloseFrame { code, reason: reason.into() }))

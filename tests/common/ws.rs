@@ -100,6 +100,19 @@ impl Subscriber {
         message["payload"]["data"].clone()
     }
 
+    /// Whether the server closes the socket (with a close frame, or by ending the connection)
+    /// within `wait`, whatever it sends before.
+    pub async fn ends_within(&mut self, wait: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.socket.next()).await {
+                Err(_) => return false,
+                Ok(None) | Ok(Some(Err(_))) | Ok(Some(Ok(Message::Close(_)))) => return true,
+                Ok(Some(Ok(_))) => continue,
+            }
+        }
+    }
+
     /// Asserts nothing arrives within `wait`.
     pub async fn expect_silence(&mut self, wait: Duration) {
         if let Ok(Some(Ok(Message::Text(text)))) =
