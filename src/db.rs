@@ -53,6 +53,21 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     txn.commit().await
 }
 
+/// Marks a statement a server runs on its own, for no request (the watch for revoked tokens), so
+/// that `hearth_db_statements_total` counts only what requests cause.
+const BACKGROUND: &str = "/* hearth:background */ ";
+
+/// `statement`, marked as a server's own ([`is_background`]).
+pub fn background(mut statement: sea_orm::Statement) -> sea_orm::Statement {
+    statement.sql.insert_str(0, BACKGROUND);
+    statement
+}
+
+/// Whether `sql` was marked by [`background`].
+pub fn is_background(sql: &str) -> bool {
+    sql.starts_with(BACKGROUND)
+}
+
 /// Whether every migration has run (for /readyz).
 pub async fn migrations_complete(db: &DatabaseConnection) -> Result<bool, DbErr> {
     Ok(Migrator::get_pending_migrations(db).await?.is_empty())

@@ -33,7 +33,11 @@ pub async fn open(
     let metrics = Arc::new(Metrics::new());
     let mut db = db::connect(database).await?;
     let counter = metrics.clone();
-    db.set_metric_callback(move |_| counter.statement_executed());
+    db.set_metric_callback(move |info| {
+        if !db::is_background(&info.statement.sql) {
+            counter.statement_executed();
+        }
+    });
     db::migrate(&db).await?;
     Ok(Services::new(
         db,

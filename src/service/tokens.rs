@@ -10,7 +10,7 @@ use rand::RngCore;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, QueryTrait,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -232,8 +232,11 @@ pub async fn watch_revocations(services: Services, stop: tokio_util::sync::Cance
             _ = ticks.tick() => {}
         }
         let looked_at = Utc::now();
-        let revoked = api_token::Entity::find()
+        let look = api_token::Entity::find()
             .filter(api_token::Column::RevokedAt.gte(since))
+            .build(services.backend());
+        let revoked = api_token::Entity::find()
+            .from_raw_sql(crate::db::background(look))
             .all(&services.db)
             .await;
         match revoked {
