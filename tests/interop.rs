@@ -860,3 +860,17 @@ async fn every_imported_record_is_in_the_audit_trail() {
     assert!(!trail.is_empty());
     assert!(trail.iter().all(|(_, who)| who == "lead@hmis.test"));
 }
+
+#[tokio::test]
+async fn events_17_from_other_systems_still_import() {
+    // Rule D1: createCeEvent refuses event 17, but a file from before its retirement loads.
+    let (c, _) = community_with_history().await;
+    let mut files = unzip_file(&export(&c.server.database.url));
+    let referral = row_where(&files, "Event.csv", "Event", "14");
+    set_cell(&mut files, "Event.csv", referral, "Event", "17");
+    let target = TestDatabase::create().await;
+    import_ok(&target.url, &zip_of(&files));
+    let again = unzip_file(&export(&target.url));
+    // Read, stored and exported as it came (row_where fails if no row has Event 17).
+    row_where(&again, "Event.csv", "Event", "17");
+}

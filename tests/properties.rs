@@ -859,13 +859,13 @@ impl Mutation {
 /// project, empty when any housing project will do (types 17 and 18).
 fn fitting_project_types(event_type: &str) -> Option<&'static [&'static str]> {
     Some(match event_type {
-        "REFERRAL_TO_EMERGENCY_SHELTER" => &["ES_ENTRY_EXIT", "ES_NIGHT_BY_NIGHT"],
+        "REFERRAL_TO_EMERGENCY_SHELTER" => &["ES_ENTRY_EXIT", "ES_NIGHT_BY_NIGHT", "SAFE_HAVEN"],
         "REFERRAL_TO_TRANSITIONAL_HOUSING" => &["TRANSITIONAL_HOUSING"],
         "REFERRAL_TO_JOINT_TH_RRH" => &["TRANSITIONAL_HOUSING", "PH_RAPID_RE_HOUSING"],
         "REFERRAL_TO_RRH" => &["PH_RAPID_RE_HOUSING"],
         "REFERRAL_TO_PSH" => &["PH_PERMANENT_SUPPORTIVE_HOUSING"],
         "REFERRAL_TO_OTHER_PH" => &["PH_HOUSING_ONLY", "PH_HOUSING_WITH_SERVICES"],
-        "REFERRAL_TO_EMERGENCY_HOUSING_VOUCHER" | "REFERRAL_TO_HOUSING_STABILITY_VOUCHER" => &[],
+        // Rule D2: 4.20.C is for 10-15 only; 17 is refused whatever it names (D1).
         _ => return None,
     })
 }

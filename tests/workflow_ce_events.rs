@@ -7,7 +7,23 @@ mod common;
 use common::*;
 use serde_json::json;
 
-/// HUD 4.20.2 event types that carry no result (1-9, 16): a referred project is not allowed.
+/// HUD 4.20.2 event types that carry no result (1-9, 16), and 18 (which carries one): a referred
+/// project is not allowed (rule D2: 4.20.C applies to 10-15 only).
+const WITHOUT_PROJECT: [&str; 11] = [
+    "REFERRAL_TO_PREVENTION_ASSISTANCE",
+    "PROBLEM_SOLVING_DIVERSION_RAPID_RESOLUTION",
+    "REFERRAL_TO_CE_CRISIS_NEEDS_ASSESSMENT",
+    "REFERRAL_TO_CE_HOUSING_NEEDS_ASSESSMENT",
+    "REFERRAL_TO_POST_PLACEMENT_CASE_MANAGEMENT",
+    "REFERRAL_TO_STREET_OUTREACH",
+    "REFERRAL_TO_HOUSING_NAVIGATION",
+    "REFERRAL_TO_NON_CONTINUUM_INELIGIBLE",
+    "REFERRAL_TO_NON_CONTINUUM_NO_AVAILABILITY",
+    "REFERRAL_TO_EMERGENCY_ASSISTANCE",
+    "REFERRAL_TO_HOUSING_STABILITY_VOUCHER",
+];
+
+/// HUD 4.20.2 event types that carry no result (1-9, 16).
 const WITHOUT_RESULT: [&str; 10] = [
     "REFERRAL_TO_PREVENTION_ASSISTANCE",
     "PROBLEM_SOLVING_DIVERSION_RAPID_RESOLUTION",
@@ -25,7 +41,7 @@ const WITHOUT_RESULT: [&str; 10] = [
 const REQUIRING_PROJECT: [(&str, &[&str]); 6] = [
     (
         "REFERRAL_TO_EMERGENCY_SHELTER",
-        &["ES_ENTRY_EXIT", "ES_NIGHT_BY_NIGHT"],
+        &["ES_ENTRY_EXIT", "ES_NIGHT_BY_NIGHT", "SAFE_HAVEN"],
     ),
     (
         "REFERRAL_TO_TRANSITIONAL_HOUSING",
@@ -41,12 +57,6 @@ const REQUIRING_PROJECT: [(&str, &[&str]); 6] = [
         "REFERRAL_TO_OTHER_PH",
         &["PH_HOUSING_ONLY", "PH_HOUSING_WITH_SERVICES"],
     ),
-];
-
-/// Event types 17 and 18: a referred project may be named, or not.
-const OPTIONAL_PROJECT: [&str; 2] = [
-    "REFERRAL_TO_EMERGENCY_HOUSING_VOUCHER",
-    "REFERRAL_TO_HOUSING_STABILITY_VOUCHER",
 ];
 
 const PROJECT_TYPES: [&str; 14] = [
@@ -357,43 +367,47 @@ async fn referred_project_is_required_for_event_types_10_to_15() {
 }
 
 #[tokio::test]
-async fn referred_project_is_optional_for_event_types_17_and_18() {
+async fn event_type_17_is_no_longer_collected() {
     let community = Community::new().await;
     let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
-    for event_type in OPTIONAL_PROJECT {
-        let without = create_ce_event(
+    for project in [None, Some(community.psh_a.as_str())] {
+        let reply = try_create_ce_event(
             &community.plm,
             &ce_enrollment,
             "2026-03-01",
-            event_type,
-            None,
+            "REFERRAL_TO_EMERGENCY_HOUSING_VOUCHER",
+            project,
         )
         .await;
-        let event = read_ce_event(&community.plm, &without).await;
-        assert!(event["referredProject"].is_null(), "{event}");
-        assert_eq!(event["status"], "PENDING");
-        // Any housing project may be named, whatever its type.
-        for project in [&community.psh_a, &community.es_b, &community.rrh_a] {
-            let with = create_ce_event(
-                &community.plm,
-                &ce_enrollment,
-                "2026-03-01",
-                event_type,
-                Some(project),
-            )
-            .await;
-            let event = read_ce_event(&community.plm, &with).await;
-            assert_eq!(event["referredProject"]["id"], project.as_str());
-        }
+        let message = reply.expect_error("BAD_USER_INPUT");
+        assert!(message.contains("no longer collected"), "{message}");
     }
-    assert_eq!(events_in(&community, &ce_enrollment).await.len(), 8);
+    assert!(events_in(&community, &ce_enrollment).await.is_empty());
 }
 
 #[tokio::test]
-async fn referred_project_is_forbidden_for_event_types_without_a_result() {
+async fn event_type_18_is_a_referral_without_a_project() {
     let community = Community::new().await;
     let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
-    for event_type in WITHOUT_RESULT {
+    let created = create_ce_event(
+        &community.plm,
+        &ce_enrollment,
+        "2026-03-01",
+        "REFERRAL_TO_HOUSING_STABILITY_VOUCHER",
+        None,
+    )
+    .await;
+    let event = read_ce_event(&community.plm, &created).await;
+    assert!(event["referredProject"].is_null(), "{event}");
+    assert_eq!(event["status"], "PENDING");
+    assert_eq!(events_in(&community, &ce_enrollment).await.len(), 1);
+}
+
+#[tokio::test]
+async fn referred_project_is_forbidden_for_event_types_other_than_10_to_15() {
+    let community = Community::new().await;
+    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
+    for event_type in WITHOUT_PROJECT {
         let reply = try_create_ce_event(
             &community.plm,
             &ce_enrollment,
@@ -443,8 +457,8 @@ async fn referred_project_type_must_fit_the_event_type() {
             }
         }
     }
-    // 10: ES (0, 1), 11: TH, 12: TH or RRH, 13: RRH, 14: PSH, 15: PH (9, 10).
-    assert_eq!(accepted, 2 + 1 + 2 + 1 + 1 + 2);
+    // 10: ES (0, 1) or Safe Haven (8), 11: TH, 12: TH or RRH, 13: RRH, 14: PSH, 15: PH (9, 10).
+    assert_eq!(accepted, 3 + 1 + 2 + 1 + 1 + 2);
     assert_eq!(events_in(&community, &ce_enrollment).await.len(), accepted);
 }
 
@@ -452,7 +466,7 @@ async fn referred_project_type_must_fit_the_event_type() {
 async fn referred_project_cannot_be_a_coordinated_entry_project() {
     let community = Community::new().await;
     let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
-    for event_type in OPTIONAL_PROJECT.into_iter().chain(["REFERRAL_TO_PSH"]) {
+    for event_type in ["REFERRAL_TO_PSH", "REFERRAL_TO_EMERGENCY_SHELTER"] {
         let reply = try_create_ce_event(
             &community.plm,
             &ce_enrollment,
@@ -475,7 +489,7 @@ async fn referred_project_cannot_be_a_coordinated_entry_project() {
 async fn unknown_referred_project_is_not_found() {
     let community = Community::new().await;
     let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
-    for event_type in ["REFERRAL_TO_PSH", "REFERRAL_TO_EMERGENCY_HOUSING_VOUCHER"] {
+    for event_type in ["REFERRAL_TO_PSH", "REFERRAL_TO_EMERGENCY_SHELTER"] {
         let reply = try_create_ce_event(
             &community.plm,
             &ce_enrollment,
@@ -512,14 +526,10 @@ async fn status_is_pending_for_referrals_and_not_a_referral_for_other_events() {
         ("REFERRAL_TO_RRH", &community.rrh_a),
         ("REFERRAL_TO_PSH", &community.psh_a),
         ("REFERRAL_TO_OTHER_PH", &other_ph),
-        ("REFERRAL_TO_EMERGENCY_HOUSING_VOUCHER", &community.psh_b),
-        ("REFERRAL_TO_HOUSING_STABILITY_VOUCHER", &community.psh_b),
     ] {
         expected.push((event_type, Some(project.as_str()), "PENDING"));
     }
-    for event_type in OPTIONAL_PROJECT {
-        expected.push((event_type, None, "PENDING"));
-    }
+    expected.push(("REFERRAL_TO_HOUSING_STABILITY_VOUCHER", None, "PENDING"));
     for (event_type, project, status) in expected {
         let reply = try_create_ce_event(
             &community.plm,

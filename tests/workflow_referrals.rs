@@ -39,14 +39,14 @@ async fn other_plm(community: &Community) -> Gql {
     community.server.as_user(&token, None)
 }
 
-/// A referral naming no project (event type 17 without a referred project).
+/// A referral naming no project (event type 18, Housing Stability Voucher, which names none).
 async fn referral_without_project(community: &Community) -> (String, String, String) {
     let (client, ce_enrollment) = community.client_in_ce("Vo", "Ucher", "2026-01-05").await;
     let event = create_ce_event(
         &community.plm,
         &ce_enrollment,
         "2026-03-01",
-        "REFERRAL_TO_EMERGENCY_HOUSING_VOUCHER",
+        "REFERRAL_TO_HOUSING_STABILITY_VOUCHER",
         None,
     )
     .await;

@@ -116,36 +116,47 @@ hud_code_enum! {
         ReferralToOtherPh = 15,
         /// 16 Referral to emergency assistance/flex fund/furniture assistance.
         ReferralToEmergencyAssistance = 16,
-        /// 17 Referral to Emergency Housing Voucher (EHV); retired in FY2026, kept for older data.
+        /// 17 Referral to Emergency Housing Voucher (EHV): removed from collection by the FY2024
+        /// Data Dictionary v1.3; createCeEvent refuses it, stored and imported ones are kept.
         ReferralToEmergencyHousingVoucher = 17,
         /// 18 Referral to a Housing Stability Voucher.
         ReferralToHousingStabilityVoucher = 18,
     }
 }
 
-/// Whether a CE event names a project to refer to (HUD 4.20.C LocationCrisisOrPHHousing).
+/// Whether a CE event names a project to refer to (HUD 4.20.C LocationCrisisOrPHHousing, which the
+/// FY2024 Data Dictionary v1.6 collects for events 10-15 only).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum ReferredProjectRule {
     /// Types 10-15: a project is required and must be of one of these HUD project types.
     Required(&'static [ProjectType]),
-    /// Types 17 and 18: a project may be named (any non-CE project).
+    /// Type 17, no longer collected (rule D1): a stored or imported one may name a project, as
+    /// FY2024 v1.2 allowed.
     Optional,
-    /// Every other type.
+    /// Every other type, 18 included.
     Forbidden,
 }
 
 impl CeEventType {
-    /// Housing referrals (10-15, 17, 18) carry a Referral Result and Result Date (HUD 4.20.D, 4.20.E).
+    /// Housing referrals (10-15, 18, and stored 17s) carry a Referral Result and Result Date (HUD
+    /// 4.20.D, 4.20.E; Data Dictionary v1.6).
     pub fn carries_result(self) -> bool {
-        !matches!(self.referred_project_rule(), ReferredProjectRule::Forbidden)
+        matches!(self.code(), 10..=15 | 17 | 18)
+    }
+
+    /// Whether new events of this type may be recorded: HUD removed event 17 (Emergency Housing
+    /// Voucher) from collection in the FY2024 Data Dictionary v1.3 (rule D1).
+    pub fn is_collected(self) -> bool {
+        self != CeEventType::ReferralToEmergencyHousingVoucher
     }
 
     /// Which referred project the event type needs, and of which project types.
     pub fn referred_project_rule(self) -> ReferredProjectRule {
         use ProjectType as P;
         match self {
+            // Data Dictionary v1.6: emergency shelter or Safe Haven.
             CeEventType::ReferralToEmergencyShelter => {
-                ReferredProjectRule::Required(&[P::EsEntryExit, P::EsNightByNight])
+                ReferredProjectRule::Required(&[P::EsEntryExit, P::EsNightByNight, P::SafeHaven])
             }
             CeEventType::ReferralToTransitionalHousing => {
                 ReferredProjectRule::Required(&[P::TransitionalHousing])
@@ -160,8 +171,7 @@ impl CeEventType {
             CeEventType::ReferralToOtherPh => {
                 ReferredProjectRule::Required(&[P::PhHousingOnly, P::PhHousingWithServices])
             }
-            CeEventType::ReferralToEmergencyHousingVoucher
-            | CeEventType::ReferralToHousingStabilityVoucher => ReferredProjectRule::Optional,
+            CeEventType::ReferralToEmergencyHousingVoucher => ReferredProjectRule::Optional,
             _ => ReferredProjectRule::Forbidden,
         }
     }
@@ -232,6 +242,28 @@ mod tests {
             .map(|t| t.code())
             .collect();
         assert_eq!(carrying, vec![10, 11, 12, 13, 14, 15, 17, 18]);
+    }
+
+    #[test]
+    fn only_events_10_to_15_name_a_project_and_17_is_no_longer_collected() {
+        let naming: Vec<i32> = CeEventType::ALL
+            .iter()
+            .filter(|t| matches!(t.referred_project_rule(), ReferredProjectRule::Required(_)))
+            .map(|t| t.code())
+            .collect();
+        assert_eq!(naming, vec![10, 11, 12, 13, 14, 15]);
+        let collected: Vec<i32> = CeEventType::ALL
+            .iter()
+            .filter(|t| !t.is_collected())
+            .map(|t| t.code())
+            .collect();
+        assert_eq!(collected, vec![17]);
+        let ReferredProjectRule::Required(shelters) =
+            CeEventType::ReferralToEmergencyShelter.referred_project_rule()
+        else {
+            panic!("event 10 names a project");
+        };
+        assert!(shelters.contains(&ProjectType::SafeHaven));
     }
 
     #[test]

@@ -171,7 +171,8 @@ impl Enrollment {
 pub struct CeEvent(pub ce_event::Model);
 
 /// A Coordinated Entry event (HUD 4.20), recorded in the client's CE project enrollment. Housing
-/// referrals (event types 10-15, 17, 18) carry a Referral Result once the housing program resolves them.
+/// referrals (event types 10-15 and 18, and stored 17s) carry a Referral Result once the housing
+/// program resolves them.
 #[Object]
 impl CeEvent {
     /// EventID.

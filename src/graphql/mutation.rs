@@ -131,7 +131,8 @@ pub struct CreateEnrollmentInput {
     entry_date: Date,
 }
 
-/// A CE event recorded in a client's CE project enrollment (a referral, for types 10-15, 17, 18).
+/// A CE event recorded in a client's CE project enrollment (a referral, for types 10-15 and 18;
+/// type 17 is no longer collected).
 #[derive(InputObject)]
 pub struct CreateCeEventInput {
     /// The client's enrollment in a COORDINATED_ENTRY project.
@@ -140,8 +141,8 @@ pub struct CreateCeEventInput {
     event_date: Date,
     /// Event (HUD 4.20.2).
     event_type: CeEventType,
-    /// LocationCrisisOrPHHousing (HUD 4.20.C): required for types 10-15, optional for 17 and 18,
-    /// forbidden otherwise; its project type must fit the event.
+    /// LocationCrisisOrPHHousing (HUD 4.20.C): required for types 10-15, forbidden otherwise; its
+    /// project type must fit the event (10: emergency shelter or Safe Haven).
     referred_project_id: Option<ID>,
 }
 

@@ -49,6 +49,11 @@ pub async fn create(
             "Only a PRIORITY_LIST_MANAGER (or ADMIN) records CE events",
         ));
     }
+    obey(
+        rules::ce_event::collected(input.event_type)
+            .into_iter()
+            .collect(),
+    )?;
     let today = services.clock.today();
     let txn = services.write_transaction().await?;
     let enrollment = scope::get::<enrollment::Entity, _>(&txn, actor, input.enrollment_id).await?;

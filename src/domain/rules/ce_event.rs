@@ -39,6 +39,12 @@ pub fn event(
     .collect()
 }
 
+/// A new event of `event_type` (API only: stored and imported events of a type no longer collected
+/// stay as they are).
+pub fn collected(event_type: CeEventType) -> Option<RuleBreak> {
+    (!event_type.is_collected()).then_some(RuleBreak::EventTypeNotCollected { event_type })
+}
+
 /// HUD 4.20.C for `event_type`: whether it must, may or must not name a project (`named`).
 pub fn names_project(event_type: CeEventType, named: bool) -> Option<RuleBreak> {
     match (event_type.referred_project_rule(), named) {
@@ -133,6 +139,19 @@ mod tests {
             referred_project(psh, P::CoordinatedEntry),
             Some(RuleBreak::ReferredToCoordinatedEntry)
         );
+        assert_eq!(
+            referred_project(E::ReferralToEmergencyShelter, P::SafeHaven),
+            None
+        );
+        let voucher = E::ReferralToHousingStabilityVoucher;
+        assert_eq!(
+            names_project(voucher, true),
+            Some(RuleBreak::ReferredProjectForbidden {
+                event_type: voucher
+            })
+        );
+        assert!(collected(E::ReferralToEmergencyHousingVoucher).is_some());
+        assert!(collected(voucher).is_none());
         let outreach = E::ReferralToStreetOutreach;
         assert_eq!(names_project(outreach, false), None);
         assert_eq!(

@@ -110,6 +110,8 @@ pub enum RuleBreak {
     MoveInOutsidePermanentHousing { project_type: ProjectType },
     /// CE events are recorded in the client's CE enrollment.
     EventOutsideCoordinatedEntry,
+    /// HUD no longer collects events of this type (rule D1).
+    EventTypeNotCollected { event_type: CeEventType },
     /// HUD 4.20.C: a referral of this event type names a project.
     ReferredProjectRequired { event_type: CeEventType },
     /// HUD 4.20.C: this event type is not a referral to a project.
@@ -177,6 +179,11 @@ impl RuleBreak {
                 Entry project (HUD project type 14); CE events are recorded in the client's CE \
                 enrollment"
                 .to_owned(),
+            RuleBreak::EventTypeNotCollected { event_type } => format!(
+                "event type {event_type:?} (HUD 4.20.2 code {}) is no longer collected: HUD's \
+                 FY2024 HMIS Data Dictionary removed it; record the referral as another event type",
+                event_type.code()
+            ),
             RuleBreak::ReferredProjectRequired { event_type } => format!(
                 "{referred} is required for event type {event_type:?} (HUD 4.20.2 code {})",
                 event_type.code()
