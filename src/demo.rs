@@ -333,6 +333,8 @@ async fn load_community(
                 event_date: days_after(ce_entry, 2),
                 event_type: CeEventType::ReferralToCeHousingNeedsAssessment,
                 referred_project_id: None,
+                safe_alternative_housed: None,
+                enrolled_in_aftercare: None,
             },
         )
         .await?;
@@ -349,6 +351,8 @@ async fn load_community(
                 event_date,
                 event_type: spec.referral,
                 referred_project_id: Some(project.id),
+                safe_alternative_housed: None,
+                enrolled_in_aftercare: None,
             },
         )
         .await?;

@@ -753,6 +753,13 @@ async fn each_workflow_rule_refuses_the_imported_row_that_breaks_it() {
         (
             "Event.csv",
             psh_referral,
+            "ProbSolDivRRResult",
+            "1".into(),
+            "ProbSolDivRRResult (HUD 4.20.A) is only for event type ProblemSolvingDiversionRapidResolution",
+        ),
+        (
+            "Event.csv",
+            psh_referral,
             "LocationCrisisOrPHHousing",
             ce_project.clone(),
             "LocationCrisisOrPHHousing names a Coordinated Entry project",

@@ -547,3 +547,69 @@ async fn status_is_pending_for_referrals_and_not_a_referral_for_other_events() {
         assert!(event["referralResult"].is_null());
     }
 }
+
+/// createCeEvent with a dependent field of HUD 4.20 (rule D3).
+async fn try_with_dependent(
+    community: &Community,
+    ce_enrollment: &str,
+    event_type: &str,
+    field: &str,
+    value: bool,
+) -> Reply {
+    community
+        .plm
+        .run(
+            &format!(
+                "mutation($e: ID!, $t: CeEventType!, $v: Boolean) {{ createCeEvent(input: \
+                 {{enrollmentId: $e, eventDate: \"2026-03-01\", eventType: $t, {field}: $v}}) \
+                 {{ id safeAlternativeHoused enrolledInAftercare }} }}"
+            ),
+            json!({ "e": ce_enrollment, "t": event_type, "v": value }),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn dependent_fields_are_kept_for_their_event_type_and_refused_for_others() {
+    let community = Community::new().await;
+    let (_, ce_enrollment) = community.client_in_ce("Dee", "Pendent", "2026-01-05").await;
+    let housed = try_with_dependent(
+        &community,
+        &ce_enrollment,
+        "PROBLEM_SOLVING_DIVERSION_RAPID_RESOLUTION",
+        "safeAlternativeHoused",
+        true,
+    )
+    .await;
+    let created = &housed.data()["createCeEvent"];
+    assert_eq!(created["safeAlternativeHoused"], true);
+    assert!(created["enrolledInAftercare"].is_null());
+    let aftercare = try_with_dependent(
+        &community,
+        &ce_enrollment,
+        "REFERRAL_TO_POST_PLACEMENT_CASE_MANAGEMENT",
+        "enrolledInAftercare",
+        false,
+    )
+    .await;
+    assert_eq!(
+        aftercare.data()["createCeEvent"]["enrolledInAftercare"],
+        false
+    );
+    for (event_type, field) in [
+        (
+            "REFERRAL_TO_POST_PLACEMENT_CASE_MANAGEMENT",
+            "safeAlternativeHoused",
+        ),
+        (
+            "PROBLEM_SOLVING_DIVERSION_RAPID_RESOLUTION",
+            "enrolledInAftercare",
+        ),
+        ("REFERRAL_TO_STREET_OUTREACH", "safeAlternativeHoused"),
+    ] {
+        let reply = try_with_dependent(&community, &ce_enrollment, event_type, field, true).await;
+        let message = reply.expect_error("BAD_USER_INPUT");
+        assert!(message.contains(field), "{message}");
+    }
+    assert_eq!(events_in(&community, &ce_enrollment).await.len(), 2);
+}

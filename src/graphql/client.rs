@@ -233,6 +233,16 @@ impl CeEvent {
             None => Ok(None),
         }
     }
+    /// ProbSolDivRRResult (HUD 4.20.A): whether problem solving housed the client in a safe
+    /// alternative; event type 2 only, null when not recorded.
+    async fn safe_alternative_housed(&self) -> Option<bool> {
+        self.0.prob_sol_div_rr_result.map(|code| code == 1)
+    }
+    /// ReferralCaseManageAfter (HUD 4.20.B): whether the client enrolled in aftercare; event type
+    /// 5 only, null when not recorded.
+    async fn enrolled_in_aftercare(&self) -> Option<bool> {
+        self.0.referral_case_manage_after.map(|code| code == 1)
+    }
     /// Where the referral stands, derived from its type and result.
     async fn status(&self) -> Result<ReferralStatus> {
         let result = self.0.referral_result.and_then(ReferralResult::from_code);

@@ -144,6 +144,12 @@ pub struct CreateCeEventInput {
     /// LocationCrisisOrPHHousing (HUD 4.20.C): required for types 10-15, forbidden otherwise; its
     /// project type must fit the event (10: emergency shelter or Safe Haven).
     referred_project_id: Option<ID>,
+    /// ProbSolDivRRResult (HUD 4.20.A): whether problem solving housed the client in a safe
+    /// alternative; event type 2 only.
+    safe_alternative_housed: Option<bool>,
+    /// ReferralCaseManageAfter (HUD 4.20.B): whether the client enrolled in aftercare; event type 5
+    /// only.
+    enrolled_in_aftercare: Option<bool>,
 }
 
 /// HUD 3.20 Housing Move-In Date of a permanent housing enrollment.
@@ -360,6 +366,8 @@ impl MutationRoot {
                     .referred_project_id
                     .map(|id| parse_id("referredProjectId", &id))
                     .transpose()?,
+                safe_alternative_housed: input.safe_alternative_housed,
+                enrolled_in_aftercare: input.enrolled_in_aftercare,
             },
         )
         .await?;

@@ -20,7 +20,7 @@ use super::bounds::{self, ExpansionBudget};
 pub use super::bounds::{Problem, Problems};
 use super::columns::{self, HmisFile};
 use super::format::{self, HudKey};
-use crate::domain::rules::{self, RuleBreak, Wording};
+use crate::domain::rules::{self, DependentField, RuleBreak, Wording};
 use crate::domain::{CeEventType, ProjectType, ReferralResult, values};
 use crate::error::{AppError, AppResult};
 use crate::service::enrollments::DESTINATION_CODES;
@@ -1058,20 +1058,18 @@ fn parse_event(c: &mut Cells) -> Option<EventRow> {
     let mut referred_project = Some(None);
     if let Some(event_type) = event_type {
         let code = event_type.code();
-        if prob_sol.flatten().is_some()
-            && event_type != CeEventType::ProblemSolvingDiversionRapidResolution
-        {
-            c.bad(format!(
-                "ProbSolDivRRResult is only for Event 2 (problem solving), not Event {code}"
-            ));
-        }
-        if case_manage.flatten().is_some()
-            && event_type != CeEventType::ReferralToPostPlacementCaseManagement
-        {
-            c.bad(format!(
-                "ReferralCaseManageAfter is only for Event 5 (post-placement case management), \
-                 not Event {code}"
-            ));
+        let dependent = [
+            (
+                DependentField::SafeAlternativeHoused,
+                prob_sol.flatten().is_some(),
+            ),
+            (
+                DependentField::EnrolledInAftercare,
+                case_manage.flatten().is_some(),
+            ),
+        ];
+        for broken in rules::ce_event::dependent_fields(event_type, &dependent) {
+            c.bad(broken.describe(Wording::Hud));
         }
         let named = !location.is_empty();
         match rules::ce_event::names_project(event_type, named) {

@@ -19,6 +19,10 @@ pub struct NewCeEvent {
     pub event_date: NaiveDate,
     pub event_type: CeEventType,
     pub referred_project_id: Option<Uuid>,
+    /// HUD 4.20.A, for event 2 only.
+    pub safe_alternative_housed: Option<bool>,
+    /// HUD 4.20.B, for event 5 only.
+    pub enrolled_in_aftercare: Option<bool>,
 }
 
 pub struct Resolution {
@@ -49,11 +53,23 @@ pub async fn create(
             "Only a PRIORITY_LIST_MANAGER (or ADMIN) records CE events",
         ));
     }
-    obey(
-        rules::ce_event::collected(input.event_type)
-            .into_iter()
-            .collect(),
-    )?;
+    let mut breaks: Vec<_> = rules::ce_event::collected(input.event_type)
+        .into_iter()
+        .collect();
+    breaks.extend(rules::ce_event::dependent_fields(
+        input.event_type,
+        &[
+            (
+                rules::DependentField::SafeAlternativeHoused,
+                input.safe_alternative_housed.is_some(),
+            ),
+            (
+                rules::DependentField::EnrolledInAftercare,
+                input.enrolled_in_aftercare.is_some(),
+            ),
+        ],
+    ));
+    obey(breaks)?;
     let today = services.clock.today();
     let txn = services.write_transaction().await?;
     let enrollment = scope::get::<enrollment::Entity, _>(&txn, actor, input.enrollment_id).await?;
@@ -86,8 +102,8 @@ pub async fn create(
         client_id: Set(enrollment.client_id),
         event_date: Set(input.event_date),
         event_type: Set(input.event_type.code()),
-        prob_sol_div_rr_result: Set(None),
-        referral_case_manage_after: Set(None),
+        prob_sol_div_rr_result: Set(input.safe_alternative_housed.map(i32::from)),
+        referral_case_manage_after: Set(input.enrolled_in_aftercare.map(i32::from)),
         referred_project_id: Set(referred_project.as_ref().map(|p| p.id)),
         referral_result: Set(None),
         result_date: Set(None),

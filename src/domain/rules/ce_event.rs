@@ -1,7 +1,9 @@
 //! A CE event (HUD 4.20): recorded in the client's CE enrollment, dated within it and not in the
 //! future; a referral names a housing project of a type that fits the event (4.20.C).
 
-use super::{DateField as F, Owner, RuleBreak, not_after, not_before, not_in_future};
+use super::{
+    DateField as F, DependentField, Owner, RuleBreak, not_after, not_before, not_in_future,
+};
 use crate::domain::codes::ReferredProjectRule;
 use crate::domain::{CeEventType, ProjectType};
 use chrono::NaiveDate;
@@ -43,6 +45,21 @@ pub fn event(
 /// stay as they are).
 pub fn collected(event_type: CeEventType) -> Option<RuleBreak> {
     (!event_type.is_collected()).then_some(RuleBreak::EventTypeNotCollected { event_type })
+}
+
+/// HUD 4.20.A and 4.20.B: each given (`true` in `given`) only for its event type (rule D3).
+pub fn dependent_fields(
+    event_type: CeEventType,
+    given: &[(DependentField, bool)],
+) -> Vec<RuleBreak> {
+    given
+        .iter()
+        .filter(|(field, present)| *present && field.event_type() != event_type)
+        .map(|(field, _)| RuleBreak::DependentFieldNotApplicable {
+            field: *field,
+            event_type,
+        })
+        .collect()
 }
 
 /// HUD 4.20.C for `event_type`: whether it must, may or must not name a project (`named`).
@@ -118,6 +135,31 @@ mod tests {
             event(at("2026-02-01"), &shelter, at("2026-06-30")),
             [RuleBreak::EventOutsideCoordinatedEntry]
         );
+    }
+
+    #[test]
+    fn dependent_fields_apply_to_their_event_type_only() {
+        use DependentField as D;
+        let diversion = CeEventType::ProblemSolvingDiversionRapidResolution;
+        let aftercare = CeEventType::ReferralToPostPlacementCaseManagement;
+        let both = [
+            (D::SafeAlternativeHoused, true),
+            (D::EnrolledInAftercare, true),
+        ];
+        assert_eq!(
+            dependent_fields(diversion, &both),
+            [RuleBreak::DependentFieldNotApplicable {
+                field: D::EnrolledInAftercare,
+                event_type: diversion
+            }]
+        );
+        assert_eq!(dependent_fields(aftercare, &both).len(), 1);
+        assert_eq!(dependent_fields(CeEventType::ReferralToPsh, &both).len(), 2);
+        let none = [
+            (D::SafeAlternativeHoused, false),
+            (D::EnrolledInAftercare, false),
+        ];
+        assert!(dependent_fields(CeEventType::ReferralToPsh, &none).is_empty());
     }
 
     #[test]

@@ -60,6 +60,38 @@ impl DateField {
     }
 }
 
+/// HUD 4.20's fields that depend on the event type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DependentField {
+    /// 4.20.A ProbSolDivRRResult, for event 2 (problem solving / diversion) only.
+    SafeAlternativeHoused,
+    /// 4.20.B ReferralCaseManageAfter, for event 5 (post-placement case management) only.
+    EnrolledInAftercare,
+}
+
+impl DependentField {
+    pub fn name(self, wording: Wording) -> &'static str {
+        match (self, wording) {
+            (DependentField::SafeAlternativeHoused, Wording::Api) => "safeAlternativeHoused",
+            (DependentField::SafeAlternativeHoused, Wording::Hud) => "ProbSolDivRRResult",
+            (DependentField::EnrolledInAftercare, Wording::Api) => "enrolledInAftercare",
+            (DependentField::EnrolledInAftercare, Wording::Hud) => "ReferralCaseManageAfter",
+        }
+    }
+
+    /// The one event type the field applies to.
+    pub fn event_type(self) -> CeEventType {
+        match self {
+            DependentField::SafeAlternativeHoused => {
+                CeEventType::ProblemSolvingDiversionRapidResolution
+            }
+            DependentField::EnrolledInAftercare => {
+                CeEventType::ReferralToPostPlacementCaseManagement
+            }
+        }
+    }
+}
+
 /// Whose date a comparison is with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Owner {
@@ -112,6 +144,11 @@ pub enum RuleBreak {
     EventOutsideCoordinatedEntry,
     /// HUD no longer collects events of this type (rule D1).
     EventTypeNotCollected { event_type: CeEventType },
+    /// A dependent field of 4.20 given for an event type it does not apply to (rule D3).
+    DependentFieldNotApplicable {
+        field: DependentField,
+        event_type: CeEventType,
+    },
     /// HUD 4.20.C: a referral of this event type names a project.
     ReferredProjectRequired { event_type: CeEventType },
     /// HUD 4.20.C: this event type is not a referral to a project.
@@ -182,6 +219,18 @@ impl RuleBreak {
             RuleBreak::EventTypeNotCollected { event_type } => format!(
                 "event type {event_type:?} (HUD 4.20.2 code {}) is no longer collected: HUD's \
                  FY2024 HMIS Data Dictionary removed it; record the referral as another event type",
+                event_type.code()
+            ),
+            RuleBreak::DependentFieldNotApplicable { field, event_type } => format!(
+                "{} (HUD {}) is only for event type {:?} (HUD 4.20.2 code {}), not {event_type:?} \
+                 (code {})",
+                field.name(wording),
+                match field {
+                    DependentField::SafeAlternativeHoused => "4.20.A",
+                    DependentField::EnrolledInAftercare => "4.20.B",
+                },
+                field.event_type(),
+                field.event_type().code(),
                 event_type.code()
             ),
             RuleBreak::ReferredProjectRequired { event_type } => format!(
