@@ -5,7 +5,7 @@
 //! projects and their staff, three dozen clients in Coordinated Entry, and referrals in every state.
 //! Running it again loads nothing new and prints fresh tokens for the demo users.
 
-use crate::domain::{Actor, CeEventType, ProjectType, ReferralResult, Role};
+use crate::domain::{Actor, CeEventType, ProjectType, ReferralResult, Role, Sex};
 use crate::error::{AppError, AppResult};
 use crate::service::{Services, admin, ce_events, clients, enrollments};
 use chrono::{Days, NaiveDate};
@@ -309,6 +309,15 @@ async fn load_community(
                     today,
                     365 * (19 + (offset * 7) % 50) + offset * 11,
                 )),
+                // HUD 4.21, varied as a community's answers are.
+                sex: Some(
+                    [
+                        Sex::Female,
+                        Sex::Male,
+                        Sex::Female,
+                        Sex::ClientPrefersNotToAnswer,
+                    ][i % 4],
+                ),
             },
         )
         .await?;

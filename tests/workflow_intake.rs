@@ -48,6 +48,36 @@ async fn create_client_trims_names() {
 }
 
 #[tokio::test]
+async fn create_client_records_hud_4_21_sex_and_defaults_to_data_not_collected() {
+    let community = Community::new().await;
+    let create = "mutation($sex: Sex) { createClient(input: {firstName: \"Sam\", lastName: \"Sexton\", \
+                  sex: $sex}) { id sex } }";
+    for (given, stored) in [
+        (json!("FEMALE"), "FEMALE"),
+        (json!("MALE"), "MALE"),
+        (json!("CLIENT_DOESNT_KNOW"), "CLIENT_DOESNT_KNOW"),
+        (
+            json!("CLIENT_PREFERS_NOT_TO_ANSWER"),
+            "CLIENT_PREFERS_NOT_TO_ANSWER",
+        ),
+        (Value::Null, "DATA_NOT_COLLECTED"),
+    ] {
+        let created = community.plm.ok(create, json!({ "sex": given })).await;
+        assert_eq!(created["createClient"]["sex"], stored);
+        let read = community
+            .plm
+            .ok(
+                "query($id: ID!) { client(id: $id) { sex } }",
+                json!({ "id": id(&created["createClient"]) }),
+            )
+            .await;
+        assert_eq!(read["client"]["sex"], stored);
+    }
+    let reply = community.plm.run(create, json!({ "sex": "OTHER" })).await;
+    reply.expect_error("BAD_USER_INPUT");
+}
+
+#[tokio::test]
 async fn create_client_may_be_done_by_every_role() {
     let community = Community::new().await;
     let admin = community.admin();

@@ -342,6 +342,7 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
             id: Set(client_id),
             first_name: Set(first.to_owned()),
             last_name: Set(last.to_owned()),
+            sex: Set(hearth::domain::Sex::DataNotCollected.code()),
             first_name_search: Set(hearth::domain::values::name_search_key(first)),
             last_name_search: Set(hearth::domain::values::name_search_key(last)),
             date_of_birth: Set(Some(days_before(

@@ -19,6 +19,9 @@ pub struct Model {
     pub last_name_search: String,
     /// DOB (HUD 3.03.1).
     pub date_of_birth: Option<Date>,
+    /// Sex (HUD FY2026 4.21): 0 female, 1 male, 8 client doesn't know, 9 client prefers not to
+    /// answer, 99 data not collected.
+    pub sex: i32,
     /// The organization whose staff created the record: HOUSING_STAFF of it may see the client.
     pub created_by_organization_id: Uuid,
     pub date_created: DateTimeUtc,

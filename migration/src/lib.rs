@@ -7,6 +7,7 @@ mod m20261125_000001_initial_schema;
 mod m20261125_000002_hud_ids;
 mod m20261125_000003_audit_trail;
 mod m20261201_000001_token_revocations;
+mod m20261201_000002_client_sex;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_hud_ids::Migration),
             Box::new(m20261125_000003_audit_trail::Migration),
             Box::new(m20261201_000001_token_revocations::Migration),
+            Box::new(m20261201_000002_client_sex::Migration),
         ]
     }
 }

@@ -178,6 +178,22 @@ impl CeEventType {
 }
 
 hud_code_enum! {
+    /// HUD FY2026 4.21 Sex.
+    Sex {
+        /// 0 Female.
+        Female = 0,
+        /// 1 Male.
+        Male = 1,
+        /// 8 Client doesn't know.
+        ClientDoesntKnow = 8,
+        /// 9 Client prefers not to answer.
+        ClientPrefersNotToAnswer = 9,
+        /// 99 Data not collected.
+        DataNotCollected = 99,
+    }
+}
+
+hud_code_enum! {
     /// HUD 4.20.D Referral Result.
     ReferralResult {
         /// 1 Successful referral: client accepted.

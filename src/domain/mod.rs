@@ -9,4 +9,4 @@ pub mod values;
 
 pub use actor::{Actor, Role};
 pub use clock::Clock;
-pub use codes::{CeEventType, ProjectType, ReferralResult, ReferralStatus};
+pub use codes::{CeEventType, ProjectType, ReferralResult, ReferralStatus, Sex};

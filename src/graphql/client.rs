@@ -9,7 +9,7 @@ use super::loaders::{
 };
 use super::organization::Project;
 use super::scalars::Date;
-use crate::domain::{CeEventType, ReferralResult, ReferralStatus};
+use crate::domain::{CeEventType, ReferralResult, ReferralStatus, Sex};
 use crate::error::AppError;
 use crate::service::ce_events;
 use async_graphql::{Context, ID, Object, Result};
@@ -41,6 +41,17 @@ impl Client {
     async fn date_of_birth(&self, ctx: &Context<'_>) -> Option<Date> {
         ctx.note_client_read(self.0.id);
         self.0.date_of_birth.map(Date)
+    }
+    /// Sex (HUD FY2026 4.21).
+    async fn sex(&self, ctx: &Context<'_>) -> Result<Sex> {
+        ctx.note_client_read(self.0.id);
+        Sex::from_code(self.0.sex).ok_or_else(|| {
+            AppError::internal(format!(
+                "client {} has unknown HUD 4.21 code {}",
+                self.0.id, self.0.sex
+            ))
+            .into()
+        })
     }
     /// The client's enrollments that the caller may see, oldest first.
     #[graphql(complexity = "LIST_FANOUT * child_complexity")]

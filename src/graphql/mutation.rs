@@ -6,7 +6,7 @@ use super::context::ContextExt;
 use super::organization::{Organization, Project};
 use super::scalars::Date;
 use super::viewer::{Membership, User};
-use crate::domain::{CeEventType, ProjectType, ReferralResult, Role};
+use crate::domain::{CeEventType, ProjectType, ReferralResult, Role, Sex};
 use crate::service::tokens::{self, TokenInfo};
 use crate::service::{admin, ce_events, clients, enrollments, parse_id};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
@@ -120,6 +120,8 @@ pub struct CreateClientInput {
     last_name: String,
     /// DOB: not in the future, not before 1900-01-01.
     date_of_birth: Option<Date>,
+    /// Sex (HUD 4.21); DATA_NOT_COLLECTED when left out.
+    sex: Option<Sex>,
 }
 
 /// Intake: a client's enrollment in a project of the acting organization.
@@ -289,6 +291,7 @@ impl MutationRoot {
                 first_name: input.first_name,
                 last_name: input.last_name,
                 date_of_birth: input.date_of_birth.map(|d| d.0),
+                sex: input.sex,
             },
         )
         .await?;

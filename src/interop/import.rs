@@ -21,7 +21,7 @@ pub use super::bounds::{Problem, Problems};
 use super::columns::{self, HmisFile};
 use super::format::{self, HudKey};
 use crate::domain::rules::{self, DependentField, RuleBreak, Wording};
-use crate::domain::{CeEventType, ProjectType, ReferralResult, values};
+use crate::domain::{CeEventType, ProjectType, ReferralResult, Sex, values};
 use crate::error::{AppError, AppResult};
 use crate::service::enrollments::DESTINATION_CODES;
 use crate::service::{Services, audit, new_id};
@@ -1952,6 +1952,8 @@ async fn resolve(txn: &DatabaseTransaction, set: &mut FileSet, who: audit::Who) 
         let (user_id, hud_user_id) = users.of(&row.audit.user);
         plan.clients.push(client::ActiveModel {
             id: Set(target.id),
+            // FY2024 files carry no 4.21 Sex.
+            sex: Set(Sex::DataNotCollected.code()),
             first_name_search: Set(values::name_search_key(&row.first_name)),
             last_name_search: Set(values::name_search_key(&row.last_name)),
             first_name: Set(row.first_name.clone()),

@@ -1,7 +1,7 @@
 //! Clients (HUD 3.01-3.03): creation and scoped reads.
 
 use super::{Services, new_id, scope};
-use crate::domain::{Actor, values};
+use crate::domain::{Actor, Sex, values};
 use crate::error::AppResult;
 use chrono::{NaiveDate, Utc};
 use entity::client;
@@ -11,6 +11,8 @@ pub struct NewClient {
     pub first_name: String,
     pub last_name: String,
     pub date_of_birth: Option<NaiveDate>,
+    /// HUD 4.21; DATA_NOT_COLLECTED when not asked.
+    pub sex: Option<Sex>,
 }
 
 /// Any role may create a client; the acting organization is recorded as its creator, which makes the
@@ -35,6 +37,7 @@ pub async fn create(
         first_name: Set(first_name),
         last_name: Set(last_name),
         date_of_birth: Set(input.date_of_birth),
+        sex: Set(input.sex.unwrap_or(Sex::DataNotCollected).code()),
         created_by_organization_id: Set(actor.organization_id),
         date_created: Set(now),
         date_updated: Set(now),
