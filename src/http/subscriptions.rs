@@ -219,14 +219,17 @@ async fn serve(state: AppState, socket: axum::extract::ws::WebSocket, protocol: 
     let deadline = tokio::time::sleep(CONNECTION_INIT_TIMEOUT);
     tokio::pin!(deadline);
     let mut current = Standing::Awaiting;
+    // Whether the revocation feed is still there (it lives as long as the server's services).
+    let mut hearing_revocations = true;
     let close = loop {
         tokio::select! {
             // Closing comes first: nothing is sent once the socket must close.
             biased;
             _ = shutting_down.cancelled() => break Some((GOING_AWAY, "Hearth is shutting down; reconnect")),
             changed = standing_changes.changed() => {
+                // The executor, which holds the sender, lives as long as the socket.
                 if changed.is_err() {
-                    continue;
+                    break None;
                 }
                 current = *standing_changes.borrow_and_update();
                 match current {
@@ -243,7 +246,7 @@ async fn serve(state: AppState, socket: axum::extract::ws::WebSocket, protocol: 
                 Standing::Awaiting => break Some((INIT_TIMEOUT, "Connection initialisation timeout")),
                 _ => break Some((UNAUTHORIZED, "Unauthorized: the API token has expired")),
             },
-            revoked = revocations.recv() => {
+            revoked = revocations.recv(), if hearing_revocations => {
                 let Standing::Bound { token_id, .. } = current else { continue };
                 let ends = match revoked {
                     Ok(id) => id == token_id,
@@ -251,7 +254,10 @@ async fn serve(state: AppState, socket: axum::extract::ws::WebSocket, protocol: 
                     Err(broadcast::error::RecvError::Lagged(_)) => {
                         !tokens::still_valid(&state.services, token_id).await.unwrap_or(true)
                     }
-                    Err(broadcast::error::RecvError::Closed) => false,
+                    Err(broadcast::error::RecvError::Closed) => {
+                        hearing_revocations = false;
+                        false
+                    }
                 };
                 if ends {
                     break Some((UNAUTHORIZED, "Unauthorized: the API token was revoked"));
