@@ -28,6 +28,7 @@ pub struct AppState {
     pub settings: ServerSettings,
     pub lifecycle: Lifecycle,
     pub rate_limit: TokenRateLimit,
+    pub sockets: http::sockets::OpenSockets,
 }
 
 /// Shutdown: the signal that it has begun, and the open WebSocket connections to close first.
@@ -50,6 +51,7 @@ impl AppState {
             services,
             schema,
             rate_limit: TokenRateLimit::new(settings.rate_limit_per_minute),
+            sockets: http::sockets::OpenSockets::new(settings.max_sockets_per_token),
             settings,
             lifecycle: Lifecycle::default(),
         }

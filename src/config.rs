@@ -101,6 +101,9 @@ pub struct ServerSettings {
     /// 0 turns the limit off.
     #[arg(long, env = "HEARTH_RATE_LIMIT", default_value_t = 0)]
     pub rate_limit_per_minute: u32,
+    /// WebSockets one API token may hold open at once on one server; more are refused (4429).
+    #[arg(long, env = "HEARTH_MAX_SOCKETS_PER_TOKEN", default_value_t = crate::http::sockets::DEFAULT_MAX_SOCKETS_PER_TOKEN)]
+    pub max_sockets_per_token: usize,
     /// Origins allowed to call the API from a browser (CORS), comma-separated, or `*` for any.
     /// None by default: only same-origin pages (such as the playground) may.
     #[arg(long, env = "HEARTH_CORS_ORIGINS", value_delimiter = ',')]
@@ -123,6 +126,7 @@ impl Default for ServerSettings {
             request_timeout_secs: 30,
             max_concurrent_requests: 512,
             rate_limit_per_minute: 0,
+            max_sockets_per_token: crate::http::sockets::DEFAULT_MAX_SOCKETS_PER_TOKEN,
             cors_origins: Vec::new(),
             metrics_bind: None,
         }

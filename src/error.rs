@@ -142,6 +142,14 @@ impl AppError {
             },
         )
     }
+
+    /// The error of a request refused before it ran: as [`AppError::to_graphql`], with no location
+    /// in a document (there is none to point at).
+    pub fn to_server_error(&self) -> async_graphql::ServerError {
+        let mut error = self.to_graphql().into_server_error(Default::default());
+        error.locations.clear();
+        error
+    }
 }
 
 pub type AppResult<T> = Result<T, AppError>;

@@ -622,3 +622,54 @@ async fn validation_errors_do_not_echo_long_names() {
     let message = reply.expect_error("BAD_USER_INPUT");
     assert!(message.len() < 400, "{} bytes", message.len());
 }
+
+#[tokio::test]
+async fn a_token_holds_a_bounded_number_of_sockets() {
+    let server = TestServer::start_with(ServerSettings {
+        max_sockets_per_token: 2,
+        ..server_settings()
+    })
+    .await;
+    let first = Subscriber::connect(&server.ws_url(), &server.admin_token, None).await;
+    let _second = Subscriber::connect(&server.ws_url(), &server.admin_token, None).await;
+    let mut third = Subscriber::open(&server.ws_url()).await;
+    let refused = third.init(&server.admin_token, None).await;
+    assert_eq!(refused["type"], "__closed", "{refused}");
+    assert_eq!(refused["code"], 4429, "{refused}");
+    // A closed socket gives its place back.
+    drop(first);
+    let mut again = Subscriber::open(&server.ws_url()).await;
+    let mut answer = again.init(&server.admin_token, None).await;
+    for _ in 0..20 {
+        if answer["type"] == "connection_ack" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        again = Subscriber::open(&server.ws_url()).await;
+        answer = again.init(&server.admin_token, None).await;
+    }
+    assert_eq!(answer["type"], "connection_ack", "{answer}");
+}
+
+#[tokio::test]
+async fn a_socket_runs_a_bounded_number_of_operations() {
+    let server = TestServer::start().await;
+    let mut socket = Subscriber::connect(&server.ws_url(), &server.admin_token, None).await;
+    let limit = hearth::http::sockets::MAX_OPERATIONS_PER_SOCKET;
+    for id in 0..limit {
+        socket.subscribe(&id.to_string(), REFERRAL_UPDATED).await;
+    }
+    socket.subscribe("one-too-many", REFERRAL_UPDATED).await;
+    // The socket starts its operations in no set order: one of them, whichever comes last, is
+    // refused; the others run.
+    let refused = socket.next_message(WAIT).await;
+    assert_eq!(refused["type"], "next", "{refused}");
+    assert_eq!(
+        refused["payload"]["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{refused}"
+    );
+    let complete = socket.next_message(WAIT).await;
+    assert_eq!(complete["type"], "complete", "{complete}");
+    assert_eq!(complete["id"], refused["id"]);
+    socket.expect_silence(Duration::from_millis(500)).await;
+}

@@ -10,7 +10,7 @@ use super::media::MediaType;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::graphql::executor::Prepared;
-use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
+use async_graphql::{BatchRequest, BatchResponse, Request, Response};
 use async_graphql_axum::GraphQLBatchRequest;
 use async_graphql_axum::rejection::GraphQLRejection;
 use axum::extract::State;
@@ -247,11 +247,9 @@ pub fn error_response(
     err: AppError,
 ) -> axum::response::Response {
     let retry_after = err.retry_after();
-    let mut server_error: ServerError = err.to_graphql().into_server_error(Default::default());
-    server_error.locations.clear();
     let mut response = media.respond(
         Some(status),
-        BatchResponse::Single(Response::from_errors(vec![server_error])),
+        BatchResponse::Single(Response::from_errors(vec![err.to_server_error()])),
     );
     if let Some(seconds) = retry_after {
         response

@@ -8,4 +8,5 @@ pub mod health;
 pub mod limits;
 pub mod media;
 pub mod playground;
+pub mod sockets;
 pub mod subscriptions;

@@ -15,6 +15,7 @@
 //! - on shutdown every open socket is closed cleanly (1001) instead of being cut off.
 
 use super::context::{Credentials, RequestContext};
+use super::sockets::{MAX_OPERATIONS_PER_SOCKET, RunningOperations, SocketSlot};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::graphql::context::Caller;
@@ -43,6 +44,8 @@ const GOING_AWAY: u16 = 1001;
 const UNAUTHORIZED: u16 = 4401;
 /// graphql-transport-ws 4403 Forbidden: signed in, but not as a member of the organization named.
 const FORBIDDEN: u16 = 4403;
+/// 4429 Too many requests: the token holds its most sockets open already.
+const TOO_MANY: u16 = 4429;
 /// graphql-transport-ws 4408: no `connection_init` in time.
 const INIT_TIMEOUT: u16 = 4408;
 
@@ -105,6 +108,9 @@ struct SocketExecutor {
     /// The credentials of `connection_init`, presented again for every operation.
     credentials: Arc<OnceLock<Credentials>>,
     standing: Arc<watch::Sender<Standing>>,
+    /// This socket's place among its token's open sockets, once signed in.
+    slot: Arc<OnceLock<SocketSlot>>,
+    running: RunningOperations,
 }
 
 impl SocketExecutor {
@@ -119,6 +125,15 @@ impl SocketExecutor {
         .await;
         match caller {
             Ok(caller) => {
+                let Some(slot) = self.state.sockets.admit(caller.signed_in.token_id) else {
+                    self.standing.send_replace(Standing::Refused(TOO_MANY));
+                    return Err(async_graphql::Error::new(format!(
+                        "This API token has {} WebSockets open already \
+                         (HEARTH_MAX_SOCKETS_PER_TOKEN); close one first",
+                        self.state.sockets.per_token()
+                    )));
+                };
+                let _ = self.slot.set(slot);
                 let _ = self.credentials.set(credentials);
                 self.standing.send_replace(Standing::Bound {
                     token_id: caller.signed_in.token_id,
@@ -136,11 +151,19 @@ impl SocketExecutor {
 
     async fn operation(self, request: Request) -> BoxStream<'static, Response> {
         let refused = |err: AppError| {
-            let error = err.to_graphql().into_server_error(Default::default());
-            stream::once(future::ready(Response::from_errors(vec![error]))).boxed()
+            stream::once(future::ready(Response::from_errors(vec![
+                err.to_server_error(),
+            ])))
+            .boxed()
         };
         let Some(credentials) = self.credentials.get() else {
             return refused(AppError::unauthenticated("Send connection_init first"));
+        };
+        let Some(running) = self.running.start() else {
+            return refused(AppError::bad_input(format!(
+                "This socket runs {MAX_OPERATIONS_PER_SOCKET} operations already; complete one \
+                 before starting another"
+            )));
         };
         let context = match RequestContext::open(&self.state, credentials).await {
             Ok(context) => Arc::new(context),
@@ -159,15 +182,15 @@ impl SocketExecutor {
             .schema
             .run_stream(prepared)
             .then(move |response| {
+                // The operation holds its place until its stream ends or is stopped.
+                let _running = &running;
                 let (state, context) = (state.clone(), context.clone());
                 async move {
                     // What the answer or event revealed is recorded before it is sent; if it
                     // cannot be, it is not sent.
                     match context.record_reads(&state).await {
                         Ok(()) => response,
-                        Err(err) => Response::from_errors(vec![
-                            err.to_graphql().into_server_error(Default::default()),
-                        ]),
+                        Err(err) => Response::from_errors(vec![err.to_server_error()]),
                     }
                 }
             })
@@ -210,6 +233,8 @@ async fn serve(state: AppState, socket: axum::extract::ws::WebSocket, protocol: 
         state: state.clone(),
         credentials: Arc::new(OnceLock::new()),
         standing: Arc::new(standing),
+        slot: Arc::new(OnceLock::new()),
+        running: RunningOperations::default(),
     };
     let connect = executor.clone();
     let mut output = WebSocket::new(executor, input, protocol)
@@ -234,6 +259,7 @@ async fn serve(state: AppState, socket: axum::extract::ws::WebSocket, protocol: 
                 current = *standing_changes.borrow_and_update();
                 match current {
                     Standing::Refused(UNAUTHORIZED) => break Some((UNAUTHORIZED, "Unauthorized: the API token is not valid (unknown, revoked or expired)")),
+                    Standing::Refused(TOO_MANY) => break Some((TOO_MANY, "Too many WebSockets open with this API token (HEARTH_MAX_SOCKETS_PER_TOKEN)")),
                     Standing::Refused(code) => break Some((code, "Forbidden: choose an organization you belong to")),
                     Standing::Bound { expires_at, .. } => match expires_at {
                         Some(at) => deadline.as_mut().reset(instant_of(at)),
