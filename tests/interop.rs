@@ -838,10 +838,11 @@ async fn every_imported_record_is_in_the_audit_trail() {
     import_ok(&target.url, &zip);
     let trail = import_trail(&target.url).await;
     let [organizations, users, projects, clients, enrollments, events] = counts(&target.url).await;
-    // The command's own user is one of the users, and imported nothing itself.
+    // The command's own user is one of the users, and imported nothing itself; each project comes
+    // with its first HUD 2.09 period.
     assert_eq!(
         trail.len() as u64,
-        organizations + (users - 1) + projects + clients + enrollments + events
+        organizations + (users - 1) + 2 * projects + clients + enrollments + events
     );
     assert!(
         trail

@@ -8,6 +8,7 @@ pub mod api_token;
 pub mod app_user;
 pub mod audit_event;
 pub mod ce_event;
+pub mod ce_participation;
 pub mod client;
 pub mod enrollment;
 pub mod membership;
@@ -19,6 +20,7 @@ pub mod prelude {
     pub use super::app_user::Entity as AppUser;
     pub use super::audit_event::Entity as AuditEvent;
     pub use super::ce_event::Entity as CeEvent;
+    pub use super::ce_participation::Entity as CeParticipation;
     pub use super::client::Entity as Client;
     pub use super::enrollment::Entity as Enrollment;
     pub use super::membership::Entity as Membership;

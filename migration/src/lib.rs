@@ -8,6 +8,7 @@ mod m20261125_000002_hud_ids;
 mod m20261125_000003_audit_trail;
 mod m20261201_000001_token_revocations;
 mod m20261201_000002_client_sex;
+mod m20261201_000003_ce_participation;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_audit_trail::Migration),
             Box::new(m20261201_000001_token_revocations::Migration),
             Box::new(m20261201_000002_client_sex::Migration),
+            Box::new(m20261201_000003_ce_participation::Migration),
         ]
     }
 }

@@ -6,7 +6,9 @@ use crate::domain::Actor;
 use crate::error::AppError;
 use crate::service::scope;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use entity::{app_user, audit_event, ce_event, client, enrollment, organization, project};
+use entity::{
+    app_user, audit_event, ce_event, ce_participation, client, enrollment, organization, project,
+};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -75,6 +77,8 @@ key!(/// An organization by id (visible to all).
     OrganizationKey => organization::Model);
 key!(/// The live projects an organization operates.
     ProjectsOfOrganization => Vec<project::Model>);
+key!(/// A project's HUD 2.09 periods, oldest first.
+    ParticipationOfProject => Vec<ce_participation::Model>);
 key!(/// A client by id, within scope.
     ClientKey => client::Model);
 key!(/// An enrollment by id, within scope.
@@ -153,6 +157,22 @@ impl Loader<ProjectsOfOrganization> for HearthLoader {
             .await
             .map_err(db_error)?;
         Ok(group(rows, |p| ProjectsOfOrganization(p.organization_id)))
+    }
+}
+
+impl Loader<ParticipationOfProject> for HearthLoader {
+    type Value = Vec<ce_participation::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[ParticipationOfProject]) -> LoadResult<ParticipationOfProject> {
+        let rows = ce_participation::Entity::find()
+            .filter(ce_participation::Column::DateDeleted.is_null())
+            .filter(ce_participation::Column::ProjectId.is_in(ids(keys, |k| k.0)))
+            .order_by_asc(ce_participation::Column::StartDate)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(group(rows, |p| ParticipationOfProject(p.project_id)))
     }
 }
 

@@ -14,6 +14,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod ordering;
 pub mod organization;
+pub mod participation;
 pub mod prefetch;
 pub mod query;
 pub mod report;

@@ -4,11 +4,12 @@
 use super::client::{CeEvent, Client, Enrollment};
 use super::context::ContextExt;
 use super::organization::{Organization, Project};
+use super::participation::{CeParticipation, SetCeParticipationInput};
 use super::scalars::Date;
 use super::viewer::{Membership, User};
 use crate::domain::{CeEventType, ProjectType, ReferralResult, Role, Sex};
 use crate::service::tokens::{self, TokenInfo};
-use crate::service::{admin, ce_events, clients, enrollments, parse_id};
+use crate::service::{admin, ce_events, ce_participation, clients, enrollments, parse_id};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
@@ -225,6 +226,32 @@ impl MutationRoot {
         )
         .await?;
         Ok(Project(project))
+    }
+
+    /// ADMIN: opens a period of a project's Coordinated Entry Participation Status (HUD 2.09) from
+    /// `startDate`, ending the one before it the day before (periods never overlap); referrals go
+    /// only to projects that receive them on the event's date.
+    async fn set_ce_participation(
+        &self,
+        ctx: &Context<'_>,
+        input: SetCeParticipationInput,
+    ) -> Result<CeParticipation> {
+        let period = ce_participation::set(
+            ctx.services(),
+            ctx.actor()?,
+            parse_id("projectId", &input.project_id)?,
+            ce_participation::Roles {
+                access_point: input.access_point,
+                prevention_assessment: input.prevention_assessment,
+                crisis_assessment: input.crisis_assessment,
+                housing_assessment: input.housing_assessment,
+                direct_services: input.direct_services,
+                receives_referrals: input.receives_referrals,
+            },
+            input.start_date.0,
+        )
+        .await?;
+        Ok(CeParticipation(period))
     }
 
     /// ADMIN: creates a user.

@@ -2,10 +2,12 @@
 
 use super::LIST_FANOUT;
 use super::context::ContextExt;
-use super::loaders::{OrganizationKey, ProjectsOfOrganization};
+use super::loaders::{OrganizationKey, ParticipationOfProject, ProjectsOfOrganization};
+use super::participation::CeParticipation;
 use super::scalars::Date;
 use crate::domain::ProjectType;
 use crate::error::AppError;
+use crate::service::ce_participation;
 use async_graphql::{Context, ID, Object, Result};
 use entity::{organization, project};
 
@@ -73,5 +75,37 @@ impl Project {
     /// OperatingEndDate (HUD 2.02.4); null while the project operates.
     async fn operating_end_date(&self) -> Option<Date> {
         self.0.operating_end_date.map(Date)
+    }
+    /// Its Coordinated Entry Participation Status periods (HUD 2.09), oldest first.
+    #[graphql(complexity = "LIST_FANOUT * child_complexity")]
+    async fn ce_participation(&self, ctx: &Context<'_>) -> Result<Vec<CeParticipation>> {
+        Ok(self
+            .participation(ctx)
+            .await?
+            .into_iter()
+            .map(CeParticipation)
+            .collect())
+    }
+    /// Whether CE referrals may be made to the project on `date` (today when left out): HUD 2.09.2
+    /// ReceivesReferrals of the period covering it.
+    async fn receives_referrals(&self, ctx: &Context<'_>, date: Option<Date>) -> Result<bool> {
+        let date = date.map_or_else(|| ctx.services().clock.today(), |d| d.0);
+        Ok(ce_participation::receives_on(
+            &self.participation(ctx).await?,
+            date,
+        ))
+    }
+}
+
+impl Project {
+    async fn participation(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<entity::ce_participation::Model>> {
+        Ok(ctx
+            .loaders()
+            .load_one(ParticipationOfProject(self.0.id))
+            .await?
+            .unwrap_or_default())
     }
 }

@@ -24,10 +24,12 @@ use crate::domain::rules::{self, DependentField, RuleBreak, Wording};
 use crate::domain::{CeEventType, ProjectType, ReferralResult, Sex, values};
 use crate::error::{AppError, AppResult};
 use crate::service::enrollments::DESTINATION_CODES;
-use crate::service::{Services, audit, new_id};
+use crate::service::{self, Services, audit, new_id};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use entity::{app_user, audit_event, ce_event, client, enrollment, organization, project};
+use entity::{
+    app_user, audit_event, ce_event, ce_participation, client, enrollment, organization, project,
+};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -1170,6 +1172,31 @@ macro_rules! keyed {
     )+};
 }
 
+/// A table the import writes, each row with its id (for its audit row).
+trait Written: EntityTrait {
+    fn id_of(model: &Self::Model) -> Uuid;
+}
+
+macro_rules! written {
+    ($($module:ident),+) => {$(
+        impl Written for $module::Entity {
+            fn id_of(model: &Self::Model) -> Uuid {
+                model.id
+            }
+        }
+    )+};
+}
+
+written!(
+    organization,
+    project,
+    ce_participation,
+    client,
+    enrollment,
+    ce_event,
+    app_user
+);
+
 keyed!(
     organization,
     project,
@@ -1322,6 +1349,7 @@ struct Plan {
     users: Vec<app_user::ActiveModel>,
     organizations: Vec<organization::ActiveModel>,
     projects: Vec<project::ActiveModel>,
+    participations: Vec<ce_participation::ActiveModel>,
     clients: Vec<client::ActiveModel>,
     enrollments: Vec<enrollment::ActiveModel>,
     events: Vec<ce_event::ActiveModel>,
@@ -1350,6 +1378,7 @@ impl Plan {
         let users = std::mem::take(&mut self.users);
         let organizations = std::mem::take(&mut self.organizations);
         let projects = std::mem::take(&mut self.projects);
+        let participations = std::mem::take(&mut self.participations);
         let clients = std::mem::take(&mut self.clients);
         let enrollments = std::mem::take(&mut self.enrollments);
         let events = std::mem::take(&mut self.events);
@@ -1359,6 +1388,7 @@ impl Plan {
         insert_all::<app_user::Entity, _>(txn, who, users).await?;
         insert_all::<organization::Entity, _>(txn, who, organizations).await?;
         insert_all::<project::Entity, _>(txn, who, projects).await?;
+        insert_all::<ce_participation::Entity, _>(txn, who, participations).await?;
         insert_all::<client::Entity, _>(txn, who, clients).await?;
         insert_all::<enrollment::Entity, _>(txn, who, enrollments).await?;
         insert_all::<ce_event::Entity, _>(txn, who, events).await?;
@@ -1373,7 +1403,7 @@ async fn insert_all<E, A>(
     models: Vec<A>,
 ) -> AppResult<()>
 where
-    E: Keyed,
+    E: Written,
     E::Model: serde::Serialize,
     A: ActiveModelTrait<Entity = E> + TryIntoModel<E::Model> + Send,
 {
@@ -1389,7 +1419,9 @@ where
             who,
             OPERATION,
             &record_type,
-            records.iter().map(|record| (E::id_of(record), record)),
+            records
+                .iter()
+                .map(|record| (<E as Written>::id_of(record), record)),
         )?;
         E::insert_many(chunk).exec_without_returning(txn).await?;
         audit_event::Entity::insert_many(trail)
@@ -1614,7 +1646,7 @@ async fn resolve(txn: &DatabaseTransaction, set: &mut FileSet, who: audit::Who) 
             && let Some(organization_id) = organization_id
         {
             let (user_id, hud_user_id) = users.of(&row.audit.user);
-            plan.projects.push(project::ActiveModel {
+            let imported = project::ActiveModel {
                 id: Set(target.id),
                 organization_id: Set(organization_id),
                 name: Set(row.name.clone()),
@@ -1627,7 +1659,15 @@ async fn resolve(txn: &DatabaseTransaction, set: &mut FileSet, who: audit::Who) 
                 date_deleted: Set(row.audit.date_deleted),
                 hud_id: Set(row.key.imported()),
                 hud_user_id: Set(hud_user_id),
-            });
+            };
+            // The FY2024 files carry no 2.09: the project takes the roles a new one gets.
+            let imported = imported.try_into_model()?;
+            plan.participations
+                .push(service::ce_participation::first_period(
+                    &imported,
+                    service::ce_participation::Roles::default_for(row.project_type),
+                ));
+            plan.projects.push(imported.into());
         }
         targets.push(target);
     }

@@ -117,6 +117,22 @@ pub async fn create_project(
         &project,
     )
     .await?;
+    let period = super::ce_participation::first_period(
+        &project,
+        super::ce_participation::Roles::default_for(input.project_type),
+    )
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor.into(),
+        "createProject",
+        "ce_participation",
+        period.id,
+        None,
+        &period,
+    )
+    .await?;
     txn.commit().await?;
     Ok(project)
 }

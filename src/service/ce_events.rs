@@ -3,7 +3,7 @@
 //! updated).
 
 use super::notify::ReferralChanged;
-use super::{Services, admin, audit, new_id, obey, scope};
+use super::{Services, admin, audit, ce_participation, new_id, obey, scope};
 use crate::domain::{Actor, CeEventType, ReferralResult, Role, rules, values};
 use crate::error::{AppError, AppResult};
 use chrono::{NaiveDate, Utc};
@@ -94,6 +94,15 @@ pub async fn create(
     }
     let referred_project =
         check_referred_project(&txn, input.event_type, input.referred_project_id).await?;
+    if let Some(project) = &referred_project {
+        let receives =
+            ce_participation::receives_referrals(&txn, project.id, input.event_date).await?;
+        obey(
+            rules::ce_event::receiving_project(receives, &project.name, input.event_date)
+                .into_iter()
+                .collect(),
+        )?;
+    }
 
     let now = Utc::now();
     let event = ce_event::ActiveModel {

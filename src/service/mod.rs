@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod audit;
 pub mod ce_events;
+pub mod ce_participation;
 pub mod clients;
 pub mod enrollments;
 pub mod notify;

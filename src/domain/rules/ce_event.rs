@@ -75,6 +75,15 @@ pub fn names_project(event_type: CeEventType, named: bool) -> Option<RuleBreak> 
     }
 }
 
+/// HUD 2.09 for the project a referral names (`receives`: whether its participation on the event's
+/// date says it receives CE referrals; rule D4).
+pub fn receiving_project(receives: bool, project: &str, date: NaiveDate) -> Option<RuleBreak> {
+    (!receives).then(|| RuleBreak::ProjectNotReceivingReferrals {
+        project: project.to_owned(),
+        date,
+    })
+}
+
 /// HUD 4.20.C for the project an event of `event_type` names: a housing project of a type that
 /// fits the event.
 pub fn referred_project(event_type: CeEventType, project_type: ProjectType) -> Option<RuleBreak> {

@@ -155,6 +155,8 @@ pub enum RuleBreak {
     ReferredProjectForbidden { event_type: CeEventType },
     /// A referral is to a housing project, not to Coordinated Entry.
     ReferredToCoordinatedEntry,
+    /// HUD 2.09: the referred project does not receive CE referrals on the event's date (rule D4).
+    ProjectNotReceivingReferrals { project: String, date: NaiveDate },
     /// The referred project's type does not fit the event type.
     ReferredProjectDoesNotFit {
         event_type: CeEventType,
@@ -241,6 +243,10 @@ impl RuleBreak {
                 "{referred} is not allowed for event type {event_type:?} (HUD 4.20.2 code {}): it \
                  is not a housing referral",
                 event_type.code()
+            ),
+            RuleBreak::ProjectNotReceivingReferrals { project, date } => format!(
+                "project \"{project}\" does not receive CE referrals on {date} (HUD 2.09 \
+                 ReceivesReferrals; an ADMIN sets it with setCeParticipation)"
             ),
             RuleBreak::ReferredToCoordinatedEntry => format!(
                 "{referred} names a Coordinated Entry project; a referral is to a housing project"

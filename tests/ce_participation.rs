@@ -1,0 +1,148 @@
+//! HUD 2.09 Coordinated Entry Participation Status and rule D4: referrals go only to projects that
+//! receive them on the event's date. Through HTTP against a real database.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+const PARTICIPATION: &str = "query($id: ID!, $on: Date) { project(id: $id) { \
+    receivesReferrals(date: $on) ceParticipation { accessPoint housingAssessment \
+    receivesReferrals startDate endDate } } }";
+
+async fn participation(who: &Gql, project: &str, on: Option<&str>) -> Value {
+    who.ok(PARTICIPATION, json!({ "id": project, "on": on }))
+        .await["project"]
+        .clone()
+}
+
+const SET: &str = "mutation($input: SetCeParticipationInput!) { setCeParticipation(input: $input) \
+    { receivesReferrals startDate endDate } }";
+
+fn roles(project: &str, receives: bool, start: &str) -> Value {
+    json!({ "input": { "projectId": project, "accessPoint": false, "preventionAssessment": false,
+        "crisisAssessment": false, "housingAssessment": false, "directServices": false,
+        "receivesReferrals": receives, "startDate": start } })
+}
+
+#[tokio::test]
+async fn a_new_housing_project_receives_referrals_and_a_ce_project_is_an_access_point() {
+    let community = Community::new().await;
+    let psh = participation(&community.plm, &community.psh_a, None).await;
+    assert_eq!(psh["receivesReferrals"], true, "{psh}");
+    assert_eq!(
+        psh["ceParticipation"],
+        json!([{ "accessPoint": false, "housingAssessment": false, "receivesReferrals": true,
+            "startDate": "2020-01-01", "endDate": null }])
+    );
+    // Before the project operated, it received nothing.
+    let before = participation(&community.plm, &community.psh_a, Some("2019-12-31")).await;
+    assert_eq!(before["receivesReferrals"], false);
+    let ce = participation(&community.plm, &community.ce_project, None).await;
+    assert_eq!(ce["receivesReferrals"], false);
+    assert_eq!(ce["ceParticipation"][0]["accessPoint"], true);
+}
+
+#[tokio::test]
+async fn referrals_go_only_to_projects_receiving_them_on_the_event_date() {
+    let community = Community::new().await;
+    let admin = community.admin();
+    let stopped = admin
+        .ok(SET, roles(&community.psh_a, false, "2026-03-01"))
+        .await;
+    assert_eq!(stopped["setCeParticipation"]["startDate"], "2026-03-01");
+    let psh = participation(&community.plm, &community.psh_a, Some("2026-02-28")).await;
+    assert_eq!(psh["receivesReferrals"], true);
+    assert_eq!(psh["ceParticipation"][0]["endDate"], "2026-02-28", "{psh}");
+    assert_eq!(psh["ceParticipation"][1]["endDate"], Value::Null);
+
+    let (_, ce_enrollment) = community
+        .client_in_ce("Par", "Ticipant", "2026-01-05")
+        .await;
+    let refused = try_create_ce_event(
+        &community.plm,
+        &ce_enrollment,
+        "2026-03-02",
+        "REFERRAL_TO_PSH",
+        Some(&community.psh_a),
+    )
+    .await;
+    let message = refused.expect_error("BAD_USER_INPUT");
+    assert!(
+        message.contains("does not receive CE referrals on 2026-03-02"),
+        "{message}"
+    );
+    // The same project received referrals until the day before the change.
+    create_ce_event(
+        &community.plm,
+        &ce_enrollment,
+        "2026-02-28",
+        "REFERRAL_TO_PSH",
+        Some(&community.psh_a),
+    )
+    .await;
+    // And does again once a new period says so.
+    admin
+        .ok(SET, roles(&community.psh_a, true, "2026-04-01"))
+        .await;
+    create_ce_event(
+        &community.plm,
+        &ce_enrollment,
+        "2026-04-01",
+        "REFERRAL_TO_PSH",
+        Some(&community.psh_a),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn periods_never_overlap_and_only_an_admin_sets_them() {
+    let community = Community::new().await;
+    let admin = community.admin();
+    for who in [&community.plm, &community.staff_a] {
+        let reply = who
+            .run(SET, roles(&community.psh_a, false, "2026-03-01"))
+            .await;
+        reply.expect_error("FORBIDDEN");
+    }
+    admin
+        .ok(SET, roles(&community.psh_a, false, "2026-03-01"))
+        .await;
+    // Before the latest period's start: refused; on it: the period is corrected.
+    let earlier = admin
+        .run(SET, roles(&community.psh_a, true, "2026-02-01"))
+        .await;
+    earlier.expect_error("BAD_USER_INPUT");
+    let before_operating = admin
+        .run(SET, roles(&community.psh_a, true, "2019-01-01"))
+        .await;
+    before_operating.expect_error("BAD_USER_INPUT");
+    admin
+        .ok(SET, roles(&community.psh_a, true, "2026-03-01"))
+        .await;
+    let psh = participation(&community.plm, &community.psh_a, Some("2026-03-05")).await;
+    assert_eq!(psh["receivesReferrals"], true);
+    assert_eq!(psh["ceParticipation"].as_array().map(Vec::len), Some(2));
+    let unknown = admin
+        .run(SET, roles(&unknown_id(), true, "2026-03-01"))
+        .await;
+    unknown.expect_error("NOT_FOUND");
+}
+
+#[tokio::test]
+async fn the_migration_gives_every_existing_project_its_period() {
+    use migration::MigratorTrait;
+    let community = Community::new().await;
+    let db = &community.server.services.db;
+    // Back to before 2.09, then forward again: the projects made since get their periods.
+    migration::Migrator::down(db, Some(1))
+        .await
+        .expect("down one");
+    migration::Migrator::up(db, None).await.expect("up again");
+    let psh = participation(&community.plm, &community.psh_a, None).await;
+    assert_eq!(psh["receivesReferrals"], true);
+    assert_eq!(psh["ceParticipation"][0]["startDate"], "2020-01-01");
+    let ce = participation(&community.plm, &community.ce_project, None).await;
+    assert_eq!(ce["ceParticipation"][0]["accessPoint"], true);
+    assert_eq!(ce["receivesReferrals"], false);
+}
