@@ -713,6 +713,7 @@ async fn each_workflow_rule_refuses_the_imported_row_that_breaks_it() {
     let ce_project = project_of_type("14");
     let ce_enrollment = row_where(&files, "Enrollment.csv", "ProjectID", &ce_project);
     let psh_referral = row_where(&files, "Event.csv", "Event", "14");
+    let rrh_referral = row_where(&files, "Event.csv", "Event", "13");
     // (file, row, column, value, the rule's words in HUD's column names)
     let cases: Vec<(&str, usize, &str, String, &str)> = vec![
         (
@@ -749,6 +750,20 @@ async fn each_workflow_rule_refuses_the_imported_row_that_breaks_it() {
             "EventDate",
             "2020-01-02".into(),
             "EventDate 2020-01-02 is before the CE enrollment's EntryDate",
+        ),
+        (
+            "Event.csv",
+            rrh_referral,
+            "ResultDate",
+            "2026-02-01".into(),
+            "ResultDate 2026-02-01 is before the EventDate 2026-03-01",
+        ),
+        (
+            "Event.csv",
+            rrh_referral,
+            "ResultDate",
+            "2026-07-01".into(),
+            "ResultDate 2026-07-01 is in the future",
         ),
         (
             "Event.csv",

@@ -1053,7 +1053,6 @@ fn parse_event(c: &mut Cells) -> Option<EventRow> {
         )
         .map(|code| code.and_then(ReferralResult::from_code));
     let result_date = c.optional_date("ResultDate");
-    c.not_in_future("ResultDate", result_date.flatten());
     let audit = c.audit();
 
     // HUD 4.20's dependent fields, by event type.
@@ -1088,18 +1087,17 @@ fn parse_event(c: &mut Cells) -> Option<EventRow> {
             },
             None => {}
         }
-        if !event_type.carries_result() {
-            if result.flatten().is_some() {
-                c.bad(format!(
-                    "ReferralResult is only for housing referrals (Event 10-15, 17, 18), not \
-                     Event {code}"
-                ));
-            }
-            if result_date.flatten().is_some() {
-                c.bad(format!(
-                    "ResultDate is only for housing referrals (Event 10-15, 17, 18), not Event {code}"
-                ));
-            }
+        if !event_type.carries_result() && result.flatten().is_some() {
+            c.bad(format!(
+                "ReferralResult is only for housing referrals (Event 10-15, 18), not Event {code}"
+            ));
+        }
+    }
+    // The result's date: the same rule as resolveReferral's (`domain::rules`).
+    if let (Some(event_type), Some(date), Some(Some(result_date))) = (event_type, date, result_date)
+    {
+        for broken in rules::ce_event::result(event_type, date, result_date, c.context.today) {
+            c.bad(broken.describe(Wording::Hud));
         }
     }
     if let Some(event_type) = event_type
@@ -1111,15 +1109,6 @@ fn parse_event(c: &mut Cells) -> Option<EventRow> {
             }
             (None, Some(_)) if result.is_some() => {
                 c.bad("ResultDate is given but ReferralResult is empty")
-            }
-            (Some(_), Some(result_date)) => {
-                if let Some(date) = date
-                    && result_date < date
-                {
-                    c.bad(format!(
-                        "ResultDate {result_date} is before the EventDate {date}"
-                    ));
-                }
             }
             _ => {}
         }

@@ -4,7 +4,7 @@
 
 use super::notify::ReferralChanged;
 use super::{Services, admin, audit, ce_participation, new_id, obey, scope};
-use crate::domain::{Actor, CeEventType, ReferralResult, Role, rules, values};
+use crate::domain::{Actor, CeEventType, ReferralResult, Role, rules};
 use crate::error::{AppError, AppResult};
 use chrono::{NaiveDate, Utc};
 use entity::{ce_event, enrollment, project};
@@ -191,8 +191,9 @@ pub async fn resolve(
     let event_type = event_type(&event)?;
     if !event_type.carries_result() {
         return Err(AppError::bad_input(format!(
-            "CE event {} is of type {event_type:?}, which carries no referral result",
-            event.id
+            "CE event {}: {}",
+            event.id,
+            rules::RuleBreak::ResultNotCarried { event_type }.describe(rules::Wording::Api)
         )));
     }
     let referred_project = match event.referred_project_id {
@@ -223,13 +224,12 @@ pub async fn resolve(
                 "resultDate is required for an unsuccessful referral: the day it was decided",
             ));
         };
-        if result_date < event.event_date {
-            return Err(AppError::bad_input(format!(
-                "resultDate {result_date} is before the eventDate {}",
-                event.event_date
-            )));
-        }
-        values::not_in_future("resultDate", result_date, today)?;
+        obey(rules::ce_event::result(
+            event_type,
+            event.event_date,
+            result_date,
+            today,
+        ))?;
         (result_date, None)
     };
 

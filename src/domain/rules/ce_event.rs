@@ -75,6 +75,29 @@ pub fn names_project(event_type: CeEventType, named: bool) -> Option<RuleBreak> 
     }
 }
 
+/// A referral's result (HUD 4.20.D) dated `result_date` (4.20.E), for an event of `event_type` dated
+/// `event_date`: only housing referrals carry one, and it is dated from the event to today.
+pub fn result(
+    event_type: CeEventType,
+    event_date: NaiveDate,
+    result_date: NaiveDate,
+    today: NaiveDate,
+) -> Vec<RuleBreak> {
+    if !event_type.carries_result() {
+        return vec![RuleBreak::ResultNotCarried { event_type }];
+    }
+    [
+        not_before(
+            (F::ResultDate, result_date),
+            (F::EventDate, Owner::Record, event_date),
+        ),
+        not_in_future(F::ResultDate, result_date, today),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 /// HUD 2.09 for the project a referral names (`receives`: whether its participation on the event's
 /// date says it receives CE referrals; rule D4).
 pub fn receiving_project(receives: bool, project: &str, date: NaiveDate) -> Option<RuleBreak> {
@@ -143,6 +166,28 @@ mod tests {
         assert_eq!(
             event(at("2026-02-01"), &shelter, at("2026-06-30")),
             [RuleBreak::EventOutsideCoordinatedEntry]
+        );
+    }
+
+    #[test]
+    fn results_are_for_referrals_dated_from_the_event_to_today() {
+        let today = at("2026-06-30");
+        let psh = CeEventType::ReferralToPsh;
+        assert!(result(psh, at("2026-03-01"), at("2026-03-01"), today).is_empty());
+        assert!(matches!(
+            result(psh, at("2026-03-01"), at("2026-02-28"), today).as_slice(),
+            [RuleBreak::Before { .. }]
+        ));
+        assert!(matches!(
+            result(psh, at("2026-03-01"), at("2026-07-01"), today).as_slice(),
+            [RuleBreak::InFuture { .. }]
+        ));
+        let outreach = CeEventType::ReferralToStreetOutreach;
+        assert_eq!(
+            result(outreach, at("2026-03-01"), at("2026-03-02"), today),
+            [RuleBreak::ResultNotCarried {
+                event_type: outreach
+            }]
         );
     }
 

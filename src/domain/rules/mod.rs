@@ -35,6 +35,8 @@ pub enum DateField {
     ExitDate,
     /// HUD 4.20.1 Date of Event.
     EventDate,
+    /// HUD 4.20.E Date of Result.
+    ResultDate,
     /// HUD 2.02.3 Operating Start Date.
     OperatingStartDate,
     /// HUD 2.02.4 Operating End Date.
@@ -52,6 +54,8 @@ impl DateField {
             (DateField::ExitDate, Wording::Hud) => "ExitDate",
             (DateField::EventDate, Wording::Api) => "eventDate",
             (DateField::EventDate, Wording::Hud) => "EventDate",
+            (DateField::ResultDate, Wording::Api) => "resultDate",
+            (DateField::ResultDate, Wording::Hud) => "ResultDate",
             (DateField::OperatingStartDate, Wording::Api) => "operatingStartDate",
             (DateField::OperatingStartDate, Wording::Hud) => "OperatingStartDate",
             (DateField::OperatingEndDate, Wording::Api) => "operatingEndDate",
@@ -155,6 +159,8 @@ pub enum RuleBreak {
     ReferredProjectForbidden { event_type: CeEventType },
     /// A referral is to a housing project, not to Coordinated Entry.
     ReferredToCoordinatedEntry,
+    /// HUD 4.20.D-E: this event type carries no referral result (rule D2).
+    ResultNotCarried { event_type: CeEventType },
     /// HUD 2.09: the referred project does not receive CE referrals on the event's date (rule D4).
     ProjectNotReceivingReferrals { project: String, date: NaiveDate },
     /// The referred project's type does not fit the event type.
@@ -242,6 +248,11 @@ impl RuleBreak {
             RuleBreak::ReferredProjectForbidden { event_type } => format!(
                 "{referred} is not allowed for event type {event_type:?} (HUD 4.20.2 code {}): it \
                  is not a housing referral",
+                event_type.code()
+            ),
+            RuleBreak::ResultNotCarried { event_type } => format!(
+                "event type {event_type:?} (HUD 4.20.2 code {}) carries no referral result: only \
+                 housing referrals (10-15, 18) do",
                 event_type.code()
             ),
             RuleBreak::ProjectNotReceivingReferrals { project, date } => format!(
