@@ -897,3 +897,31 @@ async fn events_17_from_other_systems_still_import() {
     // Read, stored and exported as it came (row_where fails if no row has Event 17).
     row_where(&again, "Event.csv", "Event", "17");
 }
+
+#[tokio::test]
+async fn an_imported_referral_to_a_project_not_yet_receiving_referrals_is_refused() {
+    // Rule D4 as createCeEvent applies it: the PSH project now starts operating (and receiving
+    // referrals) on 2026-02-05, after the referral of 2026-02-01.
+    let (c, _) = community_with_history().await;
+    let mut files = unzip_file(&export(&c.server.database.url));
+    let psh = row_where(&files, "Project.csv", "ProjectType", "3");
+    set_cell(
+        &mut files,
+        "Project.csv",
+        psh,
+        "OperatingStartDate",
+        "2026-02-05",
+    );
+    let referral = row_where(&files, "Event.csv", "Event", "14");
+    let target = TestDatabase::create().await;
+    let output = import(&target.url, &zip_of(&files));
+    assert!(!output.status.success());
+    let report = String::from_utf8_lossy(&output.stdout);
+    let expected = format!("Event.csv line {}: project \"", referral + 1);
+    assert!(
+        report.lines().any(|l| l.starts_with(&expected)
+            && l.contains("does not receive CE referrals on 2026-02-01")),
+        "{report}"
+    );
+    assert_eq!(counts(&target.url).await, [0; 6]);
+}

@@ -1309,6 +1309,8 @@ struct ProjectInfo {
     project_type: ProjectType,
     operating_start_date: NaiveDate,
     operating_end_date: Option<NaiveDate>,
+    /// Its HUD 2.09 periods (rule D4): a new project's first one, or a Hearth project's stored ones.
+    participation: Vec<ce_participation::Model>,
 }
 
 impl ProjectInfo {
@@ -1319,8 +1321,28 @@ impl ProjectInfo {
             project_type: ProjectType::from_code(model.project_type)?,
             operating_start_date: model.operating_start_date,
             operating_end_date: model.operating_end_date,
+            participation: Vec::new(),
         })
     }
+}
+
+/// The stored HUD 2.09 periods of `projects`, by project.
+async fn stored_participation(
+    txn: &DatabaseTransaction,
+    projects: Vec<Uuid>,
+) -> AppResult<HashMap<Uuid, Vec<ce_participation::Model>>> {
+    let mut periods: HashMap<Uuid, Vec<ce_participation::Model>> = HashMap::new();
+    for chunk in projects.chunks(CHUNK) {
+        for period in ce_participation::Entity::find()
+            .filter(ce_participation::Column::ProjectId.is_in(chunk.to_vec()))
+            .filter(ce_participation::Column::DateDeleted.is_null())
+            .all(txn)
+            .await?
+        {
+            periods.entry(period.project_id).or_default().push(period);
+        }
+    }
+    Ok(periods)
 }
 
 #[derive(Clone)]
@@ -1621,16 +1643,14 @@ async fn resolve(txn: &DatabaseTransaction, set: &mut FileSet, who: audit::Who) 
                 None
             }
         };
-        projects.file.insert(
-            row.key.text(),
-            ProjectInfo {
-                id: target.id,
-                organization_id,
-                project_type: row.project_type,
-                operating_start_date: row.operating_start_date,
-                operating_end_date: row.operating_end_date,
-            },
-        );
+        let mut info = ProjectInfo {
+            id: target.id,
+            organization_id,
+            project_type: row.project_type,
+            operating_start_date: row.operating_start_date,
+            operating_end_date: row.operating_end_date,
+            participation: Vec::new(),
+        };
         if !target.present
             && let Some(organization_id) = organization_id
         {
@@ -1651,13 +1671,15 @@ async fn resolve(txn: &DatabaseTransaction, set: &mut FileSet, who: audit::Who) 
             };
             // The FY2024 files carry no 2.09: the project takes the roles a new one gets.
             let imported = imported.try_into_model()?;
-            plan.participations
-                .push(service::ce_participation::first_period(
-                    &imported,
-                    service::ce_participation::Roles::default_for(row.project_type),
-                ));
+            let first = service::ce_participation::first_period(
+                &imported,
+                service::ce_participation::Roles::default_for(row.project_type),
+            );
+            info.participation.push(first.clone().try_into_model()?);
+            plan.participations.push(first);
             plan.projects.push(imported.into());
         }
+        projects.file.insert(row.key.text(), info);
         targets.push(target);
     }
     plan.tally(set, &columns::PROJECT_FILE, set.projects.read, &targets);
@@ -1677,6 +1699,23 @@ async fn resolve(txn: &DatabaseTransaction, set: &mut FileSet, who: audit::Who) 
     for (key, model) in find_keyed::<project::Entity>(txn, outside).await? {
         if let Some(info) = ProjectInfo::of(&model) {
             projects.hearth.insert(key, info);
+        }
+    }
+    // Projects Hearth already has keep their stored 2.09 periods.
+    let stored: Vec<Uuid> = targets
+        .iter()
+        .filter(|t| t.present)
+        .map(|t| t.id)
+        .chain(projects.hearth.values().map(|p| p.id))
+        .collect();
+    let mut periods = stored_participation(txn, stored).await?;
+    for info in projects
+        .file
+        .values_mut()
+        .chain(projects.hearth.values_mut())
+    {
+        if let Some(stored) = periods.remove(&info.id) {
+            info.participation = stored;
         }
     }
     for (line, key) in set.enrollments.unparsed_links("ProjectID") {
@@ -2106,11 +2145,19 @@ async fn resolve(txn: &DatabaseTransaction, set: &mut FileSet, who: audit::Who) 
         if let Some(enrollment) = &enrollment {
             reasons.extend(event_rule_breaks(row, enrollment, client_id, set.today));
         }
-        if let Some(project) = &referred_project
-            && let Some(broken) =
-                rules::ce_event::referred_project(row.event_type, project.project_type)
-        {
-            reasons.push(broken.describe(Wording::Hud));
+        if let Some(project) = &referred_project {
+            let location = row
+                .referred_project
+                .as_ref()
+                .map(HudKey::text)
+                .unwrap_or_default();
+            let receives =
+                service::ce_participation::receives_on(&project.participation, row.event_date);
+            let breaks = [
+                rules::ce_event::referred_project(row.event_type, project.project_type),
+                rules::ce_event::receiving_project(receives, &location, row.event_date),
+            ];
+            reasons.extend(breaks.iter().flatten().map(|b| b.describe(Wording::Hud)));
         }
         for reason in reasons {
             problems.add(&columns::EVENT_FILE, row.line, reason);
