@@ -64,22 +64,28 @@ fn period(
     user_id: Option<Uuid>,
 ) -> ce_participation::ActiveModel {
     let now = Utc::now();
-    ce_participation::ActiveModel {
+    let mut period = ce_participation::ActiveModel {
         id: Set(new_id()),
         project_id: Set(project_id),
-        access_point: Set(roles.access_point),
-        prevention_assessment: Set(roles.prevention_assessment),
-        crisis_assessment: Set(roles.crisis_assessment),
-        housing_assessment: Set(roles.housing_assessment),
-        direct_services: Set(roles.direct_services),
-        receives_referrals: Set(roles.receives_referrals),
         start_date: Set(start_date),
         end_date: Set(end_date),
         date_created: Set(now),
         date_updated: Set(now),
         user_id: Set(user_id),
         date_deleted: Set(None),
-    }
+        ..Default::default()
+    };
+    set_roles(&mut period, roles);
+    period
+}
+
+fn set_roles(period: &mut ce_participation::ActiveModel, roles: Roles) {
+    period.access_point = Set(roles.access_point);
+    period.prevention_assessment = Set(roles.prevention_assessment);
+    period.crisis_assessment = Set(roles.crisis_assessment);
+    period.housing_assessment = Set(roles.housing_assessment);
+    period.direct_services = Set(roles.direct_services);
+    period.receives_referrals = Set(roles.receives_referrals);
 }
 
 /// Whether `project_id` receives CE referrals on `date` (HUD 2.09.2 of the period covering it).
@@ -153,12 +159,7 @@ pub async fn set(
         if latest.start_date == start_date {
             // The same start: the period's roles are corrected in place.
             let mut corrected: ce_participation::ActiveModel = latest.clone().into();
-            corrected.access_point = Set(roles.access_point);
-            corrected.prevention_assessment = Set(roles.prevention_assessment);
-            corrected.crisis_assessment = Set(roles.crisis_assessment);
-            corrected.housing_assessment = Set(roles.housing_assessment);
-            corrected.direct_services = Set(roles.direct_services);
-            corrected.receives_referrals = Set(roles.receives_referrals);
+            set_roles(&mut corrected, roles);
             corrected.date_updated = Set(Utc::now());
             corrected.user_id = Set(Some(actor.user_id));
             let corrected = corrected.update(&txn).await?;
