@@ -7,6 +7,8 @@
 //! bounded however many clients there are. The zip is written in streaming mode, so the sink can be a
 //! file or the HTTP response.
 //!
+//! `rows`: each file's rows as read and as written, by HUD column name.
+//!
 //! Every cell is written spreadsheet-safe (rule F5, [`format::spreadsheet_safe`]): HMIS leads open
 //! these files in Excel, where a client named `=HYPERLINK(...)` would otherwise run as a formula.
 
@@ -15,15 +17,15 @@ use super::columns::{self, HmisFile};
 use super::format;
 use crate::error::{AppError, AppResult};
 use crate::service::Services;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::Utc;
 use chrono_tz::Tz;
 use entity::{app_user, ce_event, client, enrollment, organization, project};
 use futures_util::{Stream, TryStreamExt};
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{
     AccessMode, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend,
-    EntityTrait, FromQueryResult, IsolationLevel, JoinType, QueryFilter, QueryOrder, QuerySelect,
-    RelationDef, RelationTrait, TransactionTrait,
+    EntityTrait, IsolationLevel, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationDef,
+    RelationTrait, TransactionTrait,
 };
 use std::borrow::Cow;
 use std::io::Write;
@@ -31,6 +33,9 @@ use std::path::Path;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 use zip::write::SimpleFileOptions;
+
+mod rows;
+use rows::*;
 
 /// Rows sent to the zip writer at a time, and batches in flight: bounds the export's memory.
 const ROWS_PER_BATCH: usize = 500;
@@ -189,66 +194,6 @@ fn write_pieces<W: Write>(sink: W, mut receiver: mpsc::Receiver<Piece>) -> std::
     Err(std::io::Error::other(
         "the export stopped before it was complete",
     ))
-}
-
-/// One CSV row of `file`, filled by column name; columns left alone are empty or HUD's "not
-/// collected" value.
-struct Row {
-    file: &'static HmisFile,
-    values: Vec<String>,
-}
-
-impl Row {
-    fn new(file: &'static HmisFile) -> Row {
-        let mut values = vec![String::new(); file.columns.len()];
-        for (column, value) in file.not_collected {
-            if let Some(i) = file.index(column) {
-                values[i] = (*value).to_owned();
-            }
-        }
-        Row { file, values }
-    }
-
-    fn set(mut self, column: &str, value: impl Into<String>) -> Row {
-        match self.file.index(column) {
-            Some(i) => self.values[i] = value.into(),
-            None => debug_assert!(false, "{} has no column {column}", self.file.name),
-        }
-        self
-    }
-
-    /// DateCreated, DateUpdated, UserID, DateDeleted and ExportID.
-    fn audit(self, audit: Audit<'_>, context: &Context) -> Row {
-        let zone = context.zone;
-        let row = self
-            .set("DateCreated", format::timestamp(audit.date_created, zone))
-            .set("DateUpdated", format::timestamp(audit.date_updated, zone))
-            .set(
-                "DateDeleted",
-                format::optional_timestamp(audit.date_deleted, zone),
-            )
-            .set("ExportID", context.export_id.clone());
-        if row.file.name == columns::USER_FILE.name {
-            return row;
-        }
-        row.set(
-            "UserID",
-            format::user_id(audit.user_id, audit.user_hud_id, audit.hud_user_id),
-        )
-    }
-
-    fn into_values(self) -> Vec<String> {
-        self.values
-    }
-}
-
-struct Audit<'a> {
-    date_created: DateTime<Utc>,
-    date_updated: DateTime<Utc>,
-    date_deleted: Option<DateTime<Utc>>,
-    user_id: Option<Uuid>,
-    user_hud_id: Option<&'a str>,
-    hud_user_id: Option<&'a str>,
 }
 
 struct Context {
@@ -663,304 +608,6 @@ fn users_in(range: ExportRange) -> Condition {
             enrollment::Column::UserId,
         )))
         .add(from_table(events_in_range(range, ce_event::Column::UserId)))
-}
-
-// ------------------------------------------------------------------------------------------------
-// Rows as read and as written.
-// ------------------------------------------------------------------------------------------------
-
-#[derive(FromQueryResult)]
-struct OrganizationRow {
-    id: Uuid,
-    name: String,
-    victim_service_provider: bool,
-    date_created: DateTime<Utc>,
-    date_updated: DateTime<Utc>,
-    user_id: Option<Uuid>,
-    date_deleted: Option<DateTime<Utc>>,
-    hud_id: Option<String>,
-    hud_user_id: Option<String>,
-    user_hud_id: Option<String>,
-}
-
-fn organization_row(o: OrganizationRow, context: &Context) -> Vec<String> {
-    Row::new(&columns::ORGANIZATION_FILE)
-        .set("OrganizationID", format::hud_id(o.id, o.hud_id.as_deref()))
-        .set("OrganizationName", o.name)
-        .set(
-            "VictimServiceProvider",
-            if o.victim_service_provider { "1" } else { "0" },
-        )
-        .audit(
-            Audit {
-                date_created: o.date_created,
-                date_updated: o.date_updated,
-                date_deleted: o.date_deleted,
-                user_id: o.user_id,
-                user_hud_id: o.user_hud_id.as_deref(),
-                hud_user_id: o.hud_user_id.as_deref(),
-            },
-            context,
-        )
-        .into_values()
-}
-
-/// A Hearth user has one display name: UserFirstName is its first word, UserLastName the rest (the
-/// import joins them back with a space).
-fn user_row(u: app_user::Model, context: &Context) -> Vec<String> {
-    let (first, last) = match u.name.split_once(' ') {
-        Some((first, last)) => (first.to_owned(), last.to_owned()),
-        None => (u.name.clone(), String::new()),
-    };
-    Row::new(&columns::USER_FILE)
-        .set("UserID", format::hud_id(u.id, u.hud_id.as_deref()))
-        .set("UserFirstName", first)
-        .set("UserLastName", last)
-        .set("UserEmail", u.email)
-        .audit(
-            Audit {
-                date_created: u.date_created,
-                date_updated: u.date_updated,
-                date_deleted: u.date_deleted,
-                user_id: None,
-                user_hud_id: None,
-                hud_user_id: None,
-            },
-            context,
-        )
-        .into_values()
-}
-
-#[derive(FromQueryResult)]
-struct ProjectRow {
-    id: Uuid,
-    organization_id: Uuid,
-    name: String,
-    project_type: i32,
-    operating_start_date: NaiveDate,
-    operating_end_date: Option<NaiveDate>,
-    date_created: DateTime<Utc>,
-    date_updated: DateTime<Utc>,
-    user_id: Option<Uuid>,
-    date_deleted: Option<DateTime<Utc>>,
-    hud_id: Option<String>,
-    hud_user_id: Option<String>,
-    organization_hud_id: Option<String>,
-    user_hud_id: Option<String>,
-}
-
-fn project_row(p: ProjectRow, context: &Context) -> Vec<String> {
-    Row::new(&columns::PROJECT_FILE)
-        .set("ProjectID", format::hud_id(p.id, p.hud_id.as_deref()))
-        .set(
-            "OrganizationID",
-            format::hud_id(p.organization_id, p.organization_hud_id.as_deref()),
-        )
-        .set("ProjectName", p.name)
-        .set("OperatingStartDate", format::date(p.operating_start_date))
-        .set(
-            "OperatingEndDate",
-            format::optional_date(p.operating_end_date),
-        )
-        .set("ProjectType", p.project_type.to_string())
-        .audit(
-            Audit {
-                date_created: p.date_created,
-                date_updated: p.date_updated,
-                date_deleted: p.date_deleted,
-                user_id: p.user_id,
-                user_hud_id: p.user_hud_id.as_deref(),
-                hud_user_id: p.hud_user_id.as_deref(),
-            },
-            context,
-        )
-        .into_values()
-}
-
-#[derive(FromQueryResult)]
-struct ClientRow {
-    id: Uuid,
-    first_name: String,
-    last_name: String,
-    date_of_birth: Option<NaiveDate>,
-    date_created: DateTime<Utc>,
-    date_updated: DateTime<Utc>,
-    user_id: Option<Uuid>,
-    date_deleted: Option<DateTime<Utc>>,
-    hud_id: Option<String>,
-    hud_user_id: Option<String>,
-    user_hud_id: Option<String>,
-}
-
-/// HUD 3.01.5 Name Data Quality 1 "Full name reported": Hearth requires a first and a last name.
-/// HUD 3.03.2 DOB Data Quality 1 "Full DOB reported" when there is one (Hearth takes whole dates
-/// only), else 99 "Data not collected".
-fn client_row(c: ClientRow, context: &Context) -> Vec<String> {
-    Row::new(&columns::CLIENT_FILE)
-        .set("PersonalID", format::hud_id(c.id, c.hud_id.as_deref()))
-        .set("FirstName", c.first_name)
-        .set("LastName", c.last_name)
-        .set("NameDataQuality", "1")
-        .set("DOB", format::optional_date(c.date_of_birth))
-        .set(
-            "DOBDataQuality",
-            if c.date_of_birth.is_some() { "1" } else { "99" },
-        )
-        .audit(
-            Audit {
-                date_created: c.date_created,
-                date_updated: c.date_updated,
-                date_deleted: c.date_deleted,
-                user_id: c.user_id,
-                user_hud_id: c.user_hud_id.as_deref(),
-                hud_user_id: c.hud_user_id.as_deref(),
-            },
-            context,
-        )
-        .into_values()
-}
-
-#[derive(FromQueryResult)]
-struct EnrollmentRow {
-    id: Uuid,
-    client_id: Uuid,
-    project_id: Uuid,
-    entry_date: NaiveDate,
-    exit_date: Option<NaiveDate>,
-    destination: Option<i32>,
-    move_in_date: Option<NaiveDate>,
-    date_created: DateTime<Utc>,
-    date_updated: DateTime<Utc>,
-    user_id: Option<Uuid>,
-    date_deleted: Option<DateTime<Utc>>,
-    hud_id: Option<String>,
-    hud_user_id: Option<String>,
-    exit_hud_id: Option<String>,
-    client_hud_id: Option<String>,
-    project_hud_id: Option<String>,
-    user_hud_id: Option<String>,
-}
-
-impl EnrollmentRow {
-    fn audit(&self) -> Audit<'_> {
-        Audit {
-            date_created: self.date_created,
-            date_updated: self.date_updated,
-            date_deleted: self.date_deleted,
-            user_id: self.user_id,
-            user_hud_id: self.user_hud_id.as_deref(),
-            hud_user_id: self.hud_user_id.as_deref(),
-        }
-    }
-}
-
-fn enrollment_row(e: EnrollmentRow, context: &Context) -> Vec<String> {
-    Row::new(&columns::ENROLLMENT_FILE)
-        .set("EnrollmentID", format::hud_id(e.id, e.hud_id.as_deref()))
-        .set(
-            "PersonalID",
-            format::hud_id(e.client_id, e.client_hud_id.as_deref()),
-        )
-        .set(
-            "ProjectID",
-            format::hud_id(e.project_id, e.project_hud_id.as_deref()),
-        )
-        .set("EntryDate", format::date(e.entry_date))
-        .set("MoveInDate", format::optional_date(e.move_in_date))
-        .audit(e.audit(), context)
-        .into_values()
-}
-
-/// Hearth keeps one exit per enrollment, on the enrollment: the exit's ExitID is its EnrollmentID
-/// (unique in Exit.csv), unless it was imported with one of its own. Its audit columns are the
-/// enrollment's. Destination 99 "Data not collected" when the exit recorded none.
-fn exit_row(e: EnrollmentRow, context: &Context) -> Vec<String> {
-    let enrollment_id = format::hud_id(e.id, e.hud_id.as_deref());
-    Row::new(&columns::EXIT_FILE)
-        .set(
-            "ExitID",
-            e.exit_hud_id
-                .clone()
-                .unwrap_or_else(|| enrollment_id.clone()),
-        )
-        .set("EnrollmentID", enrollment_id)
-        .set(
-            "PersonalID",
-            format::hud_id(e.client_id, e.client_hud_id.as_deref()),
-        )
-        .set("ExitDate", format::optional_date(e.exit_date))
-        .set("Destination", e.destination.unwrap_or(99).to_string())
-        .audit(e.audit(), context)
-        .into_values()
-}
-
-#[derive(FromQueryResult)]
-struct EventRow {
-    id: Uuid,
-    enrollment_id: Uuid,
-    client_id: Uuid,
-    event_date: NaiveDate,
-    event_type: i32,
-    prob_sol_div_rr_result: Option<i32>,
-    referral_case_manage_after: Option<i32>,
-    referred_project_id: Option<Uuid>,
-    referral_result: Option<i32>,
-    result_date: Option<NaiveDate>,
-    date_created: DateTime<Utc>,
-    date_updated: DateTime<Utc>,
-    user_id: Option<Uuid>,
-    date_deleted: Option<DateTime<Utc>>,
-    hud_id: Option<String>,
-    hud_user_id: Option<String>,
-    enrollment_hud_id: Option<String>,
-    client_hud_id: Option<String>,
-    referred_project_hud_id: Option<String>,
-    user_hud_id: Option<String>,
-}
-
-fn event_row(e: EventRow, context: &Context) -> Vec<String> {
-    // HUD 4.20.C LocationCrisisOrPHHousing is free text naming the project or unit referred to;
-    // Hearth writes the referred project's ProjectID there (the import reads it back as that
-    // project), empty when the referral names no project.
-    let location = e
-        .referred_project_id
-        .map(|id| format::hud_id(id, e.referred_project_hud_id.as_deref()))
-        .unwrap_or_default();
-    Row::new(&columns::EVENT_FILE)
-        .set("EventID", format::hud_id(e.id, e.hud_id.as_deref()))
-        .set(
-            "EnrollmentID",
-            format::hud_id(e.enrollment_id, e.enrollment_hud_id.as_deref()),
-        )
-        .set(
-            "PersonalID",
-            format::hud_id(e.client_id, e.client_hud_id.as_deref()),
-        )
-        .set("EventDate", format::date(e.event_date))
-        .set("Event", e.event_type.to_string())
-        .set(
-            "ProbSolDivRRResult",
-            format::optional_code(e.prob_sol_div_rr_result),
-        )
-        .set(
-            "ReferralCaseManageAfter",
-            format::optional_code(e.referral_case_manage_after),
-        )
-        .set("LocationCrisisOrPHHousing", location)
-        .set("ReferralResult", format::optional_code(e.referral_result))
-        .set("ResultDate", format::optional_date(e.result_date))
-        .audit(
-            Audit {
-                date_created: e.date_created,
-                date_updated: e.date_updated,
-                date_deleted: e.date_deleted,
-                user_id: e.user_id,
-                user_hud_id: e.user_hud_id.as_deref(),
-                hud_user_id: e.hud_user_id.as_deref(),
-            },
-            context,
-        )
-        .into_values()
 }
 
 #[cfg(test)]
