@@ -58,15 +58,23 @@ impl DatabaseSettings {
     }
 }
 
-/// What "today" is for date rules.
+/// The community Hearth serves: its time zone (what "today" is for date rules) and its CoC.
 #[derive(Args, Clone, Debug)]
-pub struct ClockSettings {
+pub struct CommunitySettings {
     /// The community's time zone (IANA name), which decides what "today" is.
     #[arg(long, env = "HEARTH_TZ", default_value = "UTC", global = true)]
     pub time_zone: Tz,
     /// Fixes "today" (yyyy-mm-dd) instead of reading the clock: for tests and demos.
     #[arg(long, env = "HEARTH_TODAY", global = true)]
     pub today: Option<NaiveDate>,
+    /// The community's CoC code (HUD 2.03.1, e.g. MN-500): every project's CoC unless the project
+    /// names another. `XX-501` is the form HUD's own examples use.
+    #[arg(long, env = "HEARTH_COC_CODE", default_value = "XX-501", value_parser = parse_coc_code, global = true)]
+    pub coc_code: String,
+}
+
+fn parse_coc_code(raw: &str) -> Result<String, String> {
+    crate::domain::values::coc_code("HEARTH_COC_CODE", raw).map_err(|err| err.to_string())
 }
 
 /// How the HTTP server behaves.

@@ -255,6 +255,8 @@ async fn load_community(
         project_type,
         operating_start_date: opened,
         operating_end_date: None,
+        continuum_project: None,
+        coc_code: None,
     };
     let ce_project = admin::create_project(
         services,

@@ -18,7 +18,7 @@ pub mod metrics;
 pub mod service;
 pub mod telemetry;
 
-use config::{ClockSettings, DatabaseSettings};
+use config::{CommunitySettings, DatabaseSettings};
 use domain::Clock;
 use metrics::Metrics;
 use service::Services;
@@ -28,7 +28,7 @@ use std::sync::Arc;
 /// Opens the database (running pending migrations) and builds the shared services.
 pub async fn open(
     database: &DatabaseSettings,
-    clock: &ClockSettings,
+    community: &CommunitySettings,
 ) -> Result<Services, sea_orm::DbErr> {
     let metrics = Arc::new(Metrics::new());
     let mut db = db::connect(database).await?;
@@ -41,7 +41,8 @@ pub async fn open(
     db::migrate(&db).await?;
     Ok(Services::new(
         db,
-        Clock::new(clock.time_zone, clock.today),
+        Clock::new(community.time_zone, community.today),
+        community.coc_code.clone(),
         Notifier::new(),
         metrics,
     ))

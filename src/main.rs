@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand};
 use hearth::app::{self, AppState};
-use hearth::config::{ClockSettings, DatabaseSettings, ServerSettings};
+use hearth::config::{CommunitySettings, DatabaseSettings, ServerSettings};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -18,7 +18,7 @@ struct Cli {
     #[command(flatten)]
     database: DatabaseSettings,
     #[command(flatten)]
-    clock: ClockSettings,
+    community: CommunitySettings,
 }
 
 #[derive(Subcommand)]
@@ -101,7 +101,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         return Ok(());
     }
     if let Command::Serve(settings) = command {
-        let services = hearth::open(&cli.database, &cli.clock)
+        let services = hearth::open(&cli.database, &cli.community)
             .await
             .map_err(|err| format!("cannot open the database: {err}"))?;
         let listener = tokio::net::TcpListener::bind(settings.bind)
@@ -114,7 +114,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             .await
             .map_err(|err| format!("server failed: {err}"));
     }
-    let services = hearth::open(&cli.database, &cli.clock)
+    let services = hearth::open(&cli.database, &cli.community)
         .await
         .map_err(|err| format!("cannot open the database: {err}"))?;
     match command {

@@ -205,15 +205,9 @@ async fn a_token_revoked_by_another_process_closes_the_socket() {
     let mut socket = Subscriber::connect(&server.ws_url(), &user, None).await;
     // Another process on the same database (an operator's `hearth token revoke`, another server):
     // its announcements do not reach this server; the server's watch of the database does.
-    let elsewhere = hearth::open(
-        &server.database.settings(),
-        &hearth::config::ClockSettings {
-            time_zone: chrono_tz::Tz::UTC,
-            today: Some(today()),
-        },
-    )
-    .await
-    .expect("open the database again");
+    let elsewhere = hearth::open(&server.database.settings(), &community())
+        .await
+        .expect("open the database again");
     hearth::service::tokens::revoke_by_operator(&elsewhere, &user)
         .await
         .expect("revoke");

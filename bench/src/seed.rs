@@ -15,7 +15,7 @@ use crate::Result;
 use chrono::{Days, NaiveDate, Utc};
 use clap::Parser;
 use entity::{ce_event, client, enrollment};
-use hearth::config::{ClockSettings, DatabaseSettings};
+use hearth::config::{CommunitySettings, DatabaseSettings};
 use hearth::domain::{Actor, CeEventType, ProjectType, ReferralResult, Role};
 use hearth::service::{Services, admin};
 use rand::rngs::StdRng;
@@ -211,7 +211,7 @@ struct Settings {
     #[command(flatten)]
     database: DatabaseSettings,
     #[command(flatten)]
-    clock: ClockSettings,
+    community: CommunitySettings,
 }
 
 /// Hearth's services on `database_url` (running its migrations), with "today" fixed.
@@ -223,7 +223,7 @@ pub async fn open(database_url: &str, today: NaiveDate) -> Result<Services> {
         "--today",
         &today.to_string(),
     ])?;
-    Ok(hearth::open(&settings.database, &settings.clock).await?)
+    Ok(hearth::open(&settings.database, &settings.community).await?)
 }
 
 struct HousingProject {
@@ -269,6 +269,8 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
             project_type: ProjectType::CoordinatedEntry,
             operating_start_date: opened,
             operating_end_date: None,
+            continuum_project: None,
+            coc_code: None,
         },
     )
     .await?;
@@ -301,6 +303,8 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
                     project_type,
                     operating_start_date: opened,
                     operating_end_date: None,
+                    continuum_project: None,
+                    coc_code: None,
                 },
             )
             .await?;

@@ -35,6 +35,9 @@ pub struct Model {
     /// Exit.csv ExitID as imported when it differs from the EnrollmentID (an exported exit's ExitID is
     /// its EnrollmentID: Hearth keeps one exit per enrollment, on the enrollment).
     pub exit_hud_id: Option<String>,
+    /// EnrollmentCoC (HUD 3.16): the project's CoC at entry. Empty for enrollments made before
+    /// Hearth kept it, which report their project's.
+    pub enrollment_coc: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -30,6 +30,10 @@ pub struct Model {
     /// UserID as imported when it names no Hearth user: kept as given and exported while `user_id` is
     /// null.
     pub hud_user_id: Option<String>,
+    /// HUD 2.03.1 CoC code of the project, when it is not the community's (HEARTH_COC_CODE).
+    pub coc_code: Option<String>,
+    /// ContinuumProject (HUD 2.02.5): the project is part of the CoC.
+    pub continuum_project: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

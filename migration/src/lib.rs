@@ -9,6 +9,7 @@ mod m20261125_000003_audit_trail;
 mod m20261201_000001_token_revocations;
 mod m20261201_000002_client_sex;
 mod m20261201_000003_ce_participation;
+mod m20261201_000004_hud_required_values;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_token_revocations::Migration),
             Box::new(m20261201_000002_client_sex::Migration),
             Box::new(m20261201_000003_ce_participation::Migration),
+            Box::new(m20261201_000004_hud_required_values::Migration),
         ]
     }
 }

@@ -36,6 +36,25 @@ pub fn name_search_key(name: &str) -> String {
     name.to_lowercase().chars().take(100).collect()
 }
 
+/// A CoC code (HUD 2.03.1, e.g. `MN-500`): two capital letters, a hyphen, three digits; surrounding
+/// space trimmed, letters taken in either case.
+pub fn coc_code(field: &str, raw: &str) -> Result<String, AppError> {
+    let code = raw.trim().to_ascii_uppercase();
+    let bytes = code.as_bytes();
+    let valid = bytes.len() == 6
+        && bytes[..2].iter().all(u8::is_ascii_uppercase)
+        && bytes[2] == b'-'
+        && bytes[3..].iter().all(u8::is_ascii_digit);
+    if valid {
+        Ok(code)
+    } else {
+        Err(AppError::bad_input(format!(
+            "{field} must be a HUD CoC code: two letters, a hyphen and three digits, e.g. MN-500 (got \"{}\")",
+            excerpt(raw)
+        )))
+    }
+}
+
 /// An organization, project, user or token name: 1..200 characters after trimming.
 pub fn display_name(field: &str, raw: &str) -> Result<String, AppError> {
     text(field, raw, 200)

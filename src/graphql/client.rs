@@ -11,7 +11,7 @@ use super::organization::Project;
 use super::scalars::Date;
 use crate::domain::{CeEventType, ReferralResult, ReferralStatus, Sex};
 use crate::error::AppError;
-use crate::service::ce_events;
+use crate::service::{admin, ce_events};
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{ce_event, client, enrollment};
@@ -147,6 +147,15 @@ impl Enrollment {
     /// Destination at exit (HUD 3.12), the HUD integer code.
     async fn destination(&self) -> Option<i32> {
         self.0.destination
+    }
+    /// EnrollmentCoC (HUD 3.16): the project's CoC code at entry.
+    #[graphql(name = "enrollmentCoC")]
+    async fn enrollment_coc(&self, ctx: &Context<'_>) -> Result<String> {
+        if let Some(code) = &self.0.enrollment_coc {
+            return Ok(code.clone());
+        }
+        let project = project(ctx, self.0.project_id).await?;
+        Ok(admin::coc_code(ctx.services(), &project.0).to_owned())
     }
     /// CE events recorded in this (CE project) enrollment that the caller may see, oldest first.
     #[graphql(complexity = "LIST_FANOUT * child_complexity")]

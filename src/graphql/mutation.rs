@@ -35,6 +35,10 @@ pub struct CreateProjectInput {
     operating_start_date: Date,
     /// OperatingEndDate (HUD 2.02.4), not before the start.
     operating_end_date: Option<Date>,
+    /// ContinuumProject (HUD 2.02.5): the project is part of the CoC. Default true.
+    continuum_project: Option<bool>,
+    /// The project's CoC code (HUD 2.03.1, e.g. MN-500). Default: the community's (HEARTH_COC_CODE).
+    coc_code: Option<String>,
 }
 
 /// A new user; grant a role with `grantRole` and a token with `createApiToken`.
@@ -222,6 +226,8 @@ impl MutationRoot {
                 project_type: input.project_type,
                 operating_start_date: input.operating_start_date.0,
                 operating_end_date: input.operating_end_date.map(|d| d.0),
+                continuum_project: input.continuum_project,
+                coc_code: input.coc_code,
             },
         )
         .await?;

@@ -7,7 +7,7 @@ use super::participation::CeParticipation;
 use super::scalars::Date;
 use crate::domain::ProjectType;
 use crate::error::AppError;
-use crate::service::ce_participation;
+use crate::service::{admin, ce_participation};
 use async_graphql::{Context, ID, Object, Result};
 use entity::{organization, project};
 
@@ -75,6 +75,14 @@ impl Project {
     /// OperatingEndDate (HUD 2.02.4); null while the project operates.
     async fn operating_end_date(&self) -> Option<Date> {
         self.0.operating_end_date.map(Date)
+    }
+    /// ContinuumProject (HUD 2.02.5): the project is part of the CoC.
+    async fn continuum_project(&self) -> bool {
+        self.0.continuum_project
+    }
+    /// The project's CoC code (HUD 2.03.1): its own, else the community's (HEARTH_COC_CODE).
+    async fn coc_code(&self, ctx: &Context<'_>) -> String {
+        admin::coc_code(ctx.services(), &self.0).to_owned()
     }
     /// Its Coordinated Entry Participation Status periods (HUD 2.09), oldest first.
     #[graphql(complexity = "LIST_FANOUT * child_complexity")]

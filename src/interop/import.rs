@@ -296,6 +296,7 @@ struct ProjectRow {
     project_type: ProjectType,
     operating_start_date: NaiveDate,
     operating_end_date: Option<NaiveDate>,
+    continuum_project: bool,
     audit: Audit,
 }
 
@@ -315,6 +316,8 @@ struct EnrollmentRow {
     project: HudKey,
     entry_date: NaiveDate,
     move_in_date: Option<NaiveDate>,
+    /// EnrollmentCoC (HUD 3.16) as given; empty: the project's.
+    enrollment_coc: Option<String>,
     audit: Audit,
 }
 
@@ -350,6 +353,16 @@ const AUDIT: [&str; 5] = [
     "DateDeleted",
     "ExportID",
 ];
+
+/// Columns Hearth reads when a file has them: HUD requires them, but files from other systems (and
+/// Hearth's own exports before it kept them) may lack them, and Hearth has a default for each.
+fn optional(file: &HmisFile) -> &'static [&'static str] {
+    match file.name {
+        "Project.csv" => &["ContinuumProject"],
+        "Enrollment.csv" => &["EnrollmentCoC"],
+        _ => &[],
+    }
+}
 
 /// The columns Hearth reads from each file (others may be absent).
 fn needed(file: &HmisFile) -> Vec<&'static str> {
@@ -604,6 +617,11 @@ impl<R: Read + std::io::Seek> Reader<'_, R> {
                     index.insert(column, i);
                 }
                 None => missing.push(column),
+            }
+        }
+        for column in optional(file) {
+            if let Some(&i) = positions.get(&column.to_ascii_lowercase()) {
+                index.insert(column, i);
             }
         }
         if !missing.is_empty() {
@@ -959,9 +977,16 @@ fn parse_project(c: &mut Cells) -> Option<ProjectRow> {
             "OperatingEndDate {end} is before OperatingStartDate {start}"
         ));
     }
+    // HUD 2.02.5: 0 No, 1 Yes; a file without it keeps Hearth's default (a CoC project).
+    let continuum = c.optional_code(
+        "ContinuumProject",
+        |code| code == 0 || code == 1,
+        "HUD 1.1 No/Yes",
+    );
     let audit = c.audit();
     Some(ProjectRow {
         line: c.line,
+        continuum_project: continuum?.is_none_or(|code| code == 1),
         key: key?,
         organization: organization?,
         name: name?,
@@ -998,8 +1023,13 @@ fn parse_enrollment(c: &mut Cells) -> Option<EnrollmentRow> {
     c.not_before_1900("EntryDate", entry);
     // The workflow's date rules are applied with the project's facts (`domain::rules`).
     let move_in = c.optional_date("MoveInDate");
+    let coc = match c.raw("EnrollmentCoC") {
+        "" => Some(None),
+        _ => c.text("EnrollmentCoC", values::coc_code).map(Some),
+    };
     let audit = c.audit();
     Some(EnrollmentRow {
+        enrollment_coc: coc?,
         line: c.line,
         key: key?,
         client: client?,
@@ -1668,6 +1698,10 @@ async fn resolve(txn: &DatabaseTransaction, set: &mut FileSet, who: audit::Who) 
                 date_deleted: Set(row.audit.date_deleted),
                 hud_id: Set(row.key.imported()),
                 hud_user_id: Set(hud_user_id),
+                // Project.csv carries no CoC code (ProjectCoC.csv does, which Hearth does not
+                // read): an imported project is in the community's CoC.
+                coc_code: Set(None),
+                continuum_project: Set(row.continuum_project),
             };
             // The FY2024 files carry no 2.09: the project takes the roles a new one gets.
             let imported = imported.try_into_model()?;
@@ -1907,6 +1941,7 @@ async fn resolve(txn: &DatabaseTransaction, set: &mut FileSet, who: audit::Who) 
                 hud_id: Set(row.key.imported()),
                 hud_user_id: Set(hud_user_id),
                 exit_hud_id: Set(exit_hud_id),
+                enrollment_coc: Set(row.enrollment_coc.clone()),
             });
         }
         targets.push(target);

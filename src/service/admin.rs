@@ -22,6 +22,15 @@ pub struct NewProject {
     pub project_type: ProjectType,
     pub operating_start_date: NaiveDate,
     pub operating_end_date: Option<NaiveDate>,
+    /// ContinuumProject (HUD 2.02.5); default true.
+    pub continuum_project: Option<bool>,
+    /// The project's CoC (HUD 2.03.1) when it is not the community's.
+    pub coc_code: Option<String>,
+}
+
+/// A project's CoC code (HUD 2.03.1): its own, else the community's (HEARTH_COC_CODE).
+pub fn coc_code<'a>(services: &'a Services, project: &'a project::Model) -> &'a str {
+    project.coc_code.as_deref().unwrap_or(&services.coc_code)
 }
 
 pub async fn create_organization(
@@ -86,6 +95,11 @@ pub async fn create_project(
             input.operating_start_date
         )));
     }
+    let coc_code = input
+        .coc_code
+        .as_deref()
+        .map(|code| values::coc_code("cocCode", code))
+        .transpose()?;
     let txn = services.write_transaction().await?;
     find_organization(&txn, input.organization_id)
         .await?
@@ -104,6 +118,8 @@ pub async fn create_project(
         date_deleted: Set(None),
         hud_id: Set(None),
         hud_user_id: Set(None),
+        coc_code: Set(coc_code),
+        continuum_project: Set(input.continuum_project.unwrap_or(true)),
     }
     .insert(&txn)
     .await?;

@@ -101,6 +101,7 @@ pub async fn create(
         hud_id: Set(None),
         hud_user_id: Set(None),
         exit_hud_id: Set(None),
+        enrollment_coc: Set(Some(admin::coc_code(services, &project).to_owned())),
     }
     .insert(&txn)
     .await?;

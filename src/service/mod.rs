@@ -32,6 +32,8 @@ use uuid::Uuid;
 pub struct Services {
     pub db: DatabaseConnection,
     pub clock: Clock,
+    /// The community's CoC code (HUD 2.03.1, HEARTH_COC_CODE): a project's CoC unless it names another.
+    pub coc_code: String,
     pub notifier: Notifier,
     /// Counts statements through the connection's metric callback; read by `/metrics`.
     pub metrics: Arc<Metrics>,
@@ -41,12 +43,14 @@ impl Services {
     pub fn new(
         db: DatabaseConnection,
         clock: Clock,
+        coc_code: String,
         notifier: Notifier,
         metrics: Arc<Metrics>,
     ) -> Self {
         Services {
             db,
             clock,
+            coc_code,
             notifier,
             metrics,
         }

@@ -9,7 +9,7 @@
 
 use chrono::NaiveDate;
 use hearth::app::{self, AppState};
-use hearth::config::{ClockSettings, DatabaseSettings, ServerSettings};
+use hearth::config::{CommunitySettings, DatabaseSettings, ServerSettings};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
@@ -131,6 +131,15 @@ pub struct TestServer {
     pub database: TestDatabase,
 }
 
+/// The test community: UTC, today fixed, HUD's example CoC code.
+pub fn community() -> CommunitySettings {
+    CommunitySettings {
+        time_zone: chrono_tz::Tz::UTC,
+        today: Some(today()),
+        coc_code: "XX-501".to_owned(),
+    }
+}
+
 impl TestServer {
     pub async fn start() -> TestServer {
         Self::start_with(server_settings()).await
@@ -138,11 +147,7 @@ impl TestServer {
 
     pub async fn start_with(settings: ServerSettings) -> TestServer {
         let database = TestDatabase::create().await;
-        let clock = ClockSettings {
-            time_zone: chrono_tz::Tz::UTC,
-            today: Some(today()),
-        };
-        let services = hearth::open(&database.settings(), &clock)
+        let services = hearth::open(&database.settings(), &community())
             .await
             .expect("open the database");
         let admin =
