@@ -33,6 +33,11 @@ pub struct Model {
     pub date_updated: DateTimeUtc,
     pub user_id: Option<Uuid>,
     pub date_deleted: Option<DateTimeUtc>,
+    /// CEParticipationID as imported when it is not a UUID; exports write it instead of the id.
+    #[sea_orm(unique)]
+    pub hud_id: Option<String>,
+    /// UserID as imported when it names no Hearth user.
+    pub hud_user_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,7 +4,9 @@
 //! - 3.16 Enrollment CoC (`enrollment_coc`, the project's CoC at entry; empty for existing
 //!   enrollments, which then report their project's);
 //! - 5.10 ImplementationID: one row in `installation`, made here once and never changed, so every
-//!   server on the database and every later export names the same installation.
+//!   server on the database and every later export names the same installation;
+//! - CEParticipation.csv's own IDs, as for the other files (`hud_id`, `hud_user_id`): a period
+//!   imported with an ID that is not a UUID keeps it, so exports write it back.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -22,6 +24,13 @@ enum Project {
 enum Enrollment {
     Table,
     EnrollmentCoc,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum CeParticipation {
+    Table,
+    HudId,
+    HudUserId,
 }
 
 #[derive(DeriveIden, Clone, Copy)]
@@ -60,6 +69,26 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        for column in [CeParticipation::HudId, CeParticipation::HudUserId] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(CeParticipation::Table)
+                        .add_column(string_len_null(column, 32))
+                        .to_owned(),
+                )
+                .await?;
+        }
+        manager
+            .create_index(
+                Index::create()
+                    .name("ux_ce_participation_hud_id")
+                    .table(CeParticipation::Table)
+                    .col(CeParticipation::HudId)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -90,6 +119,24 @@ impl MigrationTrait for Migration {
         manager
             .drop_table(Table::drop().table(Installation::Table).to_owned())
             .await?;
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("ux_ce_participation_hud_id")
+                    .table(CeParticipation::Table)
+                    .to_owned(),
+            )
+            .await?;
+        for column in [CeParticipation::HudUserId, CeParticipation::HudId] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(CeParticipation::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
         manager
             .alter_table(
                 Table::alter()

@@ -73,6 +73,8 @@ fn period(
         date_updated: Set(now),
         user_id: Set(user_id),
         date_deleted: Set(None),
+        hud_id: Set(None),
+        hud_user_id: Set(None),
         ..Default::default()
     };
     set_roles(&mut period, roles);

@@ -1,8 +1,81 @@
-//! The HUD HMIS CSV FY2024 files Hearth writes and reads: their names, their exact column lists (in
-//! order, case-sensitive, as in `../shared/domain/hmis-csv-fy2024-headers.txt`), and the value HUD
-//! wants in each column Hearth does not collect.
+//! The HUD HMIS CSV files Hearth writes and reads, in both formats it knows: their names, their exact
+//! column lists (in order, case-sensitive, as in `../shared/domain/hmis-csv-fy2026-headers.txt` and
+//! `hmis-csv-fy2024-headers.txt`), and the value HUD wants in each column Hearth does not collect.
+//! FY2026 (the default) and FY2024 share every list but Client.csv's and Enrollment.csv's
+//! (`fy2024`, `fy2026`); FY2026 adds CEParticipation.csv and Assessment.csv.
 //!
 //! What must not live here: reading or writing values (see `format`), or any database access.
+
+pub mod fy2024;
+pub mod fy2026;
+
+/// The HMIS CSV format of an export.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CsvFormat {
+    /// FY2026 v1.0, in force since 2025-10-01.
+    #[default]
+    Fy2026,
+    /// FY2024 v1.3, for systems not yet on FY2026.
+    Fy2024,
+}
+
+impl CsvFormat {
+    /// Export.csv's CSVVersion.
+    pub fn csv_version(self) -> &'static str {
+        match self {
+            CsvFormat::Fy2026 => "2026 v1.0",
+            CsvFormat::Fy2024 => "2024 v1.3",
+        }
+    }
+
+    /// The files of an export, in the order written (a record's file before the files that refer to
+    /// it).
+    pub fn files(self) -> &'static [HmisFile] {
+        match self {
+            CsvFormat::Fy2026 => &FY2026_FILES,
+            CsvFormat::Fy2024 => &FILES,
+        }
+    }
+
+    /// Client.csv of this format.
+    pub fn client(self) -> &'static HmisFile {
+        match self {
+            CsvFormat::Fy2026 => &CLIENT_FY2026_FILE,
+            CsvFormat::Fy2024 => &CLIENT_FILE,
+        }
+    }
+
+    /// Enrollment.csv of this format.
+    pub fn enrollment(self) -> &'static HmisFile {
+        match self {
+            CsvFormat::Fy2026 => &ENROLLMENT_FY2026_FILE,
+            CsvFormat::Fy2024 => &ENROLLMENT_FILE,
+        }
+    }
+
+    /// The name used on the command line and in `?format=`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CsvFormat::Fy2026 => "fy2026",
+            CsvFormat::Fy2024 => "fy2024",
+        }
+    }
+}
+
+impl std::str::FromStr for CsvFormat {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "fy2026" => Ok(CsvFormat::Fy2026),
+            "fy2024" => Ok(CsvFormat::Fy2024),
+            _ => Err(format!(
+                "format must be fy2026 (the default) or fy2024 (got \"{}\")",
+                raw.chars().take(20).collect::<String>()
+            )),
+        }
+    }
+}
 
 /// One HMIS CSV file: its name in the zip and its header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,7 +125,7 @@ pub const PROJECT_FILE: HmisFile = HmisFile {
 /// Status are not collected. Name and DOB quality are written per record (see the export).
 pub const CLIENT_FILE: HmisFile = HmisFile {
     name: "Client.csv",
-    columns: &CLIENT,
+    columns: &fy2024::CLIENT,
     not_collected: &[
         ("SSNDataQuality", "99"),
         ("AmIndAKNative", "0"),
@@ -80,7 +153,7 @@ pub const CLIENT_FILE: HmisFile = HmisFile {
 /// no such code and stay empty.
 pub const ENROLLMENT_FILE: HmisFile = HmisFile {
     name: "Enrollment.csv",
-    columns: &ENROLLMENT,
+    columns: &fy2024::ENROLLMENT,
     not_collected: &[
         ("RelationshipToHoH", "99"),
         ("LivingSituation", "99"),
@@ -101,7 +174,61 @@ pub const EVENT_FILE: HmisFile = HmisFile {
     not_collected: &[],
 };
 
-/// Every file Hearth writes, in the order of the export (a record's file comes before the files that
+/// FY2026 Client.csv: 4.21 Sex is written per record; 3.04 Race and Ethnicity and 3.07 Veteran
+/// Status are not collected, as in FY2024.
+pub const CLIENT_FY2026_FILE: HmisFile = HmisFile {
+    name: "Client.csv",
+    columns: &fy2026::CLIENT,
+    not_collected: &[
+        ("SSNDataQuality", "99"),
+        ("AmIndAKNative", "0"),
+        ("Asian", "0"),
+        ("BlackAfAmerican", "0"),
+        ("HispanicLatinao", "0"),
+        ("MidEastNAfrican", "0"),
+        ("NativeHIPacific", "0"),
+        ("White", "0"),
+        ("RaceNone", "99"),
+        ("VeteranStatus", "99"),
+    ],
+};
+
+/// FY2026 Enrollment.csv: the same universal data elements not collected as in FY2024.
+pub const ENROLLMENT_FY2026_FILE: HmisFile = HmisFile {
+    name: "Enrollment.csv",
+    columns: &fy2026::ENROLLMENT,
+    not_collected: ENROLLMENT_FILE.not_collected,
+};
+
+/// CEParticipation.csv (HUD 2.09): one row per period of a project's CE roles.
+pub const CE_PARTICIPATION_FILE: HmisFile = HmisFile {
+    name: "CEParticipation.csv",
+    columns: &fy2026::CE_PARTICIPATION,
+    not_collected: &[],
+};
+
+/// Assessment.csv (HUD 4.19).
+pub const ASSESSMENT_FILE: HmisFile = HmisFile {
+    name: "Assessment.csv",
+    columns: &fy2026::ASSESSMENT,
+    not_collected: &[],
+};
+
+/// The FY2026 export's files, in the order written.
+pub const FY2026_FILES: [HmisFile; 10] = [
+    EXPORT_FILE,
+    ORGANIZATION_FILE,
+    USER_FILE,
+    PROJECT_FILE,
+    CE_PARTICIPATION_FILE,
+    CLIENT_FY2026_FILE,
+    ENROLLMENT_FY2026_FILE,
+    EXIT_FILE,
+    EVENT_FILE,
+    ASSESSMENT_FILE,
+];
+
+/// The FY2024 export's files, in the order written (a record's file comes before the files that
 /// refer to it).
 pub const FILES: [HmisFile; 8] = [
     EXPORT_FILE,
@@ -180,131 +307,6 @@ pub const PROJECT: [&str; 19] = [
     "TargetPopulation",
     "HOPWAMedAssistedLivingFac",
     "PITCount",
-    "DateCreated",
-    "DateUpdated",
-    "UserID",
-    "DateDeleted",
-    "ExportID",
-];
-
-/// Client.csv (HUD 3.01-3.07).
-pub const CLIENT: [&str; 46] = [
-    "PersonalID",
-    "FirstName",
-    "MiddleName",
-    "LastName",
-    "NameSuffix",
-    "NameDataQuality",
-    "SSN",
-    "SSNDataQuality",
-    "DOB",
-    "DOBDataQuality",
-    "AmIndAKNative",
-    "Asian",
-    "BlackAfAmerican",
-    "HispanicLatinaeo",
-    "MidEastNAfrican",
-    "NativeHIPacific",
-    "White",
-    "RaceNone",
-    "AdditionalRaceEthnicity",
-    "Woman",
-    "Man",
-    "NonBinary",
-    "CulturallySpecific",
-    "Transgender",
-    "Questioning",
-    "DifferentIdentity",
-    "GenderNone",
-    "DifferentIdentityText",
-    "VeteranStatus",
-    "YearEnteredService",
-    "YearSeparated",
-    "WorldWarII",
-    "KoreanWar",
-    "VietnamWar",
-    "DesertStorm",
-    "AfghanistanOEF",
-    "IraqOIF",
-    "IraqOND",
-    "OtherTheater",
-    "MilitaryBranch",
-    "DischargeStatus",
-    "DateCreated",
-    "DateUpdated",
-    "UserID",
-    "DateDeleted",
-    "ExportID",
-];
-
-/// Enrollment.csv (HUD 3.10, 3.15, 3.16, 3.20, 3.917 and program-specific elements).
-pub const ENROLLMENT: [&str; 71] = [
-    "EnrollmentID",
-    "PersonalID",
-    "ProjectID",
-    "EntryDate",
-    "HouseholdID",
-    "RelationshipToHoH",
-    "EnrollmentCoC",
-    "LivingSituation",
-    "RentalSubsidyType",
-    "LengthOfStay",
-    "LOSUnderThreshold",
-    "PreviousStreetESSH",
-    "DateToStreetESSH",
-    "TimesHomelessPastThreeYears",
-    "MonthsHomelessPastThreeYears",
-    "DisablingCondition",
-    "DateOfEngagement",
-    "MoveInDate",
-    "DateOfPATHStatus",
-    "ClientEnrolledInPATH",
-    "ReasonNotEnrolled",
-    "PercentAMI",
-    "ReferralSource",
-    "CountOutreachReferralApproaches",
-    "DateOfBCPStatus",
-    "EligibleForRHY",
-    "ReasonNoServices",
-    "RunawayYouth",
-    "SexualOrientation",
-    "SexualOrientationOther",
-    "FormerWardChildWelfare",
-    "ChildWelfareYears",
-    "ChildWelfareMonths",
-    "FormerWardJuvenileJustice",
-    "JuvenileJusticeYears",
-    "JuvenileJusticeMonths",
-    "UnemploymentFam",
-    "MentalHealthDisorderFam",
-    "PhysicalDisabilityFam",
-    "AlcoholDrugUseDisorderFam",
-    "InsufficientIncome",
-    "IncarceratedParent",
-    "VAMCStation",
-    "TargetScreenReqd",
-    "TimeToHousingLoss",
-    "AnnualPercentAMI",
-    "LiteralHomelessHistory",
-    "ClientLeaseholder",
-    "HOHLeaseholder",
-    "SubsidyAtRisk",
-    "EvictionHistory",
-    "CriminalRecord",
-    "IncarceratedAdult",
-    "PrisonDischarge",
-    "SexOffender",
-    "DisabledHoH",
-    "CurrentPregnant",
-    "SingleParent",
-    "DependentUnder6",
-    "HH5Plus",
-    "CoCPrioritized",
-    "HPScreeningScore",
-    "ThresholdScore",
-    "TranslationNeeded",
-    "PreferredLanguage",
-    "PreferredLanguageDifferent",
     "DateCreated",
     "DateUpdated",
     "UserID",
