@@ -54,6 +54,9 @@ enum Command {
         /// The zip file to write.
         #[arg(long)]
         out: std::path::PathBuf,
+        /// The HMIS CSV format: fy2026 (HUD's current, the default) or fy2024.
+        #[arg(long, default_value = "fy2026")]
+        format: hearth::interop::columns::CsvFormat,
     },
     /// Load a HUD HMIS CSV zip, all or nothing; reports every bad row and exits non-zero if any.
     Import {
@@ -141,10 +144,16 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("Revoked API token {} ({})", revoked.id, revoked.label);
             Ok(())
         }
-        Command::Export { from, to, out } => {
+        Command::Export {
+            from,
+            to,
+            out,
+            format,
+        } => {
             let range = hearth::interop::ExportRange::parse(&from, &to)
                 .map_err(|err| err.public_message())?;
-            let summary = hearth::interop::export::to_file(&services, range, &out)
+            let request = hearth::interop::export::ExportRequest { range, format };
+            let summary = hearth::interop::export::to_file(&services, request, &out)
                 .await
                 .map_err(|err| err.public_message())?;
             for (file, rows) in &summary.rows {

@@ -13,8 +13,22 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-/// The files of an export, in the order written.
-const FILES: [&str; 8] = [
+/// The files of a FY2026 export (the default), in the order written.
+const FILES: [&str; 10] = [
+    "Export.csv",
+    "Organization.csv",
+    "User.csv",
+    "Project.csv",
+    "CEParticipation.csv",
+    "Client.csv",
+    "Enrollment.csv",
+    "Exit.csv",
+    "Event.csv",
+    "Assessment.csv",
+];
+
+/// The files of a FY2024 export (`--format fy2024`).
+const FY2024_FILES: [&str; 8] = [
     "Export.csv",
     "Organization.csv",
     "User.csv",
@@ -52,18 +66,25 @@ impl Drop for TempZip {
     }
 }
 
-/// `hearth export` of [FROM, TO] from `database_url`.
+/// `hearth export` of [FROM, TO] from `database_url`, in the default format (FY2026).
 fn export(database_url: &str) -> TempZip {
+    export_as(database_url, &[])
+}
+
+/// `hearth export` of [FROM, TO] from `database_url` with `options` (e.g. `--format fy2024`).
+fn export_as(database_url: &str, options: &[&str]) -> TempZip {
     let out = TempZip::new("export.zip");
-    run(process::hearth(database_url).args([
-        "export",
-        "--from",
-        FROM,
-        "--to",
-        TO,
-        "--out",
-        out.to_str().expect("utf-8 path"),
-    ]));
+    run(process::hearth(database_url)
+        .args([
+            "export",
+            "--from",
+            FROM,
+            "--to",
+            TO,
+            "--out",
+            out.to_str().expect("utf-8 path"),
+        ])
+        .args(options));
     out
 }
 
@@ -229,12 +250,13 @@ async fn community_with_history() -> (Community, String) {
     (c, earlier)
 }
 
-fn spec_headers() -> BTreeMap<String, String> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/domain/hmis-csv-fy2024-headers.txt"
+/// HUD's header lists of `year` ("2024" or "2026"), by file.
+fn spec_headers(year: &str) -> BTreeMap<String, String> {
+    let path = format!(
+        "{}/../shared/domain/hmis-csv-fy{year}-headers.txt",
+        env!("CARGO_MANIFEST_DIR")
     );
-    let text = std::fs::read_to_string(path).expect("the FY2024 header list");
+    let text = std::fs::read_to_string(path).expect("HUD's header list");
     text.lines()
         .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
         .filter_map(|line| line.split_once(": "))
@@ -243,18 +265,49 @@ fn spec_headers() -> BTreeMap<String, String> {
 }
 
 #[tokio::test]
-async fn every_exported_file_has_the_exact_fy2024_header() {
+async fn every_exported_file_has_hud_s_exact_header_in_both_formats() {
     let (c, _) = community_with_history().await;
-    let files = unzip_file(&export(&c.server.database.url));
-    let names: Vec<&str> = files.keys().map(String::as_str).collect();
-    let mut expected = FILES.to_vec();
-    expected.sort();
-    assert_eq!(names, expected);
-    let spec = spec_headers();
-    for name in FILES {
-        let header = files[name].split("\r\n").next().expect("a header line");
-        assert_eq!(header, spec[name], "{name}");
+    let url = &c.server.database.url;
+    for (year, options, listed) in [
+        ("2026", &[][..], &FILES[..]),
+        ("2026", &["--format", "fy2026"][..], &FILES[..]),
+        ("2024", &["--format", "fy2024"][..], &FY2024_FILES[..]),
+    ] {
+        let files = unzip_file(&export_as(url, options));
+        let names: Vec<&str> = files.keys().map(String::as_str).collect();
+        let mut expected = listed.to_vec();
+        expected.sort();
+        assert_eq!(names, expected, "{options:?}");
+        let spec = spec_headers(year);
+        for name in listed {
+            let header = files[*name].split("\r\n").next().expect("a header line");
+            assert_eq!(header, spec[*name], "FY{year} {name}");
+        }
+        let version = column(&files["Export.csv"], "CSVVersion");
+        let expected_version = if year == "2026" {
+            "2026 v1.0"
+        } else {
+            "2024 v1.3"
+        };
+        assert_eq!(rows(&files["Export.csv"])[0][version], expected_version);
     }
+}
+
+#[tokio::test]
+async fn an_unknown_format_is_refused() {
+    let c = Community::new().await;
+    let out = TempZip::new("refused.zip");
+    let output = process::hearth(&c.server.database.url)
+        .args([
+            "export", "--from", FROM, "--to", TO, "--format", "fy2022", "--out",
+        ])
+        .arg(&*out)
+        .output()
+        .expect("run hearth");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("fy2026"), "{stderr}");
+    assert!(!out.exists());
 }
 
 #[tokio::test]
@@ -268,7 +321,8 @@ async fn the_export_holds_the_records_of_its_range_in_hud_terms() {
     assert!(clients.iter().all(|row| row[0] != earlier));
     let export_id = rows(&files["Export.csv"])[0][0].clone();
     assert_eq!(export_id.len(), 32);
-    for name in &FILES[1..] {
+    // Assessment.csv stays empty until 4.19 assessments are recorded.
+    for name in &FILES[1..FILES.len() - 1] {
         let exported = rows(&files[*name]);
         assert!(!exported.is_empty(), "{name} is empty");
         for row in exported {
@@ -310,7 +364,7 @@ async fn the_export_holds_the_records_of_its_range_in_hud_terms() {
             at("SSN"),
             at("SSNDataQuality"),
             at("RaceNone"),
-            at("GenderNone"),
+            at("Sex"),
             at("VeteranStatus")
         ),
         ("", "99", "99", "99", "99")
@@ -320,6 +374,24 @@ async fn the_export_holds_the_records_of_its_range_in_hud_terms() {
     let at = |name: &str| enrollments[0][column(&files["Enrollment.csv"], name)].clone();
     assert_eq!(at("RelationshipToHoH"), "99");
     assert_eq!(at("DisablingCondition"), "99");
+    // HUD's required values (rule D6): the community's CoC, a household per enrollment.
+    assert_eq!(at("EnrollmentCoC"), "XX-501");
+    assert_eq!(at("HouseholdID"), at("EnrollmentID"));
+    let projects = rows(&files["Project.csv"]);
+    let continuum = column(&files["Project.csv"], "ContinuumProject");
+    assert!(
+        projects.iter().all(|row| row[continuum] == "1"),
+        "{projects:?}"
+    );
+    let implementation = column(&files["Export.csv"], "ImplementationID");
+    let implementation = rows(&files["Export.csv"])[0][implementation].clone();
+    assert_eq!(implementation.len(), 32, "{implementation}");
+    let again = unzip_file(&export(&c.server.database.url));
+    assert_eq!(
+        rows(&again["Export.csv"])[0][column(&again["Export.csv"], "ImplementationID")],
+        implementation,
+        "one ImplementationID for the installation"
+    );
     assert!(
         enrollments
             .iter()

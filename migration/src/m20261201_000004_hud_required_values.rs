@@ -17,7 +17,9 @@ pub struct Migration;
 enum Project {
     Table,
     CocCode,
-    ContinuumProject,
+    /// HUD's ContinuumProject (named apart from the enum, which clippy wants).
+    #[sea_orm(iden = "continuum_project")]
+    Continuum,
 }
 
 #[derive(DeriveIden, Clone, Copy)]
@@ -57,7 +59,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(Project::Table)
-                    .add_column(boolean(Project::ContinuumProject).default(true))
+                    .add_column(boolean(Project::Continuum).default(true))
                     .to_owned(),
             )
             .await?;
@@ -145,7 +147,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for column in [Project::ContinuumProject, Project::CocCode] {
+        for column in [Project::Continuum, Project::CocCode] {
             manager
                 .alter_table(
                     Table::alter()

@@ -1,4 +1,5 @@
-//! `GET /export/hmis-csv?from=yyyy-mm-dd&to=yyyy-mm-dd`: the HUD HMIS CSV export as a zip download,
+//! `GET /export/hmis-csv?from=yyyy-mm-dd&to=yyyy-mm-dd[&format=fy2026|fy2024]`: the HUD HMIS CSV
+//! export (FY2026 unless asked otherwise) as a zip download,
 //! for ADMIN and PRIORITY_LIST_MANAGER (the roles that see the whole community's data).
 //!
 //! Signed in as for `/graphql`, through the same request context (Bearer token, X-Organization-Id,
@@ -14,7 +15,9 @@ use crate::app::AppState;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::graphql::context::ORGANIZATION_HEADER;
-use crate::interop::{ExportRange, export};
+use crate::interop::ExportRange;
+use crate::interop::columns::CsvFormat;
+use crate::interop::export::{self, ExportRequest};
 use crate::service::audit;
 use axum::body::Body;
 use axum::extract::{Query, State};
@@ -29,6 +32,8 @@ use tokio_stream::wrappers::ReceiverStream;
 pub struct ExportQuery {
     from: Option<String>,
     to: Option<String>,
+    /// `fy2026` (the default) or `fy2024`.
+    format: Option<String>,
 }
 
 /// Bytes handed to the response at a time, and chunks in flight.
@@ -36,6 +41,22 @@ const CHUNK_BYTES: usize = 64 * 1024;
 const CHUNKS_IN_FLIGHT: usize = 8;
 
 type Chunk = Result<Vec<u8>, std::io::Error>;
+
+fn export_request(query: ExportQuery) -> Result<ExportRequest, AppError> {
+    let (Some(from), Some(to)) = (query.from, query.to) else {
+        return Err(AppError::bad_input(
+            "Give the range as ?from=yyyy-mm-dd&to=yyyy-mm-dd (and optionally &format=fy2026|fy2024)",
+        ));
+    };
+    let format = match query.format {
+        Some(raw) => raw.parse::<CsvFormat>().map_err(AppError::bad_input)?,
+        None => CsvFormat::default(),
+    };
+    Ok(ExportRequest {
+        range: ExportRange::parse(&from, &to)?,
+        format,
+    })
+}
 
 pub async fn hmis_csv(
     State(state): State<AppState>,
@@ -56,22 +77,17 @@ pub async fn hmis_csv(
              organization where you are one (header {ORGANIZATION_HEADER})"
         )));
     };
-    let range = match query {
-        Ok(Query(ExportQuery {
-            from: Some(from),
-            to: Some(to),
-        })) => ExportRange::parse(&from, &to),
-        Ok(_) => Err(AppError::bad_input(
-            "Give the range as ?from=yyyy-mm-dd&to=yyyy-mm-dd",
-        )),
+    let request = match query {
+        Ok(Query(query)) => export_request(query),
         Err(rejection) => Err(AppError::bad_input(format!(
             "The query string is not understood: {rejection}"
         ))),
     };
-    let range = match range {
-        Ok(range) => range,
+    let request = match request {
+        Ok(request) => request,
         Err(err) => return refuse(err),
     };
+    let range = request.range;
     // Who took the community's records, and which period: recorded before the first byte is sent.
     if let Err(err) = audit::record_export(&state.services, &actor, "exportHmisCsv", range).await {
         return refuse(err);
@@ -84,7 +100,7 @@ pub async fn hmis_csv(
     };
     let services = state.services.clone();
     tokio::spawn(async move {
-        if let Err(err) = export::write_zip(&services, range, sink).await {
+        if let Err(err) = export::write_zip(&services, request, sink).await {
             tracing::warn!(error = %err, "HMIS CSV export stopped");
             // Ends the body with an error: the connection is cut, not the zip finished.
             let _ = sender

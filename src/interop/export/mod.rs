@@ -13,19 +13,17 @@
 //! these files in Excel, where a client named `=HYPERLINK(...)` would otherwise run as a formula.
 
 use super::ExportRange;
-use super::columns::{self, HmisFile};
+use super::columns::{self, CsvFormat, HmisFile};
 use super::format;
 use crate::error::{AppError, AppResult};
 use crate::service::Services;
 use chrono::Utc;
 use chrono_tz::Tz;
-use entity::{app_user, ce_event, client, enrollment, organization, project};
+use entity::installation;
 use futures_util::{Stream, TryStreamExt};
-use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{
-    AccessMode, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend,
-    EntityTrait, IsolationLevel, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationDef,
-    RelationTrait, TransactionTrait,
+    AccessMode, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, IsolationLevel,
+    TransactionTrait,
 };
 use std::borrow::Cow;
 use std::io::Write;
@@ -34,6 +32,7 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 use zip::write::SimpleFileOptions;
 
+mod queries;
 mod rows;
 use rows::*;
 
@@ -41,8 +40,7 @@ use rows::*;
 const ROWS_PER_BATCH: usize = 500;
 const BATCHES_IN_FLIGHT: usize = 4;
 
-/// Export.csv's fixed values (HUD HMIS CSV FY2024 list 1.x).
-const CSV_VERSION: &str = "2024 v1.3";
+// Export.csv's fixed values (HUD HMIS CSV lists 1.x, the same in FY2024 and FY2026).
 /// SourceType 4 "Other": Hearth is a Coordinated Entry system, not a CoC's or a provider's HMIS.
 const SOURCE_TYPE: &str = "4";
 /// ExportPeriodType 3 "Reporting period".
@@ -60,11 +58,11 @@ pub struct ExportSummary {
     pub rows: Vec<(&'static str, u64)>,
 }
 
-/// Exports `range` into a new zip file at `path`. The zip is written beside it first and moved into
+/// Exports `request` into a new zip file at `path`. The zip is written beside it first and moved into
 /// place once complete, so a failed export leaves no partial file behind.
 pub async fn to_file(
     services: &Services,
-    range: ExportRange,
+    request: ExportRequest,
     path: &Path,
 ) -> AppResult<ExportSummary> {
     let mut partial = path.as_os_str().to_owned();
@@ -73,7 +71,7 @@ pub async fn to_file(
     let file = std::fs::File::create(&partial).map_err(|err| {
         AppError::bad_input(format!("cannot create {}: {err}", partial.display()))
     })?;
-    let written = write_zip(services, range, std::io::BufWriter::new(file)).await;
+    let written = write_zip(services, request, std::io::BufWriter::new(file)).await;
     let moved = written.and_then(|summary| {
         std::fs::rename(&partial, path).map_err(|err| {
             AppError::internal(format!(
@@ -89,11 +87,11 @@ pub async fn to_file(
     moved
 }
 
-/// Writes the export of `range` as a zip into `sink`. On error the sink may hold a partial zip: the
+/// Writes the export of `request` as a zip into `sink`. On error the sink may hold a partial zip: the
 /// caller discards it (the CLI deletes the file; the HTTP download aborts the response).
 pub async fn write_zip<W>(
     services: &Services,
-    range: ExportRange,
+    request: ExportRequest,
     sink: W,
 ) -> AppResult<ExportSummary>
 where
@@ -101,7 +99,7 @@ where
 {
     let (sender, receiver) = mpsc::channel(BATCHES_IN_FLIGHT);
     let writer = tokio::task::spawn_blocking(move || write_pieces(sink, receiver));
-    let produced = produce(services, range, &Pieces(sender)).await;
+    let produced = produce(services, request, &Pieces(sender)).await;
     let written = writer
         .await
         .map_err(|err| AppError::internal(format!("the export writer failed: {err}")))?;
@@ -199,6 +197,16 @@ fn write_pieces<W: Write>(sink: W, mut receiver: mpsc::Receiver<Piece>) -> std::
 struct Context {
     export_id: String,
     zone: Tz,
+    format: CsvFormat,
+    /// The community's CoC code, for projects that name none (HUD 2.03).
+    coc_code: String,
+}
+
+/// What to export: the records of `range`, in `format`.
+#[derive(Clone, Copy, Debug)]
+pub struct ExportRequest {
+    pub range: ExportRange,
+    pub format: CsvFormat,
 }
 
 /// Streams every row of one file to the writer; returns how many rows it wrote.
@@ -252,15 +260,24 @@ async fn snapshot(services: &Services) -> AppResult<DatabaseTransaction> {
 
 async fn produce(
     services: &Services,
-    range: ExportRange,
+    request: ExportRequest,
     pieces: &Pieces,
 ) -> AppResult<ExportSummary> {
+    let txn = snapshot(services).await?;
     let context = Context {
         export_id: Uuid::now_v7().simple().to_string(),
         zone: services.clock.time_zone(),
+        format: request.format,
+        coc_code: services.coc_code.clone(),
     };
-    let txn = snapshot(services).await?;
-    let mut rows = Vec::with_capacity(columns::FILES.len());
+    let range = request.range;
+    let format = request.format;
+    let mut rows = Vec::with_capacity(format.files().len());
+    let implementation_id = installation::Entity::find_by_id(1)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("the installation row is missing: run the migrations"))?
+        .implementation_id;
 
     pieces.send(Piece::File(columns::EXPORT_FILE.name)).await?;
     let header = columns::EXPORT.iter().map(|c| (*c).to_owned()).collect();
@@ -273,182 +290,80 @@ async fn produce(
         .set("ExportEndDate", format::date(range.to()))
         .set("SoftwareName", "Hearth")
         .set("SoftwareVersion", env!("CARGO_PKG_VERSION"))
-        .set("CSVVersion", CSV_VERSION)
+        .set("CSVVersion", format.csv_version())
         .set("ExportPeriodType", EXPORT_PERIOD_TYPE)
         .set("ExportDirective", EXPORT_DIRECTIVE)
         .set("HashStatus", HASH_STATUS)
+        .set("ImplementationID", implementation_id)
         .into_values();
     pieces.send(Piece::Rows(vec![header, export])).await?;
     rows.push((columns::EXPORT_FILE.name, 1));
 
-    let organizations = organization::Entity::find()
-        .select_only()
-        .columns([
-            organization::Column::Id,
-            organization::Column::Name,
-            organization::Column::VictimServiceProvider,
-            organization::Column::DateCreated,
-            organization::Column::DateUpdated,
-            organization::Column::UserId,
-            organization::Column::DateDeleted,
-            organization::Column::HudId,
-            organization::Column::HudUserId,
-        ])
-        .column_as(app_user::Column::HudId, "user_hud_id")
-        .join(
-            JoinType::LeftJoin,
-            user_of::<organization::Entity>(organization::Column::UserId),
-        )
-        .filter(organizations_in(range))
-        .order_by_asc(organization::Column::Id)
-        .into_model::<OrganizationRow>()
-        .stream(&txn)
-        .await?;
+    let organizations = queries::organizations(&txn, range).await?;
     let count = stream_file(pieces, &columns::ORGANIZATION_FILE, organizations, |o| {
         organization_row(o, &context)
     })
     .await?;
     rows.push((columns::ORGANIZATION_FILE.name, count));
 
-    let users = app_user::Entity::find()
-        .filter(users_in(range))
-        .order_by_asc(app_user::Column::Id)
-        .stream(&txn)
-        .await?;
+    let users = queries::users(&txn, range).await?;
     let count = stream_file(pieces, &columns::USER_FILE, users, |u| {
         user_row(u, &context)
     })
     .await?;
     rows.push((columns::USER_FILE.name, count));
 
-    let projects = project::Entity::find()
-        .select_only()
-        .columns([
-            project::Column::Id,
-            project::Column::OrganizationId,
-            project::Column::Name,
-            project::Column::ProjectType,
-            project::Column::OperatingStartDate,
-            project::Column::OperatingEndDate,
-            project::Column::DateCreated,
-            project::Column::DateUpdated,
-            project::Column::UserId,
-            project::Column::DateDeleted,
-            project::Column::HudId,
-            project::Column::HudUserId,
-        ])
-        .column_as(organization::Column::HudId, "organization_hud_id")
-        .column_as(app_user::Column::HudId, "user_hud_id")
-        .join(JoinType::InnerJoin, project::Relation::Organization.def())
-        .join(
-            JoinType::LeftJoin,
-            user_of::<project::Entity>(project::Column::UserId),
-        )
-        .filter(projects_in(range))
-        .order_by_asc(project::Column::Id)
-        .into_model::<ProjectRow>()
-        .stream(&txn)
-        .await?;
+    let projects = queries::projects(&txn, range).await?;
     let count = stream_file(pieces, &columns::PROJECT_FILE, projects, |p| {
         project_row(p, &context)
     })
     .await?;
     rows.push((columns::PROJECT_FILE.name, count));
 
-    let clients = client::Entity::find()
-        .select_only()
-        .columns([
-            client::Column::Id,
-            client::Column::FirstName,
-            client::Column::LastName,
-            client::Column::DateOfBirth,
-            client::Column::DateCreated,
-            client::Column::DateUpdated,
-            client::Column::UserId,
-            client::Column::DateDeleted,
-            client::Column::HudId,
-            client::Column::HudUserId,
-        ])
-        .column_as(app_user::Column::HudId, "user_hud_id")
-        .join(
-            JoinType::LeftJoin,
-            user_of::<client::Entity>(client::Column::UserId),
-        )
-        .filter(
-            client::Column::Id.in_subquery(active_enrollments(range, enrollment::Column::ClientId)),
-        )
-        .order_by_asc(client::Column::Id)
-        .into_model::<ClientRow>()
-        .stream(&txn)
+    if format == CsvFormat::Fy2026 {
+        let periods = queries::participations(&txn, range).await?;
+        let count = stream_file(pieces, &columns::CE_PARTICIPATION_FILE, periods, |p| {
+            participation_row(p, &context)
+        })
         .await?;
-    let count = stream_file(pieces, &columns::CLIENT_FILE, clients, |c| {
+        rows.push((columns::CE_PARTICIPATION_FILE.name, count));
+    }
+
+    let clients = queries::clients(&txn, range).await?;
+    let count = stream_file(pieces, format.client(), clients, |c| {
         client_row(c, &context)
     })
     .await?;
     rows.push((columns::CLIENT_FILE.name, count));
 
-    let count = stream_file(
-        pieces,
-        &columns::ENROLLMENT_FILE,
-        enrollments(&txn, range, false).await?,
-        |e| enrollment_row(e, &context),
-    )
+    let enrollments = queries::enrollments(&txn, range, false).await?;
+    let count = stream_file(pieces, format.enrollment(), enrollments, |e| {
+        enrollment_row(e, &context)
+    })
     .await?;
     rows.push((columns::ENROLLMENT_FILE.name, count));
 
-    let count = stream_file(
-        pieces,
-        &columns::EXIT_FILE,
-        enrollments(&txn, range, true).await?,
-        |e| exit_row(e, &context),
-    )
+    let exits = queries::enrollments(&txn, range, true).await?;
+    let count = stream_file(pieces, &columns::EXIT_FILE, exits, |e| {
+        exit_row(e, &context)
+    })
     .await?;
     rows.push((columns::EXIT_FILE.name, count));
 
-    let events = ce_event::Entity::find()
-        .select_only()
-        .columns([
-            ce_event::Column::Id,
-            ce_event::Column::EnrollmentId,
-            ce_event::Column::ClientId,
-            ce_event::Column::EventDate,
-            ce_event::Column::EventType,
-            ce_event::Column::ProbSolDivRrResult,
-            ce_event::Column::ReferralCaseManageAfter,
-            ce_event::Column::ReferredProjectId,
-            ce_event::Column::ReferralResult,
-            ce_event::Column::ResultDate,
-            ce_event::Column::DateCreated,
-            ce_event::Column::DateUpdated,
-            ce_event::Column::UserId,
-            ce_event::Column::DateDeleted,
-            ce_event::Column::HudId,
-            ce_event::Column::HudUserId,
-        ])
-        .column_as(enrollment::Column::HudId, "enrollment_hud_id")
-        .column_as(client::Column::HudId, "client_hud_id")
-        .column_as(project::Column::HudId, "referred_project_hud_id")
-        .column_as(app_user::Column::HudId, "user_hud_id")
-        .join(JoinType::InnerJoin, ce_event::Relation::Enrollment.def())
-        .join(JoinType::InnerJoin, ce_event::Relation::Client.def())
-        .join(
-            JoinType::LeftJoin,
-            ce_event::Relation::ReferredProject.def(),
-        )
-        .join(
-            JoinType::LeftJoin,
-            user_of::<ce_event::Entity>(ce_event::Column::UserId),
-        )
-        .filter(events_in(range))
-        .order_by_asc(ce_event::Column::Id)
-        .into_model::<EventRow>()
-        .stream(&txn)
-        .await?;
+    let events = queries::events(&txn, range).await?;
     let count = stream_file(pieces, &columns::EVENT_FILE, events, |e| {
         event_row(e, &context)
     })
     .await?;
     rows.push((columns::EVENT_FILE.name, count));
+
+    if format == CsvFormat::Fy2026 {
+        // HUD 4.19 assessments are not recorded yet: the file is written with its header, as HUD
+        // wants every file of the format present.
+        let none = futures_util::stream::empty::<Result<Vec<String>, sea_orm::DbErr>>();
+        let count = stream_file(pieces, &columns::ASSESSMENT_FILE, none, |row| row).await?;
+        rows.push((columns::ASSESSMENT_FILE.name, count));
+    }
 
     pieces.send(Piece::Finish).await?;
     txn.commit().await?;
@@ -456,158 +371,6 @@ async fn produce(
         export_id: context.export_id,
         rows,
     })
-}
-
-/// The enrollments active in `range` (Enrollment.csv), or those of them that exited (Exit.csv).
-async fn enrollments<'a>(
-    txn: &'a DatabaseTransaction,
-    range: ExportRange,
-    exited_only: bool,
-) -> AppResult<impl Stream<Item = Result<EnrollmentRow, sea_orm::DbErr>> + 'a> {
-    let mut select = enrollment::Entity::find()
-        .select_only()
-        .columns([
-            enrollment::Column::Id,
-            enrollment::Column::ClientId,
-            enrollment::Column::ProjectId,
-            enrollment::Column::EntryDate,
-            enrollment::Column::ExitDate,
-            enrollment::Column::Destination,
-            enrollment::Column::MoveInDate,
-            enrollment::Column::DateCreated,
-            enrollment::Column::DateUpdated,
-            enrollment::Column::UserId,
-            enrollment::Column::DateDeleted,
-            enrollment::Column::HudId,
-            enrollment::Column::HudUserId,
-            enrollment::Column::ExitHudId,
-        ])
-        .column_as(client::Column::HudId, "client_hud_id")
-        .column_as(project::Column::HudId, "project_hud_id")
-        .column_as(app_user::Column::HudId, "user_hud_id")
-        .join(JoinType::InnerJoin, enrollment::Relation::Client.def())
-        .join(JoinType::InnerJoin, enrollment::Relation::Project.def())
-        .join(
-            JoinType::LeftJoin,
-            user_of::<enrollment::Entity>(enrollment::Column::UserId),
-        )
-        .filter(enrollments_active(range));
-    if exited_only {
-        select = select.filter(enrollment::Column::ExitDate.is_not_null());
-    }
-    Ok(select
-        .order_by_asc(enrollment::Column::Id)
-        .into_model::<EnrollmentRow>()
-        .stream(txn)
-        .await?)
-}
-
-/// The join from a record to the user who last changed it (no relation in the entities: the column
-/// is HUD's UserID, not a navigable link).
-fn user_of<E: EntityTrait>(column: E::Column) -> RelationDef {
-    E::belongs_to(app_user::Entity)
-        .from(column)
-        .to(app_user::Column::Id)
-        .into()
-}
-
-// ------------------------------------------------------------------------------------------------
-// Which records an export of `range` holds. Each condition is on its own table, so it can be used
-// as a filter or inside the subquery of another.
-// ------------------------------------------------------------------------------------------------
-
-/// Entered by `to` and not exited before `from`.
-fn enrollments_active(range: ExportRange) -> Condition {
-    Condition::all()
-        .add(enrollment::Column::EntryDate.lte(range.to()))
-        .add(
-            Condition::any()
-                .add(enrollment::Column::ExitDate.is_null())
-                .add(enrollment::Column::ExitDate.gte(range.from())),
-        )
-}
-
-fn active_enrollments(range: ExportRange, column: enrollment::Column) -> SelectStatement {
-    Query::select()
-        .column((enrollment::Entity, column))
-        .from(enrollment::Entity)
-        .cond_where(enrollments_active(range))
-        .to_owned()
-}
-
-fn events_in(range: ExportRange) -> Condition {
-    Condition::all()
-        .add(ce_event::Column::EventDate.gte(range.from()))
-        .add(ce_event::Column::EventDate.lte(range.to()))
-}
-
-fn events_in_range(range: ExportRange, column: ce_event::Column) -> SelectStatement {
-    Query::select()
-        .column((ce_event::Entity, column))
-        .from(ce_event::Entity)
-        .cond_where(events_in(range))
-        .to_owned()
-}
-
-/// Projects with an active enrollment or referred to by an event of the range.
-fn projects_in(range: ExportRange) -> Condition {
-    Condition::any()
-        .add(
-            project::Column::Id
-                .in_subquery(active_enrollments(range, enrollment::Column::ProjectId)),
-        )
-        .add(
-            project::Column::Id
-                .in_subquery(events_in_range(range, ce_event::Column::ReferredProjectId)),
-        )
-}
-
-/// The organizations operating the exported projects.
-fn organizations_in(range: ExportRange) -> Condition {
-    Condition::all().add(
-        organization::Column::Id.in_subquery(
-            Query::select()
-                .column((project::Entity, project::Column::OrganizationId))
-                .from(project::Entity)
-                .cond_where(projects_in(range))
-                .to_owned(),
-        ),
-    )
-}
-
-/// The users who last changed an exported record.
-fn users_in(range: ExportRange) -> Condition {
-    let from_table = |table: SelectStatement| app_user::Column::Id.in_subquery(table);
-    Condition::any()
-        .add(from_table(
-            Query::select()
-                .column((organization::Entity, organization::Column::UserId))
-                .from(organization::Entity)
-                .cond_where(organizations_in(range))
-                .to_owned(),
-        ))
-        .add(from_table(
-            Query::select()
-                .column((project::Entity, project::Column::UserId))
-                .from(project::Entity)
-                .cond_where(projects_in(range))
-                .to_owned(),
-        ))
-        .add(from_table(
-            Query::select()
-                .column((client::Entity, client::Column::UserId))
-                .from(client::Entity)
-                .cond_where(
-                    client::Column::Id
-                        .in_subquery(active_enrollments(range, enrollment::Column::ClientId)),
-                )
-                .to_owned(),
-        ))
-        .add(from_table(active_enrollments(
-            range,
-            enrollment::Column::UserId,
-        )))
-        .add(from_table(events_in_range(range, ce_event::Column::UserId)))
 }
 
 #[cfg(test)]

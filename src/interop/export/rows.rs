@@ -2,7 +2,7 @@
 //! HUD column name ([`Row`]).
 
 use super::Context;
-use crate::interop::columns::{self, HmisFile};
+use crate::interop::columns::{self, CsvFormat, HmisFile};
 use crate::interop::format;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::app_user;
@@ -87,10 +87,7 @@ pub(super) fn organization_row(o: OrganizationRow, context: &Context) -> Vec<Str
     Row::new(&columns::ORGANIZATION_FILE)
         .set("OrganizationID", format::hud_id(o.id, o.hud_id.as_deref()))
         .set("OrganizationName", o.name)
-        .set(
-            "VictimServiceProvider",
-            if o.victim_service_provider { "1" } else { "0" },
-        )
+        .set("VictimServiceProvider", yes_no(o.victim_service_provider))
         .audit(
             Audit {
                 date_created: o.date_created,
@@ -103,6 +100,11 @@ pub(super) fn organization_row(o: OrganizationRow, context: &Context) -> Vec<Str
             context,
         )
         .into_values()
+}
+
+/// HUD list 1.1 No/Yes.
+fn yes_no(value: bool) -> &'static str {
+    if value { "1" } else { "0" }
 }
 
 /// A Hearth user has one display name: UserFirstName is its first word, UserLastName the rest (the
@@ -145,6 +147,7 @@ pub(super) struct ProjectRow {
     date_deleted: Option<DateTime<Utc>>,
     hud_id: Option<String>,
     hud_user_id: Option<String>,
+    continuum_project: bool,
     organization_hud_id: Option<String>,
     user_hud_id: Option<String>,
 }
@@ -162,6 +165,7 @@ pub(super) fn project_row(p: ProjectRow, context: &Context) -> Vec<String> {
             "OperatingEndDate",
             format::optional_date(p.operating_end_date),
         )
+        .set("ContinuumProject", yes_no(p.continuum_project))
         .set("ProjectType", p.project_type.to_string())
         .audit(
             Audit {
@@ -183,6 +187,7 @@ pub(super) struct ClientRow {
     first_name: String,
     last_name: String,
     date_of_birth: Option<NaiveDate>,
+    sex: i32,
     date_created: DateTime<Utc>,
     date_updated: DateTime<Utc>,
     user_id: Option<Uuid>,
@@ -195,9 +200,14 @@ pub(super) struct ClientRow {
 /// HUD 3.01.5 Name Data Quality 1 "Full name reported": Hearth requires a first and a last name.
 /// HUD 3.03.2 DOB Data Quality 1 "Full DOB reported" when there is one (Hearth takes whole dates
 /// only), else 99 "Data not collected".
+/// FY2026: 4.21 Sex, its HUD code. FY2024 has no Sex; its 3.06 Gender columns say "not collected".
 pub(super) fn client_row(c: ClientRow, context: &Context) -> Vec<String> {
-    Row::new(&columns::CLIENT_FILE)
-        .set("PersonalID", format::hud_id(c.id, c.hud_id.as_deref()))
+    let row = Row::new(context.format.client());
+    let row = match context.format {
+        CsvFormat::Fy2026 => row.set("Sex", c.sex.to_string()),
+        CsvFormat::Fy2024 => row,
+    };
+    row.set("PersonalID", format::hud_id(c.id, c.hud_id.as_deref()))
         .set("FirstName", c.first_name)
         .set("LastName", c.last_name)
         .set("NameDataQuality", "1")
@@ -236,6 +246,8 @@ pub(super) struct EnrollmentRow {
     hud_id: Option<String>,
     hud_user_id: Option<String>,
     exit_hud_id: Option<String>,
+    enrollment_coc: Option<String>,
+    project_coc_code: Option<String>,
     client_hud_id: Option<String>,
     project_hud_id: Option<String>,
     user_hud_id: Option<String>,
@@ -254,9 +266,19 @@ impl EnrollmentRow {
     }
 }
 
+/// HouseholdID (HUD 5.09): each enrollment is a household of one, so the household takes the
+/// enrollment's ID. EnrollmentCoC (3.16): as recorded at entry, else the project's CoC.
 pub(super) fn enrollment_row(e: EnrollmentRow, context: &Context) -> Vec<String> {
-    Row::new(&columns::ENROLLMENT_FILE)
-        .set("EnrollmentID", format::hud_id(e.id, e.hud_id.as_deref()))
+    let enrollment_id = format::hud_id(e.id, e.hud_id.as_deref());
+    let coc = e
+        .enrollment_coc
+        .clone()
+        .or_else(|| e.project_coc_code.clone())
+        .unwrap_or_else(|| context.coc_code.clone());
+    Row::new(context.format.enrollment())
+        .set("EnrollmentID", enrollment_id.clone())
+        .set("HouseholdID", enrollment_id)
+        .set("EnrollmentCoC", coc)
         .set(
             "PersonalID",
             format::hud_id(e.client_id, e.client_hud_id.as_deref()),
@@ -357,6 +379,64 @@ pub(super) fn event_row(e: EventRow, context: &Context) -> Vec<String> {
                 user_id: e.user_id,
                 user_hud_id: e.user_hud_id.as_deref(),
                 hud_user_id: e.hud_user_id.as_deref(),
+            },
+            context,
+        )
+        .into_values()
+}
+
+#[derive(FromQueryResult)]
+pub(super) struct ParticipationRow {
+    id: Uuid,
+    project_id: Uuid,
+    access_point: bool,
+    prevention_assessment: bool,
+    crisis_assessment: bool,
+    housing_assessment: bool,
+    direct_services: bool,
+    receives_referrals: bool,
+    start_date: NaiveDate,
+    end_date: Option<NaiveDate>,
+    date_created: DateTime<Utc>,
+    date_updated: DateTime<Utc>,
+    user_id: Option<Uuid>,
+    date_deleted: Option<DateTime<Utc>>,
+    hud_id: Option<String>,
+    hud_user_id: Option<String>,
+    project_hud_id: Option<String>,
+    user_hud_id: Option<String>,
+}
+
+/// HUD 2.09: a period of a project's CE roles, each a 1.1 No/Yes.
+pub(super) fn participation_row(p: ParticipationRow, context: &Context) -> Vec<String> {
+    Row::new(&columns::CE_PARTICIPATION_FILE)
+        .set(
+            "CEParticipationID",
+            format::hud_id(p.id, p.hud_id.as_deref()),
+        )
+        .set(
+            "ProjectID",
+            format::hud_id(p.project_id, p.project_hud_id.as_deref()),
+        )
+        .set("AccessPoint", yes_no(p.access_point))
+        .set("PreventionAssessment", yes_no(p.prevention_assessment))
+        .set("CrisisAssessment", yes_no(p.crisis_assessment))
+        .set("HousingAssessment", yes_no(p.housing_assessment))
+        .set("DirectServices", yes_no(p.direct_services))
+        .set("ReceivesReferrals", yes_no(p.receives_referrals))
+        .set("CEParticipationStatusStartDate", format::date(p.start_date))
+        .set(
+            "CEParticipationStatusEndDate",
+            format::optional_date(p.end_date),
+        )
+        .audit(
+            Audit {
+                date_created: p.date_created,
+                date_updated: p.date_updated,
+                date_deleted: p.date_deleted,
+                user_id: p.user_id,
+                user_hud_id: p.user_hud_id.as_deref(),
+                hud_user_id: p.hud_user_id.as_deref(),
             },
             context,
         )

@@ -1,0 +1,377 @@
+//! The query behind each file of an export: which records of the range it holds (each condition is
+//! on its own table, so it can be a filter or the subquery of another) and the columns each file's
+//! rows need, read as one stream inside the export's snapshot.
+
+use super::rows::*;
+use crate::error::AppResult;
+use crate::interop::ExportRange;
+use entity::{app_user, ce_event, ce_participation, client, enrollment, organization, project};
+use futures_util::Stream;
+use sea_orm::sea_query::{Query, SelectStatement};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseTransaction, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationDef, RelationTrait,
+};
+
+type Rows<'a, M> = std::pin::Pin<Box<dyn Stream<Item = Result<M, sea_orm::DbErr>> + Send + 'a>>;
+
+pub(super) async fn organizations<'a>(
+    txn: &'a DatabaseTransaction,
+    range: ExportRange,
+) -> AppResult<Rows<'a, OrganizationRow>> {
+    Ok(Box::pin(
+        organization::Entity::find()
+            .select_only()
+            .columns([
+                organization::Column::Id,
+                organization::Column::Name,
+                organization::Column::VictimServiceProvider,
+                organization::Column::DateCreated,
+                organization::Column::DateUpdated,
+                organization::Column::UserId,
+                organization::Column::DateDeleted,
+                organization::Column::HudId,
+                organization::Column::HudUserId,
+            ])
+            .column_as(app_user::Column::HudId, "user_hud_id")
+            .join(
+                JoinType::LeftJoin,
+                user_of::<organization::Entity>(organization::Column::UserId),
+            )
+            .filter(organizations_in(range))
+            .order_by_asc(organization::Column::Id)
+            .into_model::<OrganizationRow>()
+            .stream(txn)
+            .await?,
+    ))
+}
+
+pub(super) async fn users<'a>(
+    txn: &'a DatabaseTransaction,
+    range: ExportRange,
+) -> AppResult<Rows<'a, app_user::Model>> {
+    Ok(Box::pin(
+        app_user::Entity::find()
+            .filter(users_in(range))
+            .order_by_asc(app_user::Column::Id)
+            .stream(txn)
+            .await?,
+    ))
+}
+
+pub(super) async fn projects<'a>(
+    txn: &'a DatabaseTransaction,
+    range: ExportRange,
+) -> AppResult<Rows<'a, ProjectRow>> {
+    Ok(Box::pin(
+        project::Entity::find()
+            .select_only()
+            .columns([
+                project::Column::Id,
+                project::Column::OrganizationId,
+                project::Column::Name,
+                project::Column::ProjectType,
+                project::Column::OperatingStartDate,
+                project::Column::OperatingEndDate,
+                project::Column::DateCreated,
+                project::Column::DateUpdated,
+                project::Column::UserId,
+                project::Column::DateDeleted,
+                project::Column::HudId,
+                project::Column::HudUserId,
+                project::Column::ContinuumProject,
+            ])
+            .column_as(organization::Column::HudId, "organization_hud_id")
+            .column_as(app_user::Column::HudId, "user_hud_id")
+            .join(JoinType::InnerJoin, project::Relation::Organization.def())
+            .join(
+                JoinType::LeftJoin,
+                user_of::<project::Entity>(project::Column::UserId),
+            )
+            .filter(projects_in(range))
+            .order_by_asc(project::Column::Id)
+            .into_model::<ProjectRow>()
+            .stream(txn)
+            .await?,
+    ))
+}
+
+/// The 2.09 periods of the exported projects, each project's in date order.
+pub(super) async fn participations<'a>(
+    txn: &'a DatabaseTransaction,
+    range: ExportRange,
+) -> AppResult<Rows<'a, ParticipationRow>> {
+    Ok(Box::pin(
+        ce_participation::Entity::find()
+            .select_only()
+            .columns([
+                ce_participation::Column::Id,
+                ce_participation::Column::ProjectId,
+                ce_participation::Column::AccessPoint,
+                ce_participation::Column::PreventionAssessment,
+                ce_participation::Column::CrisisAssessment,
+                ce_participation::Column::HousingAssessment,
+                ce_participation::Column::DirectServices,
+                ce_participation::Column::ReceivesReferrals,
+                ce_participation::Column::StartDate,
+                ce_participation::Column::EndDate,
+                ce_participation::Column::DateCreated,
+                ce_participation::Column::DateUpdated,
+                ce_participation::Column::UserId,
+                ce_participation::Column::DateDeleted,
+                ce_participation::Column::HudId,
+                ce_participation::Column::HudUserId,
+            ])
+            .column_as(project::Column::HudId, "project_hud_id")
+            .column_as(app_user::Column::HudId, "user_hud_id")
+            .join(
+                JoinType::InnerJoin,
+                ce_participation::Relation::Project.def(),
+            )
+            .join(
+                JoinType::LeftJoin,
+                user_of::<ce_participation::Entity>(ce_participation::Column::UserId),
+            )
+            .filter(projects_in(range))
+            .order_by_asc(ce_participation::Column::ProjectId)
+            .order_by_asc(ce_participation::Column::StartDate)
+            .order_by_asc(ce_participation::Column::Id)
+            .into_model::<ParticipationRow>()
+            .stream(txn)
+            .await?,
+    ))
+}
+
+pub(super) async fn clients<'a>(
+    txn: &'a DatabaseTransaction,
+    range: ExportRange,
+) -> AppResult<Rows<'a, ClientRow>> {
+    Ok(Box::pin(
+        client::Entity::find()
+            .select_only()
+            .columns([
+                client::Column::Id,
+                client::Column::FirstName,
+                client::Column::LastName,
+                client::Column::DateOfBirth,
+                client::Column::Sex,
+                client::Column::DateCreated,
+                client::Column::DateUpdated,
+                client::Column::UserId,
+                client::Column::DateDeleted,
+                client::Column::HudId,
+                client::Column::HudUserId,
+            ])
+            .column_as(app_user::Column::HudId, "user_hud_id")
+            .join(
+                JoinType::LeftJoin,
+                user_of::<client::Entity>(client::Column::UserId),
+            )
+            .filter(
+                client::Column::Id
+                    .in_subquery(active_enrollments(range, enrollment::Column::ClientId)),
+            )
+            .order_by_asc(client::Column::Id)
+            .into_model::<ClientRow>()
+            .stream(txn)
+            .await?,
+    ))
+}
+
+pub(super) async fn events<'a>(
+    txn: &'a DatabaseTransaction,
+    range: ExportRange,
+) -> AppResult<Rows<'a, EventRow>> {
+    Ok(Box::pin(
+        ce_event::Entity::find()
+            .select_only()
+            .columns([
+                ce_event::Column::Id,
+                ce_event::Column::EnrollmentId,
+                ce_event::Column::ClientId,
+                ce_event::Column::EventDate,
+                ce_event::Column::EventType,
+                ce_event::Column::ProbSolDivRrResult,
+                ce_event::Column::ReferralCaseManageAfter,
+                ce_event::Column::ReferredProjectId,
+                ce_event::Column::ReferralResult,
+                ce_event::Column::ResultDate,
+                ce_event::Column::DateCreated,
+                ce_event::Column::DateUpdated,
+                ce_event::Column::UserId,
+                ce_event::Column::DateDeleted,
+                ce_event::Column::HudId,
+                ce_event::Column::HudUserId,
+            ])
+            .column_as(enrollment::Column::HudId, "enrollment_hud_id")
+            .column_as(client::Column::HudId, "client_hud_id")
+            .column_as(project::Column::HudId, "referred_project_hud_id")
+            .column_as(app_user::Column::HudId, "user_hud_id")
+            .join(JoinType::InnerJoin, ce_event::Relation::Enrollment.def())
+            .join(JoinType::InnerJoin, ce_event::Relation::Client.def())
+            .join(
+                JoinType::LeftJoin,
+                ce_event::Relation::ReferredProject.def(),
+            )
+            .join(
+                JoinType::LeftJoin,
+                user_of::<ce_event::Entity>(ce_event::Column::UserId),
+            )
+            .filter(events_in(range))
+            .order_by_asc(ce_event::Column::Id)
+            .into_model::<EventRow>()
+            .stream(txn)
+            .await?,
+    ))
+}
+
+/// The enrollments active in `range` (Enrollment.csv), or those of them that exited (Exit.csv).
+pub(super) async fn enrollments<'a>(
+    txn: &'a DatabaseTransaction,
+    range: ExportRange,
+    exited_only: bool,
+) -> AppResult<Rows<'a, EnrollmentRow>> {
+    let mut select = enrollment::Entity::find()
+        .select_only()
+        .columns([
+            enrollment::Column::Id,
+            enrollment::Column::ClientId,
+            enrollment::Column::ProjectId,
+            enrollment::Column::EntryDate,
+            enrollment::Column::ExitDate,
+            enrollment::Column::Destination,
+            enrollment::Column::MoveInDate,
+            enrollment::Column::DateCreated,
+            enrollment::Column::DateUpdated,
+            enrollment::Column::UserId,
+            enrollment::Column::DateDeleted,
+            enrollment::Column::HudId,
+            enrollment::Column::HudUserId,
+            enrollment::Column::ExitHudId,
+            enrollment::Column::EnrollmentCoc,
+        ])
+        .column_as(project::Column::CocCode, "project_coc_code")
+        .column_as(client::Column::HudId, "client_hud_id")
+        .column_as(project::Column::HudId, "project_hud_id")
+        .column_as(app_user::Column::HudId, "user_hud_id")
+        .join(JoinType::InnerJoin, enrollment::Relation::Client.def())
+        .join(JoinType::InnerJoin, enrollment::Relation::Project.def())
+        .join(
+            JoinType::LeftJoin,
+            user_of::<enrollment::Entity>(enrollment::Column::UserId),
+        )
+        .filter(enrollments_active(range));
+    if exited_only {
+        select = select.filter(enrollment::Column::ExitDate.is_not_null());
+    }
+    Ok(Box::pin(
+        select
+            .order_by_asc(enrollment::Column::Id)
+            .into_model::<EnrollmentRow>()
+            .stream(txn)
+            .await?,
+    ))
+}
+
+/// The join from a record to the user who last changed it (no relation in the entities: the column
+/// is HUD's UserID, not a navigable link).
+fn user_of<E: EntityTrait>(column: E::Column) -> RelationDef {
+    E::belongs_to(app_user::Entity)
+        .from(column)
+        .to(app_user::Column::Id)
+        .into()
+}
+
+/// Entered by `to` and not exited before `from`.
+fn enrollments_active(range: ExportRange) -> Condition {
+    Condition::all()
+        .add(enrollment::Column::EntryDate.lte(range.to()))
+        .add(
+            Condition::any()
+                .add(enrollment::Column::ExitDate.is_null())
+                .add(enrollment::Column::ExitDate.gte(range.from())),
+        )
+}
+
+fn active_enrollments(range: ExportRange, column: enrollment::Column) -> SelectStatement {
+    Query::select()
+        .column((enrollment::Entity, column))
+        .from(enrollment::Entity)
+        .cond_where(enrollments_active(range))
+        .to_owned()
+}
+
+fn events_in(range: ExportRange) -> Condition {
+    Condition::all()
+        .add(ce_event::Column::EventDate.gte(range.from()))
+        .add(ce_event::Column::EventDate.lte(range.to()))
+}
+
+fn events_in_range(range: ExportRange, column: ce_event::Column) -> SelectStatement {
+    Query::select()
+        .column((ce_event::Entity, column))
+        .from(ce_event::Entity)
+        .cond_where(events_in(range))
+        .to_owned()
+}
+
+/// Projects with an active enrollment or referred to by an event of the range.
+fn projects_in(range: ExportRange) -> Condition {
+    Condition::any()
+        .add(
+            project::Column::Id
+                .in_subquery(active_enrollments(range, enrollment::Column::ProjectId)),
+        )
+        .add(
+            project::Column::Id
+                .in_subquery(events_in_range(range, ce_event::Column::ReferredProjectId)),
+        )
+}
+
+/// The organizations operating the exported projects.
+fn organizations_in(range: ExportRange) -> Condition {
+    Condition::all().add(
+        organization::Column::Id.in_subquery(
+            Query::select()
+                .column((project::Entity, project::Column::OrganizationId))
+                .from(project::Entity)
+                .cond_where(projects_in(range))
+                .to_owned(),
+        ),
+    )
+}
+
+/// The users who last changed an exported record.
+fn users_in(range: ExportRange) -> Condition {
+    let from_table = |table: SelectStatement| app_user::Column::Id.in_subquery(table);
+    Condition::any()
+        .add(from_table(
+            Query::select()
+                .column((organization::Entity, organization::Column::UserId))
+                .from(organization::Entity)
+                .cond_where(organizations_in(range))
+                .to_owned(),
+        ))
+        .add(from_table(
+            Query::select()
+                .column((project::Entity, project::Column::UserId))
+                .from(project::Entity)
+                .cond_where(projects_in(range))
+                .to_owned(),
+        ))
+        .add(from_table(
+            Query::select()
+                .column((client::Entity, client::Column::UserId))
+                .from(client::Entity)
+                .cond_where(
+                    client::Column::Id
+                        .in_subquery(active_enrollments(range, enrollment::Column::ClientId)),
+                )
+                .to_owned(),
+        ))
+        .add(from_table(active_enrollments(
+            range,
+            enrollment::Column::UserId,
+        )))
+        .add(from_table(events_in_range(range, ce_event::Column::UserId)))
+}
