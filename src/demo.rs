@@ -331,6 +331,7 @@ async fn load_community(
                 client_id: client.id,
                 project_id: ce_project.id,
                 entry_date: ce_entry,
+                members: Vec::new(),
             },
         )
         .await?;
@@ -391,6 +392,7 @@ async fn load_community(
                         client_id: client.id,
                         project_id: project.id,
                         entry_date: days_after(event_date, 7 + offset % 10),
+                        members: Vec::new(),
                     },
                 )
                 .await?;

@@ -926,10 +926,10 @@ async fn every_imported_record_is_in_the_audit_trail() {
     let trail = import_trail(&target.url).await;
     let [organizations, users, projects, clients, enrollments, events] = counts(&target.url).await;
     // The command's own user is one of the users, and imported nothing itself; each project comes
-    // with its first HUD 2.09 period.
+    // with its HUD 2.09 period, each enrollment with its household (of one, here).
     assert_eq!(
         trail.len() as u64,
-        organizations + (users - 1) + 2 * projects + clients + enrollments + events
+        organizations + (users - 1) + 2 * projects + clients + 2 * enrollments + events
     );
     assert!(
         trail

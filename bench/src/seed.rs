@@ -14,9 +14,9 @@
 use crate::Result;
 use chrono::{Days, NaiveDate, Utc};
 use clap::Parser;
-use entity::{ce_event, client, enrollment};
+use entity::{ce_event, client, enrollment, household};
 use hearth::config::{CommunitySettings, DatabaseSettings};
-use hearth::domain::{Actor, CeEventType, ProjectType, ReferralResult, Role};
+use hearth::domain::{Actor, CeEventType, ProjectType, ReferralResult, RelationshipToHoH, Role};
 use hearth::service::{Services, admin};
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
@@ -229,6 +229,7 @@ pub async fn open(database_url: &str, today: NaiveDate) -> Result<Services> {
 struct HousingProject {
     id: Uuid,
     organization_id: Uuid,
+    project_type: ProjectType,
     fitting_events: &'static [CeEventType],
 }
 
@@ -311,6 +312,7 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
             housing.push(HousingProject {
                 id: project.id,
                 organization_id: org.id,
+                project_type,
                 fitting_events,
             });
             counts.projects += 1;
@@ -334,6 +336,7 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
     let now = Utc::now();
     let mut clients = Vec::with_capacity(scale);
     let mut enrollments = Vec::with_capacity(scale * 2);
+    let mut households = Vec::with_capacity(scale * 2);
     let mut events = Vec::with_capacity(scale * 2);
     let mut pending = Vec::new();
     let mut client_ids = Vec::with_capacity(scale);
@@ -370,6 +373,7 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
             plm.user_id,
             now,
         ));
+        households.push(household_of_one(ce_enrollment_id, ce_project.id, now));
 
         // 1-3 CE events: with two or three, an assessment first, then housing referrals.
         let event_count = match rng.random_range(0..10) {
@@ -425,10 +429,15 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
                 let mut housing_enrollment =
                     new_enrollment(enrollment_id, client_id, project.id, entry, resolver, now);
                 let move_in = days_after_capped(entry, rng.random_range(3..40), today);
-                if rng.random_bool(0.5) && move_in > entry {
+                // HUD 3.20: only permanent housing has a move-in (rules::enrollment::move_in).
+                if project.project_type.is_permanent_housing()
+                    && rng.random_bool(0.5)
+                    && move_in > entry
+                {
                     housing_enrollment.move_in_date = Set(Some(move_in));
                 }
                 enrollments.push(housing_enrollment);
+                households.push(household_of_one(enrollment_id, project.id, now));
                 event.referral_result = Set(Some(ReferralResult::SuccessfulClientAccepted.code()));
                 event.result_date = Set(Some(entry));
                 event.resulting_enrollment_id = Set(Some(enrollment_id));
@@ -457,6 +466,7 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
 
     let txn = services.db.begin().await?;
     insert_chunked::<client::Entity, _>(&txn, clients).await?;
+    insert_chunked::<household::Entity, _>(&txn, households).await?;
     insert_chunked::<enrollment::Entity, _>(&txn, enrollments).await?;
     insert_chunked::<ce_event::Entity, _>(&txn, events).await?;
     txn.commit().await?;
@@ -517,7 +527,24 @@ fn new_enrollment(
         date_updated: Set(now),
         user_id: Set(Some(user_id)),
         date_deleted: Set(None),
+        // Each seeded enrollment heads a household of one that takes its id.
+        household_id: Set(id),
+        relationship_to_hoh: Set(RelationshipToHoH::SelfHeadOfHousehold.code()),
         ..Default::default()
+    }
+}
+
+fn household_of_one(
+    id: Uuid,
+    project_id: Uuid,
+    now: chrono::DateTime<Utc>,
+) -> household::ActiveModel {
+    household::ActiveModel {
+        id: Set(id),
+        project_id: Set(project_id),
+        hud_id: Set(None),
+        date_created: Set(now),
+        date_updated: Set(now),
     }
 }
 
@@ -531,6 +558,8 @@ fn new_event(
     ce_event::ActiveModel {
         id: Set(Uuid::now_v7()),
         enrollment_id: Set(enrollment_id),
+        // The CE enrollment heads its own household (`household_of_one`).
+        household_id: Set(enrollment_id),
         client_id: Set(client_id),
         event_date: Set(event_date),
         event_type: Set(CeEventType::ReferralToCeHousingNeedsAssessment.code()),

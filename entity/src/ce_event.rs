@@ -11,6 +11,8 @@ pub struct Model {
     pub id: Uuid,
     /// EnrollmentID: the client's CE project enrollment the event is recorded in.
     pub enrollment_id: Uuid,
+    /// The CE household the event was recorded for: its enrollment's household (HUD 3.14).
+    pub household_id: Uuid,
     /// PersonalID.
     pub client_id: Uuid,
     /// EventDate (HUD 4.20.1).

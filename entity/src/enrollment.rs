@@ -38,6 +38,10 @@ pub struct Model {
     /// EnrollmentCoC (HUD 3.16): the project's CoC at entry. Empty for enrollments made before
     /// Hearth kept it, which report their project's.
     pub enrollment_coc: Option<String>,
+    /// HouseholdID (HUD 3.14/5.09): the household the client entered the project with.
+    pub household_id: Uuid,
+    /// RelationshipToHoH (HUD 3.15), the HUD integer code: 1 for the household's one head.
+    pub relationship_to_hoh: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -54,6 +58,18 @@ pub enum Relation {
         to = "super::project::Column::Id"
     )]
     Project,
+    #[sea_orm(
+        belongs_to = "super::household::Entity",
+        from = "Column::HouseholdId",
+        to = "super::household::Column::Id"
+    )]
+    Household,
+}
+
+impl Related<super::household::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Household.def()
+    }
 }
 
 impl Related<super::client::Entity> for Entity {

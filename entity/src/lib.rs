@@ -11,6 +11,7 @@ pub mod ce_event;
 pub mod ce_participation;
 pub mod client;
 pub mod enrollment;
+pub mod household;
 pub mod installation;
 pub mod membership;
 pub mod organization;
@@ -24,6 +25,7 @@ pub mod prelude {
     pub use super::ce_participation::Entity as CeParticipation;
     pub use super::client::Entity as Client;
     pub use super::enrollment::Entity as Enrollment;
+    pub use super::household::Entity as Household;
     pub use super::installation::Entity as Installation;
     pub use super::membership::Entity as Membership;
     pub use super::organization::Entity as Organization;

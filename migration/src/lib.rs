@@ -10,6 +10,7 @@ mod m20261201_000001_token_revocations;
 mod m20261201_000002_client_sex;
 mod m20261201_000003_ce_participation;
 mod m20261201_000004_hud_required_values;
+mod m20261201_000005_households;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_client_sex::Migration),
             Box::new(m20261201_000003_ce_participation::Migration),
             Box::new(m20261201_000004_hud_required_values::Migration),
+            Box::new(m20261201_000005_households::Migration),
         ]
     }
 }

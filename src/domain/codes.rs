@@ -194,6 +194,24 @@ hud_code_enum! {
 }
 
 hud_code_enum! {
+    /// HUD 3.15 Relationship to Head of Household.
+    RelationshipToHoH {
+        /// 1 Self (head of household).
+        SelfHeadOfHousehold = 1,
+        /// 2 Head of household's child.
+        Child = 2,
+        /// 3 Head of household's spouse or partner.
+        SpouseOrPartner = 3,
+        /// 4 Head of household's other relation member.
+        OtherRelative = 4,
+        /// 5 Other: non-relation member.
+        UnrelatedMember = 5,
+        /// 99 Data not collected.
+        DataNotCollected = 99,
+    }
+}
+
+hud_code_enum! {
     /// HUD 4.20.D Referral Result.
     ReferralResult {
         /// 1 Successful referral: client accepted.

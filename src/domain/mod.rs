@@ -4,9 +4,11 @@
 pub mod actor;
 pub mod clock;
 pub mod codes;
+pub mod household;
 pub mod rules;
 pub mod values;
 
 pub use actor::{Actor, Role};
 pub use clock::Clock;
-pub use codes::{CeEventType, ProjectType, ReferralResult, ReferralStatus, Sex};
+pub use codes::{CeEventType, ProjectType, ReferralResult, ReferralStatus, RelationshipToHoH, Sex};
+pub use household::HouseholdType;

@@ -3,15 +3,16 @@
 use super::LIST_FANOUT;
 use super::audit::{self, AuditEvent};
 use super::context::ContextExt;
+use super::household::Household;
 use super::loaders::{
     CeEventsOfClient, CeEventsOfEnrollment, ClientKey, EnrollmentKey, EnrollmentsOfClient,
-    ProjectKey, ReferralResolvedBy,
+    HouseholdKey, ProjectKey, ReferralResolvedBy,
 };
 use super::organization::Project;
 use super::scalars::Date;
-use crate::domain::{CeEventType, ReferralResult, ReferralStatus, Sex};
+use crate::domain::{CeEventType, ReferralResult, ReferralStatus, RelationshipToHoH, Sex};
 use crate::error::AppError;
-use crate::service::{admin, ce_events};
+use crate::service::{admin, ce_events, households};
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{ce_event, client, enrollment};
@@ -107,7 +108,7 @@ async fn visible_enrollment(ctx: &Context<'_>, id: Uuid) -> Result<Option<Enroll
         .map(Enrollment))
 }
 
-async fn project(ctx: &Context<'_>, id: Uuid) -> Result<Project> {
+pub(super) async fn project(ctx: &Context<'_>, id: Uuid) -> Result<Project> {
     let project = ctx
         .loaders()
         .load_one(ProjectKey(id))
@@ -147,6 +148,14 @@ impl Enrollment {
     /// Destination at exit (HUD 3.12), the HUD integer code.
     async fn destination(&self) -> Option<i32> {
         self.0.destination
+    }
+    /// The household the client entered the project with (HUD 3.14).
+    async fn household(&self, ctx: &Context<'_>) -> Result<Household> {
+        household(ctx, self.0.household_id).await
+    }
+    /// RelationshipToHoH (HUD 3.15).
+    async fn relationship_to_ho_h(&self) -> Result<RelationshipToHoH> {
+        Ok(households::relationship(&self.0)?)
     }
     /// EnrollmentCoC (HUD 3.16): the project's CoC code at entry.
     #[graphql(name = "enrollmentCoC")]
@@ -188,6 +197,15 @@ impl Enrollment {
     }
 }
 
+pub(super) async fn household(ctx: &Context<'_>, id: Uuid) -> Result<Household> {
+    let household = ctx
+        .loaders()
+        .load_one(HouseholdKey(id))
+        .await?
+        .ok_or_else(|| AppError::internal(format!("household {id} is missing")))?;
+    Ok(Household(household))
+}
+
 pub struct CeEvent(pub ce_event::Model);
 
 /// A Coordinated Entry event (HUD 4.20), recorded in the client's CE project enrollment. Housing
@@ -202,6 +220,10 @@ impl CeEvent {
     /// The client (PersonalID).
     async fn client(&self, ctx: &Context<'_>) -> Result<Client> {
         visible_client(ctx, self.0.client_id).await
+    }
+    /// The CE household the event was recorded for (the head's CE enrollment's household).
+    async fn household(&self, ctx: &Context<'_>) -> Result<Household> {
+        household(ctx, self.0.household_id).await
     }
     /// The CE project enrollment the event is recorded in (EnrollmentID).
     async fn enrollment(&self, ctx: &Context<'_>) -> Result<Enrollment> {

@@ -7,9 +7,13 @@ use crate::error::AppError;
 use crate::service::scope;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
-    app_user, audit_event, ce_event, ce_participation, client, enrollment, organization, project,
+    app_user, audit_event, ce_event, ce_participation, client, enrollment, household, organization,
+    project,
 };
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    RelationTrait,
+};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -95,6 +99,19 @@ key!(/// A record's audit trail, as far as the actor may read it.
     AuditOfRecord => Vec<audit_event::Model>);
 key!(/// The referral an enrollment resolved (its resulting enrollment), within scope.
     ReferralResolvedBy => ce_event::Model);
+key!(/// A household by id (reached through an enrollment the caller sees).
+    HouseholdKey => household::Model);
+key!(/// A household's enrollments within scope, head first, then by entry.
+    MembersOfHousehold => Vec<enrollment::Model>);
+key!(/// What a household's type is counted from: every live member, in scope or not.
+    HouseholdAges => HouseholdAgeFacts);
+
+/// The facts of rule H7: the head's entry date and each live member's date of birth.
+#[derive(Clone, Debug, Default)]
+pub struct HouseholdAgeFacts {
+    pub head_entry: Option<chrono::NaiveDate>,
+    pub births: Vec<Option<chrono::NaiveDate>>,
+}
 
 fn ids<K: Copy>(keys: &[K], id: impl Fn(K) -> Uuid) -> Vec<Uuid> {
     keys.iter().copied().map(id).collect()
@@ -309,5 +326,76 @@ impl Loader<AuditOfRecord> for HearthLoader {
             .await
             .map_err(db_error)?;
         Ok(group(rows, |e| AuditOfRecord(e.record_id)))
+    }
+}
+
+impl Loader<HouseholdKey> for HearthLoader {
+    type Value = household::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[HouseholdKey]) -> LoadResult<HouseholdKey> {
+        let rows = household::Entity::find()
+            .filter(household::Column::Id.is_in(ids(keys, |k| k.0)))
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(rows.into_iter().map(|h| (HouseholdKey(h.id), h)).collect())
+    }
+}
+
+/// Head first (HUD 3.15 code 1), then by entry date and id.
+fn head_first(members: &mut [enrollment::Model]) {
+    members.sort_by_key(|e| (e.relationship_to_hoh != 1, e.entry_date, e.id));
+}
+
+impl Loader<MembersOfHousehold> for HearthLoader {
+    type Value = Vec<enrollment::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[MembersOfHousehold]) -> LoadResult<MembersOfHousehold> {
+        let rows = enrollment::Entity::find()
+            .filter(scope::enrollments(self.actor()?))
+            .filter(enrollment::Column::HouseholdId.is_in(ids(keys, |k| k.0)))
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        let mut grouped = group(rows, |e| MembersOfHousehold(e.household_id));
+        grouped.values_mut().for_each(|members| head_first(members));
+        Ok(grouped)
+    }
+}
+
+impl Loader<HouseholdAges> for HearthLoader {
+    type Value = HouseholdAgeFacts;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[HouseholdAges]) -> LoadResult<HouseholdAges> {
+        // Only ages leave this loader: the type is the household's, whoever of it the caller sees.
+        let rows: Vec<(Uuid, i32, chrono::NaiveDate, Option<chrono::NaiveDate>)> =
+            enrollment::Entity::find()
+                .select_only()
+                .column(enrollment::Column::HouseholdId)
+                .column(enrollment::Column::RelationshipToHoh)
+                .column(enrollment::Column::EntryDate)
+                .column(client::Column::DateOfBirth)
+                .join(
+                    sea_orm::JoinType::InnerJoin,
+                    enrollment::Relation::Client.def(),
+                )
+                .filter(enrollment::Column::DateDeleted.is_null())
+                .filter(enrollment::Column::HouseholdId.is_in(ids(keys, |k| k.0)))
+                .into_tuple()
+                .all(&self.db)
+                .await
+                .map_err(db_error)?;
+        let mut facts: HashMap<HouseholdAges, HouseholdAgeFacts> = HashMap::new();
+        for (household, relationship, entry, birth) in rows {
+            let entry_facts = facts.entry(HouseholdAges(household)).or_default();
+            if relationship == 1 {
+                entry_facts.head_entry = Some(entry);
+            }
+            entry_facts.births.push(birth);
+        }
+        Ok(facts)
     }
 }

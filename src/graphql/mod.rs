@@ -9,6 +9,7 @@ pub mod client;
 pub mod connection;
 pub mod context;
 pub mod executor;
+pub mod household;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;

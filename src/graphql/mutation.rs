@@ -3,13 +3,16 @@
 
 use super::client::{CeEvent, Client, Enrollment};
 use super::context::ContextExt;
+use super::household::{self, AddHouseholdMemberInput, HouseholdMemberInput};
 use super::organization::{Organization, Project};
 use super::participation::{CeParticipation, SetCeParticipationInput};
 use super::scalars::Date;
 use super::viewer::{Membership, User};
 use crate::domain::{CeEventType, ProjectType, ReferralResult, Role, Sex};
 use crate::service::tokens::{self, TokenInfo};
-use crate::service::{admin, ce_events, ce_participation, clients, enrollments, parse_id};
+use crate::service::{
+    admin, ce_events, ce_participation, clients, enrollments, households, parse_id,
+};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
@@ -132,10 +135,13 @@ pub struct CreateClientInput {
 /// Intake: a client's enrollment in a project of the acting organization.
 #[derive(InputObject)]
 pub struct CreateEnrollmentInput {
+    /// The head of household (HUD 3.15 SELF_HEAD_OF_HOUSEHOLD).
     client_id: ID,
     project_id: ID,
     /// EntryDate (HUD 3.10): not in the future, within the project's operating dates.
     entry_date: Date,
+    /// The household's other members, enrolled with the head in the same transaction.
+    members: Option<Vec<HouseholdMemberInput>>,
 }
 
 /// A CE event recorded in a client's CE project enrollment (a referral, for types 10-15 and 18;
@@ -175,6 +181,12 @@ pub struct ExitEnrollmentInput {
     exit_date: Date,
     /// HUD 3.12 Destination code.
     destination: Option<i32>,
+    /// The head of a household with members still enrolled: exit every open member on this date
+    /// too (each with this destination).
+    whole_household: Option<bool>,
+    /// The head of a household with members still enrolled: this member's enrollment becomes the
+    /// head as the head exits (the household keeps its HouseholdID).
+    new_head_of_household_id: Option<ID>,
 }
 
 /// The housing program's resolution of a referral (HUD 4.20.D, 4.20.E).
@@ -345,9 +357,23 @@ impl MutationRoot {
                 client_id: parse_id("clientId", &input.client_id)?,
                 project_id: parse_id("projectId", &input.project_id)?,
                 entry_date: input.entry_date.0,
+                members: household::members(input.members.unwrap_or_default())?,
             },
         )
         .await?;
+        Ok(Enrollment(enrollment))
+    }
+
+    /// Someone joins a household after its head entered (HUD 3.14): a new enrollment in the
+    /// household's project, with its relationship to the head.
+    async fn add_household_member(
+        &self,
+        ctx: &Context<'_>,
+        input: AddHouseholdMemberInput,
+    ) -> Result<Enrollment> {
+        let actor = ctx.actor()?;
+        let enrollment =
+            households::add_member(ctx.services(), actor, household::new_member(input)?).await?;
         Ok(Enrollment(enrollment))
     }
 
@@ -373,12 +399,16 @@ impl MutationRoot {
     ) -> Result<Enrollment> {
         let actor = ctx.actor()?;
         let enrollment_id = parse_id("enrollmentId", &input.enrollment_id)?;
+        let how = household::head_exit(input.whole_household, input.new_head_of_household_id)?;
         let enrollment = enrollments::exit(
             ctx.services(),
             actor,
-            enrollment_id,
-            input.exit_date.0,
-            input.destination,
+            enrollments::Exit {
+                enrollment_id,
+                exit_date: input.exit_date.0,
+                destination: input.destination,
+                how,
+            },
         )
         .await?;
         Ok(Enrollment(enrollment))

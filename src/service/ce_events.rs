@@ -3,7 +3,7 @@
 //! updated).
 
 use super::notify::ReferralChanged;
-use super::{Services, admin, audit, ce_participation, new_id, obey, scope};
+use super::{Services, admin, audit, ce_participation, households, new_id, obey, scope};
 use crate::domain::{Actor, CeEventType, ReferralResult, Role, rules};
 use crate::error::{AppError, AppResult};
 use chrono::{NaiveDate, Utc};
@@ -92,6 +92,13 @@ pub async fn create(
             enrollment.id
         )));
     }
+    if input.event_type.carries_result() {
+        obey(
+            rules::household::referral_on_head(households::relationship(&enrollment)?)
+                .into_iter()
+                .collect(),
+        )?;
+    }
     let referred_project =
         check_referred_project(&txn, input.event_type, input.referred_project_id).await?;
     if let Some(project) = &referred_project {
@@ -108,6 +115,7 @@ pub async fn create(
     let event = ce_event::ActiveModel {
         id: Set(new_id()),
         enrollment_id: Set(enrollment.id),
+        household_id: Set(enrollment.household_id),
         client_id: Set(enrollment.client_id),
         event_date: Set(input.event_date),
         event_type: Set(input.event_type.code()),
@@ -360,6 +368,11 @@ async fn check_resulting_enrollment<C: ConnectionTrait>(
             "Enrollment {enrollment_id} belongs to another client than the referral's"
         )));
     }
+    obey(
+        rules::household::resulting_enrollment_is_head(households::relationship(&enrollment)?)
+            .into_iter()
+            .collect(),
+    )?;
     match referred_project {
         Some(project) if enrollment.project_id != project.id => {
             return Err(AppError::bad_input(format!(

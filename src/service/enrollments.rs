@@ -1,21 +1,25 @@
-//! Project enrollments: intake (HUD 3.10), housing move-in (3.20) and exit (3.11, 3.12).
+//! Project enrollments: household intake (HUD 3.10, 3.14, 3.15), housing move-in (3.20) and exit
+//! (3.11, 3.12).
 
-use super::{Services, admin, audit, new_id, obey, scope};
-use crate::domain::{Actor, rules};
+use super::{Services, admin, audit, households, obey, scope};
+use crate::domain::rules::household::{HeadExit, Member};
+use crate::domain::{Actor, RelationshipToHoH, rules};
 use crate::error::{AppError, AppResult};
 use chrono::{NaiveDate, Utc};
 use entity::{ce_event, enrollment, project};
-use sea_orm::sea_query::{Expr, LockType};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend,
-    EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
 };
 use uuid::Uuid;
 
 pub struct NewEnrollment {
+    /// The head of household.
     pub client_id: Uuid,
     pub project_id: Uuid,
     pub entry_date: NaiveDate,
+    /// The household's other members, entering with the head.
+    pub members: Vec<households::NewMember>,
 }
 
 /// HUD 3.12 Destination codes (FY2024) accepted at exit (and by the HMIS CSV import).
@@ -25,7 +29,7 @@ pub const DESTINATION_CODES: &[i32] = &[
 ];
 
 /// Fails with FORBIDDEN unless the actor acts as the project's organization or is an ADMIN.
-fn require_project_staff(actor: &Actor, project: &project::Model) -> AppResult<()> {
+pub(super) fn require_project_staff(actor: &Actor, project: &project::Model) -> AppResult<()> {
     if actor.is_admin() || project.organization_id == actor.organization_id {
         Ok(())
     } else {
@@ -37,7 +41,8 @@ fn require_project_staff(actor: &Actor, project: &project::Model) -> AppResult<(
     }
 }
 
-/// Intake: enrolls a client in one of the acting organization's projects.
+/// Intake: enrolls a household in one of the acting organization's projects: the client as its
+/// head and `members` with them, in one transaction (rule H1). Returns the head's enrollment.
 pub async fn create(
     services: &Services,
     actor: &Actor,
@@ -50,71 +55,60 @@ pub async fn create(
         .ok_or_else(|| AppError::not_found(format!("No project has id {}", input.project_id)))?;
     require_project_staff(actor, &project)?;
     scope::get::<entity::client::Entity, _>(&txn, actor, input.client_id).await?;
-
     obey(rules::enrollment::entry(
         input.entry_date,
         &admin::project_facts(&project)?,
         today,
     ))?;
-
-    // Two intakes of one client racing on PostgreSQL: lock the client's row so the overlap check
-    // and the insert see each other. SQLite's write transaction already serialises them.
-    if services.backend() == DbBackend::Postgres {
-        entity::client::Entity::find_by_id(input.client_id)
-            .lock(LockType::Update)
-            .one(&txn)
-            .await?;
-    }
-    // An existing enrollment leaves room only if it exited on or before the new entry date.
-    let overlapping = enrollment::Entity::find()
-        .filter(enrollment::Column::DateDeleted.is_null())
-        .filter(enrollment::Column::ClientId.eq(input.client_id))
-        .filter(enrollment::Column::ProjectId.eq(input.project_id))
-        .filter(
-            Condition::any()
-                .add(enrollment::Column::ExitDate.is_null())
-                .add(enrollment::Column::ExitDate.gt(input.entry_date)),
-        )
-        .count(&txn)
-        .await?;
-    if overlapping > 0 {
-        return Err(AppError::conflict(format!(
-            "The client already has an enrollment in project {} that overlaps entryDate {}; \
-             exit it first",
-            input.project_id, input.entry_date
-        )));
-    }
-
-    let now = Utc::now();
-    let enrollment = enrollment::ActiveModel {
-        id: Set(new_id()),
-        client_id: Set(input.client_id),
-        project_id: Set(input.project_id),
-        entry_date: Set(input.entry_date),
-        exit_date: Set(None),
-        destination: Set(None),
-        move_in_date: Set(None),
-        date_created: Set(now),
-        date_updated: Set(now),
-        user_id: Set(Some(actor.user_id)),
-        date_deleted: Set(None),
-        hud_id: Set(None),
-        hud_user_id: Set(None),
-        exit_hud_id: Set(None),
-        enrollment_coc: Set(Some(admin::coc_code(services, &project).to_owned())),
-    }
-    .insert(&txn)
-    .await?;
-    audit::record(
+    let members: Vec<Member> = input
+        .members
+        .iter()
+        .map(|m| Member {
+            client_id: m.client_id,
+            relationship: m.relationship,
+            entry_date: m.entry_date.unwrap_or(input.entry_date),
+        })
+        .collect();
+    households::check_members(
         &txn,
-        actor.into(),
-        "createEnrollment",
-        "enrollment",
-        enrollment.id,
-        None,
-        &enrollment,
+        actor,
+        &project,
+        input.entry_date,
+        vec![input.client_id],
+        &members,
+        today,
     )
     .await?;
+
+    let household = households::create(&txn, project.id).await?;
+    let head = Member {
+        client_id: input.client_id,
+        relationship: RelationshipToHoH::SelfHeadOfHousehold,
+        entry_date: input.entry_date,
+    };
+    let operation = "createEnrollment";
+    let enrollment = households::enroll(
+        services,
+        &txn,
+        actor,
+        &project,
+        household.id,
+        head,
+        operation,
+    )
+    .await?;
+    for member in members {
+        households::enroll(
+            services,
+            &txn,
+            actor,
+            &project,
+            household.id,
+            member,
+            operation,
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(enrollment)
 }
@@ -166,6 +160,11 @@ pub async fn record_move_in(
     let today = services.clock.today();
     let txn = services.write_transaction().await?;
     let (enrollment, project) = get_for_change(&txn, actor, enrollment_id).await?;
+    obey(
+        rules::household::move_in(households::relationship(&enrollment)?)
+            .into_iter()
+            .collect(),
+    )?;
     if enrollment.move_in_date.is_some() {
         return Err(move_in_recorded(&enrollment));
     }
@@ -209,71 +208,209 @@ fn move_in_recorded(enrollment: &enrollment::Model) -> AppError {
     ))
 }
 
-/// Exits an enrollment (HUD 3.11 Project Exit Date, 3.12 Destination), once.
-pub async fn exit(
-    services: &Services,
-    actor: &Actor,
-    enrollment_id: Uuid,
-    exit_date: NaiveDate,
-    destination: Option<i32>,
-) -> AppResult<enrollment::Model> {
+/// An exit: HUD 3.11 Project Exit Date and 3.12 Destination, and how a head's exit leaves the
+/// household (rule H4).
+pub struct Exit {
+    pub enrollment_id: Uuid,
+    pub exit_date: NaiveDate,
+    pub destination: Option<i32>,
+    pub how: HeadExit,
+}
+
+/// Exits an enrollment (HUD 3.11, 3.12), once; with `HeadExit::WholeHousehold` every open member
+/// of its household exits on that date too, with `HeadExit::NewHead` that member becomes the head.
+pub async fn exit(services: &Services, actor: &Actor, input: Exit) -> AppResult<enrollment::Model> {
     let today = services.clock.today();
     let txn = services.write_transaction().await?;
-    let (enrollment, _) = get_for_change(&txn, actor, enrollment_id).await?;
+    let (enrollment, _) = get_for_change(&txn, actor, input.enrollment_id).await?;
+    households::lock(services, &txn, enrollment.household_id).await?;
     if enrollment.exit_date.is_some() {
         return Err(already_exited(&enrollment));
     }
-    if let Some(code) = destination
+    if let Some(code) = input.destination
         && !DESTINATION_CODES.contains(&code)
     {
         return Err(AppError::bad_input(format!(
             "destination {code} is not a HUD 3.12 Destination code"
         )));
     }
-    obey(rules::enrollment::exit(
-        exit_date,
+    let others: Vec<enrollment::Model> = households::members(&txn, enrollment.household_id)
+        .await?
+        .into_iter()
+        .filter(|e| e.id != enrollment.id && e.exit_date.is_none())
+        .collect();
+    let names = client_names(&txn, &others).await?;
+    obey(
+        rules::household::exit(households::relationship(&enrollment)?, &names, input.how)
+            .into_iter()
+            .collect(),
+    )?;
+    let leaving: Vec<&enrollment::Model> = match input.how {
+        HeadExit::WholeHousehold => std::iter::once(&enrollment).chain(&others).collect(),
+        _ => vec![&enrollment],
+    };
+    let mut exited = Vec::with_capacity(leaving.len());
+    for member in leaving {
+        exited.push(exit_one(&txn, actor, member, &input, today).await?);
+    }
+    if let HeadExit::NewHead(new_head) = input.how {
+        hand_over(&txn, actor, &enrollment, new_head).await?;
+    }
+    txn.commit().await?;
+    exited
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::internal("an exit exited nobody"))
+}
+
+/// The members' names as the head's refused exit names them ("Mia Moss (enrollment ...)").
+async fn client_names(
+    txn: &DatabaseTransaction,
+    members: &[enrollment::Model],
+) -> AppResult<Vec<(Uuid, String)>> {
+    let clients: std::collections::HashMap<Uuid, entity::client::Model> =
+        entity::client::Entity::find()
+            .filter(entity::client::Column::Id.is_in(members.iter().map(|e| e.client_id)))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+    Ok(members
+        .iter()
+        .map(|e| {
+            let name = clients.get(&e.client_id).map_or_else(
+                || format!("enrollment {}", e.id),
+                |c| format!("{} {} (enrollment {})", c.first_name, c.last_name, e.id),
+            );
+            (e.id, name)
+        })
+        .collect())
+}
+
+/// Exits one enrollment under the exit rules, with its audit record.
+async fn exit_one(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    enrollment: &enrollment::Model,
+    input: &Exit,
+    today: NaiveDate,
+) -> AppResult<enrollment::Model> {
+    let breaks = rules::enrollment::exit(
+        input.exit_date,
         enrollment.entry_date,
         enrollment.move_in_date,
         today,
-    ))?;
+    );
+    if enrollment.id == input.enrollment_id {
+        obey(breaks)?;
+    } else {
+        obey(breaks).map_err(|err| match err {
+            AppError::BadUserInput(message) => AppError::bad_input(format!(
+                "household member's enrollment {}: {message}",
+                enrollment.id
+            )),
+            other => other,
+        })?;
+    }
     let later_events = ce_event::Entity::find()
-        .filter(ce_event::Column::EnrollmentId.eq(enrollment_id))
+        .filter(ce_event::Column::EnrollmentId.eq(enrollment.id))
         .filter(ce_event::Column::DateDeleted.is_null())
-        .filter(ce_event::Column::EventDate.gt(exit_date))
-        .count(&txn)
+        .filter(ce_event::Column::EventDate.gt(input.exit_date))
+        .count(txn)
         .await?;
     if later_events > 0 {
         return Err(AppError::bad_input(format!(
-            "exitDate {exit_date} is before {later_events} CE event(s) recorded in this enrollment"
+            "exitDate {} is before {later_events} CE event(s) recorded in enrollment {}",
+            input.exit_date, enrollment.id
         )));
     }
     let changed = set_once(
-        &txn,
+        txn,
         actor,
-        enrollment_id,
+        enrollment.id,
         enrollment::Column::ExitDate,
         vec![
-            (enrollment::Column::ExitDate, exit_date.into()),
-            (enrollment::Column::Destination, destination.into()),
+            (enrollment::Column::ExitDate, input.exit_date.into()),
+            (enrollment::Column::Destination, input.destination.into()),
         ],
     )
     .await?;
     if !changed {
-        return Err(already_exited(&enrollment));
+        return Err(already_exited(enrollment));
     }
-    let saved = scope::get::<enrollment::Entity, _>(&txn, actor, enrollment_id).await?;
+    let saved = enrollment::Entity::find_by_id(enrollment.id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::internal("an exited enrollment vanished"))?;
     audit::record(
-        &txn,
+        txn,
         actor.into(),
         "exitEnrollment",
         "enrollment",
         saved.id,
-        Some(&enrollment),
+        Some(enrollment),
         &saved,
     )
     .await?;
-    txn.commit().await?;
     Ok(saved)
+}
+
+/// H4: `new_head` becomes the head as the head exits. The former head takes the relationship it
+/// has to the new head, as far as HUD 3.15 can say it from the new head's to it: a partner or an
+/// unrelated member is that to them too; for a child or another relative, the former head is
+/// another relative. So the household has exactly one head at every moment.
+async fn hand_over(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    former: &enrollment::Model,
+    new_head: Uuid,
+) -> AppResult<()> {
+    let successor = enrollment::Entity::find_by_id(new_head)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::internal("the new head's enrollment vanished"))?;
+    let theirs = households::relationship(&successor)?;
+    let former_now = match theirs {
+        RelationshipToHoH::SpouseOrPartner
+        | RelationshipToHoH::UnrelatedMember
+        | RelationshipToHoH::DataNotCollected => theirs,
+        _ => RelationshipToHoH::OtherRelative,
+    };
+    for (model, relationship) in [
+        (former.clone(), former_now),
+        (successor, RelationshipToHoH::SelfHeadOfHousehold),
+    ] {
+        let before = enrollment::Entity::find_by_id(model.id)
+            .one(txn)
+            .await?
+            .ok_or_else(|| AppError::internal("a household member vanished"))?;
+        enrollment::Entity::update_many()
+            .col_expr(
+                enrollment::Column::RelationshipToHoh,
+                Expr::value(relationship.code()),
+            )
+            .col_expr(enrollment::Column::DateUpdated, Expr::value(Utc::now()))
+            .col_expr(enrollment::Column::UserId, Expr::value(actor.user_id))
+            .filter(enrollment::Column::Id.eq(model.id))
+            .exec(txn)
+            .await?;
+        let after = enrollment::Entity::find_by_id(model.id)
+            .one(txn)
+            .await?
+            .ok_or_else(|| AppError::internal("a household member vanished"))?;
+        audit::record(
+            txn,
+            actor.into(),
+            "exitEnrollment",
+            "enrollment",
+            after.id,
+            Some(&before),
+            &after,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 fn already_exited(enrollment: &enrollment::Model) -> AppError {

@@ -10,6 +10,7 @@ pub mod ce_events;
 pub mod ce_participation;
 pub mod clients;
 pub mod enrollments;
+pub mod households;
 pub mod notify;
 pub mod page;
 pub mod reports;

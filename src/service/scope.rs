@@ -6,7 +6,7 @@
 
 use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
-use entity::{ce_event, client, enrollment, project};
+use entity::{ce_event, client, enrollment, household, project};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -37,28 +37,37 @@ pub fn ce_events(actor: &Actor) -> Condition {
     }
 }
 
+/// A referral to one of the organization's projects recorded for the household of the enrollment
+/// row in scope (rule H6: the CE household referred).
+fn household_referred_to(organization_id: Uuid) -> Expr {
+    exists(
+        ce_event::Entity,
+        referrals_to(organization_id).add(
+            ce_event::Column::HouseholdId
+                .into_expr()
+                .equals((enrollment::Entity, enrollment::Column::HouseholdId)),
+        ),
+    )
+}
+
 /// The enrollments the actor may see. HOUSING_STAFF: enrollments in their projects, and the CE
-/// enrollments in which a referral to one of their projects was recorded.
+/// enrollments of a household referred to one of their projects (the head's, in which the referral
+/// was recorded, and its members', so that they can enroll the household; rule H6).
 pub fn enrollments(actor: &Actor) -> Condition {
     let live = Condition::all().add(enrollment::Column::DateDeleted.is_null());
     if actor.sees_everything() {
         return live;
     }
     let org = actor.organization_id;
-    let referral_recorded_here = referrals_to(org).add(
-        ce_event::Column::EnrollmentId
-            .into_expr()
-            .equals((enrollment::Entity, enrollment::Column::Id)),
-    );
     live.add(
         Condition::any()
             .add(enrollment::Column::ProjectId.in_subquery(projects_of(org)))
-            .add(exists(ce_event::Entity, referral_recorded_here)),
+            .add(household_referred_to(org)),
     )
 }
 
-/// The clients the actor may see. HOUSING_STAFF: clients their organization created, or enrolled in
-/// or referred to one of its projects.
+/// The clients the actor may see. HOUSING_STAFF: clients their organization created, enrolled in or
+/// referred to one of its projects, or members of a CE household referred to one (rule H6).
 pub fn clients(actor: &Actor) -> Condition {
     let live = Condition::all().add(client::Column::DateDeleted.is_null());
     if actor.sees_everything() {
@@ -76,11 +85,20 @@ pub fn clients(actor: &Actor) -> Condition {
         .add(enrollment::Column::ProjectId.in_subquery(projects_of(org)));
     let referred_here =
         referrals_to(org).add(ce_event::Column::ClientId.into_expr().equals(this_client()));
+    let in_referred_household = Condition::all()
+        .add(
+            enrollment::Column::ClientId
+                .into_expr()
+                .equals(this_client()),
+        )
+        .add(enrollment::Column::DateDeleted.is_null())
+        .add(household_referred_to(org));
     live.add(
         Condition::any()
             .add(client::Column::CreatedByOrganizationId.eq(org))
             .add(exists(enrollment::Entity, enrolled_here))
-            .add(exists(ce_event::Entity, referred_here)),
+            .add(exists(ce_event::Entity, referred_here))
+            .add(exists(enrollment::Entity, in_referred_household)),
     )
 }
 
@@ -125,6 +143,24 @@ impl Scoped for enrollment::Entity {
     }
     fn id_column() -> enrollment::Column {
         enrollment::Column::Id
+    }
+}
+
+/// A household is visible with any of its enrollments.
+impl Scoped for household::Entity {
+    const RECORD: &'static str = "household";
+    fn visible_to(actor: &Actor) -> Condition {
+        Condition::all().add(exists(
+            enrollment::Entity,
+            enrollments(actor).add(
+                enrollment::Column::HouseholdId
+                    .into_expr()
+                    .equals((household::Entity, household::Column::Id)),
+            ),
+        ))
+    }
+    fn id_column() -> household::Column {
+        household::Column::Id
     }
 }
 

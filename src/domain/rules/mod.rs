@@ -8,9 +8,11 @@
 //!
 //! - `enrollment`: intake (3.10 against the project's operating period), move-in (3.20), exit (3.11).
 //! - `ce_event`: the CE event in its CE enrollment (4.20.1) and the referred project (4.20.C).
+//! - `household`: 3.14/3.15, one head per household and what only the head does (H1-H5).
 
 pub mod ce_event;
 pub mod enrollment;
+pub mod household;
 
 use super::{CeEventType, ProjectType};
 use chrono::NaiveDate;
@@ -105,6 +107,8 @@ pub enum Owner {
     Project,
     /// The client's CE enrollment's.
     CeEnrollment,
+    /// The head of household's enrollment's.
+    HeadOfHousehold,
 }
 
 impl Owner {
@@ -113,6 +117,7 @@ impl Owner {
             Owner::Record => "the ",
             Owner::Project => "the project's ",
             Owner::CeEnrollment => "the CE enrollment's ",
+            Owner::HeadOfHousehold => "the head of household's ",
         }
     }
 }
@@ -163,6 +168,22 @@ pub enum RuleBreak {
     ResultNotCarried { event_type: CeEventType },
     /// HUD 2.09: the referred project does not receive CE referrals on the event's date (rule D4).
     ProjectNotReceivingReferrals { project: String, date: NaiveDate },
+    /// H1: a member given as the head; the household has one, the enrollment's client.
+    MemberIsHead { index: usize },
+    /// H1: a client entered twice in one household.
+    ClientTwiceInHousehold { index: usize, client: uuid::Uuid },
+    /// H3: a move-in recorded on a member's enrollment.
+    MoveInNotOnHead,
+    /// H4: the head exits alone while these members remain enrolled.
+    HeadExitsBeforeMembers { remaining: Vec<String> },
+    /// H4: the new head is not an open member of the household.
+    NewHeadNotInHousehold { enrollment: uuid::Uuid },
+    /// H4: a new head is named for a member's exit.
+    NewHeadForMemberExit,
+    /// H5: a housing referral recorded in a member's CE enrollment.
+    ReferralNotOnHead,
+    /// H5: a successful referral naming a member's enrollment.
+    ResultingEnrollmentNotHead,
     /// The referred project's type does not fit the event type.
     ReferredProjectDoesNotFit {
         event_type: CeEventType,
@@ -259,6 +280,35 @@ impl RuleBreak {
                 "project \"{project}\" does not receive CE referrals on {date} (HUD 2.09 \
                  ReceivesReferrals; an ADMIN sets it with setCeParticipation)"
             ),
+            RuleBreak::MemberIsHead { index } => format!(
+                "members[{index}].relationshipToHoH is SELF_HEAD_OF_HOUSEHOLD; the household's \
+                 head is the enrollment's client (clientId): give each member's relationship to them"
+            ),
+            RuleBreak::ClientTwiceInHousehold { index, client } => {
+                format!("members[{index}]: client {client} is in the household more than once")
+            }
+            RuleBreak::MoveInNotOnHead => "a Housing Move-In Date (HUD 3.20) is recorded on the \
+                head of household's enrollment; this enrollment is a member's"
+                .to_owned(),
+            RuleBreak::HeadExitsBeforeMembers { remaining } => format!(
+                "the head of household cannot exit while {} remain(s) enrolled: exit them first, \
+                 set wholeHousehold: true to exit everyone on this date, or name \
+                 newHeadOfHouseholdId",
+                remaining.join(", ")
+            ),
+            RuleBreak::NewHeadNotInHousehold { enrollment } => format!(
+                "newHeadOfHouseholdId {enrollment} is not the enrollment of a member still enrolled \
+                 in this household"
+            ),
+            RuleBreak::NewHeadForMemberExit => "newHeadOfHouseholdId is only for the head of \
+                household's exit; this enrollment is a member's"
+                .to_owned(),
+            RuleBreak::ReferralNotOnHead => "a referral is recorded in the head of household's CE \
+                enrollment; this enrollment is a member's"
+                .to_owned(),
+            RuleBreak::ResultingEnrollmentNotHead => "resultingEnrollmentId names a member's \
+                enrollment; a household's referral results in the head of household's enrollment"
+                .to_owned(),
             RuleBreak::ReferredToCoordinatedEntry => format!(
                 "{referred} names a Coordinated Entry project; a referral is to a housing project"
             ),
