@@ -108,13 +108,14 @@ async fn seed_demo_prints_a_token_per_demo_user_that_sees_its_scope() {
         own_referrals > 0 && own_referrals < all_referrals,
         "{staff}"
     );
-    assert_eq!(plm["data"]["clients"]["totalCount"], 36);
+    // 36 single clients and two families (four and two people).
+    assert_eq!(plm["data"]["clients"]["totalCount"], 42);
 
     // Seeding again loads nothing new and prints fresh working tokens.
     let again = run(hearth(&database).arg("seed-demo"));
     assert!(again.contains("already loaded"), "{again}");
     let plm_again = post(&server.url, &tokens[1].1, count).await;
-    assert_eq!(plm_again["data"]["clients"]["totalCount"], 36);
+    assert_eq!(plm_again["data"]["clients"]["totalCount"], 42);
 }
 
 #[test]

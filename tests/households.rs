@@ -487,3 +487,33 @@ async fn a_household_s_type_follows_its_members_ages() {
         "UNKNOWN"
     );
 }
+
+#[tokio::test]
+async fn the_referral_report_counts_households_of_one_type() {
+    let c = Community::new().await;
+    referred_family(&c).await;
+    c.referral("REFERRAL_TO_PSH", &c.psh_a, "2026-02-01").await;
+    let report = |household_type: Option<&'static str>| {
+        let plm = c.plm.clone();
+        async move {
+            let data = plm
+                .ok(
+                    "query($type: HouseholdType) {
+                       referralReport(from: \"2026-01-01\", to: \"2026-06-15\", householdType: $type) {
+                         totals { total }
+                       }
+                     }",
+                    json!({ "type": household_type }),
+                )
+                .await;
+            data["referralReport"]["totals"]["total"]
+                .as_i64()
+                .expect("a total")
+        }
+    };
+    assert_eq!(report(None).await, 2);
+    assert_eq!(report(Some("WITH_CHILDREN_AND_ADULTS")).await, 1);
+    assert_eq!(report(Some("WITHOUT_CHILDREN")).await, 1);
+    assert_eq!(report(Some("WITH_ONLY_CHILDREN")).await, 0);
+    assert_eq!(report(Some("UNKNOWN")).await, 0);
+}

@@ -372,7 +372,7 @@ async fn the_export_holds_the_records_of_its_range_in_hud_terms() {
     assert_eq!(at("DOB"), "1980-04-02");
     let enrollments = rows(&files["Enrollment.csv"]);
     let at = |name: &str| enrollments[0][column(&files["Enrollment.csv"], name)].clone();
-    assert_eq!(at("RelationshipToHoH"), "99");
+    assert_eq!(at("RelationshipToHoH"), "1");
     assert_eq!(at("DisablingCondition"), "99");
     // HUD's required values (rule D6): the community's CoC, a household per enrollment.
     assert_eq!(at("EnrollmentCoC"), "XX-501");

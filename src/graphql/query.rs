@@ -12,7 +12,7 @@ use super::prefetch;
 use super::report::ReferralReport;
 use super::scalars::Date;
 use super::viewer::Viewer;
-use crate::domain::{ReferralStatus, Role};
+use crate::domain::{HouseholdType, ReferralStatus, Role};
 use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest};
 use crate::service::{admin, audit, ce_events, clients, parse_id, reports, require_admin, scope};
 use async_graphql::{Context, ID, Object, Result};
@@ -161,13 +161,19 @@ impl QueryRoot {
         from: Date,
         to: Date,
         project_id: Option<ID>,
+        household_type: Option<HouseholdType>,
     ) -> Result<ReferralReport> {
         let actor = ctx.actor()?;
         let project_id = project_id
             .map(|id| parse_id("projectId", &id))
             .transpose()?;
-        let report =
-            reports::referral_report(ctx.services(), actor, from.0, to.0, project_id).await?;
+        let filter = reports::ReportFilter {
+            from: from.0,
+            to: to.0,
+            project: project_id,
+            household_type,
+        };
+        let report = reports::referral_report(ctx.services(), actor, filter).await?;
         Ok(ReferralReport(report))
     }
 

@@ -3,7 +3,7 @@
 //! and window functions, in the caller's scope; no event row is loaded.
 
 use super::{Services, scope};
-use crate::domain::{Actor, CeEventType, ReferralResult};
+use crate::domain::{Actor, CeEventType, HouseholdType, ReferralResult};
 use crate::error::{AppError, AppResult};
 use chrono::NaiveDate;
 use entity::ce_event;
@@ -39,13 +39,51 @@ type Spread = (Option<f64>, Option<f64>);
 /// The longest period one report may cover: enough for any HUD reporting year and then some.
 const MAX_PERIOD_DAYS: i64 = 366 * 10;
 
-/// The CE events dated within [from, to] that the actor may see, optionally referring to one project.
-fn events_in_period(
-    actor: &Actor,
-    from: NaiveDate,
-    to: NaiveDate,
-    project: Option<Uuid>,
-) -> SelectStatement {
+/// What a report counts: the period, and optionally one referred project and one household type.
+pub struct ReportFilter {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub project: Option<Uuid>,
+    pub household_type: Option<HouseholdType>,
+}
+
+/// The households of `wanted` type, as SQL: rule H7 (`domain::household::household_type`) over the
+/// members' dates of birth and the head's entry date, so that the filter runs in the database
+/// (a member is 18 or older when born on or before the head's entry date less 18 years).
+fn households_of_type(backend: DbBackend, wanted: HouseholdType) -> String {
+    let cutoff = match backend {
+        DbBackend::Postgres => "(h.entry_date - INTERVAL '18 years')::date",
+        _ => "date(h.entry_date, '-18 years')",
+    };
+    let adults = format!("SUM(CASE WHEN c.date_of_birth <= {cutoff} THEN 1 ELSE 0 END)");
+    let children = format!("SUM(CASE WHEN c.date_of_birth > {cutoff} THEN 1 ELSE 0 END)");
+    let unknown = "SUM(CASE WHEN c.date_of_birth IS NULL THEN 1 ELSE 0 END)";
+    let having = match wanted {
+        HouseholdType::WithoutChildren => {
+            format!("{adults} > 0 AND {children} = 0 AND {unknown} = 0")
+        }
+        HouseholdType::WithChildrenAndAdults => format!("{adults} > 0 AND {children} > 0"),
+        HouseholdType::WithOnlyChildren => {
+            format!("{children} > 0 AND {adults} = 0 AND {unknown} = 0")
+        }
+        HouseholdType::Unknown => format!(
+            "NOT ({adults} > 0 AND {children} > 0) AND NOT ({adults} > 0 AND {children} = 0 AND \
+             {unknown} = 0) AND NOT ({children} > 0 AND {adults} = 0 AND {unknown} = 0)"
+        ),
+    };
+    format!(
+        "ce_event.household_id IN (SELECT m.household_id FROM enrollment m \
+         JOIN client c ON c.id = m.client_id \
+         JOIN enrollment h ON h.household_id = m.household_id AND h.relationship_to_hoh = 1 \
+         AND h.date_deleted IS NULL \
+         WHERE m.date_deleted IS NULL GROUP BY m.household_id HAVING {having})"
+    )
+}
+
+/// The CE events dated within the filter's period that the actor may see, optionally referring to
+/// one project and recorded for a household of one type.
+fn events_in_period(backend: DbBackend, actor: &Actor, filter: &ReportFilter) -> SelectStatement {
+    let (from, to, project) = (filter.from, filter.to, filter.project);
     let mut select = Query::select();
     select
         .from(ce_event::Entity)
@@ -54,6 +92,9 @@ fn events_in_period(
         .and_where(ce_event::Column::EventDate.lte(to));
     if let Some(project) = project {
         select.and_where(ce_event::Column::ReferredProjectId.eq(project));
+    }
+    if let Some(wanted) = filter.household_type {
+        select.and_where(Expr::cust(households_of_type(backend, wanted)));
     }
     select
 }
@@ -142,10 +183,9 @@ fn percentiles(backend: DbBackend, base: &SelectStatement, grouped: bool) -> Sta
 pub async fn referral_report(
     services: &Services,
     actor: &Actor,
-    from: NaiveDate,
-    to: NaiveDate,
-    project: Option<Uuid>,
+    filter: ReportFilter,
 ) -> AppResult<Report> {
+    let (from, to) = (filter.from, filter.to);
     if to < from {
         return Err(AppError::bad_input(format!(
             "to {to} is before from {from}"
@@ -158,7 +198,7 @@ pub async fn referral_report(
     }
     let db = &services.db;
     let backend = db.get_database_backend();
-    let base = events_in_period(actor, from, to, project);
+    let base = events_in_period(backend, actor, &filter);
 
     let count_result = |code: i32| {
         Expr::cust(format!(

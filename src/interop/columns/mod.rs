@@ -148,17 +148,12 @@ pub const CLIENT_FILE: HmisFile = HmisFile {
     ],
 };
 
-/// HUD 3.08 Disabling Condition, 3.15 Relationship to Head of Household and 3.917 Prior Living
-/// Situation are universal data elements Hearth does not collect. HouseholdID and EnrollmentCoC have
-/// no such code and stay empty.
+/// HUD 3.08 Disabling Condition and 3.917 Prior Living Situation are universal data elements Hearth
+/// does not collect. HouseholdID, RelationshipToHoH and EnrollmentCoC are written per record.
 pub const ENROLLMENT_FILE: HmisFile = HmisFile {
     name: "Enrollment.csv",
     columns: &fy2024::ENROLLMENT,
-    not_collected: &[
-        ("RelationshipToHoH", "99"),
-        ("LivingSituation", "99"),
-        ("DisablingCondition", "99"),
-    ],
+    not_collected: &[("LivingSituation", "99"), ("DisablingCondition", "99")],
 };
 
 /// Destination (HUD 3.12) is written per record: its code, or 99 when the exit recorded none.

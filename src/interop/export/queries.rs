@@ -5,7 +5,9 @@
 use super::rows::*;
 use crate::error::AppResult;
 use crate::interop::ExportRange;
-use entity::{app_user, ce_event, ce_participation, client, enrollment, organization, project};
+use entity::{
+    app_user, ce_event, ce_participation, client, enrollment, household, organization, project,
+};
 use futures_util::Stream;
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{
@@ -249,13 +251,17 @@ pub(super) async fn enrollments<'a>(
             enrollment::Column::HudUserId,
             enrollment::Column::ExitHudId,
             enrollment::Column::EnrollmentCoc,
+            enrollment::Column::HouseholdId,
+            enrollment::Column::RelationshipToHoh,
         ])
         .column_as(project::Column::CocCode, "project_coc_code")
+        .column_as(household::Column::HudId, "household_hud_id")
         .column_as(client::Column::HudId, "client_hud_id")
         .column_as(project::Column::HudId, "project_hud_id")
         .column_as(app_user::Column::HudId, "user_hud_id")
         .join(JoinType::InnerJoin, enrollment::Relation::Client.def())
         .join(JoinType::InnerJoin, enrollment::Relation::Project.def())
+        .join(JoinType::InnerJoin, enrollment::Relation::Household.def())
         .join(
             JoinType::LeftJoin,
             user_of::<enrollment::Entity>(enrollment::Column::UserId),

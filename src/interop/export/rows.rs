@@ -248,6 +248,9 @@ pub(super) struct EnrollmentRow {
     exit_hud_id: Option<String>,
     enrollment_coc: Option<String>,
     project_coc_code: Option<String>,
+    household_id: Uuid,
+    household_hud_id: Option<String>,
+    relationship_to_hoh: i32,
     client_hud_id: Option<String>,
     project_hud_id: Option<String>,
     user_hud_id: Option<String>,
@@ -266,8 +269,8 @@ impl EnrollmentRow {
     }
 }
 
-/// HouseholdID (HUD 5.09): each enrollment is a household of one, so the household takes the
-/// enrollment's ID. EnrollmentCoC (3.16): as recorded at entry, else the project's CoC.
+/// HouseholdID (HUD 3.14/5.09) and RelationshipToHoH (3.15) as recorded. EnrollmentCoC (3.16): as
+/// recorded at entry, else the project's CoC.
 pub(super) fn enrollment_row(e: EnrollmentRow, context: &Context) -> Vec<String> {
     let enrollment_id = format::hud_id(e.id, e.hud_id.as_deref());
     let coc = e
@@ -276,8 +279,12 @@ pub(super) fn enrollment_row(e: EnrollmentRow, context: &Context) -> Vec<String>
         .or_else(|| e.project_coc_code.clone())
         .unwrap_or_else(|| context.coc_code.clone());
     Row::new(context.format.enrollment())
-        .set("EnrollmentID", enrollment_id.clone())
-        .set("HouseholdID", enrollment_id)
+        .set("EnrollmentID", enrollment_id)
+        .set(
+            "HouseholdID",
+            format::hud_id(e.household_id, e.household_hud_id.as_deref()),
+        )
+        .set("RelationshipToHoH", e.relationship_to_hoh.to_string())
         .set("EnrollmentCoC", coc)
         .set(
             "PersonalID",
