@@ -1443,6 +1443,7 @@ const NESTED_READ: &str = "{
       enrollments {
         project { organization { name } }
         ceEvents { referredProject { name } resultingEnrollment { entryDate } }
+        household { householdType members { relationshipToHoH client { firstName } } }
       }
       ceEvents { id }
     }

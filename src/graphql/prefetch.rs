@@ -10,7 +10,8 @@
 use super::context::ContextExt;
 use super::loaders::{
     CeEventsOfClient, CeEventsOfEnrollment, ClientKey, EnrollmentKey, EnrollmentsOfClient,
-    HearthLoader, Loaders, OrganizationKey, ProjectKey, ProjectsOfOrganization, ReferralResolvedBy,
+    HearthLoader, HouseholdAges, HouseholdKey, Loaders, MembersOfHousehold, OrganizationKey,
+    ProjectKey, ProjectsOfOrganization, ReferralResolvedBy,
 };
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Lookahead, Result};
@@ -125,6 +126,46 @@ pub fn enrollments<'a>(
             let loaded = load_now(loaders, ids.iter().copied().map(ReferralResolvedBy)).await?;
             ce_events(ctx, resolved, loaded.into_values().collect()).await?;
         }
+        let household = selection.field("household");
+        if household.exists() {
+            households(ctx, household, unique(rows.iter().map(|e| e.household_id))).await?;
+        }
+        Ok(())
+    })
+}
+
+/// A household's project, type, head and members, for households `ids`.
+pub fn households<'a>(
+    ctx: &'a Context<'a>,
+    selection: Lookahead<'a>,
+    ids: Vec<Uuid>,
+) -> BoxFuture<'a, Result<()>> {
+    Box::pin(async move {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let loaders = ctx.loaders();
+        let households = load_now(loaders, ids.iter().copied().map(HouseholdKey)).await?;
+        let project = selection.field("project");
+        if project.exists() {
+            let ids = unique(households.values().map(|h| h.project_id));
+            let loaded = load_now(loaders, ids.into_iter().map(ProjectKey)).await?;
+            projects(ctx, project, loaded.into_values().collect()).await?;
+        }
+        if selection.field("householdType").exists() {
+            load_now(loaders, ids.iter().copied().map(HouseholdAges)).await?;
+        }
+        let head = selection.field("headOfHousehold");
+        let members = selection.field("members");
+        if head.exists() || members.exists() {
+            let loaded = load_now(loaders, ids.iter().copied().map(MembersOfHousehold)).await?;
+            let rows: Vec<enrollment::Model> = loaded.into_values().flatten().collect();
+            for wanted in [head, members] {
+                if wanted.exists() {
+                    enrollments(ctx, wanted, rows.clone()).await?;
+                }
+            }
+        }
         Ok(())
     })
 }
@@ -172,6 +213,10 @@ pub fn ce_events<'a>(
             let ids = unique(rows.iter().filter_map(|e| e.referred_project_id));
             let loaded = load_now(loaders, ids.into_iter().map(ProjectKey)).await?;
             projects(ctx, referred, loaded.into_values().collect()).await?;
+        }
+        let household = selection.field("household");
+        if household.exists() {
+            households(ctx, household, unique(rows.iter().map(|e| e.household_id))).await?;
         }
         Ok(())
     })
