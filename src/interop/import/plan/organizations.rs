@@ -1,0 +1,64 @@
+//! Organization.csv: its organizations, and the Hearth organizations that Project.csv names.
+
+use super::{Link, Resolver, find_keyed, missing, target};
+use crate::error::AppResult;
+use crate::interop::columns;
+use entity::organization;
+use sea_orm::ActiveValue::Set;
+
+pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
+    let set = r.set;
+    let existing = find_keyed::<organization::Entity>(
+        r.txn,
+        set.organizations.rows.iter().map(|o| o.key.clone()),
+    )
+    .await?;
+    let mut targets = Vec::new();
+    for row in &set.organizations.rows {
+        let target = target::<organization::Entity>(&row.key, &existing);
+        r.organizations.file.insert(row.key.text(), target.id);
+        if !target.present {
+            let (user_id, hud_user_id) = r.users.of(&row.audit.user);
+            r.plan.organizations.push(organization::ActiveModel {
+                id: Set(target.id),
+                name: Set(row.name.clone()),
+                victim_service_provider: Set(row.victim_service_provider),
+                date_created: Set(row.audit.date_created),
+                date_updated: Set(row.audit.date_updated),
+                user_id: Set(user_id),
+                date_deleted: Set(row.audit.date_deleted),
+                hud_id: Set(row.key.imported()),
+                hud_user_id: Set(hud_user_id),
+            });
+        }
+        targets.push(target);
+    }
+    r.plan.tally(
+        set,
+        &columns::ORGANIZATION_FILE,
+        set.organizations.read,
+        &targets,
+    );
+    let outside = r.organizations.outside(
+        set.projects.rows.iter().map(|p| &p.organization).chain(
+            set.projects
+                .unparsed_links("OrganizationID")
+                .map(|(_, k)| k),
+        ),
+    );
+    for (key, org) in find_keyed::<organization::Entity>(r.txn, outside).await? {
+        r.organizations.hearth.insert(key, org.id);
+    }
+    for (line, key) in set.projects.unparsed_links("OrganizationID") {
+        if let Link::Missing = r.organizations.link(key) {
+            let reason = missing(
+                "OrganizationID",
+                key,
+                &columns::ORGANIZATION_FILE,
+                "organization",
+            );
+            r.problems.add(&columns::PROJECT_FILE, line, reason);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! Project.csv: its projects, each with its first HUD 2.09 period, and the Hearth projects that
+//! enrollments and referrals name, with their stored periods (rule D4).
+
+use super::{
+    Link, ProjectInfo, Resolver, Target, find_keyed, missing, stored_participation, target,
+};
+use crate::error::AppResult;
+use crate::interop::columns;
+use crate::interop::import::parse::ProjectRow;
+use crate::service;
+use entity::project;
+use sea_orm::ActiveValue::Set;
+use sea_orm::TryIntoModel;
+use uuid::Uuid;
+
+pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
+    let set = r.set;
+    let existing =
+        find_keyed::<project::Entity>(r.txn, set.projects.rows.iter().map(|p| p.key.clone()))
+            .await?;
+    let mut targets = Vec::new();
+    for row in &set.projects.rows {
+        let target = target::<project::Entity>(&row.key, &existing);
+        let organization_id = organization_of(r, row);
+        let mut info = ProjectInfo {
+            id: target.id,
+            organization_id,
+            project_type: row.project_type,
+            operating_start_date: row.operating_start_date,
+            operating_end_date: row.operating_end_date,
+            participation: Vec::new(),
+        };
+        if !target.present
+            && let Some(organization_id) = organization_id
+        {
+            add(r, row, target, organization_id, &mut info)?;
+        }
+        r.projects.file.insert(row.key.text(), info);
+        targets.push(target);
+    }
+    r.plan
+        .tally(set, &columns::PROJECT_FILE, set.projects.read, &targets);
+    named_hearth_projects(r, &targets).await
+}
+
+/// The project's organization, or `None` (reported when it names none).
+fn organization_of(r: &mut Resolver<'_>, row: &ProjectRow) -> Option<Uuid> {
+    match r.organizations.link(&row.organization) {
+        Link::Found(id) => Some(id),
+        Link::BadRow => None,
+        Link::Missing => {
+            r.problems.add(
+                &columns::PROJECT_FILE,
+                row.line,
+                missing(
+                    "OrganizationID",
+                    &row.organization,
+                    &columns::ORGANIZATION_FILE,
+                    "organization",
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// Plans the new project and its first 2.09 period (the FY2024 files carry no 2.09: the project
+/// takes the roles a new one gets).
+fn add(
+    r: &mut Resolver<'_>,
+    row: &ProjectRow,
+    target: Target,
+    organization_id: Uuid,
+    info: &mut ProjectInfo,
+) -> AppResult<()> {
+    let (user_id, hud_user_id) = r.users.of(&row.audit.user);
+    let imported = project::ActiveModel {
+        id: Set(target.id),
+        organization_id: Set(organization_id),
+        name: Set(row.name.clone()),
+        project_type: Set(row.project_type.code()),
+        operating_start_date: Set(row.operating_start_date),
+        operating_end_date: Set(row.operating_end_date),
+        date_created: Set(row.audit.date_created),
+        date_updated: Set(row.audit.date_updated),
+        user_id: Set(user_id),
+        date_deleted: Set(row.audit.date_deleted),
+        hud_id: Set(row.key.imported()),
+        hud_user_id: Set(hud_user_id),
+        // Project.csv carries no CoC code (ProjectCoC.csv does, which Hearth does not read): an
+        // imported project is in the community's CoC.
+        coc_code: Set(None),
+        continuum_project: Set(row.continuum_project),
+    };
+    let imported = imported.try_into_model()?;
+    let first = service::ce_participation::first_period(
+        &imported,
+        service::ce_participation::Roles::default_for(row.project_type),
+    );
+    info.participation.push(first.clone().try_into_model()?);
+    r.plan.participations.push(first);
+    r.plan.projects.push(imported.into());
+    Ok(())
+}
+
+/// The Hearth projects that enrollments and referrals name; every project Hearth already has keeps
+/// its stored 2.09 periods.
+async fn named_hearth_projects(r: &mut Resolver<'_>, targets: &[Target]) -> AppResult<()> {
+    let set = r.set;
+    let referred = set
+        .events
+        .rows
+        .iter()
+        .filter_map(|e| e.referred_project.as_ref());
+    let outside = r.projects.outside(
+        set.enrollments
+            .rows
+            .iter()
+            .map(|e| &e.project)
+            .chain(referred)
+            .chain(set.enrollments.unparsed_links("ProjectID").map(|(_, k)| k)),
+    );
+    for (key, model) in find_keyed::<project::Entity>(r.txn, outside).await? {
+        if let Some(info) = ProjectInfo::of(&model) {
+            r.projects.hearth.insert(key, info);
+        }
+    }
+    let stored: Vec<Uuid> = targets
+        .iter()
+        .filter(|t| t.present)
+        .map(|t| t.id)
+        .chain(r.projects.hearth.values().map(|p| p.id))
+        .collect();
+    let mut periods = stored_participation(r.txn, stored).await?;
+    for info in r
+        .projects
+        .file
+        .values_mut()
+        .chain(r.projects.hearth.values_mut())
+    {
+        if let Some(stored) = periods.remove(&info.id) {
+            info.participation = stored;
+        }
+    }
+    for (line, key) in set.enrollments.unparsed_links("ProjectID") {
+        if let Link::Missing = r.projects.link(key) {
+            let reason = missing("ProjectID", key, &columns::PROJECT_FILE, "project");
+            r.problems.add(&columns::ENROLLMENT_FILE, line, reason);
+        }
+    }
+    Ok(())
+}
