@@ -43,7 +43,7 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
-    /// Write a HUD HMIS CSV (FY2024) export of a date range to a zip file.
+    /// Write a HUD HMIS CSV export (FY2026 unless --format fy2024) of a date range to a zip file.
     Export {
         /// First day of the range (yyyy-mm-dd).
         #[arg(long)]

@@ -25,6 +25,9 @@ pub struct Model {
     /// (empty for a read).
     #[sea_orm(column_type = "Text")]
     pub changes: String,
+    /// Why the change was made, when the operation asks (reopenReferral, correctReferral,
+    /// cancelReferral).
+    pub reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -47,6 +47,16 @@ pub struct Model {
     /// UserID as imported when it names no Hearth user: kept as given and exported while `user_id` is
     /// null.
     pub hud_user_id: Option<String>,
+    /// When the referred program first acknowledged the referral (rule L1).
+    pub acknowledged_at: Option<DateTimeUtc>,
+    pub acknowledged_by_user_id: Option<Uuid>,
+    /// Why the referral did not lead to an enrollment: Hearth's DeclineReason code (rule L3), which
+    /// implies the HUD 4.20.D result.
+    pub decline_reason: Option<i32>,
+    /// When the CE side withdrew the referral as made in error (rule L6); exports write it as
+    /// DateDeleted.
+    pub cancelled_at: Option<DateTimeUtc>,
+    pub cancellation_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,7 @@ pub mod installation;
 pub mod membership;
 pub mod organization;
 pub mod project;
+pub mod referral_note;
 
 pub mod prelude {
     pub use super::api_token::Entity as ApiToken;
@@ -30,4 +31,5 @@ pub mod prelude {
     pub use super::membership::Entity as Membership;
     pub use super::organization::Entity as Organization;
     pub use super::project::Entity as Project;
+    pub use super::referral_note::Entity as ReferralNote;
 }

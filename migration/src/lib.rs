@@ -11,6 +11,7 @@ mod m20261201_000002_client_sex;
 mod m20261201_000003_ce_participation;
 mod m20261201_000004_hud_required_values;
 mod m20261201_000005_households;
+mod m20261201_000006_referral_lifecycle;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_ce_participation::Migration),
             Box::new(m20261201_000004_hud_required_values::Migration),
             Box::new(m20261201_000005_households::Migration),
+            Box::new(m20261201_000006_referral_lifecycle::Migration),
         ]
     }
 }

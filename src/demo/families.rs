@@ -157,6 +157,8 @@ pub(super) async fn seed(
             referral_result: ReferralResult::SuccessfulClientAccepted,
             result_date: None,
             resulting_enrollment_id: Some(housed.id),
+            decline_reason: None,
+            note: Some("The whole family moved in together".to_owned()),
         },
     )
     .await?;

@@ -7,7 +7,7 @@
 
 mod families;
 
-use crate::domain::{Actor, CeEventType, ProjectType, ReferralResult, Role, Sex};
+use crate::domain::{Actor, CeEventType, DeclineReason, ProjectType, ReferralResult, Role, Sex};
 use crate::error::{AppError, AppResult};
 use crate::service::{Services, admin, ce_events, clients, enrollments};
 use chrono::{Days, NaiveDate};
@@ -394,6 +394,8 @@ async fn load_community(
                         referral_result: ReferralResult::SuccessfulClientAccepted,
                         result_date: None,
                         resulting_enrollment_id: Some(enrollment.id),
+                        decline_reason: None,
+                        note: None,
                     },
                 )
                 .await?;
@@ -420,6 +422,13 @@ async fn load_community(
                         },
                         result_date: Some(days_after(event_date, 5)),
                         resulting_enrollment_id: None,
+                        // Rule L3: the program says why, as communities ask it to.
+                        decline_reason: Some(if i % 2 == 0 {
+                            DeclineReason::ClientDeclined
+                        } else {
+                            DeclineReason::ProviderNoVacancy
+                        }),
+                        note: Some("Discussed with the Priority List Manager by phone".to_owned()),
                     },
                 )
                 .await?;

@@ -240,17 +240,74 @@ pub enum ReferralStatus {
     Unsuccessful,
     /// An event type that carries no referral result (HUD 4.20.2 codes 1-9 and 16).
     NotAReferral,
+    /// A referral the CE side withdrew as made in error (cancelReferral, rule L6).
+    Cancelled,
 }
 
 impl ReferralStatus {
-    /// The status of an event of `event_type` whose Referral Result is `result`.
-    pub fn derive(event_type: CeEventType, result: Option<ReferralResult>) -> Self {
+    /// The status of an event of `event_type` whose Referral Result is `result`, withdrawn when
+    /// `cancelled`.
+    pub fn derive(
+        event_type: CeEventType,
+        result: Option<ReferralResult>,
+        cancelled: bool,
+    ) -> Self {
         match (event_type.carries_result(), result) {
             (false, _) => ReferralStatus::NotAReferral,
+            _ if cancelled => ReferralStatus::Cancelled,
             (true, None) => ReferralStatus::Pending,
             (true, Some(r)) if r.is_successful() => ReferralStatus::Successful,
             (true, Some(_)) => ReferralStatus::Unsuccessful,
         }
+    }
+}
+
+hud_code_enum! {
+    /// Why a referral did not lead to an enrollment (rule L3). Hearth's own codes, stored on the CE
+    /// event; each implies its HUD 4.20.D result (`result`).
+    DeclineReason {
+        /// The client declined the program.
+        ClientDeclined = 1,
+        /// The program could not reach the client.
+        ClientUnreachable = 2,
+        /// The client is housed or no longer homeless.
+        ClientNoLongerHomeless = 3,
+        /// The client left the area.
+        ClientLeftArea = 4,
+        /// Another reason on the client's side: a note says what.
+        ClientOther = 5,
+        /// The household is not eligible for the program.
+        ProviderIneligible = 11,
+        /// The program has no vacancy.
+        ProviderNoVacancy = 12,
+        /// The intake was not completed.
+        ProviderIntakeNotCompleted = 13,
+        /// A safety concern.
+        ProviderSafetyConcern = 14,
+        /// The household does not fit the program's units.
+        ProviderHouseholdDoesNotFit = 15,
+        /// Another reason on the program's side: a note says what.
+        ProviderOther = 16,
+    }
+}
+
+impl DeclineReason {
+    /// The HUD 4.20.D result the reason implies: CLIENT_* the client's rejection, PROVIDER_* the
+    /// provider's.
+    pub fn result(self) -> ReferralResult {
+        if self.code() < 10 {
+            ReferralResult::UnsuccessfulClientRejected
+        } else {
+            ReferralResult::UnsuccessfulProviderRejected
+        }
+    }
+
+    /// CLIENT_OTHER and PROVIDER_OTHER say nothing by themselves: a note must.
+    pub fn needs_note(self) -> bool {
+        matches!(
+            self,
+            DeclineReason::ClientOther | DeclineReason::ProviderOther
+        )
     }
 }
 
@@ -303,17 +360,24 @@ mod tests {
     #[test]
     fn status_is_derived_from_the_result() {
         let psh = CeEventType::ReferralToPsh;
-        assert_eq!(ReferralStatus::derive(psh, None), ReferralStatus::Pending);
         assert_eq!(
-            ReferralStatus::derive(psh, Some(ReferralResult::UnsuccessfulProviderRejected)),
+            ReferralStatus::derive(psh, None, false),
+            ReferralStatus::Pending
+        );
+        assert_eq!(
+            ReferralStatus::derive(
+                psh,
+                Some(ReferralResult::UnsuccessfulProviderRejected),
+                false
+            ),
             ReferralStatus::Unsuccessful
         );
         assert_eq!(
-            ReferralStatus::derive(psh, Some(ReferralResult::SuccessfulClientAccepted)),
+            ReferralStatus::derive(psh, Some(ReferralResult::SuccessfulClientAccepted), false),
             ReferralStatus::Successful
         );
         assert_eq!(
-            ReferralStatus::derive(CeEventType::ReferralToStreetOutreach, None),
+            ReferralStatus::derive(CeEventType::ReferralToStreetOutreach, None, false),
             ReferralStatus::NotAReferral
         );
     }

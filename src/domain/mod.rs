@@ -10,5 +10,7 @@ pub mod values;
 
 pub use actor::{Actor, Role};
 pub use clock::Clock;
-pub use codes::{CeEventType, ProjectType, ReferralResult, ReferralStatus, RelationshipToHoH, Sex};
+pub use codes::{
+    CeEventType, DeclineReason, ProjectType, ReferralResult, ReferralStatus, RelationshipToHoH, Sex,
+};
 pub use household::HouseholdType;

@@ -6,11 +6,15 @@ use super::context::ContextExt;
 use super::household::Household;
 use super::loaders::{
     CeEventsOfClient, CeEventsOfEnrollment, ClientKey, EnrollmentKey, EnrollmentsOfClient,
-    HouseholdKey, ProjectKey, ReferralResolvedBy,
+    HouseholdKey, NotesOfReferral, ProjectKey, ReferralResolvedBy, UserKey,
 };
 use super::organization::Project;
+use super::referral::ReferralNote;
 use super::scalars::Date;
-use crate::domain::{CeEventType, ReferralResult, ReferralStatus, RelationshipToHoH, Sex};
+use super::viewer::User;
+use crate::domain::{
+    CeEventType, DeclineReason, ReferralResult, ReferralStatus, RelationshipToHoH, Sex,
+};
 use crate::error::AppError;
 use crate::service::{admin, ce_events, households};
 use async_graphql::{Context, ID, Object, Result};
@@ -285,12 +289,57 @@ impl CeEvent {
     async fn enrolled_in_aftercare(&self) -> Option<bool> {
         self.0.referral_case_manage_after.map(|code| code == 1)
     }
+    /// When the referred program acknowledged the referral (rule L1).
+    async fn acknowledged_at(&self) -> Option<DateTime<Utc>> {
+        self.0.acknowledged_at
+    }
+    /// Who acknowledged it.
+    async fn acknowledged_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        let Some(id) = self.0.acknowledged_by_user_id else {
+            return Ok(None);
+        };
+        Ok(ctx.loaders().load_one(UserKey(id)).await?.map(User))
+    }
+    /// Why an unsuccessful referral did not lead to an enrollment (rule L3).
+    async fn decline_reason(&self) -> Result<Option<DeclineReason>> {
+        self.0
+            .decline_reason
+            .map(|code| {
+                DeclineReason::from_code(code).ok_or_else(|| {
+                    AppError::internal(format!(
+                        "CE event {} has unknown decline reason {code}",
+                        self.0.id
+                    ))
+                    .into()
+                })
+            })
+            .transpose()
+    }
+    /// The notes between the PLM and the program, oldest first.
+    #[graphql(complexity = "LIST_FANOUT * child_complexity")]
+    async fn notes(&self, ctx: &Context<'_>) -> Result<Vec<ReferralNote>> {
+        let notes = ctx
+            .loaders()
+            .load_one(NotesOfReferral(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(notes.into_iter().map(ReferralNote).collect())
+    }
+    /// When the CE side withdrew the referral as made in error (rule L6).
+    async fn cancelled_at(&self) -> Option<DateTime<Utc>> {
+        self.0.cancelled_at
+    }
+    /// Why it was withdrawn.
+    async fn cancellation_reason(&self) -> Option<&str> {
+        self.0.cancellation_reason.as_deref()
+    }
     /// Where the referral stands, derived from its type and result.
     async fn status(&self) -> Result<ReferralStatus> {
         let result = self.0.referral_result.and_then(ReferralResult::from_code);
         Ok(ReferralStatus::derive(
             ce_events::event_type(&self.0)?,
             result,
+            self.0.cancelled_at.is_some(),
         ))
     }
     /// The record's audit trail (ADMIN: all of it; others: what their organization did), oldest first.

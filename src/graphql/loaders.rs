@@ -99,6 +99,8 @@ key!(/// A record's audit trail, as far as the actor may read it.
     AuditOfRecord => Vec<audit_event::Model>);
 key!(/// The referral an enrollment resolved (its resulting enrollment), within scope.
     ReferralResolvedBy => ce_event::Model);
+key!(/// A referral's notes, oldest first (whoever sees the referral sees them).
+    NotesOfReferral => Vec<entity::referral_note::Model>);
 key!(/// A household by id (reached through an enrollment the caller sees).
     HouseholdKey => household::Model);
 key!(/// A household's enrollments within scope, head first, then by entry.
@@ -397,5 +399,15 @@ impl Loader<HouseholdAges> for HearthLoader {
             entry_facts.births.push(birth);
         }
         Ok(facts)
+    }
+}
+
+impl Loader<NotesOfReferral> for HearthLoader {
+    type Value = Vec<entity::referral_note::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[NotesOfReferral]) -> LoadResult<NotesOfReferral> {
+        let rows = crate::service::referrals::notes_of(&self.db, ids(keys, |k| k.0)).await?;
+        Ok(group(rows, |n| NotesOfReferral(n.ce_event_id)))
     }
 }

@@ -18,6 +18,7 @@ pub mod organization;
 pub mod participation;
 pub mod prefetch;
 pub mod query;
+pub mod referral;
 pub mod report;
 pub mod scalars;
 pub mod subscription;
@@ -61,7 +62,7 @@ fn builder()
 -> SchemaBuilder<query::QueryRoot, mutation::MutationRoot, subscription::SubscriptionRoot> {
     Schema::build(
         query::QueryRoot,
-        mutation::MutationRoot,
+        mutation::MutationRoot::default(),
         subscription::SubscriptionRoot,
     )
 }

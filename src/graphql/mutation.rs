@@ -6,14 +6,15 @@ use super::context::ContextExt;
 use super::household::{self, AddHouseholdMemberInput, HouseholdMemberInput};
 use super::organization::{Organization, Project};
 use super::participation::{CeParticipation, SetCeParticipationInput};
+use super::referral;
 use super::scalars::Date;
 use super::viewer::{Membership, User};
-use crate::domain::{CeEventType, ProjectType, ReferralResult, Role, Sex};
+use crate::domain::{CeEventType, DeclineReason, ProjectType, ReferralResult, Role, Sex};
 use crate::service::tokens::{self, TokenInfo};
 use crate::service::{
     admin, ce_events, ce_participation, clients, enrollments, households, parse_id,
 };
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, MergedObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
 /// A new organization.
@@ -199,13 +200,24 @@ pub struct ResolveReferralInput {
     result_date: Option<Date>,
     /// Required when successful (create the enrollment first), forbidden otherwise.
     resulting_enrollment_id: Option<ID>,
+    /// Unsuccessful only: why, agreeing with referralResult (CLIENT_* / PROVIDER_*); the _OTHER
+    /// reasons need a note.
+    decline_reason: Option<DeclineReason>,
+    /// Added to the referral's notes in the same transaction (1..2000 characters).
+    note: Option<String>,
 }
 
-pub struct MutationRoot;
+/// Every mutation: the ADMIN's, the workflow's and the referral's lifecycle.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(WorkflowMutation, referral::LifecycleMutation);
+
+#[derive(Default)]
+pub struct WorkflowMutation;
 
 /// The ADMIN mutations and the referral workflow; each mutation is one transaction.
-#[Object(name = "Mutation")]
-impl MutationRoot {
+#[Object]
+impl WorkflowMutation {
     /// ADMIN: creates an organization.
     async fn create_organization(
         &self,
@@ -448,20 +460,15 @@ impl MutationRoot {
         input: ResolveReferralInput,
     ) -> Result<CeEvent> {
         let actor = ctx.actor()?;
-        let event = ce_events::resolve(
-            ctx.services(),
-            actor,
-            ce_events::Resolution {
-                ce_event_id: parse_id("ceEventId", &input.ce_event_id)?,
-                referral_result: input.referral_result,
-                result_date: input.result_date.map(|d| d.0),
-                resulting_enrollment_id: input
-                    .resulting_enrollment_id
-                    .map(|id| parse_id("resultingEnrollmentId", &id))
-                    .transpose()?,
-            },
-        )
-        .await?;
+        let resolution = referral::resolution(
+            &input.ce_event_id,
+            input.referral_result,
+            input.result_date,
+            input.resulting_enrollment_id,
+            input.decline_reason,
+            input.note,
+        )?;
+        let event = ce_events::resolve(ctx.services(), actor, resolution).await?;
         Ok(CeEvent(event))
     }
 }

@@ -10,8 +10,8 @@
 use super::context::ContextExt;
 use super::loaders::{
     CeEventsOfClient, CeEventsOfEnrollment, ClientKey, EnrollmentKey, EnrollmentsOfClient,
-    HearthLoader, HouseholdAges, HouseholdKey, Loaders, MembersOfHousehold, OrganizationKey,
-    ProjectKey, ProjectsOfOrganization, ReferralResolvedBy,
+    HearthLoader, HouseholdAges, HouseholdKey, Loaders, MembersOfHousehold, NotesOfReferral,
+    OrganizationKey, ProjectKey, ProjectsOfOrganization, ReferralResolvedBy,
 };
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Lookahead, Result};
@@ -129,6 +129,10 @@ pub fn enrollments<'a>(
         let household = selection.field("household");
         if household.exists() {
             households(ctx, household, unique(rows.iter().map(|e| e.household_id))).await?;
+        }
+        if selection.field("notes").exists() {
+            let ids = unique(rows.iter().map(|e| e.id));
+            load_now(loaders, ids.into_iter().map(NotesOfReferral)).await?;
         }
         Ok(())
     })

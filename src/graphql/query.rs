@@ -14,7 +14,7 @@ use super::scalars::Date;
 use super::viewer::Viewer;
 use crate::domain::{HouseholdType, ReferralStatus, Role};
 use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest};
-use crate::service::{admin, audit, ce_events, clients, parse_id, reports, require_admin, scope};
+use crate::service::{admin, audit, clients, parse_id, referrals, reports, require_admin, scope};
 use async_graphql::{Context, ID, Object, Result};
 use entity::{ce_event, client, enrollment};
 
@@ -116,6 +116,10 @@ impl QueryRoot {
         ctx: &Context<'_>,
         status: Option<ReferralStatus>,
         project_id: Option<ID>,
+        #[graphql(
+            desc = "Whether the program acknowledged it: `status: PENDING, acknowledged: false` is the new referrals."
+        )]
+        acknowledged: Option<bool>,
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<CeEventConnection> {
@@ -128,8 +132,12 @@ impl QueryRoot {
         let project_id = project_id
             .map(|id| parse_id("projectId", &id))
             .transpose()?;
-        let page =
-            ce_events::referrals(&ctx.services().db, actor, status, project_id, request).await?;
+        let filter = referrals::InboxFilter {
+            status,
+            referred_project_id: project_id,
+            acknowledged,
+        };
+        let page = referrals::list(&ctx.services().db, actor, filter, request).await?;
         let rows = prefetch::connection_rows(&ctx.look_ahead());
         prefetch::ce_events(ctx, rows, page.rows.clone()).await?;
         Ok(page.into())

@@ -4,9 +4,9 @@ use super::context::ContextExt;
 use super::loaders::ProjectKey;
 use super::organization::Project;
 use super::scalars::Date;
-use crate::domain::CeEventType;
+use crate::domain::{CeEventType, DeclineReason};
 use crate::service::reports::{Report, ReportRow};
-use async_graphql::{Context, Object, Result};
+use async_graphql::{Context, Object, Result, SimpleObject};
 
 fn count(n: i64) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
@@ -58,6 +58,25 @@ impl ReferralReportRow {
     async fn median_days_to_result(&self) -> Option<f64> {
         self.0.median_days_to_result
     }
+    /// Cancelled as made in error: not counted in total or noResult.
+    async fn cancelled(&self) -> i32 {
+        count(self.0.cancelled)
+    }
+    /// Median days from the event date to the program's acknowledgement.
+    async fn median_days_to_acknowledge(&self) -> Option<f64> {
+        self.0.median_days_to_acknowledge
+    }
+    /// How often each decline reason was given, most frequent first.
+    async fn decline_reasons(&self) -> Vec<DeclineReasonCount> {
+        self.0
+            .decline_reasons
+            .iter()
+            .map(|(reason, n)| DeclineReasonCount {
+                reason: *reason,
+                count: count(*n),
+            })
+            .collect()
+    }
     /// 90th percentile of days from EventDate to ResultDate (linear interpolation); null when none
     /// is resolved.
     async fn p90_days_to_result(&self) -> Option<f64> {
@@ -87,4 +106,13 @@ impl ReferralReport {
     async fn totals(&self) -> ReferralReportRow {
         ReferralReportRow(self.0.totals.clone())
     }
+}
+
+/// How often one decline reason was given.
+#[derive(SimpleObject)]
+pub struct DeclineReasonCount {
+    /// The reason.
+    reason: DeclineReason,
+    /// Referrals declined for it.
+    count: i32,
 }

@@ -1,5 +1,6 @@
-//! HUD HMIS CSV (FY2024) export and import: the zip of Export.csv, Organization.csv, User.csv,
-//! Project.csv, Client.csv, Enrollment.csv, Exit.csv and Event.csv that HMIS systems exchange.
+//! HUD HMIS CSV export and import, FY2026 (the default) and FY2024: the zip of Export.csv,
+//! Organization.csv, User.csv, Project.csv, Client.csv, Enrollment.csv, Exit.csv and Event.csv (and,
+//! in FY2026, CEParticipation.csv and Assessment.csv) that HMIS systems exchange.
 //!
 //! - `columns`: the files' exact headers and what HUD wants in columns Hearth does not collect.
 //! - `format`: HUD IDs, dates, timestamps and codes as text.

@@ -67,7 +67,25 @@ pub async fn record<C: ConnectionTrait, M: Serialize>(
     old: Option<&M>,
     new: &M,
 ) -> AppResult<()> {
-    let changes = diff(old, new)?;
+    write(
+        conn,
+        who,
+        operation,
+        (record_type, record_id),
+        diff(old, new)?,
+        None,
+    )
+    .await
+}
+
+async fn write<C: ConnectionTrait>(
+    conn: &C,
+    who: Who,
+    operation: &str,
+    (record_type, record_id): (&str, Uuid),
+    changes: serde_json::Value,
+    reason: Option<&str>,
+) -> AppResult<()> {
     audit_event::ActiveModel {
         id: Set(new_id()),
         occurred_at: Set(Utc::now()),
@@ -77,10 +95,35 @@ pub async fn record<C: ConnectionTrait, M: Serialize>(
         record_type: Set(record_type.to_owned()),
         record_id: Set(record_id),
         changes: Set(changes.to_string()),
+        reason: Set(reason.map(str::to_owned)),
     }
     .insert(conn)
     .await?;
     Ok(())
+}
+
+/// As [`record`], with the reason the actor gave for the change.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_with_reason<C: ConnectionTrait, M: Serialize>(
+    conn: &C,
+    who: Who,
+    operation: &str,
+    record_type: &str,
+    record_id: Uuid,
+    old: Option<&M>,
+    new: &M,
+    reason: &str,
+) -> AppResult<()> {
+    let changes = diff(old, new)?;
+    write(
+        conn,
+        who,
+        operation,
+        (record_type, record_id),
+        changes,
+        Some(reason),
+    )
+    .await
 }
 
 /// Records that `actor` read these clients' records: one statement for the whole request.
@@ -104,6 +147,7 @@ pub async fn record_client_reads(
             record_type: Set("client".to_owned()),
             record_id: Set(client_id),
             changes: Set("{}".to_owned()),
+            reason: Set(None),
         });
     audit_event::Entity::insert_many(rows)
         .exec(&services.db)
@@ -180,6 +224,7 @@ pub fn creations<'m, M: Serialize + 'm>(
                 record_type: Set(record_type.to_owned()),
                 record_id: Set(record_id),
                 changes: Set(diff(None, model)?.to_string()),
+                reason: Set(None),
             })
         })
         .collect()
@@ -202,6 +247,7 @@ pub async fn record_export(
         record_type: Set("export".to_owned()),
         record_id: Set(actor.organization_id),
         changes: Set(json!({ "from": range.from(), "to": range.to() }).to_string()),
+        reason: Set(None),
     }
     .insert(&services.db)
     .await?;

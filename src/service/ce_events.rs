@@ -2,15 +2,17 @@
 //! housing program, in the order of the workflow guide (the enrollment exists before the event is
 //! updated).
 
-use super::notify::ReferralChanged;
-use super::{Services, admin, audit, ce_participation, households, new_id, obey, scope};
-use crate::domain::{Actor, CeEventType, ReferralResult, Role, rules};
+use super::notify::{ReferralChanged, Staged};
+use super::{Services, admin, audit, ce_participation, households, new_id, obey, referrals, scope};
+use crate::domain::rules::referral::Change;
+use crate::domain::{Actor, CeEventType, DeclineReason, ReferralResult, Role, rules, values};
 use crate::error::{AppError, AppResult};
 use chrono::{NaiveDate, Utc};
 use entity::{ce_event, enrollment, project};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter,
 };
 use uuid::Uuid;
 
@@ -30,6 +32,10 @@ pub struct Resolution {
     pub referral_result: ReferralResult,
     pub result_date: Option<NaiveDate>,
     pub resulting_enrollment_id: Option<Uuid>,
+    /// Why it did not lead to an enrollment (unsuccessful only; rule L3).
+    pub decline_reason: Option<DeclineReason>,
+    /// Added to the referral's notes in the same transaction.
+    pub note: Option<String>,
 }
 
 /// The HUD event type stored on a row; a code outside the list is a data fault.
@@ -133,6 +139,11 @@ pub async fn create(
         date_deleted: Set(None),
         hud_id: Set(None),
         hud_user_id: Set(None),
+        acknowledged_at: Set(None),
+        acknowledged_by_user_id: Set(None),
+        decline_reason: Set(None),
+        cancelled_at: Set(None),
+        cancellation_reason: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -187,38 +198,50 @@ async fn check_referred_project<C: ConnectionTrait>(
     Ok(Some(project))
 }
 
-/// Resolves a housing referral: successful (the client was enrolled first) or unsuccessful.
+/// Resolves a housing referral: successful (the client was enrolled first) or unsuccessful, with a
+/// decline reason and a note (rule L3).
 pub async fn resolve(
     services: &Services,
     actor: &Actor,
     input: Resolution,
 ) -> AppResult<ce_event::Model> {
-    let today = services.clock.today();
     let txn = services.write_transaction().await?;
-    let event = scope::get::<ce_event::Entity, _>(&txn, actor, input.ce_event_id).await?;
-    let event_type = event_type(&event)?;
-    if !event_type.carries_result() {
-        return Err(AppError::bad_input(format!(
-            "CE event {}: {}",
-            event.id,
-            rules::RuleBreak::ResultNotCarried { event_type }.describe(rules::Wording::Api)
-        )));
-    }
-    let referred_project = match event.referred_project_id {
-        Some(id) => Some(admin::find_project(&txn, id).await?.ok_or_else(|| {
-            AppError::internal(format!("CE event {} refers to a missing project", event.id))
-        })?),
-        None => None,
-    };
-    require_resolver(&txn, actor, &event, referred_project.as_ref()).await?;
-    if event.referral_result.is_some() {
-        return Err(already_resolved(&event));
-    }
+    let opened = referrals::open(services, &txn, actor, input.ce_event_id, Change::Resolve).await?;
+    let (resolved, staged) =
+        write_resolution(services, &txn, actor, &opened, &input, "resolveReferral").await?;
+    txn.commit().await?;
+    staged.deliver();
+    Ok(resolved)
+}
 
+/// Checks `input` under every rule of a resolution and writes it over the referral `opened` found
+/// (pending for resolveReferral, resolved for correctReferral, whose old resulting enrollment no
+/// longer counts as taken), with its note, audit record and notification. The caller commits.
+pub(super) async fn write_resolution(
+    services: &Services,
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    opened: &referrals::Opened,
+    input: &Resolution,
+    operation: &str,
+) -> AppResult<(ce_event::Model, Staged)> {
+    let today = services.clock.today();
+    let event = &opened.event;
+    let event_type = event_type(event)?;
+    let referred_project = opened.referred_project.as_ref();
+    let note = input
+        .note
+        .as_deref()
+        .map(|text| values::text("note", text, rules::referral::NOTE_MAX))
+        .transpose()?;
+    obey(rules::referral::decline(
+        input.referral_result,
+        input.decline_reason,
+        note.is_some(),
+    ))?;
     let (result_date, resulting_enrollment_id) = if input.referral_result.is_successful() {
         let enrollment =
-            check_resulting_enrollment(&txn, actor, &event, referred_project.as_ref(), &input)
-                .await?;
+            check_resulting_enrollment(txn, actor, event, referred_project, input).await?;
         (enrollment.entry_date, Some(enrollment.id))
     } else {
         if input.resulting_enrollment_id.is_some() {
@@ -241,9 +264,9 @@ pub async fn resolve(
         (result_date, None)
     };
 
-    // The arbiter of races: only a still-unresolved referral is updated. Of concurrent resolutions
-    // exactly one changes the row; the others see zero rows and answer CONFLICT.
-    let updated = ce_event::Entity::update_many()
+    // The referral's row is locked (or, on SQLite, the database is) since it was read: the update
+    // is also conditional on the state it was judged in, so no two resolutions ever mix.
+    let mut update = ce_event::Entity::update_many()
         .col_expr(
             ce_event::Column::ReferralResult,
             Expr::value(input.referral_result.code()),
@@ -252,6 +275,10 @@ pub async fn resolve(
         .col_expr(
             ce_event::Column::ResultingEnrollmentId,
             Expr::value(resulting_enrollment_id),
+        )
+        .col_expr(
+            ce_event::Column::DeclineReason,
+            Expr::value(input.decline_reason.map(|r| r.code())),
         )
         .col_expr(
             ce_event::Column::ResolvedByUserId,
@@ -264,34 +291,50 @@ pub async fn resolve(
         .col_expr(ce_event::Column::UserId, Expr::value(actor.user_id))
         .col_expr(ce_event::Column::DateUpdated, Expr::value(Utc::now()))
         .filter(ce_event::Column::Id.eq(event.id))
-        .filter(ce_event::Column::ReferralResult.is_null())
-        .exec(&txn)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(already_resolved(&event));
+        .filter(ce_event::Column::CancelledAt.is_null());
+    update = match event.referral_result {
+        None => update.filter(ce_event::Column::ReferralResult.is_null()),
+        Some(code) => update.filter(ce_event::Column::ReferralResult.eq(code)),
+    };
+    if update.exec(txn).await?.rows_affected != 1 {
+        return Err(already_resolved(event));
     }
     let resolved = ce_event::Entity::find_by_id(event.id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::internal("resolved CE event vanished"))?;
-    audit::record(
-        &txn,
-        actor.into(),
-        "resolveReferral",
-        "ce_event",
-        resolved.id,
-        Some(&event),
-        &resolved,
-    )
-    .await?;
-    let change = ReferralChanged {
-        ce_event_id: resolved.id,
-        referred_organization_id: referred_project.map(|p| p.organization_id),
-    };
-    let staged = services.notifier.stage(&txn, change).await?;
-    txn.commit().await?;
-    staged.deliver();
-    Ok(resolved)
+    match &opened.reason {
+        Some(reason) => {
+            audit::record_with_reason(
+                txn,
+                actor.into(),
+                operation,
+                "ce_event",
+                resolved.id,
+                Some(event),
+                &resolved,
+                reason,
+            )
+            .await?
+        }
+        None => {
+            audit::record(
+                txn,
+                actor.into(),
+                operation,
+                "ce_event",
+                resolved.id,
+                Some(event),
+                &resolved,
+            )
+            .await?
+        }
+    }
+    if let Some(text) = note {
+        referrals::write_note(txn, actor, resolved.id, text).await?;
+    }
+    let staged = referrals::announce(services, txn, &resolved, referred_project).await?;
+    Ok((resolved, staged))
 }
 
 fn already_resolved(event: &ce_event::Model) -> AppError {
@@ -303,7 +346,7 @@ fn already_resolved(event: &ce_event::Model) -> AppError {
 
 /// Who resolves: HOUSING_STAFF of the referred project's organization (or ADMIN); for a referral
 /// with no referred project, a PLM of the organization owning the CE project.
-async fn require_resolver<C: ConnectionTrait>(
+pub(super) async fn require_resolver<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     event: &ce_event::Model,
@@ -398,8 +441,10 @@ async fn check_resulting_enrollment<C: ConnectionTrait>(
             enrollment.entry_date, event.event_date
         )));
     }
+    // The referral's own resulting enrollment (being corrected) does not count as taken.
     let already_used = ce_event::Entity::find()
         .filter(ce_event::Column::ResultingEnrollmentId.eq(enrollment_id))
+        .filter(ce_event::Column::Id.ne(event.id))
         .one(conn)
         .await?;
     if let Some(other) = already_used {
@@ -418,45 +463,3 @@ async fn check_resulting_enrollment<C: ConnectionTrait>(
     }
     Ok(enrollment)
 }
-
-/// The referral inbox: housing referrals (event types that carry a result) in the actor's scope,
-/// so HOUSING_STAFF see referrals to their organization's projects and PLM/ADMIN see all.
-pub async fn referrals<C: ConnectionTrait>(
-    conn: &C,
-    actor: &Actor,
-    status: Option<ReferralStatus>,
-    referred_project_id: Option<Uuid>,
-    request: PageRequest,
-) -> AppResult<Page<ce_event::Model>> {
-    let referral_codes: Vec<i32> = CeEventType::ALL
-        .iter()
-        .filter(|t| t.carries_result())
-        .map(|t| t.code())
-        .collect();
-    let mut select = ce_event::Entity::find()
-        .filter(scope::ce_events(actor))
-        .filter(ce_event::Column::EventType.is_in(referral_codes));
-    if let Some(project_id) = referred_project_id {
-        select = select.filter(ce_event::Column::ReferredProjectId.eq(project_id));
-    }
-    let unsuccessful = [
-        ReferralResult::UnsuccessfulClientRejected.code(),
-        ReferralResult::UnsuccessfulProviderRejected.code(),
-    ];
-    select = match status {
-        None => select,
-        Some(ReferralStatus::Pending) => select.filter(ce_event::Column::ReferralResult.is_null()),
-        Some(ReferralStatus::Successful) => select.filter(
-            ce_event::Column::ReferralResult.eq(ReferralResult::SuccessfulClientAccepted.code()),
-        ),
-        Some(ReferralStatus::Unsuccessful) => {
-            select.filter(ce_event::Column::ReferralResult.is_in(unsuccessful))
-        }
-        // The inbox holds referrals only: no row of it is "not a referral".
-        Some(ReferralStatus::NotAReferral) => select.filter(ce_event::Column::Id.is_null()),
-    };
-    page::keyset(conn, select, ce_event::Column::Id, request).await
-}
-
-use super::page::{self, Page, PageRequest};
-use crate::domain::ReferralStatus;

@@ -253,14 +253,20 @@ pub async fn exit(services: &Services, actor: &Actor, input: Exit) -> AppResult<
     for member in leaving {
         exited.push(exit_one(&txn, actor, member, &input, today).await?);
     }
-    if let HeadExit::NewHead(new_head) = input.how {
-        hand_over(&txn, actor, &enrollment, new_head).await?;
-    }
-    txn.commit().await?;
-    exited
+    let mut exited = exited
         .into_iter()
         .next()
-        .ok_or_else(|| AppError::internal("an exit exited nobody"))
+        .ok_or_else(|| AppError::internal("an exit exited nobody"))?;
+    if let HeadExit::NewHead(new_head) = input.how {
+        hand_over(&txn, actor, &enrollment, new_head).await?;
+        // The answer shows the former head's relationship after the hand-over.
+        exited = enrollment::Entity::find_by_id(exited.id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| AppError::internal("an exited enrollment vanished"))?;
+    }
+    txn.commit().await?;
+    Ok(exited)
 }
 
 /// The members' names as the head's refused exit names them ("Mia Moss (enrollment ...)").

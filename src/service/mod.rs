@@ -13,6 +13,7 @@ pub mod enrollments;
 pub mod households;
 pub mod notify;
 pub mod page;
+pub mod referrals;
 pub mod reports;
 pub mod scope;
 pub mod tokens;

@@ -3,7 +3,7 @@
 //! and window functions, in the caller's scope; no event row is loaded.
 
 use super::{Services, scope};
-use crate::domain::{Actor, CeEventType, HouseholdType, ReferralResult};
+use crate::domain::{Actor, CeEventType, DeclineReason, HouseholdType, ReferralResult};
 use crate::error::{AppError, AppResult};
 use chrono::NaiveDate;
 use entity::ce_event;
@@ -24,6 +24,12 @@ pub struct ReportRow {
     pub no_result: i64,
     pub median_days_to_result: Option<f64>,
     pub p90_days_to_result: Option<f64>,
+    /// Cancelled as made in error (rule L6): not counted in `total` or `no_result`.
+    pub cancelled: i64,
+    /// Median days from the event date to the program's acknowledgement (rule L1).
+    pub median_days_to_acknowledge: Option<f64>,
+    /// How often each decline reason was given (rule L3), most frequent first.
+    pub decline_reasons: Vec<(DeclineReason, i64)>,
 }
 
 pub struct Report {
@@ -99,23 +105,53 @@ fn events_in_period(backend: DbBackend, actor: &Actor, filter: &ReportFilter) ->
     select
 }
 
-/// Days from EventDate to ResultDate, in each database's date arithmetic.
-fn days_to_result(backend: DbBackend) -> &'static str {
-    match backend {
-        DbBackend::Postgres => "(result_date - event_date)",
-        _ => "CAST(julianday(result_date) - julianday(event_date) AS INTEGER)",
+/// What a percentile is taken of: days from EventDate to a column, and the column.
+#[derive(Clone, Copy)]
+enum Measure {
+    /// To ResultDate (HUD 4.20.E), whole days.
+    Result,
+    /// To the program's acknowledgement, in fractions of a day.
+    Acknowledgement,
+}
+
+impl Measure {
+    /// The days, in each database's date arithmetic.
+    fn days(self, backend: DbBackend) -> &'static str {
+        match (self, backend) {
+            (Measure::Result, DbBackend::Postgres) => "(result_date - event_date)",
+            (Measure::Result, _) => {
+                "CAST(julianday(result_date) - julianday(event_date) AS INTEGER)"
+            }
+            (Measure::Acknowledgement, DbBackend::Postgres) => {
+                "(EXTRACT(EPOCH FROM (acknowledged_at - event_date::timestamptz)) / 86400.0)"
+            }
+            (Measure::Acknowledgement, _) => "(julianday(acknowledged_at) - julianday(event_date))",
+        }
+    }
+
+    fn column(self) -> ce_event::Column {
+        match self {
+            Measure::Result => ce_event::Column::ResultDate,
+            Measure::Acknowledgement => ce_event::Column::AcknowledgedAt,
+        }
     }
 }
 
-/// Median and 90th percentile (linear interpolation, as PostgreSQL's percentile_cont) of the days to
-/// result of resolved events, per (event_type, referred_project_id) when `grouped`, else overall.
-fn percentiles(backend: DbBackend, base: &SelectStatement, grouped: bool) -> Statement {
+/// Median and 90th percentile (linear interpolation, as PostgreSQL's percentile_cont) of the days
+/// `measure` takes, per (event_type, referred_project_id) when `grouped`, else overall.
+fn percentiles(
+    backend: DbBackend,
+    base: &SelectStatement,
+    grouped: bool,
+    measure: Measure,
+) -> Statement {
     let mut resolved = base.clone();
     resolved
         .column(ce_event::Column::EventType)
         .column(ce_event::Column::ReferredProjectId)
-        .expr_as(Expr::cust(days_to_result(backend)), Alias::new("days"))
-        .and_where(ce_event::Column::ResultDate.is_not_null());
+        .expr_as(Expr::cust(measure.days(backend)), Alias::new("days"))
+        .and_where(measure.column().is_not_null())
+        .and_where(ce_event::Column::CancelledAt.is_null());
     let inner = backend.build(&resolved);
     let keys = if grouped {
         "event_type, referred_project_id"
@@ -180,6 +216,60 @@ fn percentiles(backend: DbBackend, base: &SelectStatement, grouped: bool) -> Sta
     }
 }
 
+type Key = (i32, Option<Uuid>);
+
+/// The spreads a [`percentiles`] statement returns, by (event type, referred project).
+async fn spreads(
+    db: &sea_orm::DatabaseConnection,
+    statement: Statement,
+) -> AppResult<HashMap<Key, Spread>> {
+    let mut spreads = HashMap::new();
+    for row in db.query_all_raw(statement).await? {
+        let code: i32 = row.try_get_by_index(0)?;
+        let project: Option<Uuid> = row.try_get_by_index(1)?;
+        spreads.insert(
+            (code, project),
+            (row.try_get_by_index(2)?, row.try_get_by_index(3)?),
+        );
+    }
+    Ok(spreads)
+}
+
+/// How often each decline reason was given, by (event type, referred project), most frequent first.
+async fn decline_reasons(
+    db: &sea_orm::DatabaseConnection,
+    backend: DbBackend,
+    base: &SelectStatement,
+) -> AppResult<HashMap<Key, Vec<(DeclineReason, i64)>>> {
+    let mut counts = base.clone();
+    counts
+        .column(ce_event::Column::EventType)
+        .column(ce_event::Column::ReferredProjectId)
+        .column(ce_event::Column::DeclineReason)
+        .expr(Expr::cust("COUNT(*)"))
+        .and_where(ce_event::Column::DeclineReason.is_not_null())
+        .and_where(ce_event::Column::CancelledAt.is_null())
+        .group_by_col(ce_event::Column::EventType)
+        .group_by_col(ce_event::Column::ReferredProjectId)
+        .group_by_col(ce_event::Column::DeclineReason);
+    let mut reasons: HashMap<Key, Vec<(DeclineReason, i64)>> = HashMap::new();
+    for row in db.query_all_raw(backend.build(&counts)).await? {
+        let code: i32 = row.try_get_by_index(2)?;
+        let reason = DeclineReason::from_code(code).ok_or_else(|| {
+            AppError::internal(format!("unknown decline reason {code} in ce_event"))
+        })?;
+        let key = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+        reasons
+            .entry(key)
+            .or_default()
+            .push((reason, row.try_get_by_index(3)?));
+    }
+    for list in reasons.values_mut() {
+        list.sort_by_key(|(reason, count)| (std::cmp::Reverse(*count), reason.code()));
+    }
+    Ok(reasons)
+}
+
 pub async fn referral_report(
     services: &Services,
     actor: &Actor,
@@ -202,14 +292,16 @@ pub async fn referral_report(
 
     let count_result = |code: i32| {
         Expr::cust(format!(
-            "SUM(CASE WHEN referral_result = {code} THEN 1 ELSE 0 END)"
+            "SUM(CASE WHEN referral_result = {code} AND cancelled_at IS NULL THEN 1 ELSE 0 END)"
         ))
     };
     let mut counts = base.clone();
     counts
         .column(ce_event::Column::EventType)
         .column(ce_event::Column::ReferredProjectId)
-        .expr(Expr::cust("COUNT(*)"))
+        .expr(Expr::cust(
+            "SUM(CASE WHEN cancelled_at IS NULL THEN 1 ELSE 0 END)",
+        ))
         .expr(count_result(
             ReferralResult::SuccessfulClientAccepted.code(),
         ))
@@ -218,6 +310,9 @@ pub async fn referral_report(
         ))
         .expr(count_result(
             ReferralResult::UnsuccessfulProviderRejected.code(),
+        ))
+        .expr(Expr::cust(
+            "SUM(CASE WHEN cancelled_at IS NOT NULL THEN 1 ELSE 0 END)",
         ))
         .group_by_col(ce_event::Column::EventType)
         .group_by_col(ce_event::Column::ReferredProjectId);
@@ -228,6 +323,7 @@ pub async fn referral_report(
         let successful: i64 = row.try_get_by_index(3)?;
         let client_rejected: i64 = row.try_get_by_index(4)?;
         let provider_rejected: i64 = row.try_get_by_index(5)?;
+        let cancelled: i64 = row.try_get_by_index(6)?;
         rows.push(ReportRow {
             event_type: Some(CeEventType::from_code(code).ok_or_else(|| {
                 AppError::internal(format!("unknown HUD event code {code} in ce_event"))
@@ -238,19 +334,18 @@ pub async fn referral_report(
             client_rejected,
             provider_rejected,
             no_result: total - successful - client_rejected - provider_rejected,
+            cancelled,
             ..Default::default()
         });
     }
 
-    let mut spans: HashMap<(i32, Option<Uuid>), Spread> = HashMap::new();
-    for row in db.query_all_raw(percentiles(backend, &base, true)).await? {
-        let code: i32 = row.try_get_by_index(0)?;
-        let project: Option<Uuid> = row.try_get_by_index(1)?;
-        spans.insert(
-            (code, project),
-            (row.try_get_by_index(2)?, row.try_get_by_index(3)?),
-        );
-    }
+    let spans = spreads(db, percentiles(backend, &base, true, Measure::Result)).await?;
+    let acknowledged = spreads(
+        db,
+        percentiles(backend, &base, true, Measure::Acknowledgement),
+    )
+    .await?;
+    let reasons = decline_reasons(db, backend, &base).await?;
     for row in &mut rows {
         let key = (
             row.event_type.map_or(0, CeEventType::code),
@@ -260,6 +355,10 @@ pub async fn referral_report(
             row.median_days_to_result = *median;
             row.p90_days_to_result = *p90;
         }
+        if let Some((median, _)) = acknowledged.get(&key) {
+            row.median_days_to_acknowledge = *median;
+        }
+        row.decline_reasons = reasons.get(&key).cloned().unwrap_or_default();
     }
     rows.sort_by_key(|r| (r.event_type.map(CeEventType::code), r.referred_project_id));
 
@@ -270,15 +369,30 @@ pub async fn referral_report(
         totals.client_rejected += row.client_rejected;
         totals.provider_rejected += row.provider_rejected;
         totals.no_result += row.no_result;
+        totals.cancelled += row.cancelled;
+        for (reason, count) in &row.decline_reasons {
+            match totals.decline_reasons.iter_mut().find(|(r, _)| r == reason) {
+                Some((_, total)) => *total += count,
+                None => totals.decline_reasons.push((*reason, *count)),
+            }
+        }
     }
+    totals
+        .decline_reasons
+        .sort_by_key(|(reason, count)| (std::cmp::Reverse(*count), reason.code()));
     // The contract makes the totals' event type non-null: it carries the most frequent one.
     totals.event_type = rows
         .iter()
         .max_by_key(|r| r.total)
         .and_then(|r| r.event_type);
-    if let Some(overall) = db.query_one_raw(percentiles(backend, &base, false)).await? {
+    let overall = percentiles(backend, &base, false, Measure::Result);
+    if let Some(overall) = db.query_one_raw(overall).await? {
         totals.median_days_to_result = overall.try_get_by_index(2)?;
         totals.p90_days_to_result = overall.try_get_by_index(3)?;
+    }
+    let overall = percentiles(backend, &base, false, Measure::Acknowledgement);
+    if let Some(overall) = db.query_one_raw(overall).await? {
+        totals.median_days_to_acknowledge = overall.try_get_by_index(2)?;
     }
     Ok(Report {
         from,

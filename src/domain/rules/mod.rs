@@ -9,10 +9,12 @@
 //! - `enrollment`: intake (3.10 against the project's operating period), move-in (3.20), exit (3.11).
 //! - `ce_event`: the CE event in its CE enrollment (4.20.1) and the referred project (4.20.C).
 //! - `household`: 3.14/3.15, one head per household and what only the head does (H1-H5).
+//! - `referral`: the referral's lifecycle, what may follow what and with which reasons (L1-L6).
 
 pub mod ce_event;
 pub mod enrollment;
 pub mod household;
+pub mod referral;
 
 use super::{CeEventType, ProjectType};
 use chrono::NaiveDate;
@@ -168,6 +170,17 @@ pub enum RuleBreak {
     ResultNotCarried { event_type: CeEventType },
     /// HUD 2.09: the referred project does not receive CE referrals on the event's date (rule D4).
     ProjectNotReceivingReferrals { project: String, date: NaiveDate },
+    /// L3: a decline reason with a successful result.
+    DeclineReasonWithSuccess,
+    /// L3: a decline reason that implies the other unsuccessful result.
+    DeclineReasonDisagrees {
+        reason: crate::domain::DeclineReason,
+        result: crate::domain::ReferralResult,
+    },
+    /// L3: CLIENT_OTHER / PROVIDER_OTHER without a note saying what.
+    DeclineReasonNeedsNote {
+        reason: crate::domain::DeclineReason,
+    },
     /// H1: a member given as the head; the household has one, the enrollment's client.
     MemberIsHead { index: usize },
     /// H1: a client entered twice in one household.
@@ -280,6 +293,17 @@ impl RuleBreak {
                 "project \"{project}\" does not receive CE referrals on {date} (HUD 2.09 \
                  ReceivesReferrals; an ADMIN sets it with setCeParticipation)"
             ),
+            RuleBreak::DeclineReasonWithSuccess => "declineReason is only for an unsuccessful \
+                referral; leave it out with SUCCESSFUL_CLIENT_ACCEPTED"
+                .to_owned(),
+            RuleBreak::DeclineReasonDisagrees { reason, result } => format!(
+                "declineReason {reason:?} means {:?}, not {result:?}: CLIENT_* reasons go with \
+                 UNSUCCESSFUL_CLIENT_REJECTED, PROVIDER_* with UNSUCCESSFUL_PROVIDER_REJECTED",
+                reason.result()
+            ),
+            RuleBreak::DeclineReasonNeedsNote { reason } => {
+                format!("declineReason {reason:?} needs a note saying what happened")
+            }
             RuleBreak::MemberIsHead { index } => format!(
                 "members[{index}].relationshipToHoH is SELF_HEAD_OF_HOUSEHOLD; the household's \
                  head is the enrollment's client (clientId): give each member's relationship to them"

@@ -204,6 +204,7 @@ pub(super) async fn events<'a>(
                 ce_event::Column::DateDeleted,
                 ce_event::Column::HudId,
                 ce_event::Column::HudUserId,
+                ce_event::Column::CancelledAt,
             ])
             .column_as(enrollment::Column::HudId, "enrollment_hud_id")
             .column_as(client::Column::HudId, "client_hud_id")

@@ -345,6 +345,7 @@ pub(super) struct EventRow {
     client_hud_id: Option<String>,
     referred_project_hud_id: Option<String>,
     user_hud_id: Option<String>,
+    cancelled_at: Option<DateTime<Utc>>,
 }
 
 pub(super) fn event_row(e: EventRow, context: &Context) -> Vec<String> {
@@ -382,7 +383,8 @@ pub(super) fn event_row(e: EventRow, context: &Context) -> Vec<String> {
             Audit {
                 date_created: e.date_created,
                 date_updated: e.date_updated,
-                date_deleted: e.date_deleted,
+                // A referral the CE side cancelled as made in error leaves HUD's data (rule L6).
+                date_deleted: e.date_deleted.or(e.cancelled_at),
                 user_id: e.user_id,
                 user_hud_id: e.user_hud_id.as_deref(),
                 hud_user_id: e.hud_user_id.as_deref(),

@@ -164,6 +164,12 @@ fn resolve_row(r: &mut Resolver<'_>, row: &EventRow, target: Target, resulting: 
         date_deleted: Set(row.audit.date_deleted),
         hud_id: Set(row.key.imported()),
         hud_user_id: Set(hud_user_id),
+        // Event.csv carries none of the lifecycle; a DateDeleted row is imported as deleted.
+        acknowledged_at: Set(None),
+        acknowledged_by_user_id: Set(None),
+        decline_reason: Set(None),
+        cancelled_at: Set(None),
+        cancellation_reason: Set(None),
     });
 }
 

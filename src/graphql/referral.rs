@@ -1,0 +1,190 @@
+//! The referral's lifecycle in GraphQL (rules L1-L7): acknowledge, notes, reopen, correct, cancel;
+//! the note type; the inputs. Each mutation is one transaction in `service::referrals`.
+
+use super::client::CeEvent;
+use super::context::ContextExt;
+use super::loaders::{OrganizationKey, UserKey};
+use super::organization::Organization;
+use super::scalars::Date;
+use super::viewer::User;
+use crate::domain::{DeclineReason, ReferralResult};
+use crate::error::AppError;
+use crate::service::ce_events::Resolution;
+use crate::service::{parse_id, referrals};
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::referral_note;
+
+pub struct ReferralNote(pub referral_note::Model);
+
+/// A note between the Priority List Manager and the housing program, seen by whoever sees the
+/// referral.
+#[Object]
+impl ReferralNote {
+    /// The note's id (time-ordered).
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// 1..2000 characters.
+    async fn text(&self) -> &str {
+        &self.0.text
+    }
+    /// Who wrote it.
+    async fn author(&self, ctx: &Context<'_>) -> Result<User> {
+        let user = ctx
+            .loaders()
+            .load_one(UserKey(self.0.author_user_id))
+            .await?
+            .ok_or_else(|| AppError::internal("a note's author is missing"))?;
+        Ok(User(user))
+    }
+    /// The organization the author acted as.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        let org = ctx
+            .loaders()
+            .load_one(OrganizationKey(self.0.organization_id))
+            .await?
+            .ok_or_else(|| AppError::internal("a note's organization is missing"))?;
+        Ok(Organization(org))
+    }
+    /// When it was written.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A resolution from the API's inputs.
+pub fn resolution(
+    ce_event_id: &ID,
+    referral_result: ReferralResult,
+    result_date: Option<Date>,
+    resulting_enrollment_id: Option<ID>,
+    decline_reason: Option<DeclineReason>,
+    note: Option<String>,
+) -> Result<Resolution, AppError> {
+    Ok(Resolution {
+        ce_event_id: parse_id("ceEventId", ce_event_id)?,
+        referral_result,
+        result_date: result_date.map(|d| d.0),
+        resulting_enrollment_id: resulting_enrollment_id
+            .map(|id| parse_id("resultingEnrollmentId", &id))
+            .transpose()?,
+        decline_reason,
+        note,
+    })
+}
+
+/// The referred program has seen a pending referral.
+#[derive(InputObject)]
+pub struct AcknowledgeReferralInput {
+    ce_event_id: ID,
+}
+
+/// A note on a referral.
+#[derive(InputObject)]
+pub struct AddReferralNoteInput {
+    ce_event_id: ID,
+    /// 1..2000 characters after trimming.
+    text: String,
+}
+
+/// A resolved referral made pending again.
+#[derive(InputObject)]
+pub struct ReopenReferralInput {
+    ce_event_id: ID,
+    /// Why (1..500 characters): kept as a note and in the audit trail.
+    reason: String,
+}
+
+/// Another resolution for a resolved referral, under every rule of resolveReferral.
+#[derive(InputObject)]
+pub struct CorrectReferralInput {
+    ce_event_id: ID,
+    referral_result: ReferralResult,
+    result_date: Option<Date>,
+    resulting_enrollment_id: Option<ID>,
+    decline_reason: Option<DeclineReason>,
+    note: Option<String>,
+    /// Why (1..500 characters): kept as a note and in the audit trail.
+    reason: String,
+}
+
+/// A pending referral withdrawn as made in error.
+#[derive(InputObject)]
+pub struct CancelReferralInput {
+    ce_event_id: ID,
+    /// Why the referral was made in error (1..500 characters).
+    reason: String,
+}
+
+#[derive(Default)]
+pub struct LifecycleMutation;
+
+/// The referral's lifecycle; each fires referralUpdated and is in the audit trail.
+#[Object]
+impl LifecycleMutation {
+    /// The referred program has seen the referral (a pending one); the first acknowledgement is
+    /// kept.
+    async fn acknowledge_referral(
+        &self,
+        ctx: &Context<'_>,
+        input: AcknowledgeReferralInput,
+    ) -> Result<CeEvent> {
+        let id = parse_id("ceEventId", &input.ce_event_id)?;
+        let event = referrals::acknowledge(ctx.services(), ctx.actor()?, id).await?;
+        Ok(CeEvent(event))
+    }
+
+    /// A note on a referral (PLM, ADMIN, or staff of the referred project's organization).
+    async fn add_referral_note(
+        &self,
+        ctx: &Context<'_>,
+        input: AddReferralNoteInput,
+    ) -> Result<ReferralNote> {
+        let id = parse_id("ceEventId", &input.ce_event_id)?;
+        let note = referrals::add_note(ctx.services(), ctx.actor()?, id, &input.text).await?;
+        Ok(ReferralNote(note))
+    }
+
+    /// A resolved referral becomes pending again (its resulting enrollment stays).
+    async fn reopen_referral(
+        &self,
+        ctx: &Context<'_>,
+        input: ReopenReferralInput,
+    ) -> Result<CeEvent> {
+        let id = parse_id("ceEventId", &input.ce_event_id)?;
+        let event = referrals::reopen(ctx.services(), ctx.actor()?, id, &input.reason).await?;
+        Ok(CeEvent(event))
+    }
+
+    /// A resolved referral gets another resolution, in one transaction.
+    async fn correct_referral(
+        &self,
+        ctx: &Context<'_>,
+        input: CorrectReferralInput,
+    ) -> Result<CeEvent> {
+        let resolution = resolution(
+            &input.ce_event_id,
+            input.referral_result,
+            input.result_date,
+            input.resulting_enrollment_id,
+            input.decline_reason,
+            input.note,
+        )?;
+        let event =
+            referrals::correct(ctx.services(), ctx.actor()?, resolution, &input.reason).await?;
+        Ok(CeEvent(event))
+    }
+
+    /// The CE side withdraws a pending referral made in error (PLM of the CE project's
+    /// organization, or ADMIN).
+    async fn cancel_referral(
+        &self,
+        ctx: &Context<'_>,
+        input: CancelReferralInput,
+    ) -> Result<CeEvent> {
+        let id = parse_id("ceEventId", &input.ce_event_id)?;
+        let event = referrals::cancel(ctx.services(), ctx.actor()?, id, &input.reason).await?;
+        Ok(CeEvent(event))
+    }
+}

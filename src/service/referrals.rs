@@ -1,0 +1,455 @@
+//! The referral's lifecycle after it is made (rules L1-L7): the program acknowledges it, both sides
+//! add notes, a resolution is reopened or corrected, the CE side cancels a referral made in error;
+//! and the referral inbox.
+//!
+//! Every change opens the referral with [`open`]: on PostgreSQL it locks the row first, so racing
+//! changes take turns and each is judged against the state it finds once the others have committed
+//! (SQLite's write transaction already serialises them); the update itself is conditional on that
+//! state as well. Each change is audited with its reason and fires `referralUpdated`.
+
+use super::ce_events::{self, Resolution, require_resolver};
+use super::notify::{ReferralChanged, Staged};
+use super::page::{self, Page, PageRequest};
+use super::{Services, admin, audit, new_id, scope};
+use crate::domain::rules::referral::{self as rule, Change, State};
+use crate::domain::{Actor, CeEventType, ReferralResult, ReferralStatus, Role, rules, values};
+use crate::error::{AppError, AppResult};
+use chrono::Utc;
+use entity::{ce_event, enrollment, project, referral_note};
+use sea_orm::sea_query::{Expr, LockType};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    DbBackend, EntityTrait, QueryFilter, QuerySelect,
+};
+use uuid::Uuid;
+
+/// A referral opened for a change: locked, in the actor's scope, the actor allowed, its state right
+/// for the change.
+pub struct Opened {
+    pub event: ce_event::Model,
+    pub referred_project: Option<project::Model>,
+    /// The reason the actor gave (reopen, correct, cancel), for the audit trail.
+    pub reason: Option<String>,
+}
+
+/// Opens referral `id` for `change` (FORBIDDEN, NOT_FOUND, CONFLICT as the rules say).
+pub async fn open(
+    services: &Services,
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    id: Uuid,
+    change: Change,
+) -> AppResult<Opened> {
+    if services.backend() == DbBackend::Postgres {
+        ce_event::Entity::find_by_id(id)
+            .lock(LockType::Update)
+            .one(txn)
+            .await?;
+    }
+    let event = scope::get::<ce_event::Entity, _>(txn, actor, id).await?;
+    let event_type = ce_events::event_type(&event)?;
+    if !event_type.carries_result() {
+        return Err(AppError::bad_input(format!(
+            "CE event {}: {}",
+            event.id,
+            rules::RuleBreak::ResultNotCarried { event_type }.describe(rules::Wording::Api)
+        )));
+    }
+    let referred_project = match event.referred_project_id {
+        Some(project_id) => Some(admin::find_project(txn, project_id).await?.ok_or_else(|| {
+            AppError::internal(format!("CE event {} refers to a missing project", event.id))
+        })?),
+        None => None,
+    };
+    match change {
+        Change::Cancel => require_ce_side(txn, actor, &event).await?,
+        _ => require_resolver(txn, actor, &event, referred_project.as_ref()).await?,
+    }
+    let state = State::of(
+        event.referral_result.is_some(),
+        event.cancelled_at.is_some(),
+    );
+    if let Some(why) = rule::conflict(change, state) {
+        return Err(AppError::conflict(format!("CE event {}: {why}", event.id)));
+    }
+    Ok(Opened {
+        event,
+        referred_project,
+        reason: None,
+    })
+}
+
+/// L6: the PLM of the organization operating the referral's CE project, or an ADMIN.
+async fn require_ce_side(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    event: &ce_event::Model,
+) -> AppResult<()> {
+    if actor.is_admin() {
+        return Ok(());
+    }
+    let ce_enrollment = enrollment::Entity::find_by_id(event.enrollment_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::internal("CE event without its enrollment"))?;
+    let ce_project = admin::find_project(txn, ce_enrollment.project_id)
+        .await?
+        .ok_or_else(|| AppError::internal("CE enrollment without its project"))?;
+    if actor.role == Role::PriorityListManager
+        && ce_project.organization_id == actor.organization_id
+    {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "Only a PRIORITY_LIST_MANAGER of the organization operating the referral's CE project \
+             (or an ADMIN) may cancel it",
+        ))
+    }
+}
+
+/// Stages `referralUpdated` for `event`; deliver it after committing.
+pub(super) async fn announce(
+    services: &Services,
+    txn: &DatabaseTransaction,
+    event: &ce_event::Model,
+    referred_project: Option<&project::Model>,
+) -> AppResult<Staged> {
+    let change = ReferralChanged {
+        ce_event_id: event.id,
+        referred_organization_id: referred_project.map(|p| p.organization_id),
+    };
+    services.notifier.stage(txn, change).await
+}
+
+/// Adds a note (already checked) to a referral, with its audit record.
+pub(super) async fn write_note(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    ce_event_id: Uuid,
+    text: String,
+) -> AppResult<referral_note::Model> {
+    let note = referral_note::ActiveModel {
+        id: Set(new_id()),
+        ce_event_id: Set(ce_event_id),
+        text: Set(text),
+        author_user_id: Set(actor.user_id),
+        organization_id: Set(actor.organization_id),
+        created_at: Set(Utc::now()),
+    }
+    .insert(txn)
+    .await?;
+    audit::record(
+        txn,
+        actor.into(),
+        "addReferralNote",
+        "referral_note",
+        note.id,
+        None,
+        &note,
+    )
+    .await?;
+    Ok(note)
+}
+
+/// A reopen's, correction's or cancellation's reason: 1..500 characters (L4-L6).
+fn reason(raw: &str) -> AppResult<String> {
+    values::text("reason", raw, rule::REASON_MAX)
+}
+
+/// Re-reads the changed referral, audits the change with `reason` and stages its notification.
+async fn finish(
+    services: &Services,
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    opened: &Opened,
+    operation: &str,
+    reason: Option<&str>,
+) -> AppResult<(ce_event::Model, Staged)> {
+    let changed = ce_event::Entity::find_by_id(opened.event.id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::internal("a changed CE event vanished"))?;
+    let who = actor.into();
+    let before = Some(&opened.event);
+    match reason {
+        Some(reason) => {
+            audit::record_with_reason(
+                txn, who, operation, "ce_event", changed.id, before, &changed, reason,
+            )
+            .await?
+        }
+        None => {
+            audit::record(
+                txn, who, operation, "ce_event", changed.id, before, &changed,
+            )
+            .await?
+        }
+    }
+    let staged = announce(services, txn, &changed, opened.referred_project.as_ref()).await?;
+    Ok((changed, staged))
+}
+
+fn conflict_now(event: &ce_event::Model) -> AppError {
+    AppError::conflict(format!(
+        "CE event {} changed while this change was judged; read it again",
+        event.id
+    ))
+}
+
+/// L1: the referred program acknowledges a pending referral; the first acknowledgement is kept.
+pub async fn acknowledge(
+    services: &Services,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<ce_event::Model> {
+    let txn = services.write_transaction().await?;
+    let opened = open(services, &txn, actor, id, Change::Acknowledge).await?;
+    if opened.event.acknowledged_at.is_some() {
+        txn.commit().await?;
+        return Ok(opened.event);
+    }
+    let updated = ce_event::Entity::update_many()
+        .col_expr(ce_event::Column::AcknowledgedAt, Expr::value(Utc::now()))
+        .col_expr(
+            ce_event::Column::AcknowledgedByUserId,
+            Expr::value(actor.user_id),
+        )
+        .filter(ce_event::Column::Id.eq(id))
+        .filter(ce_event::Column::AcknowledgedAt.is_null())
+        .filter(ce_event::Column::ReferralResult.is_null())
+        .filter(ce_event::Column::CancelledAt.is_null())
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(conflict_now(&opened.event));
+    }
+    let (acknowledged, staged) =
+        finish(services, &txn, actor, &opened, "acknowledgeReferral", None).await?;
+    txn.commit().await?;
+    staged.deliver();
+    Ok(acknowledged)
+}
+
+/// L2: a note on a referral, by the PLM or an ADMIN, or by staff of the referred project's
+/// organization; seen by whoever sees the referral.
+pub async fn add_note(
+    services: &Services,
+    actor: &Actor,
+    id: Uuid,
+    text: &str,
+) -> AppResult<referral_note::Model> {
+    let text = values::text("text", text, rule::NOTE_MAX)?;
+    let txn = services.write_transaction().await?;
+    let event = scope::get::<ce_event::Entity, _>(&txn, actor, id).await?;
+    let referred_project = match event.referred_project_id {
+        Some(project_id) => admin::find_project(&txn, project_id).await?,
+        None => None,
+    };
+    let allowed = actor.sees_everything()
+        || referred_project
+            .as_ref()
+            .is_some_and(|p| p.organization_id == actor.organization_id);
+    if !allowed {
+        return Err(AppError::forbidden(
+            "Only the Priority List Manager, an ADMIN or staff of the referred project's \
+             organization may add notes to this referral",
+        ));
+    }
+    let note = write_note(&txn, actor, event.id, text).await?;
+    let staged = announce(services, &txn, &event, referred_project.as_ref()).await?;
+    txn.commit().await?;
+    staged.deliver();
+    Ok(note)
+}
+
+/// L4: a resolved referral becomes pending again; the resulting enrollment itself stays.
+pub async fn reopen(
+    services: &Services,
+    actor: &Actor,
+    id: Uuid,
+    raw_reason: &str,
+) -> AppResult<ce_event::Model> {
+    let why = reason(raw_reason)?;
+    let txn = services.write_transaction().await?;
+    let opened = open(services, &txn, actor, id, Change::Reopen).await?;
+    let result = opened.event.referral_result;
+    let updated = ce_event::Entity::update_many()
+        .col_expr(
+            ce_event::Column::ReferralResult,
+            Expr::value(Option::<i32>::None),
+        )
+        .col_expr(
+            ce_event::Column::ResultDate,
+            Expr::value(Option::<chrono::NaiveDate>::None),
+        )
+        .col_expr(
+            ce_event::Column::ResultingEnrollmentId,
+            Expr::value(Option::<Uuid>::None),
+        )
+        .col_expr(
+            ce_event::Column::DeclineReason,
+            Expr::value(Option::<i32>::None),
+        )
+        .col_expr(
+            ce_event::Column::ResolvedByUserId,
+            Expr::value(Option::<Uuid>::None),
+        )
+        .col_expr(
+            ce_event::Column::ResolvedAsOrganizationId,
+            Expr::value(Option::<Uuid>::None),
+        )
+        .col_expr(ce_event::Column::UserId, Expr::value(actor.user_id))
+        .col_expr(ce_event::Column::DateUpdated, Expr::value(Utc::now()))
+        .filter(ce_event::Column::Id.eq(id))
+        .filter(ce_event::Column::ReferralResult.eq(result))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(conflict_now(&opened.event));
+    }
+    write_note(&txn, actor, id, format!("Reopened: {why}")).await?;
+    let (reopened, staged) =
+        finish(services, &txn, actor, &opened, "reopenReferral", Some(&why)).await?;
+    txn.commit().await?;
+    staged.deliver();
+    Ok(reopened)
+}
+
+/// L5: a resolved referral gets another resolution, under every rule of resolveReferral.
+pub async fn correct(
+    services: &Services,
+    actor: &Actor,
+    resolution: Resolution,
+    raw_reason: &str,
+) -> AppResult<ce_event::Model> {
+    let why = reason(raw_reason)?;
+    let txn = services.write_transaction().await?;
+    let mut opened = open(
+        services,
+        &txn,
+        actor,
+        resolution.ce_event_id,
+        Change::Correct,
+    )
+    .await?;
+    opened.reason = Some(why.clone());
+    let (corrected, staged) = ce_events::write_resolution(
+        services,
+        &txn,
+        actor,
+        &opened,
+        &resolution,
+        "correctReferral",
+    )
+    .await?;
+    write_note(&txn, actor, corrected.id, format!("Corrected: {why}")).await?;
+    txn.commit().await?;
+    staged.deliver();
+    Ok(corrected)
+}
+
+/// L6: the CE side withdraws a pending referral made in error.
+pub async fn cancel(
+    services: &Services,
+    actor: &Actor,
+    id: Uuid,
+    raw_reason: &str,
+) -> AppResult<ce_event::Model> {
+    let why = reason(raw_reason)?;
+    let txn = services.write_transaction().await?;
+    let opened = open(services, &txn, actor, id, Change::Cancel).await?;
+    let updated = ce_event::Entity::update_many()
+        .col_expr(ce_event::Column::CancelledAt, Expr::value(Utc::now()))
+        .col_expr(
+            ce_event::Column::CancellationReason,
+            Expr::value(why.clone()),
+        )
+        .col_expr(ce_event::Column::UserId, Expr::value(actor.user_id))
+        .col_expr(ce_event::Column::DateUpdated, Expr::value(Utc::now()))
+        .filter(ce_event::Column::Id.eq(id))
+        .filter(ce_event::Column::ReferralResult.is_null())
+        .filter(ce_event::Column::CancelledAt.is_null())
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(conflict_now(&opened.event));
+    }
+    let (cancelled, staged) =
+        finish(services, &txn, actor, &opened, "cancelReferral", Some(&why)).await?;
+    txn.commit().await?;
+    staged.deliver();
+    Ok(cancelled)
+}
+
+/// The referral inbox: housing referrals (event types that carry a result) in the actor's scope,
+/// so HOUSING_STAFF see referrals to their organization's projects and PLM/ADMIN see all; by status,
+/// project and whether the program acknowledged them (`PENDING` and not acknowledged: "new").
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    filter: InboxFilter,
+    request: PageRequest,
+) -> AppResult<Page<ce_event::Model>> {
+    let referral_codes: Vec<i32> = CeEventType::ALL
+        .iter()
+        .filter(|t| t.carries_result())
+        .map(|t| t.code())
+        .collect();
+    let mut select = ce_event::Entity::find()
+        .filter(scope::ce_events(actor))
+        .filter(ce_event::Column::EventType.is_in(referral_codes));
+    if let Some(project_id) = filter.referred_project_id {
+        select = select.filter(ce_event::Column::ReferredProjectId.eq(project_id));
+    }
+    if let Some(acknowledged) = filter.acknowledged {
+        select = select.filter(if acknowledged {
+            ce_event::Column::AcknowledgedAt.is_not_null()
+        } else {
+            ce_event::Column::AcknowledgedAt.is_null()
+        });
+    }
+    let live = ce_event::Column::CancelledAt.is_null();
+    let unsuccessful = [
+        ReferralResult::UnsuccessfulClientRejected.code(),
+        ReferralResult::UnsuccessfulProviderRejected.code(),
+    ];
+    select = match filter.status {
+        None => select,
+        Some(ReferralStatus::Pending) => select
+            .filter(live)
+            .filter(ce_event::Column::ReferralResult.is_null()),
+        Some(ReferralStatus::Successful) => select.filter(live).filter(
+            ce_event::Column::ReferralResult.eq(ReferralResult::SuccessfulClientAccepted.code()),
+        ),
+        Some(ReferralStatus::Unsuccessful) => select
+            .filter(live)
+            .filter(ce_event::Column::ReferralResult.is_in(unsuccessful)),
+        Some(ReferralStatus::Cancelled) => {
+            select.filter(ce_event::Column::CancelledAt.is_not_null())
+        }
+        // The inbox holds referrals only: no row of it is "not a referral".
+        Some(ReferralStatus::NotAReferral) => select.filter(ce_event::Column::Id.is_null()),
+    };
+    page::keyset(conn, select, ce_event::Column::Id, request).await
+}
+
+/// What the inbox is narrowed to.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct InboxFilter {
+    pub status: Option<ReferralStatus>,
+    pub referred_project_id: Option<Uuid>,
+    pub acknowledged: Option<bool>,
+}
+
+/// The referral's notes, oldest first (for the loader).
+pub async fn notes_of<C: ConnectionTrait>(
+    conn: &C,
+    ce_event_ids: Vec<Uuid>,
+) -> AppResult<Vec<referral_note::Model>> {
+    use sea_orm::QueryOrder;
+    Ok(referral_note::Entity::find()
+        .filter(referral_note::Column::CeEventId.is_in(ce_event_ids))
+        .order_by_asc(referral_note::Column::Id)
+        .all(conn)
+        .await?)
+}
