@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::ws::Subscriber;
 use common::*;
 use serde_json::{Value, json};
 
@@ -528,4 +529,71 @@ async fn a_reopen_racing_a_correction_leaves_one_consistent_resolution() {
         // At least one of them won, against the state it found.
         assert!(reopened.body["errors"].is_null() || corrected.body["errors"].is_null());
     }
+}
+
+#[tokio::test]
+async fn subscribers_see_each_change_of_the_referral() {
+    let c = Community::new().await;
+    let (_, housed, event) = resolved_referral(&c).await;
+    let token = c.staff_a.token.clone().expect("a token");
+    let mut socket = Subscriber::connect(&c.server.ws_url(), &token, Some(&c.housing_a)).await;
+    socket
+        .subscribe("1", "subscription { referralUpdated { id status } }")
+        .await;
+    let wait = std::time::Duration::from_secs(10);
+    c.staff_a
+        .ok(REOPEN, json!({ "id": event, "reason": "checking" }))
+        .await;
+    let seen = socket.next_data(wait).await;
+    assert_eq!(
+        seen["referralUpdated"],
+        json!({ "id": event, "status": "PENDING" })
+    );
+    c.staff_a.ok(ACKNOWLEDGE, json!({ "id": event })).await;
+    assert_eq!(
+        socket.next_data(wait).await["referralUpdated"]["id"],
+        json!(event)
+    );
+    c.plm
+        .ok(NOTE, json!({ "id": event, "text": "A note" }))
+        .await;
+    assert_eq!(
+        socket.next_data(wait).await["referralUpdated"]["id"],
+        json!(event)
+    );
+    resolve(
+        &c.staff_a,
+        &event,
+        "SUCCESSFUL_CLIENT_ACCEPTED",
+        None,
+        Some(&housed),
+    )
+    .await
+    .data();
+    let seen = socket.next_data(wait).await;
+    assert_eq!(seen["referralUpdated"]["status"], "SUCCESSFUL");
+    c.staff_a
+        .ok(
+            CORRECT,
+            json!({ "input": {
+                "ceEventId": event, "referralResult": "UNSUCCESSFUL_CLIENT_REJECTED",
+                "resultDate": "2026-02-05", "reason": "wrong result"
+            }}),
+        )
+        .await;
+    let seen = socket.next_data(wait).await;
+    assert_eq!(seen["referralUpdated"]["status"], "UNSUCCESSFUL");
+    let (_, _, pending) = c.referral("REFERRAL_TO_PSH", &c.psh_a, "2026-02-01").await;
+    assert_eq!(
+        socket.next_data(wait).await["referralUpdated"]["id"],
+        json!(pending)
+    );
+    c.plm
+        .ok(CANCEL, json!({ "id": pending, "reason": "made in error" }))
+        .await;
+    let seen = socket.next_data(wait).await;
+    assert_eq!(
+        seen["referralUpdated"],
+        json!({ "id": pending, "status": "CANCELLED" })
+    );
 }
