@@ -541,6 +541,23 @@ async fn subscribers_see_each_change_of_the_referral() {
         .subscribe("1", "subscription { referralUpdated { id status } }")
         .await;
     let wait = std::time::Duration::from_secs(10);
+    // The subscription is live once a first change arrives: notes until one does.
+    let mut live = false;
+    for _ in 0..40 {
+        c.plm
+            .ok(NOTE, json!({ "id": event, "text": "probe" }))
+            .await;
+        if socket
+            .next_data_within(std::time::Duration::from_millis(250))
+            .await
+            .is_some()
+        {
+            live = true;
+            break;
+        }
+    }
+    assert!(live, "the subscription never went live");
+    socket.drain(std::time::Duration::from_millis(500)).await;
     c.staff_a
         .ok(REOPEN, json!({ "id": event, "reason": "checking" }))
         .await;

@@ -113,6 +113,22 @@ impl Subscriber {
         }
     }
 
+    /// The payload of the next `next` message if one arrives within `wait`.
+    pub async fn next_data_within(&mut self, wait: Duration) -> Option<Value> {
+        match tokio::time::timeout(wait, self.socket.next()).await {
+            Ok(Some(Ok(Message::Text(text)))) => {
+                let message: Value = serde_json::from_str(&text).expect("a JSON message");
+                (message["type"] == "next").then(|| message["payload"]["data"].clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// Reads and drops messages until none arrives for `quiet`.
+    pub async fn drain(&mut self, quiet: Duration) {
+        while self.next_data_within(quiet).await.is_some() {}
+    }
+
     /// Asserts nothing arrives within `wait`.
     pub async fn expect_silence(&mut self, wait: Duration) {
         if let Ok(Some(Ok(Message::Text(text)))) =
