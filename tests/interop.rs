@@ -973,10 +973,14 @@ async fn events_17_from_other_systems_still_import() {
 
 #[tokio::test]
 async fn an_imported_referral_to_a_project_not_yet_receiving_referrals_is_refused() {
-    // Rule D4 as createCeEvent applies it: the PSH project now starts operating (and receiving
-    // referrals) on 2026-02-05, after the referral of 2026-02-01.
+    // Rule D4 as createCeEvent applies it. Without CEParticipation.csv (as in FY2024) the PSH
+    // project's one period starts with its operation, now on 2026-02-05, after the referral of
+    // 2026-02-01.
     let (c, _) = community_with_history().await;
     let mut files = unzip_file(&export(&c.server.database.url));
+    files
+        .remove("CEParticipation.csv")
+        .expect("a FY2026 export has CEParticipation.csv");
     let psh = row_where(&files, "Project.csv", "ProjectType", "3");
     set_cell(
         &mut files,
@@ -997,4 +1001,85 @@ async fn an_imported_referral_to_a_project_not_yet_receiving_referrals_is_refuse
         "{report}"
     );
     assert_eq!(counts(&target.url).await, [0; 6]);
+
+    // With it (FY2026), the file's own 2.09 periods decide: the PSH project does not receive
+    // referrals in the period that covers the referral.
+    let mut files = unzip_file(&export(&c.server.database.url));
+    let psh_id = cell(&files, "Project.csv", psh, "ProjectID");
+    let period = row_where(&files, "CEParticipation.csv", "ProjectID", &psh_id);
+    set_cell(
+        &mut files,
+        "CEParticipation.csv",
+        period,
+        "ReceivesReferrals",
+        "0",
+    );
+    let output = import(&target.url, &zip_of(&files));
+    assert!(!output.status.success());
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        report.contains("does not receive CE referrals on 2026-02-01"),
+        "{report}"
+    );
+    assert_eq!(counts(&target.url).await, [0; 6]);
+}
+
+#[tokio::test]
+async fn overlapping_ce_participation_periods_are_refused() {
+    let (c, _) = community_with_history().await;
+    let mut files = unzip_file(&export(&c.server.database.url));
+    let period = row_where(&files, "CEParticipation.csv", "ReceivesReferrals", "1");
+    let project = cell(&files, "CEParticipation.csv", period, "ProjectID");
+    // A second period of the same project, starting inside the first (which is still open).
+    let text = files["CEParticipation.csv"].clone();
+    let line = text
+        .split("\r\n")
+        .nth(period)
+        .expect("the period's line")
+        .to_owned();
+    let second = line
+        .replacen(&line[..32], &"f".repeat(32), 1)
+        .replace("2020-01-01", "2024-06-01");
+    assert!(second.contains(&project));
+    files.insert(
+        "CEParticipation.csv".to_owned(),
+        format!("{text}{second}\r\n"),
+    );
+    let target = TestDatabase::create().await;
+    let output = import(&target.url, &zip_of(&files));
+    assert!(!output.status.success());
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(report.contains("do not overlap"), "{report}");
+    assert_eq!(counts(&target.url).await, [0; 6]);
+}
+
+#[tokio::test]
+async fn both_formats_import_fy2026_keeping_sex_and_fy2024_noting_gender() {
+    let (c, _) = community_with_history().await;
+    let url = &c.server.database.url;
+    // FY2026: a client's 4.21 Sex comes back as imported.
+    let mut files = unzip_file(&export(url));
+    set_cell(&mut files, "Client.csv", 1, "Sex", "0");
+    let person = cell(&files, "Client.csv", 1, "PersonalID");
+    let target = TestDatabase::create().await;
+    let report = import_ok(&target.url, &zip_of(&files));
+    assert!(!report.contains("Gender"), "{report}");
+    let again = unzip_file(&export(&target.url));
+    let row = row_where(&again, "Client.csv", "PersonalID", &person);
+    assert_eq!(cell(&again, "Client.csv", row, "Sex"), "0");
+
+    // FY2024: read all the same; the Gender columns are named as not kept, Sex is 99.
+    let fy2024 = export_as(url, &["--format", "fy2024"]);
+    let target = TestDatabase::create().await;
+    let report = import_ok(&target.url, &fy2024);
+    assert!(
+        report.contains("Note: Client.csv: the FY2024 3.06 Gender columns are not kept"),
+        "{report}"
+    );
+    let again = unzip_file(&export(&target.url));
+    assert!(
+        rows(&again["Client.csv"])
+            .iter()
+            .all(|r| r[column(&again["Client.csv"], "Sex")] == "99")
+    );
 }

@@ -42,6 +42,14 @@ pub fn members(
     breaks
 }
 
+/// H1: a household (as an HMIS file gives it) has exactly one head.
+pub fn heads(household: &str, heads: usize) -> Option<RuleBreak> {
+    (heads != 1).then(|| RuleBreak::HouseholdHeads {
+        household: household.to_owned(),
+        heads,
+    })
+}
+
 /// H3: the Housing Move-In Date is the head's.
 pub fn move_in(relationship: RelationshipToHoH) -> Option<RuleBreak> {
     (relationship != RelationshipToHoH::SelfHeadOfHousehold).then_some(RuleBreak::MoveInNotOnHead)

@@ -185,6 +185,8 @@ pub enum RuleBreak {
     MemberIsHead { index: usize },
     /// H1: a client entered twice in one household.
     ClientTwiceInHousehold { index: usize, client: uuid::Uuid },
+    /// H1: a household with no head or more than one.
+    HouseholdHeads { household: String, heads: usize },
     /// H3: a move-in recorded on a member's enrollment.
     MoveInNotOnHead,
     /// H4: the head exits alone while these members remain enrolled.
@@ -311,6 +313,14 @@ impl RuleBreak {
             RuleBreak::ClientTwiceInHousehold { index, client } => {
                 format!("members[{index}]: client {client} is in the household more than once")
             }
+            RuleBreak::HouseholdHeads { household, heads } => format!(
+                "household {household} has {heads} heads ({}); a household has exactly one \
+                 (1 Self)",
+                match wording {
+                    Wording::Api => "relationshipToHoH SELF_HEAD_OF_HOUSEHOLD",
+                    Wording::Hud => "RelationshipToHoH 1",
+                }
+            ),
             RuleBreak::MoveInNotOnHead => "a Housing Move-In Date (HUD 3.20) is recorded on the \
                 head of household's enrollment; this enrollment is a member's"
                 .to_owned(),

@@ -67,6 +67,7 @@ pub async fn import_file(
     let plan = plan::resolve(&txn, &mut set, who).await?;
     let mut report = ImportReport {
         skipped: std::mem::take(&mut set.skipped),
+        notes: std::mem::take(&mut set.notes),
         problems: std::mem::take(&mut set.problems),
         files: plan.tallies.clone(),
         loaded: false,
@@ -88,8 +89,8 @@ pub async fn import_file(
 
 /// Where a file's rows come in the report: the order of an export.
 fn file_order(name: &str) -> usize {
-    columns::FILES
+    columns::FY2026_FILES
         .iter()
         .position(|f| f.name == name)
-        .unwrap_or(columns::FILES.len())
+        .unwrap_or(columns::FY2026_FILES.len())
 }

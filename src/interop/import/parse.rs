@@ -5,7 +5,7 @@
 
 use super::read::ParseContext;
 use crate::domain::rules::{self, DependentField, Wording};
-use crate::domain::{CeEventType, ProjectType, ReferralResult, values};
+use crate::domain::{CeEventType, ProjectType, ReferralResult, RelationshipToHoH, Sex, values};
 use crate::error::{AppError, AppResult};
 use crate::interop::format::{self, HudKey};
 use crate::service::enrollments::DESTINATION_CODES;
@@ -55,6 +55,8 @@ pub(super) struct ClientRow {
     pub(super) first_name: String,
     pub(super) last_name: String,
     pub(super) date_of_birth: Option<NaiveDate>,
+    /// HUD 4.21 Sex (FY2026 files); empty or absent (FY2024): 99 Data not collected.
+    pub(super) sex: Sex,
     pub(super) audit: Audit,
 }
 
@@ -67,6 +69,10 @@ pub(super) struct EnrollmentRow {
     pub(super) move_in_date: Option<NaiveDate>,
     /// EnrollmentCoC (HUD 3.16) as given; empty: the project's.
     pub(super) enrollment_coc: Option<String>,
+    /// HouseholdID (HUD 3.14); empty: a household of one.
+    pub(super) household: Option<HudKey>,
+    /// RelationshipToHoH (HUD 3.15); empty: the head of a household of one, else not collected.
+    pub(super) relationship: Option<RelationshipToHoH>,
     pub(super) audit: Audit,
 }
 
@@ -381,8 +387,12 @@ pub(super) fn parse_client(c: &mut Cells) -> Option<ClientRow> {
     let dob = c.optional_date("DOB");
     c.not_before_1900("DOB", dob.flatten());
     c.not_in_future("DOB", dob.flatten());
+    let sex = c.optional_code("Sex", |code| Sex::from_code(code).is_some(), "HUD 4.21 Sex");
     let audit = c.audit();
     Some(ClientRow {
+        sex: sex?
+            .and_then(Sex::from_code)
+            .unwrap_or(Sex::DataNotCollected),
         line: c.line,
         key: key?,
         first_name: first_name?,
@@ -404,9 +414,23 @@ pub(super) fn parse_enrollment(c: &mut Cells) -> Option<EnrollmentRow> {
         "" => Some(None),
         _ => c.text("EnrollmentCoC", values::coc_code).map(Some),
     };
+    let household = match HudKey::parse(c.raw("HouseholdID")) {
+        Ok(key) => Some(key),
+        Err(reason) => {
+            c.bad(format!("HouseholdID {reason}"));
+            None
+        }
+    };
+    let relationship = c.optional_code(
+        "RelationshipToHoH",
+        |code| RelationshipToHoH::from_code(code).is_some(),
+        "HUD 3.15 Relationship to Head of Household",
+    );
     let audit = c.audit();
     Some(EnrollmentRow {
         enrollment_coc: coc?,
+        household: household?,
+        relationship: relationship?.and_then(RelationshipToHoH::from_code),
         line: c.line,
         key: key?,
         client: client?,
@@ -532,6 +556,62 @@ pub(super) fn parse_event(c: &mut Cells) -> Option<EventRow> {
         referred_project: referred_project?,
         referral_result: result?,
         result_date: result_date?,
+        audit: audit?,
+    })
+}
+
+/// CEParticipation.csv (HUD 2.09): one period of a project's CE roles.
+pub(super) struct ParticipationRow {
+    pub(super) line: u64,
+    pub(super) key: HudKey,
+    pub(super) project: HudKey,
+    /// AccessPoint, PreventionAssessment, CrisisAssessment, HousingAssessment, DirectServices,
+    /// ReceivesReferrals (empty: No).
+    pub(super) roles: [bool; 6],
+    pub(super) start_date: NaiveDate,
+    pub(super) end_date: Option<NaiveDate>,
+    pub(super) audit: Audit,
+}
+
+/// The 2.09 role columns, in the order of [`ParticipationRow::roles`].
+pub(super) const PARTICIPATION_ROLES: [&str; 6] = [
+    "AccessPoint",
+    "PreventionAssessment",
+    "CrisisAssessment",
+    "HousingAssessment",
+    "DirectServices",
+    "ReceivesReferrals",
+];
+
+pub(super) fn parse_participation(c: &mut Cells) -> Option<ParticipationRow> {
+    let key = c.key("CEParticipationID");
+    let project = c.key("ProjectID");
+    let mut roles = [false; 6];
+    let mut readable = true;
+    for (i, column) in PARTICIPATION_ROLES.iter().enumerate() {
+        match c.optional_code(column, no_yes, NO_YES) {
+            Some(code) => roles[i] = code == Some(1),
+            None => readable = false,
+        }
+    }
+    let start = c.date("CEParticipationStatusStartDate");
+    let end = c.optional_date("CEParticipationStatusEndDate");
+    if let (Some(start), Some(Some(end))) = (start, end)
+        && end < start
+    {
+        c.bad(format!(
+            "CEParticipationStatusEndDate {end} is before CEParticipationStatusStartDate {start}"
+        ));
+    }
+    let audit = c.audit();
+    readable.then_some(())?;
+    Some(ParticipationRow {
+        line: c.line,
+        key: key?,
+        project: project?,
+        roles,
+        start_date: start?,
+        end_date: end?,
         audit: audit?,
     })
 }

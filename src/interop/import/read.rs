@@ -3,9 +3,9 @@
 //! does not read or parse is a problem with the file's name and the row's line.
 
 use super::parse::{
-    Cells, ClientRow, EnrollmentRow, EventRow, ExitRow, OrganizationRow, ProjectRow, UserRow,
-    parse_client, parse_enrollment, parse_event, parse_exit, parse_organization, parse_project,
-    parse_user,
+    Cells, ClientRow, EnrollmentRow, EventRow, ExitRow, OrganizationRow, ParticipationRow,
+    ProjectRow, UserRow, parse_client, parse_enrollment, parse_event, parse_exit,
+    parse_organization, parse_participation, parse_project, parse_user,
 };
 use super::{Problem, Problems};
 use crate::error::{AppError, AppResult};
@@ -32,6 +32,8 @@ pub(super) struct Table<R> {
     /// The rows that did not parse, with the IDs they name: their links are checked all the same,
     /// so that every row naming a missing record is reported.
     pub(super) unparsed: Vec<Unparsed>,
+    /// The header's column names, lower-cased.
+    pub(super) header: HashSet<String>,
 }
 
 impl<R> Default for Table<R> {
@@ -41,6 +43,7 @@ impl<R> Default for Table<R> {
             read: 0,
             ids: HashSet::new(),
             unparsed: Vec::new(),
+            header: HashSet::new(),
         }
     }
 }
@@ -80,12 +83,15 @@ pub(super) struct FileSet {
     /// "Today" for the date rules.
     pub(super) today: NaiveDate,
     pub(super) skipped: Vec<String>,
+    /// What the import did not keep, though the rows are good (FY2024's Gender).
+    pub(super) notes: Vec<String>,
     pub(super) problems: Problems,
     /// The modeled files the zip holds.
     pub(super) present: Vec<&'static str>,
     pub(super) users: Table<UserRow>,
     pub(super) organizations: Table<OrganizationRow>,
     pub(super) projects: Table<ProjectRow>,
+    pub(super) participations: Table<ParticipationRow>,
     pub(super) clients: Table<ClientRow>,
     pub(super) enrollments: Table<EnrollmentRow>,
     pub(super) exits: Table<ExitRow>,
@@ -115,7 +121,9 @@ const AUDIT: [&str; 5] = [
 fn optional(file: &HmisFile) -> &'static [&'static str] {
     match file.name {
         "Project.csv" => &["ContinuumProject"],
-        "Enrollment.csv" => &["EnrollmentCoC"],
+        "Enrollment.csv" => &["EnrollmentCoC", "HouseholdID", "RelationshipToHoH"],
+        // FY2026 only: a FY2024 Client.csv has 3.06 Gender instead (not kept; see the report).
+        "Client.csv" => &["Sex"],
         _ => &[],
     }
 }
@@ -209,8 +217,11 @@ pub(super) fn read_zip(
             .next()
             .unwrap_or_default()
             .to_owned();
+        // FY2024's files, and FY2026's CEParticipation.csv (Client.csv and Enrollment.csv are read
+        // by column name in either format).
         match columns::FILES
             .iter()
+            .chain([&columns::CE_PARTICIPATION_FILE])
             .find(|f| f.name.eq_ignore_ascii_case(&name))
         {
             Some(modeled) => {
@@ -259,10 +270,22 @@ pub(super) fn read_zip(
     )?;
     set.projects = reader.table(&columns::PROJECT_FILE, &mut set.problems, parse_project)?;
     set.clients = reader.table(&columns::CLIENT_FILE, &mut set.problems, parse_client)?;
+    if set.clients.header.contains("gendernone") && !set.clients.header.contains("sex") {
+        set.notes.push(
+            "Client.csv: the FY2024 3.06 Gender columns are not kept (FY2026 replaced Gender with \
+             4.21 Sex); the clients' Sex is recorded as 99 Data not collected"
+                .to_owned(),
+        );
+    }
     set.enrollments = reader.table(
         &columns::ENROLLMENT_FILE,
         &mut set.problems,
         parse_enrollment,
+    )?;
+    set.participations = reader.table(
+        &columns::CE_PARTICIPATION_FILE,
+        &mut set.problems,
+        parse_participation,
     )?;
     set.exits = reader.table(&columns::EXIT_FILE, &mut set.problems, parse_exit)?;
     set.events = reader.table(&columns::EVENT_FILE, &mut set.problems, parse_event)?;
@@ -361,6 +384,14 @@ impl<R: Read + std::io::Seek> Reader<'_, R> {
                 return Ok(table);
             }
         };
+        table.header = header
+            .iter()
+            .map(|name| {
+                name.trim_start_matches('\u{feff}')
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .collect();
         let mut positions: HashMap<String, usize> = HashMap::new();
         for (i, name) in header.iter().enumerate() {
             let name = name

@@ -22,6 +22,8 @@ pub struct FileTally {
 pub struct ImportReport {
     /// Files of the zip that Hearth does not model.
     pub skipped: Vec<String>,
+    /// What was read but not kept, the rows being good (FY2024's Gender columns).
+    pub notes: Vec<String>,
     /// The bad rows, in file order (the first thousand in full, the rest counted); the import loads
     /// nothing when there is any.
     pub problems: Problems,
@@ -37,6 +39,9 @@ impl fmt::Display for ImportReport {
                 "Skipped (Hearth does not model them): {}",
                 self.skipped.join(", ")
             )?;
+        }
+        for note in &self.notes {
+            writeln!(f, "Note: {note}")?;
         }
         for problem in self.problems.iter() {
             writeln!(f, "{problem}")?;

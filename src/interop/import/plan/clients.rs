@@ -3,7 +3,7 @@
 
 use super::enrollments::Span;
 use super::{Link, Resolver, Target, find_keyed, missing, target};
-use crate::domain::{Sex, values};
+use crate::domain::values;
 use crate::error::AppResult;
 use crate::interop::columns;
 use crate::interop::import::parse::ClientRow;
@@ -114,7 +114,7 @@ fn record(
     client::ActiveModel {
         id: Set(id),
         // FY2024 files carry no 4.21 Sex.
-        sex: Set(Sex::DataNotCollected.code()),
+        sex: Set(row.sex.code()),
         first_name_search: Set(values::name_search_key(&row.first_name)),
         last_name_search: Set(values::name_search_key(&row.last_name)),
         first_name: Set(row.first_name.clone()),

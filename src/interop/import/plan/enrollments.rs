@@ -29,12 +29,13 @@ pub(super) async fn resolve(
     let existing =
         find_keyed::<enrollment::Entity>(r.txn, set.enrollments.rows.iter().map(|e| e.key.clone()))
             .await?;
+    let mut households = households(r, &set.enrollments.rows).await?;
     let mut targets = Vec::new();
     let mut spans: Vec<Span> = Vec::new();
     for row in &set.enrollments.rows {
         let target = target::<enrollment::Entity>(&row.key, &existing);
         let exit = exits.get(&row.key.text()).copied();
-        spans.extend(resolve_row(r, row, target, exit));
+        spans.extend(resolve_row(r, row, target, exit, &mut households));
         targets.push(target);
     }
     r.plan.tally(
@@ -47,13 +48,106 @@ pub(super) async fn resolve(
     Ok(spans)
 }
 
+/// The households Enrollment.csv names (HouseholdID), by key: where each goes, and whether its row
+/// is already planned or in Hearth.
+struct Households {
+    by_key: HashMap<String, HouseholdEntry>,
+}
+
+struct HouseholdEntry {
+    id: Uuid,
+    /// Its row is in Hearth already, or planned by an earlier member.
+    written: bool,
+    /// Members in the file set.
+    size: usize,
+}
+
+/// Groups the rows by HouseholdID and checks each household has one head (rule H1) and one project.
+async fn households(r: &mut Resolver<'_>, rows: &[EnrollmentRow]) -> AppResult<Households> {
+    let mut groups: HashMap<String, Vec<&EnrollmentRow>> = HashMap::new();
+    for row in rows {
+        if let Some(key) = &row.household {
+            groups.entry(key.text()).or_default().push(row);
+        }
+    }
+    let stored =
+        find_keyed::<household::Entity>(r.txn, rows.iter().filter_map(|row| row.household.clone()))
+            .await?;
+    let mut by_key = HashMap::new();
+    for (text, members) in &groups {
+        let heads = members
+            .iter()
+            .filter(|m| relationship_of(m, members.len()) == RelationshipToHoH::SelfHeadOfHousehold)
+            .count();
+        // A household already in Hearth has its head there: the file adds members to it.
+        let present = stored.get(text);
+        if present.is_none()
+            && let Some(broken) = rules::household::heads(text, heads)
+        {
+            for member in members {
+                r.problems.add(
+                    &columns::ENROLLMENT_FILE,
+                    member.line,
+                    broken.describe(Wording::Hud),
+                );
+            }
+        }
+        let projects: HashSet<String> = members.iter().map(|m| m.project.text()).collect();
+        if projects.len() > 1 {
+            for member in members {
+                r.problems.add(
+                    &columns::ENROLLMENT_FILE,
+                    member.line,
+                    format!(
+                        "HouseholdID {text} spans {} projects; a household is in one",
+                        projects.len()
+                    ),
+                );
+            }
+        }
+        let id = match (present, &members[0].household) {
+            (Some(model), _) => model.id,
+            (None, Some(HudKey::Uuid(id))) => *id,
+            _ => crate::service::new_id(),
+        };
+        by_key.insert(
+            text.clone(),
+            HouseholdEntry {
+                id,
+                written: present.is_some(),
+                size: members.len(),
+            },
+        );
+    }
+    Ok(Households { by_key })
+}
+
+/// HUD 3.15 as given; empty: the head of a household of one, else not collected (99).
+fn relationship_of(row: &EnrollmentRow, household_size: usize) -> RelationshipToHoH {
+    match row.relationship {
+        Some(relationship) => relationship,
+        None if household_size <= 1 => RelationshipToHoH::SelfHeadOfHousehold,
+        None => RelationshipToHoH::DataNotCollected,
+    }
+}
+
 /// Links, checks and plans one enrollment row; its span when its client and project are known.
 fn resolve_row(
     r: &mut Resolver<'_>,
     row: &EnrollmentRow,
     target: Target,
     exit: Option<&ExitRow>,
+    households: &mut Households,
 ) -> Option<Span> {
+    // A row without HouseholdID heads a household of one that takes the enrollment's id.
+    let household = row.household.as_ref().and_then(|key| {
+        households
+            .by_key
+            .get(&key.text())
+            .map(|entry| (entry.id, entry.written, entry.size, key.clone()))
+    });
+    let household_id = household.as_ref().map_or(target.id, |h| h.0);
+    let size = household.as_ref().map_or(1, |h| h.2);
     let client_link = r.clients.link(&row.client);
     if let Link::Missing = client_link {
         let reason = missing("PersonalID", &row.client, &columns::CLIENT_FILE, "client");
@@ -86,7 +180,7 @@ fn resolve_row(
         row.key.text(),
         EnrollmentInfo {
             id: target.id,
-            household_id: target.id,
+            household_id,
             client_id,
             project: project.clone(),
             entry_date: row.entry_date,
@@ -96,10 +190,33 @@ fn resolve_row(
     if let (Some(client_id), Some(project)) = (client_id, &project)
         && !target.present
     {
-        let record = record(r, row, target.id, client_id, project.id, exit);
-        r.plan
-            .households
-            .push(household_of_one(row, target.id, project.id));
+        let relationship = relationship_of(row, size);
+        let record = record(
+            r,
+            row,
+            (target.id, household_id, relationship),
+            client_id,
+            project.id,
+            exit,
+        );
+        match &household {
+            None => r.plan.households.push(household_row(
+                row,
+                target.id,
+                row.key.imported(),
+                project.id,
+            )),
+            Some((id, false, _, key)) => {
+                r.plan
+                    .households
+                    .push(household_row(row, *id, key.imported(), project.id));
+                // Planned once: the household's other members join it.
+                if let Some(entry) = households.by_key.get_mut(&key.text()) {
+                    entry.written = true;
+                }
+            }
+            Some(_) => {}
+        }
         r.plan.enrollments.push(record);
     }
     let (client, project_identity) = (
@@ -119,13 +236,17 @@ fn resolve_row(
     })
 }
 
-/// The household of one an imported enrollment heads: it takes the enrollment's id and HUD ID, as
-/// Hearth's exports of such a household write HouseholdID.
-fn household_of_one(row: &EnrollmentRow, id: Uuid, project_id: Uuid) -> household::ActiveModel {
+/// A household to add: of one (taking the enrollment's id and HUD ID) or as HouseholdID names it.
+fn household_row(
+    row: &EnrollmentRow,
+    id: Uuid,
+    hud_id: Option<String>,
+    project_id: Uuid,
+) -> household::ActiveModel {
     household::ActiveModel {
         id: Set(id),
         project_id: Set(project_id),
-        hud_id: Set(row.key.imported()),
+        hud_id: Set(hud_id),
         date_created: Set(row.audit.date_created),
         date_updated: Set(row.audit.date_updated),
     }
@@ -134,7 +255,7 @@ fn household_of_one(row: &EnrollmentRow, id: Uuid, project_id: Uuid) -> househol
 fn record(
     r: &Resolver<'_>,
     row: &EnrollmentRow,
-    id: Uuid,
+    (id, household_id, relationship): (Uuid, Uuid, RelationshipToHoH),
     client_id: Uuid,
     project_id: Uuid,
     exit: Option<&ExitRow>,
@@ -160,8 +281,8 @@ fn record(
         hud_user_id: Set(hud_user_id),
         exit_hud_id: Set(exit_hud_id),
         enrollment_coc: Set(row.enrollment_coc.clone()),
-        household_id: Set(id),
-        relationship_to_hoh: Set(RelationshipToHoH::SelfHeadOfHousehold.code()),
+        household_id: Set(household_id),
+        relationship_to_hoh: Set(relationship.code()),
     }
 }
 

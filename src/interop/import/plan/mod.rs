@@ -12,6 +12,7 @@ mod enrollments;
 mod events;
 mod exits;
 mod organizations;
+mod participation;
 mod projects;
 mod users;
 
@@ -25,7 +26,9 @@ use crate::interop::columns::HmisFile;
 use crate::interop::format::HudKey;
 use crate::service::{audit, new_id};
 use chrono::NaiveDate;
-use entity::{app_user, ce_event, ce_participation, client, enrollment, organization, project};
+use entity::{
+    app_user, ce_event, ce_participation, client, enrollment, household, organization, project,
+};
 use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -86,6 +89,7 @@ pub(super) async fn resolve(
     users::resolve(&mut r).await?;
     organizations::resolve(&mut r).await?;
     projects::resolve(&mut r).await?;
+    participation::resolve(&mut r).await?;
     r.flush().await?;
 
     let client_targets = clients::link(&mut r).await?;
@@ -136,7 +140,9 @@ macro_rules! keyed {
 keyed!(
     organization,
     project,
+    ce_participation,
     client,
+    household,
     enrollment,
     ce_event,
     app_user

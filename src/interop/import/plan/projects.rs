@@ -93,12 +93,23 @@ fn add(
         continuum_project: Set(row.continuum_project),
     };
     let imported = imported.try_into_model()?;
-    let first = service::ce_participation::first_period(
-        &imported,
-        service::ce_participation::Roles::default_for(row.project_type),
-    );
-    info.participation.push(first.clone().try_into_model()?);
-    r.plan.participations.push(first);
+    // A FY2024 file carries no 2.09: the project takes the roles a new one gets. A FY2026 file's
+    // CEParticipation.csv periods are its own (`participation`).
+    let key = row.key.text();
+    let periods_in_file = r
+        .set
+        .participations
+        .rows
+        .iter()
+        .any(|p| p.project.text() == key);
+    if !periods_in_file {
+        let first = service::ce_participation::first_period(
+            &imported,
+            service::ce_participation::Roles::default_for(row.project_type),
+        );
+        info.participation.push(first.clone().try_into_model()?);
+        r.plan.participations.push(first);
+    }
     r.plan.projects.push(imported.into());
     Ok(())
 }

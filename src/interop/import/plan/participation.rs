@@ -1,0 +1,97 @@
+//! CEParticipation.csv (HUD 2.09, FY2026): each project's periods of CE roles. A project of the file
+//! set takes the file's periods instead of the default first one (`projects`); they must not overlap.
+//! The referral rule D4 on Event.csv then reads them.
+
+use super::{Link, Resolver, find_keyed, missing, target};
+use crate::error::AppResult;
+use crate::interop::columns;
+use crate::interop::import::parse::ParticipationRow;
+use entity::ce_participation;
+use sea_orm::ActiveValue::Set;
+use sea_orm::TryIntoModel;
+use std::collections::HashMap;
+
+pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
+    let set = r.set;
+    let rows = &set.participations.rows;
+    let existing =
+        find_keyed::<ce_participation::Entity>(r.txn, rows.iter().map(|p| p.key.clone())).await?;
+    let mut targets = Vec::new();
+    let mut by_project: HashMap<String, Vec<&ParticipationRow>> = HashMap::new();
+    for row in rows {
+        let target = target::<ce_participation::Entity>(&row.key, &existing);
+        targets.push(target);
+        let project = match r.projects.link(&row.project) {
+            Link::Found(info) => info,
+            Link::BadRow => continue,
+            Link::Missing => {
+                let reason = missing("ProjectID", &row.project, &columns::PROJECT_FILE, "project");
+                r.problems
+                    .add(&columns::CE_PARTICIPATION_FILE, row.line, reason);
+                continue;
+            }
+        };
+        by_project.entry(row.project.text()).or_default().push(row);
+        if target.present {
+            continue;
+        }
+        let (user_id, hud_user_id) = r.users.of(&row.audit.user);
+        let [access, prevention, crisis, housing, direct, receives] = row.roles;
+        let period = ce_participation::ActiveModel {
+            id: Set(target.id),
+            project_id: Set(project.id),
+            access_point: Set(access),
+            prevention_assessment: Set(prevention),
+            crisis_assessment: Set(crisis),
+            housing_assessment: Set(housing),
+            direct_services: Set(direct),
+            receives_referrals: Set(receives),
+            start_date: Set(row.start_date),
+            end_date: Set(row.end_date),
+            date_created: Set(row.audit.date_created),
+            date_updated: Set(row.audit.date_updated),
+            user_id: Set(user_id),
+            date_deleted: Set(row.audit.date_deleted),
+            hud_id: Set(row.key.imported()),
+            hud_user_id: Set(hud_user_id),
+        };
+        // The file's project reads its periods for rule D4; a Hearth project keeps its stored ones.
+        if let Some(info) = r.projects.file.get_mut(&row.project.text()) {
+            info.participation.push(period.clone().try_into_model()?);
+        }
+        r.plan.participations.push(period);
+    }
+    for periods in by_project.values_mut() {
+        for (line, reason) in overlaps(periods) {
+            r.problems
+                .add(&columns::CE_PARTICIPATION_FILE, line, reason);
+        }
+    }
+    r.plan.tally(
+        set,
+        &columns::CE_PARTICIPATION_FILE,
+        set.participations.read,
+        &targets,
+    );
+    Ok(())
+}
+
+/// A project's periods never overlap (HUD 2.09: one status at a time): each period that starts
+/// before the one before it ends, with its line.
+fn overlaps(periods: &mut [&ParticipationRow]) -> Vec<(u64, String)> {
+    periods.sort_by_key(|p| (p.start_date, p.line));
+    periods
+        .windows(2)
+        .filter(|pair| pair[0].end_date.is_none_or(|end| pair[1].start_date <= end))
+        .map(|pair| {
+            (
+                pair[1].line,
+                format!(
+                    "CEParticipationStatusStartDate {} is within the period of line {} for the \
+                     same project; a project's periods do not overlap",
+                    pair[1].start_date, pair[0].line
+                ),
+            )
+        })
+        .collect()
+}
