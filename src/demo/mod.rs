@@ -415,7 +415,7 @@ async fn load_community(
                     &staff,
                     ce_events::Resolution {
                         ce_event_id: referral.id,
-                        referral_result: if i % 2 == 0 {
+                        referral_result: if i % 8 == 6 {
                             ReferralResult::UnsuccessfulClientRejected
                         } else {
                             ReferralResult::UnsuccessfulProviderRejected
@@ -423,7 +423,7 @@ async fn load_community(
                         result_date: Some(days_after(event_date, 5)),
                         resulting_enrollment_id: None,
                         // Rule L3: the program says why, as communities ask it to.
-                        decline_reason: Some(if i % 2 == 0 {
+                        decline_reason: Some(if i % 8 == 6 {
                             DeclineReason::ClientDeclined
                         } else {
                             DeclineReason::ProviderNoVacancy

@@ -58,6 +58,11 @@ impl AuditEvent {
     async fn record_id(&self) -> ID {
         ID(self.0.record_id.to_string())
     }
+    /// Why the change was made, when the operation asks for a reason (reopenReferral,
+    /// correctReferral, cancelReferral).
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
     /// The changed fields: `{ field: { "old": value, "new": value } }`; empty for a read.
     async fn changes(&self) -> Result<Json<serde_json::Value>> {
         serde_json::from_str(&self.0.changes)

@@ -13,8 +13,9 @@ pub struct SubscriptionRoot;
 /// Live updates over WebSocket at /graphql/ws (graphql-transport-ws).
 #[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
-    /// Fires when a referral in your scope is created or resolved: HOUSING_STAFF hear of referrals to
-    /// the acting organization's projects, PRIORITY_LIST_MANAGER and ADMIN of all.
+    /// Fires when a referral in your scope changes: created, acknowledged, noted, resolved, reopened,
+    /// corrected or cancelled. HOUSING_STAFF hear of referrals to the acting organization's
+    /// projects, PRIORITY_LIST_MANAGER and ADMIN of all.
     async fn referral_updated(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = CeEvent>> {
         let actor = ctx.actor()?.clone();
         let services = ctx.services().clone();

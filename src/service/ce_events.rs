@@ -363,7 +363,7 @@ pub(super) async fn require_resolver<C: ConnectionTrait>(
             } else {
                 Err(AppError::forbidden(format!(
                     "Only HOUSING_STAFF of the organization that operates the referred project ({}) \
-                     may resolve this referral",
+                     may resolve or change this referral",
                     project.id
                 )))
             }

@@ -299,13 +299,16 @@ impl RuleBreak {
                 referral; leave it out with SUCCESSFUL_CLIENT_ACCEPTED"
                 .to_owned(),
             RuleBreak::DeclineReasonDisagrees { reason, result } => format!(
-                "declineReason {reason:?} means {:?}, not {result:?}: CLIENT_* reasons go with \
+                "declineReason {} means {}, not {}: CLIENT_* reasons go with \
                  UNSUCCESSFUL_CLIENT_REJECTED, PROVIDER_* with UNSUCCESSFUL_PROVIDER_REJECTED",
-                reason.result()
+                api_name(reason),
+                api_name(&reason.result()),
+                api_name(result)
             ),
-            RuleBreak::DeclineReasonNeedsNote { reason } => {
-                format!("declineReason {reason:?} needs a note saying what happened")
-            }
+            RuleBreak::DeclineReasonNeedsNote { reason } => format!(
+                "declineReason {} needs a note saying what happened",
+                api_name(reason)
+            ),
             RuleBreak::MemberIsHead { index } => format!(
                 "members[{index}].relationshipToHoH is SELF_HEAD_OF_HOUSEHOLD; the household's \
                  head is the enrollment's client (clientId): give each member's relationship to them"
@@ -360,6 +363,18 @@ impl RuleBreak {
             ),
         }
     }
+}
+
+/// A code's GraphQL name (`ClientDeclined` is `CLIENT_DECLINED`), for messages in the API's words.
+fn api_name(value: &impl std::fmt::Debug) -> String {
+    let mut name = String::new();
+    for (i, c) in format!("{value:?}").chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            name.push('_');
+        }
+        name.push(c.to_ascii_uppercase());
+    }
+    name
 }
 
 /// `date` is not after `today`.
