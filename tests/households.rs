@@ -517,3 +517,64 @@ async fn the_referral_report_counts_households_of_one_type() {
     assert_eq!(report(Some("WITH_ONLY_CHILDREN")).await, 0);
     assert_eq!(report(Some("UNKNOWN")).await, 0);
 }
+
+#[tokio::test]
+async fn a_family_is_referred_housed_moved_in_and_exits_together() {
+    let c = Community::new().await;
+    // CE intake of the family, and the referral on the head's CE enrollment.
+    let (family, _, _, referral) = referred_family(&c).await;
+    // The program sees the members it must enroll, and enrolls the household.
+    for client in &family {
+        assert_ne!(read_client(&c.staff_a, client).await, Value::Null);
+    }
+    let program = intake(
+        &c.staff_a,
+        &family[0],
+        &c.psh_a,
+        "2026-02-10",
+        json!([
+            member(&family[1], "SPOUSE_OR_PARTNER", None),
+            member(&family[2], "CHILD", None)
+        ]),
+    )
+    .await;
+    let program = program.data()["createEnrollment"].clone();
+    let head = program["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        program["household"]["householdType"],
+        "WITH_CHILDREN_AND_ADULTS"
+    );
+    // The referral resolves with the head's enrollment; the head moves in.
+    let resolved = resolve(
+        &c.staff_a,
+        &referral,
+        "SUCCESSFUL_CLIENT_ACCEPTED",
+        None,
+        Some(&head),
+    )
+    .await;
+    assert_eq!(
+        resolved.data()["resolveReferral"]["resultDate"],
+        "2026-02-10"
+    );
+    record_move_in(&c.staff_a, &head, "2026-02-20").await;
+    // Years later, the whole household leaves on one date.
+    let exited = c
+        .staff_a
+        .run(
+            EXIT,
+            json!({ "input": { "enrollmentId": head, "exitDate": "2026-06-01", "destination": 410, "wholeHousehold": true } }),
+        )
+        .await;
+    exited.data();
+    let read = c.staff_a.ok(READ, json!({ "id": head })).await;
+    let members = read["enrollment"]["household"]["members"]
+        .as_array()
+        .expect("members")
+        .clone();
+    assert_eq!(members.len(), 3);
+    assert!(
+        members.iter().all(|m| m["exitDate"] == "2026-06-01"),
+        "{members:?}"
+    );
+}

@@ -614,3 +614,62 @@ async fn subscribers_see_each_change_of_the_referral() {
         json!({ "id": pending, "status": "CANCELLED" })
     );
 }
+
+#[tokio::test]
+async fn a_cancelled_referral_is_exported_deleted_and_its_reason_is_in_the_trail() {
+    let c = Community::new().await;
+    let (_, _, event) = c.referral("REFERRAL_TO_PSH", &c.psh_a, "2026-02-01").await;
+    c.plm
+        .ok(
+            CANCEL,
+            json!({ "id": event, "reason": "Referred to the wrong program" }),
+        )
+        .await;
+    let trail = c
+        .admin()
+        .ok(
+            "query($id: ID!) { auditEvents(recordId: $id) { nodes { operation reason } } }",
+            json!({ "id": event }),
+        )
+        .await;
+    let cancel = trail["auditEvents"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|n| n["operation"] == "cancelReferral")
+        .cloned()
+        .expect("the cancellation is audited");
+    assert_eq!(cancel["reason"], "Referred to the wrong program");
+
+    let response = c
+        .server
+        .http
+        .get(
+            c.server
+                .url(&format!("/export/hmis-csv?from=2026-01-01&to={TODAY}")),
+        )
+        .bearer_auth(c.plm.token.as_deref().expect("a token"))
+        .header("X-Organization-Id", &c.ce_org)
+        .send()
+        .await
+        .expect("the download");
+    assert_eq!(response.status().as_u16(), 200);
+    let bytes = response.bytes().await.expect("the zip");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut events = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("Event.csv").expect("Event.csv"),
+        &mut events,
+    )
+    .expect("text");
+    let mut reader = csv::Reader::from_reader(events.as_bytes());
+    let header = reader.headers().expect("a header").clone();
+    let at = |name: &str| header.iter().position(|h| h == name).expect("a column");
+    let id = event.replace('-', "");
+    let row = reader
+        .records()
+        .map(|r| r.expect("a row"))
+        .find(|r| r[at("EventID")] == id)
+        .expect("the cancelled referral is exported");
+    assert!(!row[at("DateDeleted")].is_empty(), "{row:?}");
+}
