@@ -99,6 +99,8 @@ pub enum ReferralStatus {
     Unsuccessful,
     #[cynic(rename = "NOT_A_REFERRAL")]
     NotAReferral,
+    /// Withdrawn by the CE side as made in error (cancelReferral).
+    Cancelled,
 }
 
 #[derive(cynic::InputObject, Debug)]
