@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/graphql/ws", get(http::subscriptions::upgrade))
         .route("/export/hmis-csv", get(http::export::hmis_csv))
+        .route("/reports/ce-apr.zip", get(http::ce_apr::download))
         .route("/graphql/assets/{file}", get(http::playground::asset))
         .route("/healthz", get(http::health::healthz))
         .route("/readyz", get(http::health::readyz));

@@ -9,23 +9,8 @@ use std::collections::BTreeMap;
 /// Whole types are named as in `members` ("type Household", "enum Sex", "input FooInput"); members
 /// of built types one by one.
 const NOT_YET_BUILT: &[&str] = &[
-    // Assessments, the priority list and the CE APR (issue 18): HUD 4.19.
-    "enum AssessmentType",
-    "enum AssessmentLevel",
-    "enum PrioritizationStatus",
-    "type Assessment",
-    "input RecordAssessmentInput",
-    "Mutation.recordAssessment",
-    "Client.assessments",
-    "Enrollment.assessments",
-    "type PriorityListConnection",
-    "type PriorityListEdge",
-    "type PriorityListEntry",
-    "Query.priorityList",
-    "type CeApr",
-    "type CeAprTable",
-    "type CeAprRow",
-    "Query.ceApr",
+    // Everything in the contract is built (issue 18 built the last: 4.19, the priority list, the CE
+    // APR). A part of a future contract not built yet is listed here, as "type X" or "Query.field".
 ];
 
 /// Every member of an SDL document, as "Type.field(arg: Type): Type", "Enum.VALUE", "type Name".

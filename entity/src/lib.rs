@@ -6,6 +6,7 @@
 
 pub mod api_token;
 pub mod app_user;
+pub mod assessment;
 pub mod audit_event;
 pub mod ce_event;
 pub mod ce_participation;
@@ -21,6 +22,7 @@ pub mod referral_note;
 pub mod prelude {
     pub use super::api_token::Entity as ApiToken;
     pub use super::app_user::Entity as AppUser;
+    pub use super::assessment::Entity as Assessment;
     pub use super::audit_event::Entity as AuditEvent;
     pub use super::ce_event::Entity as CeEvent;
     pub use super::ce_participation::Entity as CeParticipation;

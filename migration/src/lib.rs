@@ -12,6 +12,7 @@ mod m20261201_000003_ce_participation;
 mod m20261201_000004_hud_required_values;
 mod m20261201_000005_households;
 mod m20261201_000006_referral_lifecycle;
+mod m20261202_000001_assessments;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_hud_required_values::Migration),
             Box::new(m20261201_000005_households::Migration),
             Box::new(m20261201_000006_referral_lifecycle::Migration),
+            Box::new(m20261202_000001_assessments::Migration),
         ]
     }
 }

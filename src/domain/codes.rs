@@ -311,6 +311,39 @@ impl DeclineReason {
     }
 }
 
+hud_code_enum! {
+    /// HUD 4.19.3 Assessment Type: how the assessment was conducted.
+    AssessmentType {
+        /// 1 Phone.
+        Phone = 1,
+        /// 2 Virtual.
+        Virtual = 2,
+        /// 3 In Person.
+        InPerson = 3,
+    }
+}
+
+hud_code_enum! {
+    /// HUD 4.19.4 Assessment Level.
+    AssessmentLevel {
+        /// 1 Crisis Needs Assessment.
+        CrisisNeedsAssessment = 1,
+        /// 2 Housing Needs Assessment.
+        HousingNeedsAssessment = 2,
+    }
+}
+
+hud_code_enum! {
+    /// HUD 4.19.7 Prioritization Status: whether the assessment placed the household on the
+    /// community's prioritization list.
+    PrioritizationStatus {
+        /// 1 Placed on prioritization list.
+        PlacedOnPrioritizationList = 1,
+        /// 2 Not placed on prioritization list.
+        NotPlacedOnPrioritizationList = 2,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

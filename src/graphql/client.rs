@@ -1,12 +1,14 @@
 //! `Client`, `Enrollment` and `CeEvent`: the client data whose visibility follows the caller's scope.
 
 use super::LIST_FANOUT;
+use super::assessment::Assessment;
 use super::audit::{self, AuditEvent};
 use super::context::ContextExt;
 use super::household::Household;
 use super::loaders::{
-    CeEventsOfClient, CeEventsOfEnrollment, ClientKey, EnrollmentKey, EnrollmentsOfClient,
-    HouseholdKey, NotesOfReferral, ProjectKey, ReferralResolvedBy, UserKey,
+    AssessmentsOfClient, AssessmentsOfEnrollment, CeEventsOfClient, CeEventsOfEnrollment,
+    ClientKey, EnrollmentKey, EnrollmentsOfClient, HouseholdKey, NotesOfReferral, ProjectKey,
+    ReferralResolvedBy, UserKey,
 };
 use super::organization::Project;
 use super::referral::ReferralNote;
@@ -79,6 +81,20 @@ impl Client {
         let rows = ctx.loaders().load_one(CeEventsOfClient(self.0.id)).await?;
         Ok(rows.unwrap_or_default().into_iter().map(CeEvent).collect())
     }
+    /// The client's 4.19 assessments that the caller may see, oldest first.
+    #[graphql(complexity = "LIST_FANOUT * child_complexity")]
+    async fn assessments(&self, ctx: &Context<'_>) -> Result<Vec<Assessment>> {
+        ctx.note_client_read(self.0.id);
+        let rows = ctx
+            .loaders()
+            .load_one(AssessmentsOfClient(self.0.id))
+            .await?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(Assessment)
+            .collect())
+    }
     /// The record's audit trail (ADMIN: all of it; others: what their organization did), oldest first.
     async fn audit_trail(&self, ctx: &Context<'_>) -> Result<Vec<AuditEvent>> {
         audit::trail(ctx, self.0.id).await
@@ -95,7 +111,7 @@ impl Client {
 
 pub struct Enrollment(pub enrollment::Model);
 
-async fn visible_client(ctx: &Context<'_>, id: Uuid) -> Result<Client> {
+pub(super) async fn visible_client(ctx: &Context<'_>, id: Uuid) -> Result<Client> {
     let client = ctx
         .loaders()
         .load_one(ClientKey(id))
@@ -104,7 +120,7 @@ async fn visible_client(ctx: &Context<'_>, id: Uuid) -> Result<Client> {
     Ok(Client(client))
 }
 
-async fn visible_enrollment(ctx: &Context<'_>, id: Uuid) -> Result<Option<Enrollment>> {
+pub(super) async fn visible_enrollment(ctx: &Context<'_>, id: Uuid) -> Result<Option<Enrollment>> {
     Ok(ctx
         .loaders()
         .load_one(EnrollmentKey(id))
@@ -179,6 +195,20 @@ impl Enrollment {
             .await?;
         Ok(rows.unwrap_or_default().into_iter().map(CeEvent).collect())
     }
+    /// 4.19 assessments recorded in this (CE project) enrollment that the caller may see, oldest
+    /// first.
+    #[graphql(complexity = "LIST_FANOUT * child_complexity")]
+    async fn assessments(&self, ctx: &Context<'_>) -> Result<Vec<Assessment>> {
+        let rows = ctx
+            .loaders()
+            .load_one(AssessmentsOfEnrollment(self.0.id))
+            .await?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(Assessment)
+            .collect())
+    }
     /// The referral whose Resulting Enrollment this is, if the caller may see it.
     async fn resolved_referral(&self, ctx: &Context<'_>) -> Result<Option<CeEvent>> {
         Ok(ctx
@@ -211,6 +241,18 @@ pub(super) async fn household(ctx: &Context<'_>, id: Uuid) -> Result<Household> 
 }
 
 pub struct CeEvent(pub ce_event::Model);
+
+impl CeEvent {
+    /// Where the referral stands, from its stored result and cancellation.
+    pub fn referral_status(&self) -> crate::error::AppResult<ReferralStatus> {
+        let result = self.0.referral_result.and_then(ReferralResult::from_code);
+        Ok(ReferralStatus::derive(
+            ce_events::event_type(&self.0)?,
+            result,
+            self.0.cancelled_at.is_some(),
+        ))
+    }
+}
 
 /// A Coordinated Entry event (HUD 4.20), recorded in the client's CE project enrollment. Housing
 /// referrals (event types 10-15 and 18, and stored 17s) carry a Referral Result once the housing
@@ -335,12 +377,7 @@ impl CeEvent {
     }
     /// Where the referral stands, derived from its type and result.
     async fn status(&self) -> Result<ReferralStatus> {
-        let result = self.0.referral_result.and_then(ReferralResult::from_code);
-        Ok(ReferralStatus::derive(
-            ce_events::event_type(&self.0)?,
-            result,
-            self.0.cancelled_at.is_some(),
-        ))
+        Ok(self.referral_status()?)
     }
     /// The record's audit trail (ADMIN: all of it; others: what their organization did), oldest first.
     async fn audit_trail(&self, ctx: &Context<'_>) -> Result<Vec<AuditEvent>> {

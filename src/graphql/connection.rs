@@ -18,6 +18,7 @@ pub enum CursorList {
     Clients,
     CeEvents,
     AuditEvents,
+    PriorityList,
 }
 
 impl CursorList {
@@ -26,6 +27,7 @@ impl CursorList {
             CursorList::Clients => "clients",
             CursorList::CeEvents => "ce_events",
             CursorList::AuditEvents => "audit_events",
+            CursorList::PriorityList => "priority_list",
         }
     }
 }
@@ -64,6 +66,22 @@ pub struct PageInfo {
     start_cursor: Option<String>,
     /// The cursor of the last row of the page: pass it as `after` for the next page.
     end_cursor: Option<String>,
+}
+
+impl PageInfo {
+    pub fn new(
+        has_next_page: bool,
+        has_previous_page: bool,
+        start_cursor: Option<String>,
+        end_cursor: Option<String>,
+    ) -> Self {
+        PageInfo {
+            has_next_page,
+            has_previous_page,
+            start_cursor,
+            end_cursor,
+        }
+    }
 }
 
 /// A client in a page, with its cursor.

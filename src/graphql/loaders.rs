@@ -7,8 +7,8 @@ use crate::error::AppError;
 use crate::service::scope;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
-    app_user, audit_event, ce_event, ce_participation, client, enrollment, household, organization,
-    project,
+    app_user, assessment, audit_event, ce_event, ce_participation, client, enrollment, household,
+    organization, project,
 };
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -93,6 +93,10 @@ key!(/// A client's CE events within scope.
     CeEventsOfClient => Vec<ce_event::Model>);
 key!(/// The CE events recorded in an enrollment, within scope.
     CeEventsOfEnrollment => Vec<ce_event::Model>);
+key!(/// A client's 4.19 assessments within scope, oldest first.
+    AssessmentsOfClient => Vec<assessment::Model>);
+key!(/// The 4.19 assessments recorded in an enrollment, within scope, oldest first.
+    AssessmentsOfEnrollment => Vec<assessment::Model>);
 key!(/// A user by id (for the audit trail).
     UserKey => app_user::Model);
 key!(/// A record's audit trail, as far as the actor may read it.
@@ -293,6 +297,45 @@ impl Loader<ReferralResolvedBy> for HearthLoader {
                     .map(|id| (ReferralResolvedBy(id), e))
             })
             .collect())
+    }
+}
+
+/// Assessments within scope matching `condition`, oldest first (by date, then as recorded).
+async fn scoped_assessments(
+    loader: &HearthLoader,
+    condition: Condition,
+) -> Result<Vec<assessment::Model>, async_graphql::Error> {
+    assessment::Entity::find()
+        .filter(scope::assessments(loader.actor()?))
+        .filter(condition)
+        .order_by_asc(assessment::Column::AssessmentDate)
+        .order_by_asc(assessment::Column::Id)
+        .all(&loader.db)
+        .await
+        .map_err(db_error)
+}
+
+impl Loader<AssessmentsOfClient> for HearthLoader {
+    type Value = Vec<assessment::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[AssessmentsOfClient]) -> LoadResult<AssessmentsOfClient> {
+        let condition =
+            Condition::all().add(assessment::Column::ClientId.is_in(ids(keys, |k| k.0)));
+        let rows = scoped_assessments(self, condition).await?;
+        Ok(group(rows, |a| AssessmentsOfClient(a.client_id)))
+    }
+}
+
+impl Loader<AssessmentsOfEnrollment> for HearthLoader {
+    type Value = Vec<assessment::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[AssessmentsOfEnrollment]) -> LoadResult<AssessmentsOfEnrollment> {
+        let condition =
+            Condition::all().add(assessment::Column::EnrollmentId.is_in(ids(keys, |k| k.0)));
+        let rows = scoped_assessments(self, condition).await?;
+        Ok(group(rows, |a| AssessmentsOfEnrollment(a.enrollment_id)))
     }
 }
 

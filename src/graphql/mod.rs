@@ -4,6 +4,7 @@
 //! checks and response touches; the HTTP layer (`crate::http`) attaches the caller and the
 //! per-request DataLoaders to each request.
 
+pub mod assessment;
 pub mod audit;
 pub mod client;
 pub mod connection;
@@ -61,7 +62,7 @@ impl Default for SchemaOptions {
 fn builder()
 -> SchemaBuilder<query::QueryRoot, mutation::MutationRoot, subscription::SubscriptionRoot> {
     Schema::build(
-        query::QueryRoot,
+        query::QueryRoot::default(),
         mutation::MutationRoot::default(),
         subscription::SubscriptionRoot,
     )

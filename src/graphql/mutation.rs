@@ -207,10 +207,14 @@ pub struct ResolveReferralInput {
     note: Option<String>,
 }
 
-/// Every mutation: the ADMIN's, the workflow's and the referral's lifecycle.
+/// Every mutation: the ADMIN's, the workflow's, the referral's lifecycle and the assessments.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(WorkflowMutation, referral::LifecycleMutation);
+pub struct MutationRoot(
+    WorkflowMutation,
+    referral::LifecycleMutation,
+    super::assessment::AssessmentMutation,
+);
 
 #[derive(Default)]
 pub struct WorkflowMutation;

@@ -15,14 +15,20 @@ use super::viewer::Viewer;
 use crate::domain::{HouseholdType, ReferralStatus, Role};
 use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest};
 use crate::service::{admin, audit, clients, parse_id, referrals, reports, require_admin, scope};
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, MergedObject, Object, Result};
 use entity::{ce_event, client, enrollment};
 
-pub struct QueryRoot;
+/// Every query: the workflow's reads, and the priority list with the CE APR.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(WorkflowQuery, super::assessment::AssessmentQuery);
+
+#[derive(Default)]
+pub struct WorkflowQuery;
 
 /// A page costs its size times what one row costs (`first` out of range costs the most; the
 /// resolver then refuses it with BAD_USER_INPUT).
-fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
+pub(super) fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
     let rows = first.map_or(DEFAULT_PAGE_SIZE as usize, |n| {
         n.clamp(1, MAX_PAGE_SIZE as i32) as usize
     });
@@ -30,8 +36,8 @@ fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
 }
 
 /// The read API: who is asking, client data in the caller's scope, organizations and projects.
-#[Object(name = "Query")]
-impl QueryRoot {
+#[Object]
+impl WorkflowQuery {
     /// Who is asking: the user, the organization acted as and its role, and every membership.
     /// The only field a user with several memberships may ask before choosing an organization.
     async fn me(&self, ctx: &Context<'_>) -> Result<Viewer> {

@@ -1,6 +1,7 @@
 //! HTTP handlers: GraphQL over HTTP, subscriptions over WebSocket, the playground, the probes and
-//! the HMIS CSV download.
+//! the HMIS CSV download and the CE APR download.
 
+pub mod ce_apr;
 pub mod context;
 pub mod export;
 pub mod graphql;

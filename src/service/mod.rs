@@ -5,7 +5,9 @@
 //! the demo seeder all call it; none of them re-checks a rule.
 
 pub mod admin;
+pub mod assessments;
 pub mod audit;
+pub mod ce_apr;
 pub mod ce_events;
 pub mod ce_participation;
 pub mod clients;

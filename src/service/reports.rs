@@ -53,10 +53,15 @@ pub struct ReportFilter {
     pub household_type: Option<HouseholdType>,
 }
 
-/// The households of `wanted` type, as SQL: rule H7 (`domain::household::household_type`) over the
-/// members' dates of birth and the head's entry date, so that the filter runs in the database
-/// (a member is 18 or older when born on or before the head's entry date less 18 years).
-fn households_of_type(backend: DbBackend, wanted: HouseholdType) -> String {
+/// Whether the household `household_column` names is of `wanted` type, as SQL: rule H7
+/// (`domain::household::household_type`) over the members' dates of birth and the head's entry
+/// date, so that the filter runs in the database (a member is 18 or older when born on or before
+/// the head's entry date less 18 years).
+pub fn households_of_type(
+    backend: DbBackend,
+    wanted: HouseholdType,
+    household_column: &str,
+) -> String {
     let cutoff = match backend {
         DbBackend::Postgres => "(h.entry_date - INTERVAL '18 years')::date",
         _ => "date(h.entry_date, '-18 years')",
@@ -78,7 +83,7 @@ fn households_of_type(backend: DbBackend, wanted: HouseholdType) -> String {
         ),
     };
     format!(
-        "ce_event.household_id IN (SELECT m.household_id FROM enrollment m \
+        "{household_column} IN (SELECT m.household_id FROM enrollment m \
          JOIN client c ON c.id = m.client_id \
          JOIN enrollment h ON h.household_id = m.household_id AND h.relationship_to_hoh = 1 \
          AND h.date_deleted IS NULL \
@@ -100,7 +105,11 @@ fn events_in_period(backend: DbBackend, actor: &Actor, filter: &ReportFilter) ->
         select.and_where(ce_event::Column::ReferredProjectId.eq(project));
     }
     if let Some(wanted) = filter.household_type {
-        select.and_where(Expr::cust(households_of_type(backend, wanted)));
+        select.and_where(Expr::cust(households_of_type(
+            backend,
+            wanted,
+            "ce_event.household_id",
+        )));
     }
     select
 }

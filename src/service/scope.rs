@@ -1,12 +1,12 @@
 //! What each role sees, as query conditions built from the actor (workflow rules, "What each role
-//! sees"). Every read of clients, enrollments and CE events adds these conditions to its own query, so
+//! sees"). Every read of clients, enrollments, CE events and assessments adds these conditions to its own query, so
 //! a lookup, a list, a total and a nested field can never disagree about what the caller may see.
 //!
 //! Soft-deleted records (DateDeleted set) are invisible to everyone.
 
 use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
-use entity::{ce_event, client, enrollment, household, project};
+use entity::{assessment, ce_event, client, enrollment, household, project};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -102,6 +102,23 @@ pub fn clients(actor: &Actor) -> Condition {
     )
 }
 
+/// The 4.19 assessments the actor may see: those recorded in an enrollment they see (HOUSING_STAFF:
+/// the CE enrollment of a household referred to them, rule H6).
+pub fn assessments(actor: &Actor) -> Condition {
+    let live = Condition::all().add(assessment::Column::DateDeleted.is_null());
+    if actor.sees_everything() {
+        return live;
+    }
+    live.add(exists(
+        enrollment::Entity,
+        enrollments(actor).add(
+            enrollment::Column::Id
+                .into_expr()
+                .equals((assessment::Entity, assessment::Column::EnrollmentId)),
+        ),
+    ))
+}
+
 /// `EXISTS (SELECT 1 FROM table WHERE condition)`, the condition naming the outer row: both
 /// databases answer it with an index probe per row of the outer query, where `id IN (SELECT ...)`
 /// let PostgreSQL hash every row of the subquery first, a cost that grew with the table
@@ -171,6 +188,16 @@ impl Scoped for ce_event::Entity {
     }
     fn id_column() -> ce_event::Column {
         ce_event::Column::Id
+    }
+}
+
+impl Scoped for assessment::Entity {
+    const RECORD: &'static str = "assessment";
+    fn visible_to(actor: &Actor) -> Condition {
+        assessments(actor)
+    }
+    fn id_column() -> assessment::Column {
+        assessment::Column::Id
     }
 }
 

@@ -10,7 +10,9 @@
 //! - `ce_event`: the CE event in its CE enrollment (4.20.1) and the referred project (4.20.C).
 //! - `household`: 3.14/3.15, one head per household and what only the head does (H1-H5).
 //! - `referral`: the referral's lifecycle, what may follow what and with which reasons (L1-L6).
+//! - `assessment`: 4.19 assessments, recorded in the head's CE enrollment (A1).
 
+pub mod assessment;
 pub mod ce_event;
 pub mod enrollment;
 pub mod household;
@@ -45,6 +47,8 @@ pub enum DateField {
     OperatingStartDate,
     /// HUD 2.02.4 Operating End Date.
     OperatingEndDate,
+    /// HUD 4.19.1 Date of Assessment.
+    AssessmentDate,
 }
 
 impl DateField {
@@ -64,6 +68,8 @@ impl DateField {
             (DateField::OperatingStartDate, Wording::Hud) => "OperatingStartDate",
             (DateField::OperatingEndDate, Wording::Api) => "operatingEndDate",
             (DateField::OperatingEndDate, Wording::Hud) => "OperatingEndDate",
+            (DateField::AssessmentDate, Wording::Api) => "assessmentDate",
+            (DateField::AssessmentDate, Wording::Hud) => "AssessmentDate",
         }
     }
 }
@@ -199,6 +205,14 @@ pub enum RuleBreak {
     ReferralNotOnHead,
     /// H5: a successful referral naming a member's enrollment.
     ResultingEnrollmentNotHead,
+    /// A1: an assessment is recorded in a Coordinated Entry enrollment.
+    AssessmentOutsideCoordinatedEntry,
+    /// A1: an assessment is about the household, recorded in its head's enrollment.
+    AssessmentNotOnHead,
+    /// A1: the PLM records assessments in their own organization's CE projects.
+    AssessmentInOtherOrganization,
+    /// A1: the location (HUD 4.19.2) is 1..250 characters, trimmed.
+    AssessmentLocation { chars: usize },
     /// The referred project's type does not fit the event type.
     ReferredProjectDoesNotFit {
         event_type: CeEventType,
@@ -346,6 +360,25 @@ impl RuleBreak {
             RuleBreak::ResultingEnrollmentNotHead => "resultingEnrollmentId names a member's \
                 enrollment; a household's referral results in the head of household's enrollment"
                 .to_owned(),
+            RuleBreak::AssessmentOutsideCoordinatedEntry => "the enrollment is not in a \
+                Coordinated Entry project (HUD project type 14); a 4.19 assessment is recorded in \
+                the household's CE enrollment"
+                .to_owned(),
+            RuleBreak::AssessmentNotOnHead => "a 4.19 assessment is recorded in the head of \
+                household's CE enrollment; this enrollment is a member's"
+                .to_owned(),
+            RuleBreak::AssessmentInOtherOrganization => "the enrollment is in another \
+                organization's CE project; record the assessment in a CE enrollment of the \
+                organization you act as"
+                .to_owned(),
+            RuleBreak::AssessmentLocation { chars } => format!(
+                "{} must be 1 to {} characters without control characters once trimmed (got {chars})",
+                match wording {
+                    Wording::Api => "location",
+                    Wording::Hud => "AssessmentLocation",
+                },
+                assessment::MAX_LOCATION_CHARS
+            ),
             RuleBreak::ReferredToCoordinatedEntry => format!(
                 "{referred} names a Coordinated Entry project; a referral is to a housing project"
             ),

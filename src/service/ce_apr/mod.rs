@@ -1,0 +1,278 @@
+//! HUD's Coordinated Entry APR (rule A3), FY2026 programming specifications: Q9a assessment type,
+//! Q9b prioritization status, Q9c access events, Q9d referral events and Q10 all CE activity,
+//! counted in the database (GROUP BY) and laid out as HUD prints the tables.
+//!
+//! How the questions are read (the specification's steps, in this schema's terms):
+//! - **Universe of Q9a-Q9d**: heads of household with a live 4.19 assessment dated within the
+//!   report range. A head assessed several times counts once, by their **latest** assessment in the
+//!   range (latest date, then latest recorded).
+//! - **Household type** (the columns): from the ages of the household's members present on that
+//!   assessment's date (entered on or before it, not exited before it), each age taken on that
+//!   date; under 18 is a child. Without Children: every age known, all adults; With Children and
+//!   Adults: at least one of each; With Only Children: every age known, all children; else Unknown.
+//! - **The household's event** (Q9c, Q9d): among the head's live, not cancelled CE events dated on
+//!   or after that assessment, no later than 90 days after the report's end, and before any later
+//!   assessment of the head dated after the report's end, the latest, preferring events recorded in
+//!   the assessment's own CE project. Q9c counts households whose event is an access event (1-4),
+//!   Q9d those whose event is a referral event (5-18).
+//! - **Q10** counts occurrences, not households: every live assessment (by level) and every live,
+//!   not cancelled CE event (by type and result) dated within the range.
+//!
+//! A cancelled referral (rule L6) was made in error and is exported as deleted, so no question
+//! counts it. Percent rows are HUD's, computed from the count rows; GraphQL carries the counts
+//! (its values are integers) and the CSV download carries both.
+
+pub mod csv;
+mod tables;
+
+use super::Services;
+use crate::domain::{Actor, Role};
+use crate::error::{AppError, AppResult};
+use chrono::{Duration, NaiveDate};
+use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
+
+/// The longest range one report may cover, as for `referralReport`.
+const MAX_PERIOD_DAYS: i64 = 366 * 10;
+/// How long after the report's end an event may still be the household's (HUD's 90 days).
+const EVENT_GRACE_DAYS: i64 = 90;
+
+/// The columns of Q9a-Q9d, as HUD prints them: households of every type, then by type.
+pub const HOUSEHOLD_COLUMNS: [&str; 5] = [
+    "Total",
+    "Without Children",
+    "With Children and Adults",
+    "With Only Children",
+    "Unknown Household Type",
+];
+
+/// The columns of Q10.
+pub const Q10_COLUMNS: [&str; 6] = [
+    "Total Occurrences",
+    "Successful Referral",
+    "Unsuccessful Referral: client rejected",
+    "Unsuccessful Referral: provider rejected",
+    "Re-housed in safe alternative",
+    "Enrolled in aftercare",
+];
+
+/// One cell of a table.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Cell {
+    Count(i64),
+    /// A share (0..1); None when its denominator is zero.
+    Percent(Option<f64>),
+    /// A cell HUD leaves intentionally blank.
+    Blank,
+}
+
+/// One row: its label as HUD prints it, and one cell per column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub label: &'static str,
+    pub cells: Vec<Cell>,
+}
+
+impl Row {
+    /// Whether the row holds counts (every percent row is HUD's arithmetic on count rows).
+    pub fn is_counts(&self) -> bool {
+        !self.cells.iter().any(|c| matches!(c, Cell::Percent(_)))
+    }
+}
+
+/// One question's table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    /// "Q9a".
+    pub question: &'static str,
+    pub title: &'static str,
+    /// The header of the label column in HUD's CSV (" " or "Assessment/Event").
+    pub corner: &'static str,
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Row>,
+}
+
+/// The report: its range and its tables, in HUD's order.
+pub struct CeApr {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub tables: Vec<Table>,
+}
+
+/// Computes the CE APR for [from, to]: PLM and ADMIN, over the whole community.
+pub async fn ce_apr(
+    services: &Services,
+    actor: &Actor,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<CeApr> {
+    if !matches!(actor.role, Role::PriorityListManager | Role::Admin) {
+        return Err(AppError::forbidden(
+            "Only a PRIORITY_LIST_MANAGER (or ADMIN) reads the CE APR",
+        ));
+    }
+    if to < from {
+        return Err(AppError::bad_input(format!(
+            "to {to} is before from {from}"
+        )));
+    }
+    if (to - from).num_days() > MAX_PERIOD_DAYS {
+        return Err(AppError::bad_input(format!(
+            "the period may span at most {MAX_PERIOD_DAYS} days"
+        )));
+    }
+    let db = &services.db;
+    let range = Range {
+        from,
+        to,
+        grace: to + Duration::days(EVENT_GRACE_DAYS),
+    };
+    let backend = db.get_database_backend();
+    let assessed = query(db, &range, (&assessed_households(backend), 4)).await?;
+    let events = query(db, &range, (&households_events(backend), 7)).await?;
+    let levels = query(db, &range, (ASSESSMENTS_BY_LEVEL, 2)).await?;
+    let activity = query(db, &range, (EVENTS_BY_TYPE, 7)).await?;
+    let tables = tables::tables(&assessed, &events, &levels, &activity);
+    Ok(CeApr { from, to, tables })
+}
+
+/// The report's dates, bound as $1 (from), $2 (to) and $3 (to + 90 days).
+struct Range {
+    from: NaiveDate,
+    to: NaiveDate,
+    grace: NaiveDate,
+}
+
+/// A grouped count: its key columns and the count(s).
+pub type Groups = Vec<Vec<Option<i64>>>;
+
+/// Runs `sql` with the range bound and returns each row's `columns` integer columns. Placeholders
+/// are numbered ($1..$3) in order of first use: PostgreSQL reads them so, and SQLite numbers named
+/// parameters by first appearance, so one text serves both.
+async fn query(
+    db: &sea_orm::DatabaseConnection,
+    range: &Range,
+    (sql, columns): (&str, usize),
+) -> AppResult<Groups> {
+    let backend = db.get_database_backend();
+    let used = ["$1", "$2", "$3"]
+        .iter()
+        .take_while(|p| sql.contains(**p))
+        .count();
+    let values: Vec<Value> = [range.from, range.to, range.grace]
+        .into_iter()
+        .take(used)
+        .map(Value::from)
+        .collect();
+    let statement = Statement::from_sql_and_values(backend, sql, values);
+    let mut groups = Vec::new();
+    for row in db.query_all_raw(statement).await? {
+        let mut values = Vec::with_capacity(columns);
+        for index in 0..columns {
+            // Codes are INTEGER and counts BIGINT on PostgreSQL; SQLite has one integer type.
+            let value = match row.try_get_by_index::<Option<i64>>(index) {
+                Ok(value) => value,
+                Err(_) => row.try_get_by_index::<Option<i32>>(index)?.map(i64::from),
+            };
+            values.push(value);
+        }
+        groups.push(values);
+    }
+    Ok(groups)
+}
+
+/// `date - 18 years` in each database: a member born on or before it is an adult that day.
+fn adult_cutoff(backend: DbBackend, date: &str) -> String {
+    match backend {
+        DbBackend::Postgres => format!("({date} - INTERVAL '18 years')::date"),
+        _ => format!("date({date}, '-18 years')"),
+    }
+}
+
+/// Each assessed household (the universe of Q9a-Q9d) with its household type (1 without
+/// children, 2 with children and adults, 3 only children, 4 unknown) and its latest assessment.
+fn universe(backend: DbBackend) -> String {
+    let cutoff = adult_cutoff(backend, "l.assessment_date");
+    format!(
+        "latest AS (\
+           SELECT a.id, a.client_id, a.household_id, a.enrollment_id, a.assessment_date, \
+                  a.assessment_type, a.prioritization_status, \
+                  ROW_NUMBER() OVER (PARTITION BY a.client_id \
+                                     ORDER BY a.assessment_date DESC, a.id DESC) AS rn \
+           FROM assessment a \
+           WHERE a.date_deleted IS NULL AND a.assessment_date >= $1 AND a.assessment_date <= $2), \
+         ages AS (\
+           SELECT l.id, l.client_id, l.assessment_date, l.assessment_type, \
+                  l.prioritization_status, e.project_id, \
+                  SUM(CASE WHEN c.date_of_birth <= {cutoff} THEN 1 ELSE 0 END) AS adults, \
+                  SUM(CASE WHEN c.date_of_birth > {cutoff} THEN 1 ELSE 0 END) AS children, \
+                  SUM(CASE WHEN c.date_of_birth IS NULL THEN 1 ELSE 0 END) AS unknown \
+           FROM latest l \
+           JOIN enrollment e ON e.id = l.enrollment_id \
+           LEFT JOIN enrollment m ON m.household_id = l.household_id AND m.date_deleted IS NULL \
+                AND m.entry_date <= l.assessment_date \
+                AND (m.exit_date IS NULL OR m.exit_date >= l.assessment_date) \
+           LEFT JOIN client c ON c.id = m.client_id \
+           WHERE l.rn = 1 \
+           GROUP BY l.id, l.client_id, l.assessment_date, l.assessment_type, \
+                    l.prioritization_status, e.project_id), \
+         typed AS (\
+           SELECT ages.*, CASE \
+               WHEN adults > 0 AND children > 0 THEN 2 \
+               WHEN adults > 0 AND children = 0 AND unknown = 0 THEN 1 \
+               WHEN children > 0 AND adults = 0 AND unknown = 0 THEN 3 \
+               ELSE 4 END AS household_type \
+           FROM ages)"
+    )
+}
+
+/// Q9a/Q9b: households by (household type, assessment type, prioritization status).
+fn assessed_households(backend: DbBackend) -> String {
+    format!(
+        "WITH {} SELECT household_type, assessment_type, prioritization_status, COUNT(*) \
+         FROM typed GROUP BY household_type, assessment_type, prioritization_status",
+        universe(backend)
+    )
+}
+
+/// Q9c/Q9d: households by (household type, prioritization status, their event's type and
+/// results); households without an event are left out.
+fn households_events(backend: DbBackend) -> String {
+    format!(
+        "WITH {}, chosen AS (\
+           SELECT t.household_type, t.prioritization_status, ev.event_type, \
+                  ev.prob_sol_div_rr_result, ev.referral_case_manage_after, ev.referral_result, \
+                  ROW_NUMBER() OVER (PARTITION BY t.id ORDER BY \
+                      CASE WHEN ee.project_id = t.project_id THEN 0 ELSE 1 END, \
+                      ev.event_date DESC, ev.id DESC) AS rn \
+           FROM typed t \
+           JOIN ce_event ev ON ev.client_id = t.client_id AND ev.date_deleted IS NULL \
+                AND ev.cancelled_at IS NULL AND ev.event_date >= t.assessment_date \
+                AND ev.event_date <= $3 \
+           JOIN enrollment ee ON ee.id = ev.enrollment_id \
+           WHERE NOT EXISTS (SELECT 1 FROM assessment n WHERE n.client_id = t.client_id \
+                AND n.date_deleted IS NULL AND n.assessment_date > $2 \
+                AND n.assessment_date <= ev.event_date)) \
+         SELECT household_type, prioritization_status, event_type, prob_sol_div_rr_result, \
+                referral_case_manage_after, referral_result, COUNT(*) \
+         FROM chosen WHERE rn = 1 \
+         GROUP BY household_type, prioritization_status, event_type, prob_sol_div_rr_result, \
+                  referral_case_manage_after, referral_result",
+        universe(backend)
+    )
+}
+
+/// Q10's assessment rows: occurrences by level.
+const ASSESSMENTS_BY_LEVEL: &str = "SELECT assessment_level, COUNT(*) FROM assessment \
+     WHERE date_deleted IS NULL AND assessment_date >= $1 AND assessment_date <= $2 \
+     GROUP BY assessment_level";
+
+/// Q10's event rows: occurrences by type, with each result.
+const EVENTS_BY_TYPE: &str = "SELECT event_type, COUNT(*), \
+       SUM(CASE WHEN referral_result = 1 THEN 1 ELSE 0 END), \
+       SUM(CASE WHEN referral_result = 2 THEN 1 ELSE 0 END), \
+       SUM(CASE WHEN referral_result = 3 THEN 1 ELSE 0 END), \
+       SUM(CASE WHEN prob_sol_div_rr_result = 1 THEN 1 ELSE 0 END), \
+       SUM(CASE WHEN referral_case_manage_after = 1 THEN 1 ELSE 0 END) \
+     FROM ce_event WHERE date_deleted IS NULL AND cancelled_at IS NULL \
+       AND event_date >= $1 AND event_date <= $2 \
+     GROUP BY event_type";
