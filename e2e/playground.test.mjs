@@ -151,11 +151,15 @@ async function openPlayground(context, base) {
   page.on('request', (request) => seen.requests.push(request.url()));
   page.on('websocket', (socket) => seen.sockets.push(watchSocket(socket)));
   page.on('pageerror', (error) => seen.problems.push(`page error: ${error.message}`));
+  // Nothing may go wrong on opening, the schema fetch with the placeholder token included (an
+  // introspection-only document is answered without a token).
   page.on('console', (message) => {
-    // The placeholder token is refused (401) when GraphiQL first fetches the schema: expected.
-    if (message.type() === 'error' && !/status of 401/.test(message.text())) {
+    if (message.type() === 'error') {
       seen.problems.push(`console error: ${message.text()}`);
     }
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) seen.problems.push(`${response.status()} from ${response.url()}`);
   });
   // Each test starts from GraphiQL's defaults: no tabs or query kept by an earlier test.
   await page.goto(`${base}/graphql`);
@@ -286,6 +290,42 @@ test('the page and its assets come from the Hearth server, cached for long', asy
     assert.doesNotMatch(body, /\/\/(unpkg\.com|cdn\.jsdelivr\.net|cdnjs\.cloudflare\.com|esm\.sh)/, `${asset} loads nothing from a CDN`);
   }
   assert.equal((await fetch(`${base}/graphql/assets/no-such-file.js`)).status, 404);
+});
+
+test('the playground opens clean: docs and completion without a token, and how to get one', async () => {
+  const { page, seen } = await openPlayground(browser, base);
+  // The first screen says how to get a token and where to paste it, and shows no error.
+  const query = await page.locator(QUERY_EDITOR).evaluate((el) => el.CodeMirror.getValue());
+  assert.match(query, /hearth create-admin/);
+  assert.match(query, /Headers editor/);
+  const shown = await page.locator(RESPONSE).innerText();
+  assert.doesNotMatch(shown, /UNAUTHENTICATED|error/i, `the response pane shows ${shown}`);
+
+  // The documentation explorer has the schema straight away, with the placeholder token untouched.
+  await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+  const docs = page.locator('.graphiql-doc-explorer');
+  await docs.getByText('Subscription', { exact: true }).waitFor({ timeout: SHOWN_MS });
+  await docs.getByText('Query', { exact: true }).click();
+  await docs.getByText('referrals', { exact: true }).first().waitFor({ timeout: SHOWN_MS });
+  await page.screenshot({ path: path.join(OUTPUT, 'playground-first-screen.png') });
+
+  // Completion knows the schema's fields: typing at the root offers `referrals`.
+  // (typeInto, not typeQuery: an unfinished document never parses.)
+  await typeInto(page, QUERY_EDITOR, '{\n  referr');
+  await page.locator(QUERY_EDITOR).click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Control+Space');
+  await page.locator('.CodeMirror-hints').getByText('referrals', { exact: true }).first().waitFor({ timeout: SHOWN_MS });
+
+  // A query other than introspection still needs the token: the placeholder is refused.
+  await page.keyboard.press('Escape');
+  await typeQuery(page, '{ me { role } }');
+  await page.locator('.graphiql-execute-button').click();
+  await waitForResponse(page, ['UNAUTHENTICATED']);
+  // That refusal is a 401, which the browser reports: the one problem expected here.
+  seen.problems = seen.problems.filter((problem) => !/401/.test(problem));
+  assertOnlyFromServer(seen, base);
+  await page.close();
 });
 
 test('a query runs in the playground in Chromium and shows its result', async () => {

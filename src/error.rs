@@ -19,6 +19,10 @@ pub enum AppError {
     /// A request body over the limit: BAD_USER_INPUT, answered 413.
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// A POST body of a media type Hearth does not read (none given included): BAD_USER_INPUT,
+    /// answered 415.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     #[error("{0}")]
     Conflict(String),
     /// The caller's API token used up its quota (HEARTH_RATE_LIMIT); retry after this many seconds.
@@ -63,7 +67,9 @@ impl AppError {
             AppError::Unauthenticated(_) => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::NotFound(_) => "NOT_FOUND",
-            AppError::BadUserInput(_) | AppError::PayloadTooLarge(_) => "BAD_USER_INPUT",
+            AppError::BadUserInput(_)
+            | AppError::PayloadTooLarge(_)
+            | AppError::UnsupportedMediaType(_) => "BAD_USER_INPUT",
             AppError::Conflict(_) => "CONFLICT",
             AppError::RateLimited { .. } => "RATE_LIMITED",
             AppError::Internal(_) => "INTERNAL_SERVER_ERROR",
@@ -102,8 +108,10 @@ impl AppError {
     /// answers over HTTP uses this one mapping: /graphql, the downloads).
     pub fn status(&self) -> axum::http::StatusCode {
         use axum::http::StatusCode;
-        if let AppError::PayloadTooLarge(_) = self {
-            return StatusCode::PAYLOAD_TOO_LARGE;
+        match self {
+            AppError::PayloadTooLarge(_) => return StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(_) => return StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            _ => {}
         }
         match self.code() {
             "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,

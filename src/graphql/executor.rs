@@ -135,6 +135,17 @@ impl HearthExecutor {
         }
     }
 
+    /// Whether the request only reads the schema (see [`limits::only_introspection`]) and
+    /// introspection is on: such a request is answered without a token. A persisted query is not
+    /// judged (its store is per token), nor a large document (no introspection query is large; it
+    /// is parsed later, off the async workers). The parsed document is kept for `prepare`.
+    pub fn reads_only_schema(&self, request: &mut Request) -> bool {
+        self.limits.introspection
+            && !request.extensions.contains_key("persistedQuery")
+            && request.query.len() <= LARGE_DOCUMENT
+            && request.parsed_query().is_ok_and(limits::only_introspection)
+    }
+
     /// Looks a persisted query up among those of `caller_token` (rule F6: a caller can neither use
     /// nor detect another's persisted queries), parses the document once and prices it (rule F2).
     pub async fn prepare(&self, mut request: Request, caller_token: Uuid) -> Prepared {

@@ -15,7 +15,9 @@
 //! refused with an error saying so, rather than answered with nulls.
 
 use async_graphql::ServerError;
-use async_graphql::parser::types::{Directive, ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{
+    Directive, ExecutableDocument, OperationType, Selection, SelectionSet,
+};
 use async_graphql::{Name, Positioned};
 use async_graphql_value::Value;
 use std::collections::HashMap;
@@ -256,6 +258,58 @@ fn introspects(set: &SelectionSet) -> bool {
     })
 }
 
+/// Whether a document only reads the schema: every operation a query whose root selects only
+/// `__schema`, `__type` and `__typename` (through fragments too). Such a document is answered
+/// without a token when introspection is on (rule R1's one exception): the schema is public, it is
+/// `schema.graphql`, and nothing else can be reached from those fields. Each fragment is judged
+/// once (a fragment bomb costs its size), and a fragment that spreads itself is not introspection.
+pub fn only_introspection(document: &ExecutableDocument) -> bool {
+    let mut judged = HashMap::new();
+    document.operations.iter().all(|(_, operation)| {
+        operation.node.ty == OperationType::Query
+            && reads_only_schema(document, &operation.node.selection_set.node, 0, &mut judged)
+    })
+}
+
+fn reads_only_schema<'a>(
+    document: &'a ExecutableDocument,
+    set: &'a SelectionSet,
+    nesting: usize,
+    judged: &mut HashMap<&'a Name, bool>,
+) -> bool {
+    set.items.iter().all(|selection| match &selection.node {
+        Selection::Field(field) => matches!(
+            field.node.name.node.as_str(),
+            "__schema" | "__type" | "__typename"
+        ),
+        Selection::InlineFragment(fragment) => {
+            reads_only_schema(document, &fragment.node.selection_set.node, nesting, judged)
+        }
+        Selection::FragmentSpread(spread) => {
+            let name = &spread.node.fragment_name.node;
+            if let Some(verdict) = judged.get(name) {
+                return *verdict;
+            }
+            let Some(definition) = document.fragments.get(name) else {
+                return false;
+            };
+            if nesting >= MAX_FRAGMENT_NESTING {
+                return false;
+            }
+            // Judged false while it is walked: a cycle through it is no introspection.
+            judged.insert(name, false);
+            let verdict = reads_only_schema(
+                document,
+                &definition.node.selection_set.node,
+                nesting + 1,
+                judged,
+            );
+            judged.insert(name, verdict);
+            verdict
+        }
+    })
+}
+
 fn asks_introspection(document: &ExecutableDocument) -> bool {
     document
         .operations
@@ -349,5 +403,44 @@ mod tests {
             chain.push_str(&format!(" fragment F{i} on Query {{ ...F{} }}", i + 1));
         }
         assert!(priced(&chain).is_err());
+    }
+
+    fn schema_only(query: &str) -> bool {
+        only_introspection(&parse_query(query).expect("parses"))
+    }
+
+    #[test]
+    fn documents_that_only_read_the_schema_are_told_apart() {
+        for query in [
+            "{ __typename }",
+            "{ __schema { types { name } } }",
+            "query IntrospectionQuery { __schema { queryType { name } } __type(name: \"Client\") { name } }",
+            "{ ...Schema } fragment Schema on Query { __schema { types { name } } }",
+            "{ ... on Query { __typename } }",
+        ] {
+            assert!(schema_only(query), "{query}");
+        }
+        for query in [
+            "{ me { role } }",
+            "{ __typename me { role } }",
+            "{ ... on Query { me { role } } }",
+            "{ ...F } fragment F on Query { me { role } }",
+            "{ ...Missing }",
+            "{ ...A } fragment A on Query { ...A }",
+            "mutation { __typename }",
+            "subscription { __typename }",
+            "query A { __typename } query B { me { role } }",
+        ] {
+            assert!(!schema_only(query), "{query}");
+        }
+        let mut chain = String::from("{ ...F0 }");
+        for i in 0..100 {
+            chain.push_str(&format!(" fragment F{i} on Query {{ ...F{} }}", i + 1));
+        }
+        chain.push_str(" fragment F100 on Query { __typename }");
+        assert!(
+            !schema_only(&chain),
+            "a chain deeper than the nesting limit"
+        );
     }
 }

@@ -71,13 +71,56 @@ async fn read_body(
     let bytes = axum::body::to_bytes(body, limit)
         .await
         .map_err(|_| body_too_large(limit))?;
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    async_graphql::http::receive_batch_body(content_type, &bytes[..], Default::default())
+    let content_type = body_media_type(headers)?;
+    async_graphql::http::receive_batch_body(Some(content_type), &bytes[..], Default::default())
         .await
         .map_err(not_graphql)
+}
+
+/// The media type of a POST body: JSON (`application/json`, with any parameters), else 415. The
+/// GraphQL-over-HTTP specification wants a POST to say what it carries; a body without
+/// Content-Type is not guessed at.
+fn body_media_type(headers: &HeaderMap) -> Result<String, AppError> {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return Err(AppError::UnsupportedMediaType(
+            "The request has no Content-Type: send the GraphQL request as JSON with \
+             `Content-Type: application/json`"
+                .to_owned(),
+        ));
+    };
+    let value = value.to_str().unwrap_or_default();
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    if essence.eq_ignore_ascii_case(super::media::JSON) {
+        return Ok(value.to_owned());
+    }
+    Err(AppError::UnsupportedMediaType(format!(
+        "Content-Type \"{}\" is not supported: send the GraphQL request as JSON with \
+         `Content-Type: application/json`",
+        value.chars().take(100).collect::<String>()
+    )))
+}
+
+/// A request without a document: 400 saying so. async-graphql reads a missing `query` as empty (an
+/// automatic persisted query carries only its hash), which would otherwise be answered as a syntax
+/// error at line 1.
+fn require_query(batch: &BatchRequest) -> Result<(), AppError> {
+    let missing = |request: &Request| {
+        request.query.trim().is_empty() && !request.extensions.contains_key("persistedQuery")
+    };
+    match batch {
+        BatchRequest::Single(request) if missing(request) => Err(AppError::bad_input(
+            "The request has no `query`: send {\"query\": \"<GraphQL document>\"} (with \
+             \"variables\" and \"operationName\" when needed)",
+        )),
+        BatchRequest::Batch(requests) => match requests.iter().position(missing) {
+            Some(index) => Err(AppError::bad_input(format!(
+                "Operation {index} of the batch has no `query`: each needs \
+                 {{\"query\": \"<GraphQL document>\"}}"
+            ))),
+            None => Ok(()),
+        },
+        BatchRequest::Single(_) => Ok(()),
+    }
 }
 
 /// The refusal of a body over HEARTH_BODY_LIMIT: 413, with a GraphQL error like any other.
@@ -106,7 +149,7 @@ async fn handle(
         )
             .into_response();
     };
-    match request {
+    match request.and_then(|request| require_query(&request).map(|()| request)) {
         Ok(request) => execute(state, media, method, headers, request).await,
         Err(error) => error_response(media, error.status(), error),
     }
@@ -204,7 +247,7 @@ async fn run(
     state: &AppState,
     method: Method,
     headers: HeaderMap,
-    requests: Vec<Request>,
+    mut requests: Vec<Request>,
     operations: &mut [Option<String>],
 ) -> Result<Vec<Response>, Refusal> {
     let size = requests.len();
@@ -215,11 +258,25 @@ async fn run(
         ))
         .into());
     }
-    let context = RequestContext::open(state, &Credentials::from_headers(&headers)).await?;
-    // Each document is parsed once, here (persisted queries resolved, priced); the engine reuses it.
+    // Rule R1's one exception: a batch that only reads the schema needs no token, so a playground
+    // or a code generator has the docs and completion before anyone signs in. Whatever token it
+    // carries is not looked at (a placeholder must not refuse it). Anything else signs in.
+    let context = if requests
+        .iter_mut()
+        .all(|request| state.schema.reads_only_schema(request))
+    {
+        None
+    } else {
+        Some(RequestContext::open(state, &Credentials::from_headers(&headers)).await?)
+    };
+    // A schema-only request uses no persisted query: no token's store is consulted for it.
+    let token_id = context
+        .as_ref()
+        .map_or_else(uuid::Uuid::nil, RequestContext::token_id);
+    // Each document is parsed once (persisted queries resolved, priced); the engine reuses it.
     let mut prepared = Vec::with_capacity(size);
     for (request, operation) in requests.into_iter().zip(operations.iter_mut()) {
-        let request = state.schema.prepare(request, context.token_id()).await;
+        let request = state.schema.prepare(request, token_id).await;
         *operation = request.operation_name();
         prepared.push(request);
     }
@@ -232,10 +289,16 @@ async fn run(
     for request in prepared {
         // One after the other: a batch's mutations apply in the order they were sent, and a
         // request holds at most one database connection at a time.
-        responses.push(state.schema.run(context.attach(state, request)).await);
+        let request = match &context {
+            Some(context) => context.attach(state, request),
+            None => request,
+        };
+        responses.push(state.schema.run(request).await);
     }
     // The answer is computed; if the access cannot be recorded, it is not handed out.
-    context.record_reads(state).await?;
+    if let Some(context) = &context {
+        context.record_reads(state).await?;
+    }
     Ok(responses)
 }
 
