@@ -110,6 +110,13 @@ pub struct Args {
     /// Seed (and explain) only: no load.
     #[arg(long)]
     pub no_load: bool,
+    /// Only seed each database and keep it (no server, no load): a community to export and import
+    /// (BENCHMARKS.md, "Import memory"). Prints each database's URL.
+    #[arg(long)]
+    pub seed_only: bool,
+    /// Where the SQLite databases go (default: target/hearth-bench).
+    #[arg(long)]
+    pub sqlite_dir: Option<PathBuf>,
     /// Append the tables (Markdown) to this file too.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -173,6 +180,23 @@ fn main() -> ExitCode {
 
 /// Runs every database and scale; returns whether every check passed.
 async fn run(args: Args) -> Result<bool> {
+    if args.seed_only {
+        for &scale in &args.scale {
+            for db in args.databases() {
+                let database = server::fresh_database(&args, db, scale).await?;
+                let started = Instant::now();
+                let community = seed::seed(&database.url, scale, args.seed).await?;
+                eprintln!(
+                    "seeded {} in {:.1} s: {}",
+                    database.display,
+                    started.elapsed().as_secs_f64(),
+                    community.counts.describe()
+                );
+                println!("{}", database.url);
+            }
+        }
+        return Ok(true);
+    }
     let hearth_bin = server::hearth_binary(&args)?;
     let machine = report::machine();
     println!("{machine}");

@@ -88,7 +88,10 @@ pub async fn fresh_database(args: &Args, db: Db, scale: usize) -> Result<BenchDa
             })
         }
         _ => {
-            let dir = target_dir().join("hearth-bench");
+            let dir = args
+                .sqlite_dir
+                .clone()
+                .unwrap_or_else(|| target_dir().join("hearth-bench"));
             std::fs::create_dir_all(&dir)?;
             let file = dir.join(format!("{name}.db"));
             remove_sqlite_files(&file);

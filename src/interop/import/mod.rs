@@ -34,9 +34,9 @@ pub use super::bounds::{Problem, Problems};
 pub use report::{FileTally, ImportReport};
 
 use super::columns;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::service::{Services, audit};
-use read::ParseContext;
+use read::{ParseContext, Zip};
 use std::path::Path;
 
 /// The audit trail's operation for what an import adds.
@@ -57,19 +57,18 @@ pub async fn import_file(
         zone: services.clock.time_zone(),
         today: services.clock.today(),
     };
-    let owned = path.to_owned();
-    let mut set =
-        tokio::task::spawn_blocking(move || read::read_zip(&owned, &context, max_expanded_bytes))
-            .await
-            .map_err(|err| AppError::internal(format!("the import reader failed: {err}")))??;
+    let (zip, opening) = Zip::open(path, context, max_expanded_bytes).await?;
     let txn = services.write_transaction().await?;
     let who = audit::operator(&txn, as_email, OPERATION).await?;
-    let plan = plan::resolve(&txn, &mut set, who).await?;
+    let outcome = plan::resolve(&txn, &zip, &opening.present, context.today, who).await?;
+    drop(zip);
+    let mut problems = opening.problems;
+    problems.append(outcome.problems);
     let mut report = ImportReport {
-        skipped: std::mem::take(&mut set.skipped),
-        notes: std::mem::take(&mut set.notes),
-        problems: std::mem::take(&mut set.problems),
-        files: plan.tallies.clone(),
+        skipped: opening.skipped,
+        notes: outcome.notes,
+        problems,
+        files: outcome.tallies,
         loaded: false,
     };
     report

@@ -2,11 +2,7 @@
 //! record with its audit row (operation `hearth import`) in the import's transaction.
 
 use super::OPERATION;
-use super::plan::Target;
-use super::read::FileSet;
-use super::report::FileTally;
 use crate::error::AppResult;
-use crate::interop::columns::HmisFile;
 use crate::service::audit;
 use entity::{
     app_user, audit_event, ce_event, ce_participation, client, enrollment, household, organization,
@@ -45,7 +41,8 @@ written!(
     app_user
 );
 
-/// The records to add (until written), and the tallies to report.
+/// Records to add, until written: one stage's, or one chunk's of a streamed file.
+#[derive(Default)]
 pub(super) struct Plan {
     pub(super) users: Vec<app_user::ActiveModel>,
     pub(super) organizations: Vec<organization::ActiveModel>,
@@ -55,70 +52,26 @@ pub(super) struct Plan {
     pub(super) households: Vec<household::ActiveModel>,
     pub(super) enrollments: Vec<enrollment::ActiveModel>,
     pub(super) events: Vec<ce_event::ActiveModel>,
-    pub(super) tallies: Vec<FileTally>,
-    /// Whom the audit trail names for the records added.
-    who: audit::Who,
 }
 
 impl Plan {
-    pub(super) fn new(who: audit::Who) -> Plan {
-        Plan {
-            users: Vec::new(),
-            organizations: Vec::new(),
-            projects: Vec::new(),
-            participations: Vec::new(),
-            clients: Vec::new(),
-            households: Vec::new(),
-            enrollments: Vec::new(),
-            events: Vec::new(),
-            tallies: Vec::new(),
-            who,
-        }
-    }
-
-    /// Notes what became of `file`'s `rows` (their `targets`), when the zip has the file.
-    pub(super) fn tally(
+    /// Inserts the records planned, referenced records first, each with its audit row (attributed
+    /// to `who`), and empties the plan. Records are written whatever other rows hold: later chunks
+    /// find them in the database, and the caller rolls back when any row is bad.
+    pub(super) async fn flush(
         &mut self,
-        set: &FileSet,
-        file: &'static HmisFile,
-        rows: usize,
-        targets: &[Target],
-    ) {
-        if !set.present.contains(&file.name) {
-            return;
-        }
-        let present = targets.iter().filter(|t| t.present).count();
-        self.tallies.push(FileTally {
-            file: file.name,
-            rows,
-            added: targets.len() - present,
-            present,
-        });
-    }
-
-    /// Inserts the new records resolved so far, referenced records first, when `write`; drops them
-    /// either way.
-    pub(super) async fn flush(&mut self, txn: &DatabaseTransaction, write: bool) -> AppResult<()> {
-        let users = std::mem::take(&mut self.users);
-        let organizations = std::mem::take(&mut self.organizations);
-        let projects = std::mem::take(&mut self.projects);
-        let participations = std::mem::take(&mut self.participations);
-        let clients = std::mem::take(&mut self.clients);
-        let households = std::mem::take(&mut self.households);
-        let enrollments = std::mem::take(&mut self.enrollments);
-        let events = std::mem::take(&mut self.events);
-        if !write {
-            return Ok(());
-        }
-        let who = self.who;
-        insert_all::<app_user::Entity, _>(txn, who, users).await?;
-        insert_all::<organization::Entity, _>(txn, who, organizations).await?;
-        insert_all::<project::Entity, _>(txn, who, projects).await?;
-        insert_all::<ce_participation::Entity, _>(txn, who, participations).await?;
-        insert_all::<client::Entity, _>(txn, who, clients).await?;
-        insert_all::<household::Entity, _>(txn, who, households).await?;
-        insert_all::<enrollment::Entity, _>(txn, who, enrollments).await?;
-        insert_all::<ce_event::Entity, _>(txn, who, events).await?;
+        txn: &DatabaseTransaction,
+        who: audit::Who,
+    ) -> AppResult<()> {
+        let plan = std::mem::take(self);
+        insert_all::<app_user::Entity, _>(txn, who, plan.users).await?;
+        insert_all::<organization::Entity, _>(txn, who, plan.organizations).await?;
+        insert_all::<project::Entity, _>(txn, who, plan.projects).await?;
+        insert_all::<ce_participation::Entity, _>(txn, who, plan.participations).await?;
+        insert_all::<client::Entity, _>(txn, who, plan.clients).await?;
+        insert_all::<household::Entity, _>(txn, who, plan.households).await?;
+        insert_all::<enrollment::Entity, _>(txn, who, plan.enrollments).await?;
+        insert_all::<ce_event::Entity, _>(txn, who, plan.events).await?;
         Ok(())
     }
 }

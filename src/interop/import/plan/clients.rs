@@ -1,107 +1,150 @@
-//! Client.csv: its clients' targets first (enrollments and events link to them), then their records,
-//! each seen by the organization of the client's first enrollment in the file set.
+//! Client.csv, streamed: each client is seen by the organization of its first enrollment in
+//! Enrollment.csv (the earliest entry, then the first line), so Enrollment.csv is scanned first for
+//! that one fact per client; then each chunk of clients is checked, planned and written.
 
-use super::enrollments::Span;
-use super::{Link, Resolver, Target, find_keyed, missing, target};
+use super::{Link, Resolver, Tally, find_keyed, target};
 use crate::domain::values;
 use crate::error::AppResult;
 use crate::interop::columns;
-use crate::interop::import::parse::ClientRow;
+use crate::interop::format::HudKey;
+use crate::interop::import::parse::{ClientRow, parse_client, parse_enrollment};
+use crate::interop::import::read::Pass;
+use crate::interop::import::write::Plan;
+use chrono::NaiveDate;
 use entity::client;
 use sea_orm::ActiveValue::Set;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
-/// Each Client.csv row's target, in row order; the Hearth clients that enrollments and events name.
-pub(super) async fn link(r: &mut Resolver<'_>) -> AppResult<Vec<Target>> {
-    let set = r.set;
-    let existing =
-        find_keyed::<client::Entity>(r.txn, set.clients.rows.iter().map(|c| c.key.clone())).await?;
-    let targets: Vec<Target> = set
-        .clients
-        .rows
-        .iter()
-        .map(|row| target::<client::Entity>(&row.key, &existing))
-        .collect();
-    for (row, target) in set.clients.rows.iter().zip(&targets) {
-        r.clients.file.insert(row.key.text(), target.id);
-    }
-    let outside = r.clients.outside(
-        set.enrollments
-            .rows
-            .iter()
-            .map(|e| &e.client)
-            .chain(set.events.rows.iter().map(|e| &e.client))
-            .chain(set.enrollments.unparsed_links("PersonalID").map(|(_, k)| k))
-            .chain(set.events.unparsed_links("PersonalID").map(|(_, k)| k)),
-    );
-    for (key, model) in find_keyed::<client::Entity>(r.txn, outside).await? {
-        r.clients.hearth.insert(key, model.id);
-    }
-    for (line, key) in set.enrollments.unparsed_links("PersonalID") {
-        if let Link::Missing = r.clients.link(key) {
-            let reason = missing("PersonalID", key, &columns::CLIENT_FILE, "client");
-            r.problems.add(&columns::ENROLLMENT_FILE, line, reason);
-        }
-    }
-    Ok(targets)
+/// A client's first enrollment in Enrollment.csv: when, on which line, in which project (an index
+/// into [`FirstEnrollments::projects`]: a community has few projects and many clients).
+#[derive(Clone, Copy)]
+struct First {
+    entry_date: NaiveDate,
+    line: u64,
+    project: u32,
 }
 
-/// Plans the new clients, `targets` being [`link`]'s and `spans` the file set's enrollments.
-pub(super) fn resolve(r: &mut Resolver<'_>, targets: &[Target], spans: &[Span]) {
-    let set = r.set;
-    let first_enrollment = first_enrollments(spans);
-    let enrolled: HashSet<String> = set
-        .enrollments
-        .rows
-        .iter()
-        .map(|e| e.client.text())
-        .chain(
-            set.enrollments
-                .unparsed_links("PersonalID")
-                .map(|(_, key)| key.text()),
-        )
-        .collect();
-    for (row, target) in set.clients.rows.iter().zip(targets) {
-        if target.present {
-            continue;
-        }
-        let organization_id = first_enrollment
-            .get(target.id.simple().to_string().as_str())
-            .and_then(|span| span.organization_id);
-        let Some(organization_id) = organization_id else {
-            if !enrolled.contains(&row.key.text()) {
-                r.problems.add(
-                    &columns::CLIENT_FILE,
-                    row.line,
-                    format!(
-                        "PersonalID \"{}\" has no enrollment in Enrollment.csv: Hearth needs one to \
-                         know which organization's staff may see the client",
-                        row.key.text()
-                    ),
-                );
+#[derive(Default)]
+struct FirstEnrollments {
+    by_client: HashMap<HudKey, First>,
+    projects: Vec<HudKey>,
+    /// Clients named only by Enrollment.csv rows that do not parse: enrolled, with no organization.
+    unparsed: HashSet<String>,
+}
+
+impl FirstEnrollments {
+    /// Scans Enrollment.csv.
+    async fn scan(r: &Resolver<'_>) -> AppResult<FirstEnrollments> {
+        let mut firsts = FirstEnrollments::default();
+        let mut project_index: HashMap<HudKey, u32> = HashMap::new();
+        let mut stream = r
+            .zip
+            .stream(&columns::ENROLLMENT_FILE, Pass::Scan, parse_enrollment)?;
+        while let Some(chunk) = stream.recv().await {
+            let chunk = chunk?;
+            for row in chunk.rows {
+                let next = project_index.len() as u32;
+                let project = *project_index.entry(row.project).or_insert(next);
+                let first = First {
+                    entry_date: row.entry_date,
+                    line: row.line,
+                    project,
+                };
+                firsts
+                    .by_client
+                    .entry(row.client)
+                    .and_modify(|f| {
+                        if (first.entry_date, first.line) < (f.entry_date, f.line) {
+                            *f = first;
+                        }
+                    })
+                    .or_insert(first);
             }
-            continue;
-        };
-        let record = record(r, row, target.id, organization_id);
-        r.plan.clients.push(record);
+            for row in chunk.unparsed {
+                if let Some(key) = row.link("PersonalID") {
+                    firsts.unparsed.insert(key.text());
+                }
+            }
+        }
+        let mut projects: Vec<(u32, HudKey)> =
+            project_index.into_iter().map(|(k, i)| (i, k)).collect();
+        projects.sort_by_key(|(i, _)| *i);
+        firsts.projects = projects.into_iter().map(|(_, k)| k).collect();
+        Ok(firsts)
     }
-    r.plan
-        .tally(set, &columns::CLIENT_FILE, set.clients.read, targets);
+
+    fn enrolled(&self, key: &HudKey) -> bool {
+        self.by_client.contains_key(key) || self.unparsed.contains(&key.text())
+    }
 }
 
-/// Each client's first enrollment in the file set (the earliest entry, then the first line).
-fn first_enrollments(spans: &[Span]) -> HashMap<&str, &Span> {
-    let mut first: HashMap<&str, &Span> = HashMap::new();
-    for span in spans.iter().filter(|s| s.line.is_some()) {
-        let earlier = first
-            .get(span.client.as_str())
-            .is_some_and(|f| (f.entry_date, f.line) <= (span.entry_date, span.line));
-        if !earlier {
-            first.insert(&span.client, span);
+/// Streams Client.csv: plans and writes its new clients chunk by chunk.
+pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
+    let firsts = FirstEnrollments::scan(r).await?;
+    r.projects.load(r.txn, firsts.projects.iter()).await?;
+    let mut tally = Tally::default();
+    let mut stream = r
+        .zip
+        .stream(&columns::CLIENT_FILE, Pass::Check, parse_client)?;
+    while let Some(chunk) = stream.recv().await {
+        let mut chunk = chunk?;
+        r.take_problems(&mut chunk);
+        if let Some(header) = &chunk.header
+            && header.contains("gendernone")
+            && !header.contains("sex")
+        {
+            r.notes.push(
+                "Client.csv: the FY2024 3.06 Gender columns are not kept (FY2026 replaced Gender \
+                 with 4.21 Sex); the clients' Sex is recorded as 99 Data not collected"
+                    .to_owned(),
+            );
+        }
+        r.clients.note_unparsed(&chunk.unparsed);
+        let existing =
+            find_keyed::<client::Entity>(r.txn, chunk.rows.iter().map(|c| &c.key)).await?;
+        r.users
+            .load(r.txn, chunk.rows.iter().map(|c| &c.audit.user))
+            .await?;
+        let mut plan = Plan::default();
+        for row in &chunk.rows {
+            let target = target::<client::Entity>(&row.key, &existing);
+            tally.count(target);
+            if target.present {
+                continue;
+            }
+            let organization_id = firsts.by_client.get(&row.key).and_then(|first| {
+                let project = firsts.projects.get(first.project as usize)?;
+                match r.projects.known.link(project) {
+                    Link::Found(info) => info.organization_id,
+                    Link::BadRow | Link::Missing => None,
+                }
+            });
+            let Some(organization_id) = organization_id else {
+                r.clients.0.insert(row.key.text());
+                if !firsts.enrolled(&row.key) {
+                    r.problems.add(
+                        &columns::CLIENT_FILE,
+                        row.line,
+                        format!(
+                            "PersonalID \"{}\" has no enrollment in Enrollment.csv: Hearth needs \
+                             one to know which organization's staff may see the client",
+                            row.key.text()
+                        ),
+                    );
+                }
+                continue;
+            };
+            plan.clients
+                .push(record(r, row, target.id, organization_id));
+        }
+        r.flush(&mut plan).await?;
+        if let Some(read) = chunk.read {
+            tally.rows = read;
         }
     }
-    first
+    r.tally(&columns::CLIENT_FILE, tally);
+    Ok(())
 }
 
 fn record(
@@ -115,6 +158,7 @@ fn record(
         id: Set(id),
         // FY2024 files carry no 4.21 Sex.
         sex: Set(row.sex.code()),
+        // The search key as the API stores it: lower-cased and cut to its column's length.
         first_name_search: Set(values::name_search_key(&row.first_name)),
         last_name_search: Set(values::name_search_key(&row.last_name)),
         first_name: Set(row.first_name.clone()),

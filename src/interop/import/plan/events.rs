@@ -1,106 +1,146 @@
-//! Event.csv: each CE event's enrollment (of the file set or of Hearth) and client, the project a
-//! referral names, createCeEvent's rules (`domain::rules`, rule D4 against the project's 2.09
-//! periods), and the guide's Resulting Enrollment of a successful referral.
+//! Event.csv, streamed: each CE event's enrollment (of Enrollment.csv or of Hearth) and client, the
+//! project a referral names, createCeEvent's rules (`domain::rules`, rule D4 against the project's
+//! 2.09 periods), and the guide's Resulting Enrollment of a successful referral. Each chunk's links
+//! are looked up in bulk (earlier files are written), checked, planned and written.
 
 use super::{
-    CHUNK, EnrollmentInfo, Known, Link, ProjectInfo, Resolver, Target, find_keyed, missing, target,
+    CHUNK, EnrollmentInfo, Link, ProjectInfo, Resolver, Tally, Target, find_keyed, missing, target,
 };
 use crate::domain::ReferralResult;
 use crate::domain::rules::{self, Wording};
 use crate::error::AppResult;
 use crate::interop::columns;
 use crate::interop::format::HudKey;
-use crate::interop::import::parse::EventRow;
+use crate::interop::import::parse::{EventRow, parse_event};
+use crate::interop::import::read::{Chunk, Pass};
+use crate::interop::import::write::Plan;
 use crate::service;
 use chrono::NaiveDate;
-use entity::{ce_event, enrollment, project};
+use entity::{ce_event, client, enrollment};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
+/// Streams Event.csv: plans and writes its events chunk by chunk.
 pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
-    let set = r.set;
-    named_hearth_enrollments(r).await?;
-    for (line, key) in set.events.unparsed_links("EnrollmentID") {
-        if let Link::Missing = r.enrollments.link(key) {
-            let reason = missing("EnrollmentID", key, &columns::ENROLLMENT_FILE, "enrollment");
-            r.problems.add(&columns::EVENT_FILE, line, reason);
+    let mut tally = Tally::default();
+    let mut stream = r
+        .zip
+        .stream(&columns::EVENT_FILE, Pass::Check, parse_event)?;
+    while let Some(chunk) = stream.recv().await {
+        let mut chunk = chunk?;
+        r.take_problems(&mut chunk);
+        resolve_chunk(r, &chunk, &mut tally).await?;
+        if let Some(read) = chunk.read {
+            tally.rows = read;
         }
     }
-    for (line, key) in set.events.unparsed_links("PersonalID") {
-        if let Link::Missing = r.clients.link(key) {
-            let reason = missing("PersonalID", key, &columns::CLIENT_FILE, "client");
-            r.problems.add(&columns::EVENT_FILE, line, reason);
-        }
-    }
-    let existing =
-        find_keyed::<ce_event::Entity>(r.txn, set.events.rows.iter().map(|e| e.key.clone()))
-            .await?;
-    let resulting = resulting_enrollments(
-        r.txn,
-        &set.events.rows,
-        &r.enrollments,
-        &r.clients,
-        &r.projects,
-    )
-    .await?;
-    let mut targets = Vec::new();
-    for (index, row) in set.events.rows.iter().enumerate() {
-        let target = target::<ce_event::Entity>(&row.key, &existing);
-        targets.push(target);
-        resolve_row(r, row, target, resulting.get(&index).copied());
-    }
-    r.plan
-        .tally(set, &columns::EVENT_FILE, set.events.read, &targets);
+    r.tally(&columns::EVENT_FILE, tally);
     Ok(())
 }
 
-/// The Hearth enrollments that events name, with their projects.
-async fn named_hearth_enrollments(r: &mut Resolver<'_>) -> AppResult<()> {
-    let set = r.set;
-    let outside = r.enrollments.outside(
-        set.events
-            .rows
-            .iter()
-            .map(|e| &e.enrollment)
-            .chain(set.events.unparsed_links("EnrollmentID").map(|(_, k)| k)),
-    );
-    let stored = find_keyed::<enrollment::Entity>(r.txn, outside).await?;
-    let project_ids: Vec<Uuid> = stored.values().map(|e| e.project_id).collect();
-    let mut stored_projects = HashMap::new();
-    for chunk in project_ids.chunks(CHUNK) {
-        for model in project::Entity::find()
-            .filter(project::Column::Id.is_in(chunk.to_vec()))
-            .all(r.txn)
-            .await?
+/// What a chunk's rows link to, looked up in bulk.
+struct Found {
+    enrollments: HashMap<String, EnrollmentInfo>,
+    clients: HashMap<String, Uuid>,
+}
+
+async fn resolve_chunk(
+    r: &mut Resolver<'_>,
+    chunk: &Chunk<EventRow>,
+    tally: &mut Tally,
+) -> AppResult<()> {
+    let rows = &chunk.rows;
+    let unparsed_links = |column| chunk.unparsed.iter().filter_map(move |u| u.link(column));
+    let found = Found {
+        enrollments: enrollments(
+            r,
+            rows.iter()
+                .map(|e| &e.enrollment)
+                .chain(unparsed_links("EnrollmentID")),
+        )
+        .await?,
+        clients: find_keyed::<client::Entity>(
+            r.txn,
+            rows.iter()
+                .map(|e| &e.client)
+                .chain(unparsed_links("PersonalID")),
+        )
+        .await?
+        .into_iter()
+        .map(|(key, model)| (key, model.id))
+        .collect(),
+    };
+    r.projects
+        .load(
+            r.txn,
+            rows.iter().filter_map(|e| e.referred_project.as_ref()),
+        )
+        .await?;
+    r.users
+        .load(r.txn, rows.iter().map(|e| &e.audit.user))
+        .await?;
+    for row in &chunk.unparsed {
+        if let Some(key) = row.link("EnrollmentID")
+            && let Link::Missing = r.enrollments.link(key, &found.enrollments)
         {
-            stored_projects.insert(model.id, model);
+            let reason = missing("EnrollmentID", key, &columns::ENROLLMENT_FILE, "enrollment");
+            r.problems.add(&columns::EVENT_FILE, row.line, reason);
+        }
+        if let Some(key) = row.link("PersonalID")
+            && let Link::Missing = r.clients.link(key, &found.clients)
+        {
+            let reason = missing("PersonalID", key, &columns::CLIENT_FILE, "client");
+            r.problems.add(&columns::EVENT_FILE, row.line, reason);
         }
     }
-    for (key, model) in stored {
-        let project = stored_projects
-            .get(&model.project_id)
-            .and_then(ProjectInfo::of);
-        r.enrollments.hearth.insert(
-            key,
-            EnrollmentInfo {
+    let existing = find_keyed::<ce_event::Entity>(r.txn, rows.iter().map(|e| &e.key)).await?;
+    let resulting = resulting_enrollments(r, rows, &found).await?;
+    let mut plan = Plan::default();
+    for (index, row) in rows.iter().enumerate() {
+        let target = target::<ce_event::Entity>(&row.key, &existing);
+        tally.count(target);
+        let resulting = resulting.get(&index).copied();
+        resolve_row(r, row, (target, resulting), &found, &mut plan);
+    }
+    r.flush(&mut plan).await
+}
+
+/// The enrollments `keys` name (written by the import, or Hearth's), with their projects.
+async fn enrollments<'k>(
+    r: &mut Resolver<'_>,
+    keys: impl Iterator<Item = &'k HudKey>,
+) -> AppResult<HashMap<String, EnrollmentInfo>> {
+    let stored = find_keyed::<enrollment::Entity>(r.txn, keys).await?;
+    let project_ids: Vec<Uuid> = stored.values().map(|e| e.project_id).collect();
+    r.projects.load_ids(r.txn, project_ids).await?;
+    Ok(stored
+        .into_iter()
+        .map(|(key, model)| {
+            let info = EnrollmentInfo {
                 id: model.id,
                 household_id: model.household_id,
                 client_id: Some(model.client_id),
-                project,
+                project: r.projects.of_id(model.project_id),
                 entry_date: model.entry_date,
                 exit_date: model.exit_date,
-            },
-        );
-    }
-    Ok(())
+            };
+            (key, info)
+        })
+        .collect())
 }
 
 /// Links, checks and plans one event row (`resulting`: its Resulting Enrollment, if found).
-fn resolve_row(r: &mut Resolver<'_>, row: &EventRow, target: Target, resulting: Option<Uuid>) {
+fn resolve_row(
+    r: &mut Resolver<'_>,
+    row: &EventRow,
+    (target, resulting): (Target, Option<Uuid>),
+    found: &Found,
+    plan: &mut Plan,
+) {
     let mut reasons = Vec::new();
-    let enrollment = match r.enrollments.link(&row.enrollment) {
+    let enrollment = match r.enrollments.link(&row.enrollment, &found.enrollments) {
         Link::Found(info) => Some(info),
         Link::BadRow => None,
         Link::Missing => {
@@ -113,7 +153,7 @@ fn resolve_row(r: &mut Resolver<'_>, row: &EventRow, target: Target, resulting: 
             None
         }
     };
-    let client_id = match r.clients.link(&row.client) {
+    let client_id = match r.clients.link(&row.client, &found.clients) {
         Link::Found(id) => Some(id),
         Link::BadRow => None,
         Link::Missing => {
@@ -128,7 +168,7 @@ fn resolve_row(r: &mut Resolver<'_>, row: &EventRow, target: Target, resulting: 
     };
     let referred_project = referred_project(r, row, &mut reasons);
     if let Some(enrollment) = &enrollment {
-        reasons.extend(rule_breaks(row, enrollment, client_id, r.set.today));
+        reasons.extend(rule_breaks(row, enrollment, client_id, r.today));
     }
     if let Some(project) = &referred_project {
         reasons.extend(referral_breaks(row, project));
@@ -143,7 +183,7 @@ fn resolve_row(r: &mut Resolver<'_>, row: &EventRow, target: Target, resulting: 
         return;
     }
     let (user_id, hud_user_id) = r.users.of(&row.audit.user);
-    r.plan.events.push(ce_event::ActiveModel {
+    plan.events.push(ce_event::ActiveModel {
         id: Set(target.id),
         enrollment_id: Set(enrollment.id),
         household_id: Set(enrollment.household_id),
@@ -180,7 +220,7 @@ fn referred_project(
     reasons: &mut Vec<String>,
 ) -> Option<ProjectInfo> {
     let key = row.referred_project.as_ref()?;
-    match r.projects.link(key) {
+    match r.projects.known.link(key) {
         Link::Found(info) => Some(info),
         Link::BadRow => None,
         Link::Missing => {
@@ -214,48 +254,66 @@ fn referral_breaks(row: &EventRow, project: &ProjectInfo) -> Vec<String> {
         .collect()
 }
 
-/// Otherwise the referral is imported without one.
+/// Each successful referral's Resulting Enrollment, by the guide's rule: the client's one enrollment
+/// in the referred project that this import wrote, entered on the ResultDate, and that no other
+/// referral claims (in this chunk, or already resolves: Hearth's, or an earlier chunk's). Otherwise
+/// the referral is imported without one.
 async fn resulting_enrollments(
-    txn: &DatabaseTransaction,
+    r: &Resolver<'_>,
     events: &[EventRow],
-    enrollments: &Known<EnrollmentInfo>,
-    clients: &Known<Uuid>,
-    projects: &Known<ProjectInfo>,
+    found: &Found,
 ) -> AppResult<HashMap<usize, Uuid>> {
-    let mut by_start: HashMap<(Uuid, Uuid, NaiveDate), Vec<Uuid>> = HashMap::new();
-    for info in enrollments.file.values() {
-        if let (Some(client), Some(project)) = (info.client_id, &info.project) {
-            by_start
-                .entry((client, project.id, info.entry_date))
-                .or_default()
-                .push(info.id);
-        }
-    }
-    let mut candidates = Vec::new();
+    let mut wanted = Vec::new();
     for (index, row) in events.iter().enumerate() {
         let (Some(ReferralResult::SuccessfulClientAccepted), Some(result_date), Some(location)) =
             (row.referral_result, row.result_date, &row.referred_project)
         else {
             continue;
         };
-        let (Link::Found(client), Link::Found(project)) =
-            (clients.link(&row.client), projects.link(location))
-        else {
+        let (Link::Found(client), Link::Found(project)) = (
+            r.clients.link(&row.client, &found.clients),
+            r.projects.known.link(location),
+        ) else {
             continue;
         };
-        if let Some([only]) = by_start
-            .get(&(client, project.id, result_date))
-            .map(Vec::as_slice)
+        wanted.push((index, (client, project.id, result_date)));
+    }
+    let clients: Vec<Uuid> = wanted
+        .iter()
+        .map(|(_, (client, _, _))| *client)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut by_start: HashMap<(Uuid, Uuid, NaiveDate), Vec<Uuid>> = HashMap::new();
+    for chunk in clients.chunks(CHUNK) {
+        for model in enrollment::Entity::find()
+            .filter(enrollment::Column::ClientId.is_in(chunk.to_vec()))
+            .all(r.txn)
+            .await?
         {
-            candidates.push((index, *only));
+            if r.imported.contains_key(&model.id) {
+                by_start
+                    .entry((model.client_id, model.project_id, model.entry_date))
+                    .or_default()
+                    .push(model.id);
+            }
         }
     }
+    let candidates: Vec<(usize, Uuid)> = wanted
+        .into_iter()
+        .filter_map(
+            |(index, start)| match by_start.get(&start).map(Vec::as_slice) {
+                Some([only]) => Some((index, *only)),
+                _ => None,
+            },
+        )
+        .collect();
     let ids: Vec<Uuid> = candidates.iter().map(|(_, id)| *id).collect();
     let mut taken: HashSet<Uuid> = HashSet::new();
     for chunk in ids.chunks(CHUNK) {
         let resolving = ce_event::Entity::find()
             .filter(ce_event::Column::ResultingEnrollmentId.is_in(chunk.to_vec()))
-            .all(txn)
+            .all(r.txn)
             .await?;
         taken.extend(
             resolving

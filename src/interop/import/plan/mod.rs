@@ -1,28 +1,41 @@
-//! Resolving the parsed file set, one module per HMIS file: which records Hearth has already, what
-//! each link names (a row of the file set or a record of Hearth), the workflow's rules across rows
-//! (`domain::rules`, worded in HUD's column names) and the records to add. Every problem is noted;
-//! records are written (`write`) only while there is none.
+//! Resolving the files, one module per HMIS file, in the order their records are referenced: users,
+//! organizations, projects and their 2.09 periods (small files, read whole), then clients,
+//! enrollments with their exits, and CE events (streamed in chunks). For each row: which record
+//! Hearth has already, what each link names, the workflow's rules (`domain::rules`, worded in HUD's
+//! column names) and the record to add.
 //!
-//! Files are resolved in the order their records are referenced: users, organizations, projects,
-//! then clients, exits and enrollments together (a client is seen by the organization of its first
-//! enrollment; an exit lives on its enrollment), then CE events.
+//! Memory stays bounded by a few chunks and compact indexes: a chunk's links are looked up in the
+//! database (records of earlier files are written, in the import's transaction, before a later file
+//! is read), so that only the facts a later file needs from an earlier one and that the database
+//! cannot answer are kept (each client's first enrollment, the households of several members, the
+//! exits, the IDs of rows that were not written). Every good record is written whatever other rows
+//! hold; every problem is noted, and the caller rolls the transaction back when there is any.
+//!
+//! A new file (HUD 4.19 Assessment.csv, say) is one more stage: stream its chunks after the files it
+//! links to, look its links up per chunk (`find_keyed`, [`Unwritten`]), check, plan and flush.
 
 mod clients;
 mod enrollments;
 mod events;
 mod exits;
+mod households;
 mod organizations;
+mod overlaps;
 mod participation;
 mod projects;
 mod users;
 
-use super::file_order;
-use super::read::FileSet;
+use super::parse::{
+    OrganizationRow, ParticipationRow, ProjectRow, UserRow, parse_organization,
+    parse_participation, parse_project, parse_user,
+};
+use super::read::{Chunk, Table, Unparsed, Zip};
+use super::report::FileTally;
 use super::write::Plan;
-use super::{Problem, Problems};
+use super::{Problem, Problems, file_order};
 use crate::domain::ProjectType;
 use crate::error::AppResult;
-use crate::interop::columns::HmisFile;
+use crate::interop::columns::{self, HmisFile};
 use crate::interop::format::HudKey;
 use crate::service::{audit, new_id};
 use chrono::NaiveDate;
@@ -33,81 +46,179 @@ use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFil
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
-/// Keys looked up per statement.
-const CHUNK: usize = 200;
+/// Keys looked up per statement: well under SQLite's and PostgreSQL's bound-parameter limits.
+const CHUNK: usize = 1000;
 
-/// What resolving has found so far, file by file, and the records it will add.
+/// What the plan found: every file's tally (in file order), the problems, and what was not kept.
+pub(super) struct Outcome {
+    pub(super) tallies: Vec<FileTally>,
+    pub(super) problems: Problems,
+    pub(super) notes: Vec<String>,
+}
+
+/// What resolving has found so far, file by file.
 struct Resolver<'s> {
     txn: &'s DatabaseTransaction,
-    set: &'s FileSet,
-    plan: Plan,
-    /// Rows that parsed but break a link or a rule.
+    zip: &'s Zip,
+    today: NaiveDate,
+    /// The modeled files the zip holds.
+    present: &'s [&'static str],
+    who: audit::Who,
     problems: Breaks,
+    notes: Vec<String>,
+    tallies: Vec<FileTally>,
     users: Users,
     organizations: Known<Uuid>,
-    projects: Known<ProjectInfo>,
-    clients: Known<Uuid>,
-    enrollments: Known<EnrollmentInfo>,
+    projects: Projects,
+    clients: Unwritten,
+    enrollments: Unwritten,
+    /// The enrollments this import wrote, with their lines: an overlap with one names its line, and
+    /// a successful referral's Resulting Enrollment is one of them. 20 bytes each.
+    imported: HashMap<Uuid, u32>,
 }
 
 impl Resolver<'_> {
-    /// Whether no row is bad so far.
-    fn clean(&self) -> bool {
-        self.set.problems.is_empty() && self.problems.0.is_empty()
+    /// Writes `plan`'s records (and empties it).
+    async fn flush(&self, plan: &mut Plan) -> AppResult<()> {
+        plan.flush(self.txn, self.who).await
     }
 
-    /// Writes the records resolved so far while nothing is wrong, and drops them either way.
-    /// Records are written table by table (the transaction makes it all or nothing), so that memory
-    /// holds one table's new records at a time; after the first problem nothing more is written,
-    /// and the caller rolls back.
-    async fn flush(&mut self) -> AppResult<()> {
-        let clean = self.clean();
-        self.plan.flush(self.txn, clean).await
+    /// Notes what became of `file`'s rows, when the zip has the file.
+    fn tally(&mut self, file: &'static HmisFile, tally: Tally) {
+        if !self.present.contains(&file.name) {
+            return;
+        }
+        self.tallies.push(FileTally {
+            file: file.name,
+            rows: tally.rows,
+            added: tally.added,
+            present: tally.present,
+        });
+    }
+
+    /// Takes a chunk's reading problems.
+    fn take_problems<R>(&mut self, chunk: &mut Chunk<R>) {
+        self.problems.0.extend(std::mem::take(&mut chunk.problems));
     }
 }
 
-/// Resolves `set` file by file, writing its new records while no row is bad; the problems found
-/// are added to the set's. The tallies are in file order.
+/// Resolves the zip's files in order, writing each good record; `present` names the files it holds.
 pub(super) async fn resolve(
     txn: &DatabaseTransaction,
-    set: &mut FileSet,
+    zip: &Zip,
+    present: &[&'static str],
+    today: NaiveDate,
     who: audit::Who,
-) -> AppResult<Plan> {
+) -> AppResult<Outcome> {
     let mut r = Resolver {
         txn,
-        set,
-        plan: Plan::new(who),
+        zip,
+        today,
+        present,
+        who,
         problems: Breaks(Problems::default()),
+        notes: Vec::new(),
+        tallies: Vec::new(),
         users: Users {
-            known: Known::new(&set.users.ids),
+            known: Known::new(HashSet::new()),
+            absent: HashSet::new(),
         },
-        organizations: Known::new(&set.organizations.ids),
-        projects: Known::new(&set.projects.ids),
-        clients: Known::new(&set.clients.ids),
-        enrollments: Known::new(&set.enrollments.ids),
+        organizations: Known::new(HashSet::new()),
+        projects: Projects {
+            known: Known::new(HashSet::new()),
+            absent: HashSet::new(),
+            by_id: HashMap::new(),
+        },
+        clients: Unwritten::default(),
+        enrollments: Unwritten::default(),
+        imported: HashMap::new(),
     };
-    users::resolve(&mut r).await?;
-    organizations::resolve(&mut r).await?;
-    projects::resolve(&mut r).await?;
-    participation::resolve(&mut r).await?;
-    r.flush().await?;
+    let small = SmallFiles::read(&mut r).await?;
+    users::resolve(&mut r, &small.users).await?;
+    let mut plan = Plan::default();
+    organizations::resolve(&mut r, &small, &mut plan).await?;
+    projects::resolve(&mut r, &small, &mut plan).await?;
+    participation::resolve(&mut r, &small, &mut plan).await?;
+    r.flush(&mut plan).await?;
+    drop(small);
 
-    let client_targets = clients::link(&mut r).await?;
-    let exits = exits::resolve(&mut r);
-    let spans = enrollments::resolve(&mut r, &exits).await?;
-    enrollments::check_overlaps(&mut r, &client_targets, &spans).await?;
-    clients::resolve(&mut r, &client_targets, &spans);
-    r.flush().await?;
-
+    clients::resolve(&mut r).await?;
+    enrollments::resolve(&mut r).await?;
     events::resolve(&mut r).await?;
-    r.flush().await?;
 
     let Resolver {
-        mut plan, problems, ..
+        mut tallies,
+        problems,
+        notes,
+        ..
     } = r;
-    set.problems.append(problems.0);
-    plan.tallies.sort_by_key(|t| file_order(t.file));
-    Ok(plan)
+    tallies.sort_by_key(|t| file_order(t.file));
+    Ok(Outcome {
+        tallies,
+        problems: problems.0,
+        notes,
+    })
+}
+
+/// The files read whole: few rows, which later files link to.
+struct SmallFiles {
+    users: Table<UserRow>,
+    organizations: Table<OrganizationRow>,
+    projects: Table<ProjectRow>,
+    participations: Table<ParticipationRow>,
+}
+
+impl SmallFiles {
+    async fn read(r: &mut Resolver<'_>) -> AppResult<SmallFiles> {
+        let problems = &mut r.problems.0;
+        let users = r
+            .zip
+            .table(&columns::USER_FILE, problems, parse_user)
+            .await?;
+        let organizations = r
+            .zip
+            .table(&columns::ORGANIZATION_FILE, problems, parse_organization)
+            .await?;
+        let projects = r
+            .zip
+            .table(&columns::PROJECT_FILE, problems, parse_project)
+            .await?;
+        let participations = r
+            .zip
+            .table(
+                &columns::CE_PARTICIPATION_FILE,
+                problems,
+                parse_participation,
+            )
+            .await?;
+        r.users.known.file_ids = users.ids.clone();
+        r.organizations.file_ids = organizations.ids.clone();
+        r.projects.known.file_ids = projects.ids.clone();
+        Ok(SmallFiles {
+            users,
+            organizations,
+            projects,
+            participations,
+        })
+    }
+}
+
+/// Rows read, added and already in Hearth, summed over a file's chunks.
+#[derive(Default)]
+struct Tally {
+    rows: usize,
+    added: usize,
+    present: usize,
+}
+
+impl Tally {
+    fn count(&mut self, target: Target) {
+        if target.present {
+            self.present += 1;
+        } else {
+            self.added += 1;
+        }
+    }
 }
 
 /// Tables whose records are found by HUD ID: the UUID, or the kept `hud_id`.
@@ -148,15 +259,15 @@ keyed!(
     app_user
 );
 
-/// The records of `E` that `keys` name, by each key's text.
-async fn find_keyed<E: Keyed>(
+/// The records of `E` that `keys` name, by each key's text: Hearth's, and those this import wrote.
+async fn find_keyed<'k, E: Keyed>(
     conn: &DatabaseTransaction,
-    keys: impl IntoIterator<Item = HudKey>,
+    keys: impl IntoIterator<Item = &'k HudKey>,
 ) -> AppResult<HashMap<String, E::Model>>
 where
     E::Model: Clone,
 {
-    let keys: Vec<HudKey> = keys
+    let keys: Vec<&HudKey> = keys
         .into_iter()
         .collect::<HashSet<_>>()
         .into_iter()
@@ -190,9 +301,9 @@ where
 
 /// Where a row's record goes: its id, and whether Hearth has it already (then it is left alone).
 #[derive(Clone, Copy)]
-pub(super) struct Target {
+struct Target {
     id: Uuid,
-    pub(super) present: bool,
+    present: bool,
 }
 
 fn target<E: Keyed>(key: &HudKey, existing: &HashMap<String, E::Model>) -> Target {
@@ -219,18 +330,19 @@ enum Link<T> {
     Missing,
 }
 
-/// The records of one kind that links may name, by HUD ID.
+/// The records of a small file that links may name, by HUD ID, and those of Hearth looked up.
 struct Known<T> {
     file: HashMap<String, T>,
+    /// The IDs of the file's rows that did not parse.
     file_ids: HashSet<String>,
     hearth: HashMap<String, T>,
 }
 
 impl<T: Clone> Known<T> {
-    fn new(file_ids: &HashSet<String>) -> Self {
+    fn new(file_ids: HashSet<String>) -> Self {
         Known {
             file: HashMap::new(),
-            file_ids: file_ids.clone(),
+            file_ids,
             hearth: HashMap::new(),
         }
     }
@@ -247,11 +359,48 @@ impl<T: Clone> Known<T> {
         }
     }
 
-    /// The keys among `keys` that the file set does not hold: to look up in Hearth.
-    fn outside<'k>(&self, keys: impl Iterator<Item = &'k HudKey>) -> Vec<HudKey> {
-        keys.filter(|k| !self.file_ids.contains(&k.text()))
-            .cloned()
-            .collect()
+    /// The keys among `keys` that neither the file nor an earlier look-up answers.
+    fn outside<'k>(
+        &self,
+        keys: impl Iterator<Item = &'k HudKey>,
+        absent: &HashSet<String>,
+    ) -> Vec<HudKey> {
+        keys.filter(|k| {
+            let text = k.text();
+            !self.file.contains_key(&text)
+                && !self.file_ids.contains(&text)
+                && !self.hearth.contains_key(&text)
+                && !absent.contains(&text)
+        })
+        .cloned()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect()
+    }
+}
+
+/// The IDs of a streamed file's rows that were not written (they did not parse, or their links did
+/// not resolve): a later link to one names a bad row, already reported, not a missing record. The
+/// rows that were written are found in the database.
+#[derive(Default)]
+struct Unwritten(HashSet<String>);
+
+impl Unwritten {
+    fn link<T: Clone>(&self, key: &HudKey, found: &HashMap<String, T>) -> Link<T> {
+        let text = key.text();
+        match found.get(&text) {
+            Some(found) => Link::Found(found.clone()),
+            None if self.0.contains(&text) => Link::BadRow,
+            None => Link::Missing,
+        }
+    }
+
+    fn note_unparsed(&mut self, rows: &[Unparsed]) {
+        self.0.extend(
+            rows.iter()
+                .filter(|r| !r.id.is_empty())
+                .map(|r| r.id.clone()),
+        );
     }
 }
 
@@ -279,6 +428,75 @@ impl ProjectInfo {
     }
 }
 
+/// Project.csv's projects, and the Hearth projects that rows name, looked up as chunks name them.
+struct Projects {
+    known: Known<ProjectInfo>,
+    /// Keys looked up in Hearth and not found.
+    absent: HashSet<String>,
+    /// Every project known so far, by id (a stored enrollment's project).
+    by_id: HashMap<Uuid, Option<ProjectInfo>>,
+}
+
+impl Projects {
+    /// Looks up in Hearth the projects `keys` name that are not known yet, with their 2.09 periods.
+    async fn load<'k>(
+        &mut self,
+        txn: &DatabaseTransaction,
+        keys: impl Iterator<Item = &'k HudKey>,
+    ) -> AppResult<()> {
+        let outside = self.known.outside(keys, &self.absent);
+        if outside.is_empty() {
+            return Ok(());
+        }
+        let found = find_keyed::<project::Entity>(txn, &outside).await?;
+        let ids: Vec<Uuid> = found.values().map(|p| p.id).collect();
+        let mut periods = stored_participation(txn, ids).await?;
+        for key in outside {
+            let text = key.text();
+            match found.get(&text).and_then(ProjectInfo::of) {
+                Some(mut info) => {
+                    info.participation = periods.get(&info.id).cloned().unwrap_or_default();
+                    self.by_id.insert(info.id, Some(info.clone()));
+                    self.known.hearth.insert(text, info);
+                }
+                None => {
+                    self.absent.insert(text);
+                }
+            }
+        }
+        periods.clear();
+        Ok(())
+    }
+
+    /// Looks up in Hearth the projects of `ids` not known yet.
+    async fn load_ids(&mut self, txn: &DatabaseTransaction, ids: Vec<Uuid>) -> AppResult<()> {
+        let ids: Vec<Uuid> = ids
+            .into_iter()
+            .filter(|id| !self.by_id.contains_key(id))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        for chunk in ids.chunks(CHUNK) {
+            let models = project::Entity::find()
+                .filter(project::Column::Id.is_in(chunk.to_vec()))
+                .all(txn)
+                .await?;
+            for id in chunk {
+                let info = models
+                    .iter()
+                    .find(|m| m.id == *id)
+                    .and_then(ProjectInfo::of);
+                self.by_id.insert(*id, info);
+            }
+        }
+        Ok(())
+    }
+
+    fn of_id(&self, id: Uuid) -> Option<ProjectInfo> {
+        self.by_id.get(&id).cloned().flatten()
+    }
+}
+
 /// The stored HUD 2.09 periods of `projects`, by project.
 async fn stored_participation(
     txn: &DatabaseTransaction,
@@ -298,11 +516,10 @@ async fn stored_participation(
     Ok(periods)
 }
 
+/// What the event rules need of the enrollment an event is recorded in.
 #[derive(Clone)]
 struct EnrollmentInfo {
     id: Uuid,
-    /// HouseholdID: an imported enrollment is a household of one (which takes its id) until the
-    /// import reads Enrollment.csv's HouseholdID.
     household_id: Uuid,
     client_id: Option<Uuid>,
     project: Option<ProjectInfo>,
@@ -313,9 +530,39 @@ struct EnrollmentInfo {
 /// UserIDs as they resolve: a user of User.csv or of Hearth, else kept as given.
 struct Users {
     known: Known<Uuid>,
+    /// UserIDs looked up in Hearth and not found.
+    absent: HashSet<String>,
 }
 
 impl Users {
+    /// Looks up in Hearth the users that `raw` UserIDs name, when not known yet.
+    async fn load<'a>(
+        &mut self,
+        txn: &DatabaseTransaction,
+        raw: impl Iterator<Item = &'a Option<String>>,
+    ) -> AppResult<()> {
+        let keys: Vec<HudKey> = raw
+            .filter_map(|raw| HudKey::parse(raw.as_deref()?).ok().flatten())
+            .collect();
+        let outside = self.known.outside(keys.iter(), &self.absent);
+        if outside.is_empty() {
+            return Ok(());
+        }
+        let found = find_keyed::<app_user::Entity>(txn, &outside).await?;
+        for key in outside {
+            let text = key.text();
+            match found.get(&text) {
+                Some(user) => {
+                    self.known.hearth.insert(text, user.id);
+                }
+                None => {
+                    self.absent.insert(text);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// (`user_id`, `hud_user_id`) for a row's UserID.
     fn of(&self, raw: &Option<String>) -> (Option<Uuid>, Option<String>) {
         let Some(raw) = raw else {
@@ -343,7 +590,7 @@ fn missing(column: &str, key: &HudKey, file: &HmisFile, what: &str) -> String {
     )
 }
 
-/// The problems found while resolving: rows that parsed but break a link or a rule.
+/// The problems found: rows that do not parse, or break a link or a rule.
 struct Breaks(Problems);
 
 impl Breaks {
@@ -353,5 +600,11 @@ impl Breaks {
             line: Some(line),
             reason,
         });
+    }
+
+    /// Every problem so far, reported in full or counted: a row is bad when this grows while it is
+    /// resolved.
+    fn count(&self) -> usize {
+        self.0.len()
     }
 }

@@ -1,25 +1,32 @@
 //! Organization.csv: its organizations, and the Hearth organizations that Project.csv names.
 
-use super::{Link, Resolver, find_keyed, missing, target};
+use super::{Link, Resolver, SmallFiles, Tally, find_keyed, missing, target};
 use crate::error::AppResult;
 use crate::interop::columns;
+use crate::interop::import::write::Plan;
 use entity::organization;
 use sea_orm::ActiveValue::Set;
 
-pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
-    let set = r.set;
-    let existing = find_keyed::<organization::Entity>(
-        r.txn,
-        set.organizations.rows.iter().map(|o| o.key.clone()),
-    )
-    .await?;
-    let mut targets = Vec::new();
-    for row in &set.organizations.rows {
+pub(super) async fn resolve(
+    r: &mut Resolver<'_>,
+    small: &SmallFiles,
+    plan: &mut Plan,
+) -> AppResult<()> {
+    let rows = &small.organizations.rows;
+    let existing = find_keyed::<organization::Entity>(r.txn, rows.iter().map(|o| &o.key)).await?;
+    r.users
+        .load(r.txn, rows.iter().map(|o| &o.audit.user))
+        .await?;
+    let mut tally = Tally {
+        rows: small.organizations.read,
+        ..Tally::default()
+    };
+    for row in rows {
         let target = target::<organization::Entity>(&row.key, &existing);
         r.organizations.file.insert(row.key.text(), target.id);
         if !target.present {
             let (user_id, hud_user_id) = r.users.of(&row.audit.user);
-            r.plan.organizations.push(organization::ActiveModel {
+            plan.organizations.push(organization::ActiveModel {
                 id: Set(target.id),
                 name: Set(row.name.clone()),
                 victim_service_provider: Set(row.victim_service_provider),
@@ -31,25 +38,22 @@ pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
                 hud_user_id: Set(hud_user_id),
             });
         }
-        targets.push(target);
+        tally.count(target);
     }
-    r.plan.tally(
-        set,
-        &columns::ORGANIZATION_FILE,
-        set.organizations.read,
-        &targets,
-    );
+    r.tally(&columns::ORGANIZATION_FILE, tally);
+    let projects = &small.projects;
     let outside = r.organizations.outside(
-        set.projects.rows.iter().map(|p| &p.organization).chain(
-            set.projects
-                .unparsed_links("OrganizationID")
-                .map(|(_, k)| k),
-        ),
+        projects
+            .rows
+            .iter()
+            .map(|p| &p.organization)
+            .chain(projects.unparsed_links("OrganizationID").map(|(_, k)| k)),
+        &Default::default(),
     );
-    for (key, org) in find_keyed::<organization::Entity>(r.txn, outside).await? {
+    for (key, org) in find_keyed::<organization::Entity>(r.txn, &outside).await? {
         r.organizations.hearth.insert(key, org.id);
     }
-    for (line, key) in set.projects.unparsed_links("OrganizationID") {
+    for (line, key) in projects.unparsed_links("OrganizationID") {
         if let Link::Missing = r.organizations.link(key) {
             let reason = missing(
                 "OrganizationID",

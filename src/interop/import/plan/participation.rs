@@ -2,26 +2,36 @@
 //! set takes the file's periods instead of the default first one (`projects`); they must not overlap.
 //! The referral rule D4 on Event.csv then reads them.
 
-use super::{Link, Resolver, find_keyed, missing, target};
+use super::{Link, Resolver, SmallFiles, Tally, find_keyed, missing, target};
 use crate::error::AppResult;
 use crate::interop::columns;
 use crate::interop::import::parse::ParticipationRow;
+use crate::interop::import::write::Plan;
 use entity::ce_participation;
 use sea_orm::ActiveValue::Set;
 use sea_orm::TryIntoModel;
 use std::collections::HashMap;
 
-pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
-    let set = r.set;
-    let rows = &set.participations.rows;
+pub(super) async fn resolve(
+    r: &mut Resolver<'_>,
+    small: &SmallFiles,
+    plan: &mut Plan,
+) -> AppResult<()> {
+    let rows = &small.participations.rows;
     let existing =
-        find_keyed::<ce_participation::Entity>(r.txn, rows.iter().map(|p| p.key.clone())).await?;
-    let mut targets = Vec::new();
+        find_keyed::<ce_participation::Entity>(r.txn, rows.iter().map(|p| &p.key)).await?;
+    r.users
+        .load(r.txn, rows.iter().map(|p| &p.audit.user))
+        .await?;
+    let mut tally = Tally {
+        rows: small.participations.read,
+        ..Tally::default()
+    };
     let mut by_project: HashMap<String, Vec<&ParticipationRow>> = HashMap::new();
     for row in rows {
         let target = target::<ce_participation::Entity>(&row.key, &existing);
-        targets.push(target);
-        let project = match r.projects.link(&row.project) {
+        tally.count(target);
+        let project = match r.projects.known.link(&row.project) {
             Link::Found(info) => info,
             Link::BadRow => continue,
             Link::Missing => {
@@ -56,10 +66,11 @@ pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
             hud_user_id: Set(hud_user_id),
         };
         // The file's project reads its periods for rule D4; a Hearth project keeps its stored ones.
-        if let Some(info) = r.projects.file.get_mut(&row.project.text()) {
+        if let Some(info) = r.projects.known.file.get_mut(&row.project.text()) {
             info.participation.push(period.clone().try_into_model()?);
+            r.projects.by_id.insert(info.id, Some(info.clone()));
         }
-        r.plan.participations.push(period);
+        plan.participations.push(period);
     }
     for periods in by_project.values_mut() {
         for (line, reason) in overlaps(periods) {
@@ -67,12 +78,7 @@ pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
                 .add(&columns::CE_PARTICIPATION_FILE, line, reason);
         }
     }
-    r.plan.tally(
-        set,
-        &columns::CE_PARTICIPATION_FILE,
-        set.participations.read,
-        &targets,
-    );
+    r.tally(&columns::CE_PARTICIPATION_FILE, tally);
     Ok(())
 }
 

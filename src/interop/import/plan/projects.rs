@@ -2,24 +2,35 @@
 //! enrollments and referrals name, with their stored periods (rule D4).
 
 use super::{
-    Link, ProjectInfo, Resolver, Target, find_keyed, missing, stored_participation, target,
+    Link, ProjectInfo, Resolver, SmallFiles, Tally, Target, find_keyed, missing,
+    stored_participation, target,
 };
 use crate::error::AppResult;
 use crate::interop::columns;
 use crate::interop::import::parse::ProjectRow;
+use crate::interop::import::write::Plan;
 use crate::service;
 use entity::project;
 use sea_orm::ActiveValue::Set;
 use sea_orm::TryIntoModel;
 use uuid::Uuid;
 
-pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
-    let set = r.set;
-    let existing =
-        find_keyed::<project::Entity>(r.txn, set.projects.rows.iter().map(|p| p.key.clone()))
-            .await?;
-    let mut targets = Vec::new();
-    for row in &set.projects.rows {
+pub(super) async fn resolve(
+    r: &mut Resolver<'_>,
+    small: &SmallFiles,
+    plan: &mut Plan,
+) -> AppResult<()> {
+    let rows = &small.projects.rows;
+    let existing = find_keyed::<project::Entity>(r.txn, rows.iter().map(|p| &p.key)).await?;
+    r.users
+        .load(r.txn, rows.iter().map(|p| &p.audit.user))
+        .await?;
+    let mut tally = Tally {
+        rows: small.projects.read,
+        ..Tally::default()
+    };
+    let mut stored = Vec::new();
+    for row in rows {
         let target = target::<project::Entity>(&row.key, &existing);
         let organization_id = organization_of(r, row);
         let mut info = ProjectInfo {
@@ -33,14 +44,25 @@ pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
         if !target.present
             && let Some(organization_id) = organization_id
         {
-            add(r, row, target, organization_id, &mut info)?;
+            add(r, small, plan, row, (target, organization_id), &mut info)?;
         }
-        r.projects.file.insert(row.key.text(), info);
-        targets.push(target);
+        if target.present {
+            stored.push(target.id);
+        }
+        r.projects.by_id.insert(info.id, Some(info.clone()));
+        r.projects.known.file.insert(row.key.text(), info);
+        tally.count(target);
     }
-    r.plan
-        .tally(set, &columns::PROJECT_FILE, set.projects.read, &targets);
-    named_hearth_projects(r, &targets).await
+    r.tally(&columns::PROJECT_FILE, tally);
+    // A project Hearth has already keeps its stored 2.09 periods.
+    let mut periods = stored_participation(r.txn, stored).await?;
+    for info in r.projects.known.file.values_mut() {
+        if let Some(stored) = periods.remove(&info.id) {
+            info.participation = stored;
+            r.projects.by_id.insert(info.id, Some(info.clone()));
+        }
+    }
+    Ok(())
 }
 
 /// The project's organization, or `None` (reported when it names none).
@@ -68,9 +90,10 @@ fn organization_of(r: &mut Resolver<'_>, row: &ProjectRow) -> Option<Uuid> {
 /// takes the roles a new one gets).
 fn add(
     r: &mut Resolver<'_>,
+    small: &SmallFiles,
+    plan: &mut Plan,
     row: &ProjectRow,
-    target: Target,
-    organization_id: Uuid,
+    (target, organization_id): (Target, Uuid),
     info: &mut ProjectInfo,
 ) -> AppResult<()> {
     let (user_id, hud_user_id) = r.users.of(&row.audit.user);
@@ -96,8 +119,7 @@ fn add(
     // A FY2024 file carries no 2.09: the project takes the roles a new one gets. A FY2026 file's
     // CEParticipation.csv periods are its own (`participation`).
     let key = row.key.text();
-    let periods_in_file = r
-        .set
+    let periods_in_file = small
         .participations
         .rows
         .iter()
@@ -108,56 +130,8 @@ fn add(
             service::ce_participation::Roles::default_for(row.project_type),
         );
         info.participation.push(first.clone().try_into_model()?);
-        r.plan.participations.push(first);
+        plan.participations.push(first);
     }
-    r.plan.projects.push(imported.into());
-    Ok(())
-}
-
-/// The Hearth projects that enrollments and referrals name; every project Hearth already has keeps
-/// its stored 2.09 periods.
-async fn named_hearth_projects(r: &mut Resolver<'_>, targets: &[Target]) -> AppResult<()> {
-    let set = r.set;
-    let referred = set
-        .events
-        .rows
-        .iter()
-        .filter_map(|e| e.referred_project.as_ref());
-    let outside = r.projects.outside(
-        set.enrollments
-            .rows
-            .iter()
-            .map(|e| &e.project)
-            .chain(referred)
-            .chain(set.enrollments.unparsed_links("ProjectID").map(|(_, k)| k)),
-    );
-    for (key, model) in find_keyed::<project::Entity>(r.txn, outside).await? {
-        if let Some(info) = ProjectInfo::of(&model) {
-            r.projects.hearth.insert(key, info);
-        }
-    }
-    let stored: Vec<Uuid> = targets
-        .iter()
-        .filter(|t| t.present)
-        .map(|t| t.id)
-        .chain(r.projects.hearth.values().map(|p| p.id))
-        .collect();
-    let mut periods = stored_participation(r.txn, stored).await?;
-    for info in r
-        .projects
-        .file
-        .values_mut()
-        .chain(r.projects.hearth.values_mut())
-    {
-        if let Some(stored) = periods.remove(&info.id) {
-            info.participation = stored;
-        }
-    }
-    for (line, key) in set.enrollments.unparsed_links("ProjectID") {
-        if let Link::Missing = r.projects.link(key) {
-            let reason = missing("ProjectID", key, &columns::PROJECT_FILE, "project");
-            r.problems.add(&columns::ENROLLMENT_FILE, line, reason);
-        }
-    }
+    plan.projects.push(imported.into());
     Ok(())
 }

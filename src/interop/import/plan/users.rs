@@ -1,25 +1,31 @@
 //! User.csv: its users, and the Hearth users that other rows' UserIDs name. An email belongs to one
 //! user, in the file set and in Hearth.
 
-use super::{CHUNK, Resolver, Target, find_keyed, target};
+use super::{CHUNK, Resolver, Tally, find_keyed, target};
 use crate::error::AppResult;
 use crate::interop::columns;
-use crate::interop::format::HudKey;
+use crate::interop::import::parse::UserRow;
+use crate::interop::import::read::Table;
+use crate::interop::import::write::Plan;
 use entity::app_user;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use uuid::Uuid;
 
-pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
-    let set = r.set;
-    let existing =
-        find_keyed::<app_user::Entity>(r.txn, set.users.rows.iter().map(|u| u.key.clone())).await?;
-    let taken = email_owners(r).await?;
+/// Plans and writes User.csv's users: the other files' rows name them.
+pub(super) async fn resolve(r: &mut Resolver<'_>, users: &Table<UserRow>) -> AppResult<()> {
+    let existing = find_keyed::<app_user::Entity>(r.txn, users.rows.iter().map(|u| &u.key)).await?;
+    let taken = email_owners(r, users).await?;
     let mut first_with_email: HashMap<String, u64> = HashMap::new();
-    let mut targets: Vec<Target> = Vec::new();
-    for row in &set.users.rows {
+    let mut tally = Tally {
+        rows: users.read,
+        ..Tally::default()
+    };
+    let mut plan = Plan::default();
+    for row in &users.rows {
         let target = target::<app_user::Entity>(&row.key, &existing);
+        let before = r.problems.count();
         if let Some(first) = first_with_email.insert(row.email.clone(), row.line) {
             r.problems.add(
                 &columns::USER_FILE,
@@ -40,9 +46,15 @@ pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
                 ),
             );
         }
+        tally.count(target);
+        // A user whose email is taken is not written (the email is unique); rows naming it keep
+        // their UserID as given, and the import fails on this row's problem.
+        if r.problems.count() > before {
+            continue;
+        }
         r.users.known.file.insert(row.key.text(), target.id);
         if !target.present {
-            r.plan.users.push(app_user::ActiveModel {
+            plan.users.push(app_user::ActiveModel {
                 id: Set(target.id),
                 email: Set(row.email.clone()),
                 name: Set(row.name.clone()),
@@ -52,16 +64,17 @@ pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
                 hud_id: Set(row.key.imported()),
             });
         }
-        targets.push(target);
     }
-    r.plan
-        .tally(set, &columns::USER_FILE, set.users.read, &targets);
-    named_hearth_users(r).await
+    r.tally(&columns::USER_FILE, tally);
+    r.flush(&mut plan).await
 }
 
 /// The Hearth users that already have User.csv's emails, by email.
-async fn email_owners(r: &Resolver<'_>) -> AppResult<HashMap<String, Uuid>> {
-    let emails: Vec<String> = r.set.users.rows.iter().map(|u| u.email.clone()).collect();
+async fn email_owners(
+    r: &Resolver<'_>,
+    users: &Table<UserRow>,
+) -> AppResult<HashMap<String, Uuid>> {
+    let emails: Vec<String> = users.rows.iter().map(|u| u.email.clone()).collect();
     let mut taken = HashMap::new();
     for chunk in emails.chunks(CHUNK) {
         let owners = app_user::Entity::find()
@@ -71,25 +84,4 @@ async fn email_owners(r: &Resolver<'_>) -> AppResult<HashMap<String, Uuid>> {
         taken.extend(owners.into_iter().map(|u| (u.email, u.id)));
     }
     Ok(taken)
-}
-
-/// The Hearth users that the other files' UserIDs name, when User.csv lacks them.
-async fn named_hearth_users(r: &mut Resolver<'_>) -> AppResult<()> {
-    let set = r.set;
-    let named_keys: HashSet<HudKey> = set
-        .organizations
-        .rows
-        .iter()
-        .map(|r| &r.audit)
-        .chain(set.projects.rows.iter().map(|r| &r.audit))
-        .chain(set.clients.rows.iter().map(|r| &r.audit))
-        .chain(set.enrollments.rows.iter().map(|r| &r.audit))
-        .chain(set.events.rows.iter().map(|r| &r.audit))
-        .filter_map(|a| HudKey::parse(a.user.as_deref()?).ok().flatten())
-        .collect();
-    let outside = r.users.known.outside(named_keys.iter());
-    for (key, user) in find_keyed::<app_user::Entity>(r.txn, outside).await? {
-        r.users.known.hearth.insert(key, user.id);
-    }
-    Ok(())
 }
