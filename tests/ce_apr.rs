@@ -1,0 +1,442 @@
+//! HUD's CE APR (rule A3) through the API: a small community whose every answer is worked out by
+//! hand below, then `ceApr` and `GET /reports/ce-apr.zip` must give exactly those.
+//!
+//! The report covers 2026-01-01..2026-03-31 (events count until 90 days after, 2026-06-29):
+//! - Ava, single adult: assessed 01-10 (phone, placed, crisis) and 02-20 (in person, placed,
+//!   housing): counted once, by the latest. Events: housing navigation 01-12 (before that latest
+//!   assessment: not hers for Q9) and a PSH referral 02-25, successful.
+//! - Bea with her child (With Children and Adults): assessed 02-01 (virtual, placed); problem
+//!   solving 02-05, housed in a safe alternative.
+//! - Cody, 15 and alone (With Only Children): assessed 03-01 (phone, not placed); no events.
+//! - Dan, no date of birth (Unknown): assessed 03-15 (in person, placed); an RRH referral 03-20
+//!   cancelled as made in error (never counted); a PSH referral 04-10, after the range but within
+//!   90 days, still pending: his event, with no result.
+//! - Gus, single adult: assessed 03-05 (phone, placed), street outreach 03-10, assessed again 04-15
+//!   (after the range) and referred to RRH 04-20: that referral follows the later assessment, so
+//!   his event is the street outreach.
+//! - Eli was assessed 2025-12-20 only (before the range): in no table.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+const CE_APR: &str = "query($from: Date!, $to: Date!) {
+  ceApr(from: $from, to: $to) { from to tables { question title columns rows { label values } } }
+}";
+
+const RECORD: &str =
+    "mutation($input: RecordAssessmentInput!) { recordAssessment(input: $input) { id } }";
+
+async fn assess(
+    c: &Community,
+    enrollment: &str,
+    date: &str,
+    kind: &str,
+    level: &str,
+    placed: bool,
+) {
+    let status = if placed {
+        "PLACED_ON_PRIORITIZATION_LIST"
+    } else {
+        "NOT_PLACED_ON_PRIORITIZATION_LIST"
+    };
+    c.plm
+        .ok(
+            RECORD,
+            json!({ "input": {
+                "enrollmentId": enrollment, "assessmentDate": date, "location": "Access point",
+                "assessmentType": kind, "assessmentLevel": level, "prioritizationStatus": status
+            }}),
+        )
+        .await;
+}
+
+async fn person(c: &Community, first: &str, born: Option<&str>) -> String {
+    id(&try_create_client(&c.plm, first, "Apr", born).await.data()["createClient"])
+}
+
+async fn event(c: &Community, enrollment: &str, date: &str, kind: &str, extra: Value) -> String {
+    let mut input = json!({ "enrollmentId": enrollment, "eventDate": date, "eventType": kind });
+    if let (Some(input), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
+        input.extend(extra.clone());
+    }
+    id(&c.plm.ok(CREATE_CE_EVENT, json!({ "input": input })).await["createCeEvent"])
+}
+
+/// The community of the module's comment.
+async fn community() -> Community {
+    let c = Community::new().await;
+    let (housing, crisis) = ("HOUSING_NEEDS_ASSESSMENT", "CRISIS_NEEDS_ASSESSMENT");
+
+    let ava = person(&c, "Ava", Some("1980-01-01")).await;
+    let ava_ce = create_enrollment(&c.plm, &ava, &c.ce_project, "2026-01-05").await;
+    assess(&c, &ava_ce, "2026-01-10", "PHONE", crisis, true).await;
+    event(
+        &c,
+        &ava_ce,
+        "2026-01-12",
+        "REFERRAL_TO_HOUSING_NAVIGATION",
+        json!({}),
+    )
+    .await;
+    assess(&c, &ava_ce, "2026-02-20", "IN_PERSON", housing, true).await;
+    let psh = event(
+        &c,
+        &ava_ce,
+        "2026-02-25",
+        "REFERRAL_TO_PSH",
+        json!({ "referredProjectId": c.psh_a }),
+    )
+    .await;
+    let housed = create_enrollment(&c.staff_a, &ava, &c.psh_a, "2026-03-01").await;
+    resolve(
+        &c.staff_a,
+        &psh,
+        "SUCCESSFUL_CLIENT_ACCEPTED",
+        Some("2026-03-01"),
+        Some(&housed),
+    )
+    .await
+    .data();
+
+    let bea = person(&c, "Bea", Some("1985-03-03")).await;
+    let kid = person(&c, "Bo", Some("2015-07-07")).await;
+    let family = c
+        .plm
+        .ok(
+            "mutation($input: CreateEnrollmentInput!) { createEnrollment(input: $input) { id } }",
+            json!({ "input": { "clientId": bea, "projectId": c.ce_project, "entryDate": "2026-01-05",
+                "members": [{ "clientId": kid, "relationshipToHoH": "CHILD" }] } }),
+        )
+        .await;
+    let bea_ce = id(&family["createEnrollment"]);
+    assess(&c, &bea_ce, "2026-02-01", "VIRTUAL", housing, true).await;
+    event(
+        &c,
+        &bea_ce,
+        "2026-02-05",
+        "PROBLEM_SOLVING_DIVERSION_RAPID_RESOLUTION",
+        json!({ "safeAlternativeHoused": true }),
+    )
+    .await;
+
+    let cody = person(&c, "Cody", Some("2010-09-01")).await;
+    let cody_ce = create_enrollment(&c.plm, &cody, &c.ce_project, "2026-02-15").await;
+    assess(&c, &cody_ce, "2026-03-01", "PHONE", crisis, false).await;
+
+    let dan = person(&c, "Dan", None).await;
+    let dan_ce = create_enrollment(&c.plm, &dan, &c.ce_project, "2026-03-01").await;
+    assess(&c, &dan_ce, "2026-03-15", "IN_PERSON", housing, true).await;
+    let mistaken = event(
+        &c,
+        &dan_ce,
+        "2026-03-20",
+        "REFERRAL_TO_RRH",
+        json!({ "referredProjectId": c.rrh_a }),
+    )
+    .await;
+    c.plm
+        .ok(
+            "mutation($id: ID!) { cancelReferral(input: { ceEventId: $id, reason: \"Wrong client\" }) { id } }",
+            json!({ "id": mistaken }),
+        )
+        .await;
+    event(
+        &c,
+        &dan_ce,
+        "2026-04-10",
+        "REFERRAL_TO_PSH",
+        json!({ "referredProjectId": c.psh_b }),
+    )
+    .await;
+
+    let gus = person(&c, "Gus", Some("1975-05-05")).await;
+    let gus_ce = create_enrollment(&c.plm, &gus, &c.ce_project, "2026-03-01").await;
+    assess(&c, &gus_ce, "2026-03-05", "PHONE", housing, true).await;
+    event(
+        &c,
+        &gus_ce,
+        "2026-03-10",
+        "REFERRAL_TO_STREET_OUTREACH",
+        json!({}),
+    )
+    .await;
+    assess(&c, &gus_ce, "2026-04-15", "IN_PERSON", housing, true).await;
+    event(
+        &c,
+        &gus_ce,
+        "2026-04-20",
+        "REFERRAL_TO_RRH",
+        json!({ "referredProjectId": c.rrh_a }),
+    )
+    .await;
+
+    let eli = person(&c, "Eli", Some("1970-01-01")).await;
+    let eli_ce = create_enrollment(&c.plm, &eli, &c.ce_project, "2025-12-01").await;
+    assess(&c, &eli_ce, "2025-12-20", "PHONE", housing, true).await;
+    c
+}
+
+/// The values of `label` in `question`'s table.
+fn row(report: &Value, question: &str, label: &str) -> Vec<i64> {
+    let table = report["tables"]
+        .as_array()
+        .expect("tables")
+        .iter()
+        .find(|t| t["question"] == question)
+        .unwrap_or_else(|| panic!("no table {question}"));
+    let row = table["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["label"] == label)
+        .unwrap_or_else(|| panic!("{question} has no row {label}"));
+    row["values"]
+        .as_array()
+        .expect("values")
+        .iter()
+        .map(|v| v.as_i64().expect("a count"))
+        .collect()
+}
+
+#[tokio::test]
+async fn rule_a3_each_question_counts_what_hud_asks() {
+    let c = community().await;
+    let data = c
+        .plm
+        .ok(CE_APR, json!({ "from": "2026-01-01", "to": "2026-03-31" }))
+        .await;
+    let report = &data["ceApr"];
+    let questions: Vec<&str> = report["tables"]
+        .as_array()
+        .expect("tables")
+        .iter()
+        .filter_map(|t| t["question"].as_str())
+        .collect();
+    assert_eq!(questions, ["Q9a", "Q9b", "Q9c", "Q9d", "Q10"]);
+    assert_eq!(
+        report["tables"][0]["columns"],
+        json!([
+            "Total",
+            "Without Children",
+            "With Children and Adults",
+            "With Only Children",
+            "Unknown Household Type"
+        ])
+    );
+    //                                    Total, without, with children, only children, unknown
+    assert_eq!(row(report, "Q9a", "Phone"), [2, 1, 0, 1, 0]);
+    assert_eq!(row(report, "Q9a", "Virtual"), [1, 0, 1, 0, 0]);
+    assert_eq!(row(report, "Q9a", "In-person"), [2, 1, 0, 0, 1]);
+    assert_eq!(
+        row(report, "Q9a", "Total Households Assessed"),
+        [5, 2, 1, 1, 1]
+    );
+
+    assert_eq!(
+        row(report, "Q9b", "Placed on Prioritization List (Prioritized)"),
+        [4, 2, 1, 0, 1]
+    );
+    assert_eq!(
+        row(report, "Q9b", "Not Placed on Prioritization List"),
+        [1, 0, 0, 1, 0]
+    );
+
+    let problem_solving = "Problem Solving/Diversion/Rapid Resolution intervention or service";
+    assert_eq!(row(report, "Q9c", problem_solving), [1, 0, 1, 0, 0]);
+    assert_eq!(
+        row(report, "Q9c", "Referral to Prevention Assistance project"),
+        [0; 5]
+    );
+    assert_eq!(row(report, "Q9c", "Total"), [1, 0, 1, 0, 0]);
+    assert_eq!(
+        row(
+            report,
+            "Q9c",
+            "Result: Client housed/Re-Housed in a safe alternative"
+        ),
+        [1, 0, 1, 0, 0]
+    );
+
+    assert_eq!(
+        row(report, "Q9d", "PSH project resource opening"),
+        [2, 1, 0, 0, 1]
+    );
+    assert_eq!(
+        row(report, "Q9d", "Street Outreach project or services"),
+        [1, 1, 0, 0, 0]
+    );
+    assert_eq!(
+        row(report, "Q9d", "Housing Navigation project or services"),
+        [0; 5]
+    );
+    assert_eq!(row(report, "Q9d", "RRH project resource opening"), [0; 5]);
+    assert_eq!(row(report, "Q9d", "Total"), [3, 2, 0, 0, 1]);
+    assert_eq!(
+        row(
+            report,
+            "Q9d",
+            "Result: Successful referral: client accepted"
+        ),
+        [1, 1, 0, 0, 0]
+    );
+    assert_eq!(
+        row(
+            report,
+            "Q9d",
+            "Result: Unsuccessful referral: client rejected"
+        ),
+        [0; 5]
+    );
+    assert_eq!(row(report, "Q9d", "No result recorded"), [1, 0, 0, 0, 1]);
+
+    //                                   occurrences, successful, client rej., provider rej., safe alternative, aftercare
+    assert_eq!(
+        row(report, "Q10", "Crisis Needs Assessment"),
+        [2, 0, 0, 0, 0, 0]
+    );
+    assert_eq!(
+        row(report, "Q10", "Housing Needs Assessment"),
+        [4, 0, 0, 0, 0, 0]
+    );
+    assert_eq!(row(report, "Q10", problem_solving), [1, 0, 0, 0, 1, 0]);
+    assert_eq!(
+        row(
+            report,
+            "Q10",
+            "Referral to Street Outreach project or services"
+        ),
+        [1, 0, 0, 0, 0, 0]
+    );
+    assert_eq!(
+        row(
+            report,
+            "Q10",
+            "Referral to Housing Navigation project or services"
+        ),
+        [1, 0, 0, 0, 0, 0]
+    );
+    assert_eq!(
+        row(report, "Q10", "Referral to PSH project resource opening"),
+        [1, 1, 0, 0, 0, 0]
+    );
+    assert_eq!(
+        row(report, "Q10", "Referral to RRH project resource opening"),
+        [0; 6],
+        "the cancelled referral is not activity"
+    );
+}
+
+#[tokio::test]
+async fn a_range_without_activity_counts_nothing_and_the_roles_are_checked() {
+    let c = community().await;
+    let data = c
+        .plm
+        .ok(CE_APR, json!({ "from": "2024-01-01", "to": "2024-12-31" }))
+        .await;
+    assert_eq!(
+        row(&data["ceApr"], "Q9a", "Total Households Assessed"),
+        [0; 5]
+    );
+    assert_eq!(
+        row(&data["ceApr"], "Q10", "Housing Needs Assessment"),
+        [0; 6]
+    );
+    c.staff_a
+        .run(CE_APR, json!({ "from": "2026-01-01", "to": "2026-03-31" }))
+        .await
+        .expect_error("FORBIDDEN");
+    let backwards = c
+        .plm
+        .run(CE_APR, json!({ "from": "2026-03-31", "to": "2026-01-01" }))
+        .await;
+    assert!(backwards.expect_error("BAD_USER_INPUT").contains("before"));
+}
+
+#[tokio::test]
+async fn the_download_is_one_csv_per_question_in_hud_s_upload_shape() {
+    let c = community().await;
+    let get = |token: Option<String>| {
+        let request = c.server.http.get(
+            c.server
+                .url("/reports/ce-apr.zip?from=2026-01-01&to=2026-03-31"),
+        );
+        async move {
+            match token {
+                Some(token) => request.bearer_auth(token),
+                None => request,
+            }
+            .send()
+            .await
+            .expect("download")
+        }
+    };
+    let response = get(c.plm.token.clone()).await;
+    assert_eq!(response.status().as_u16(), 200);
+    let bytes = response.bytes().await.expect("the zip");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    let mut names: Vec<String> = zip
+        .file_names()
+        .map(|name| name.expect("a name").into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["Q10.csv", "Q9a.csv", "Q9b.csv", "Q9c.csv", "Q9d.csv"]
+    );
+    let read = |zip: &mut zip::ZipArchive<std::io::Cursor<Vec<u8>>>, name: &str| {
+        let file = zip.by_name(name).expect("the table");
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(file)
+            .records()
+            .map(|r| {
+                r.expect("a row")
+                    .iter()
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+    };
+    let q9b = read(&mut zip, "Q9b.csv");
+    assert_eq!(
+        q9b[0],
+        [
+            " ",
+            "Total",
+            "Without Children",
+            "With Children and Adults",
+            "With Only Children",
+            "Unknown Household Type"
+        ]
+    );
+    assert_eq!(
+        q9b[1],
+        [
+            "Placed on Prioritization List (Prioritized)",
+            "4",
+            "2",
+            "1",
+            "0",
+            "1"
+        ]
+    );
+    assert_eq!(
+        q9b[3],
+        [
+            "Percent of Assessed Prioritized",
+            "0.8000",
+            "1.0000",
+            "1.0000",
+            "0.0000",
+            "1.0000"
+        ]
+    );
+    let q10 = read(&mut zip, "Q10.csv");
+    assert_eq!(q10[0][0], "Assessment/Event");
+    assert_eq!(q10[1], ["Crisis Needs Assessment", "2", "", "", "", "", ""]);
+
+    assert_eq!(get(None).await.status().as_u16(), 401);
+    assert_eq!(get(c.staff_a.token.clone()).await.status().as_u16(), 403);
+}
