@@ -144,3 +144,45 @@ async fn only_admin_reads_the_whole_audit_trail() {
         who.run(AUDIT, json!({})).await.expect_error("FORBIDDEN");
     }
 }
+
+/// `auditEvents` is a Relay connection: `edges` and `pageInfo` page through the whole trail, and
+/// the deprecated `endCursor`/`hasNextPage` still answer as before (null cursor on the last page).
+#[tokio::test]
+async fn the_audit_trail_pages_as_a_relay_connection() {
+    let c = Community::new().await;
+    let everything = audit_of(&c, None).await;
+    let all = operations(&everything);
+    assert!(all.len() > 5, "the community's set-up is audited: {all:?}");
+    const PAGE: &str = "query($after: String) {
+      auditEvents(first: 2, after: $after) {
+        edges { cursor node { id operation } }
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        endCursor hasNextPage totalCount
+      }
+    }";
+    let (mut after, mut seen, mut pages) = (Value::Null, Vec::new(), 0);
+    loop {
+        let data = c.admin().ok(PAGE, json!({ "after": after })).await;
+        let page = &data["auditEvents"];
+        let edges = page["edges"].as_array().expect("edges");
+        let info = &page["pageInfo"];
+        assert_eq!(info["startCursor"], edges[0]["cursor"]);
+        assert_eq!(info["endCursor"], edges[edges.len() - 1]["cursor"]);
+        assert_eq!(info["hasPreviousPage"], json!(pages > 0));
+        assert_eq!(page["hasNextPage"], info["hasNextPage"]);
+        assert_eq!(page["totalCount"], json!(all.len()));
+        seen.extend(edges.iter().map(|e| e["node"]["operation"].clone()));
+        pages += 1;
+        if info["hasNextPage"] != json!(true) {
+            assert!(
+                page["endCursor"].is_null(),
+                "the old endCursor is null on the last page"
+            );
+            break;
+        }
+        assert_eq!(page["endCursor"], info["endCursor"]);
+        after = info["endCursor"].clone();
+    }
+    assert_eq!(seen, all.iter().map(|o| json!(o)).collect::<Vec<_>>());
+    assert_eq!(pages, all.len().div_ceil(2));
+}

@@ -158,3 +158,48 @@ fn every_type_and_field_has_a_description() {
         "without a description: {undocumented:?}"
     );
 }
+
+/// Every argument and input field says what it is for (graphql-schema-linter's description rules):
+/// SPA developers read them in their editor's completion.
+#[test]
+fn every_argument_and_input_field_has_a_description() {
+    let document = parse_schema(hearth::graphql::sdl()).expect("the SDL parses");
+    let mut undocumented = Vec::new();
+    for definition in document.definitions {
+        let TypeSystemDefinition::Type(definition) = definition else {
+            continue;
+        };
+        let ty = definition.node;
+        let name = ty.name.node.to_string();
+        match ty.kind {
+            TypeKind::Object(object) => {
+                for field in object.fields {
+                    let field = field.node;
+                    undocumented.extend(
+                        field
+                            .arguments
+                            .iter()
+                            .filter(|arg| arg.node.description.is_none())
+                            .map(|arg| {
+                                format!("{name}.{}({})", field.name.node, arg.node.name.node)
+                            }),
+                    );
+                }
+            }
+            TypeKind::InputObject(input) => undocumented.extend(
+                input
+                    .fields
+                    .iter()
+                    .filter(|f| f.node.description.is_none())
+                    .map(|f| format!("{name}.{}", f.node.name.node)),
+            ),
+            _ => {}
+        }
+    }
+    assert!(
+        undocumented.is_empty(),
+        "{} without a description:\n{}",
+        undocumented.len(),
+        undocumented.join("\n")
+    );
+}

@@ -1,10 +1,12 @@
 //! `AuditEvent`: the audit trail, per record (`auditTrail`) and as a whole (`auditEvents`, ADMIN).
 
+use super::connection::{CursorList, PageInfo, encode_cursor};
 use super::context::ContextExt;
 use super::loaders::{AuditOfRecord, OrganizationKey, UserKey};
 use super::organization::Organization;
 use super::viewer::User;
 use crate::error::AppError;
+use crate::service::page::Page;
 use async_graphql::{Context, ID, Json, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::audit_event;
@@ -84,15 +86,69 @@ pub async fn trail(ctx: &Context<'_>, record_id: Uuid) -> Result<Vec<AuditEvent>
         .collect())
 }
 
-/// A page of the audit trail.
+/// An audit event in a page, with its cursor.
+#[derive(SimpleObject)]
+pub struct AuditEventEdge {
+    /// Opaque position of this event; pass as `after` to continue after it.
+    cursor: String,
+    /// The event.
+    node: AuditEvent,
+}
+
+/// A page of the audit trail: a Relay connection (`edges`, `pageInfo`) like every list of the API.
+/// Its first fields, `endCursor` and `hasNextPage`, are kept for the clients written against them.
 #[derive(SimpleObject)]
 pub struct AuditEventPage {
-    /// The events, oldest first.
-    pub nodes: Vec<AuditEvent>,
+    /// The events with their cursors, oldest first.
+    edges: Vec<AuditEventEdge>,
+    /// The events alone, oldest first.
+    nodes: Vec<AuditEvent>,
+    /// Where this page sits.
+    page_info: PageInfo,
     /// Pass as `after` for the next page; null on the last.
-    pub end_cursor: Option<String>,
+    #[graphql(
+        deprecation = "Use `pageInfo.endCursor` (with `pageInfo.hasNextPage`): the Relay \
+                             connection's field, which every other list of the API has"
+    )]
+    end_cursor: Option<String>,
     /// Whether another page follows.
-    pub has_next_page: bool,
+    #[graphql(
+        deprecation = "Use `pageInfo.hasNextPage`: the Relay connection's field, which \
+                             every other list of the API has"
+    )]
+    has_next_page: bool,
     /// Matching events across pages.
-    pub total_count: i32,
+    total_count: i32,
+}
+
+impl From<Page<audit_event::Model>> for AuditEventPage {
+    fn from(page: Page<audit_event::Model>) -> Self {
+        let cursor = |event: &audit_event::Model| encode_cursor(CursorList::AuditEvents, event.id);
+        let page_info = PageInfo::new(
+            page.has_next_page,
+            page.has_previous_page,
+            page.rows.first().map(cursor),
+            page.rows.last().map(cursor),
+        );
+        let edges = page
+            .rows
+            .iter()
+            .map(|event| AuditEventEdge {
+                cursor: cursor(event),
+                node: AuditEvent(event.clone()),
+            })
+            .collect();
+        AuditEventPage {
+            edges,
+            // Null on the last page, as it always was (pageInfo.endCursor is the last row's).
+            end_cursor: page
+                .has_next_page
+                .then(|| page.rows.last().map(cursor))
+                .flatten(),
+            has_next_page: page.has_next_page,
+            page_info,
+            total_count: i32::try_from(page.total_count).unwrap_or(i32::MAX),
+            nodes: page.rows.into_iter().map(AuditEvent).collect(),
+        }
+    }
 }

@@ -75,6 +75,7 @@ impl Household {
 /// A member entering with the head of household.
 #[derive(InputObject)]
 pub struct HouseholdMemberInput {
+    /// The member's client record.
     client_id: ID,
     /// HUD 3.15, to the head; not SELF_HEAD_OF_HOUSEHOLD.
     relationship_to_ho_h: RelationshipToHoH,
@@ -85,7 +86,9 @@ pub struct HouseholdMemberInput {
 /// Someone joining a household after its head entered (a baby born after entry).
 #[derive(InputObject)]
 pub struct AddHouseholdMemberInput {
+    /// The household joined (`Household.id`).
     household_id: ID,
+    /// The member's client record.
     client_id: ID,
     /// HUD 3.15, to the head; not SELF_HEAD_OF_HOUSEHOLD.
     relationship_to_ho_h: RelationshipToHoH,

@@ -57,14 +57,18 @@ pub struct CreateUserInput {
 /// A role for a user in an organization; granting again for the same pair changes the role.
 #[derive(InputObject)]
 pub struct GrantRoleInput {
+    /// The user (`User.id`).
     user_id: ID,
+    /// The organization the role is in.
     organization_id: ID,
+    /// The role the user has there from now on.
     role: Role,
 }
 
 /// A new API token for a user.
 #[derive(InputObject)]
 pub struct CreateApiTokenInput {
+    /// The user the token signs in as.
     user_id: ID,
     /// What the token is for (e.g. "dashboard"): 1..200 characters.
     label: String,
@@ -138,6 +142,7 @@ pub struct CreateClientInput {
 pub struct CreateEnrollmentInput {
     /// The head of household (HUD 3.15 SELF_HEAD_OF_HOUSEHOLD).
     client_id: ID,
+    /// The project of the acting organization the household enters.
     project_id: ID,
     /// EntryDate (HUD 3.10): not in the future, within the project's operating dates.
     entry_date: Date,
@@ -169,6 +174,7 @@ pub struct CreateCeEventInput {
 /// HUD 3.20 Housing Move-In Date of a permanent housing enrollment.
 #[derive(InputObject)]
 pub struct RecordMoveInInput {
+    /// The head of household's permanent housing enrollment.
     enrollment_id: ID,
     /// Not before entry, not after exit, not in the future.
     move_in_date: Date,
@@ -177,6 +183,7 @@ pub struct RecordMoveInInput {
 /// HUD 3.11 Project Exit Date and 3.12 Destination.
 #[derive(InputObject)]
 pub struct ExitEnrollmentInput {
+    /// The enrollment that ends.
     enrollment_id: ID,
     /// Not before entry or move-in, not in the future, not before the CE events recorded in it.
     exit_date: Date,
@@ -193,7 +200,9 @@ pub struct ExitEnrollmentInput {
 /// The housing program's resolution of a referral (HUD 4.20.D, 4.20.E).
 #[derive(InputObject)]
 pub struct ResolveReferralInput {
+    /// The pending referral (the CE event's id).
     ce_event_id: ID,
+    /// ReferralResult (HUD 4.20.D): successful, or unsuccessful and why.
     referral_result: ReferralResult,
     /// Required when unsuccessful (the day it was decided); when successful, defaults to the
     /// resulting enrollment's entryDate and must equal it if given.
@@ -226,6 +235,7 @@ impl WorkflowMutation {
     async fn create_organization(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The organization's name and whether it is a victim service provider.")]
         input: CreateOrganizationInput,
     ) -> Result<Organization> {
         let org = admin::create_organization(
@@ -242,6 +252,9 @@ impl WorkflowMutation {
     async fn create_project(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The project: its organization, name, HUD type, operating dates and CoC."
+        )]
         input: CreateProjectInput,
     ) -> Result<Project> {
         let actor = ctx.actor()?;
@@ -268,6 +281,7 @@ impl WorkflowMutation {
     async fn set_ce_participation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The project, the period's first day and its CE roles.")]
         input: SetCeParticipationInput,
     ) -> Result<CeParticipation> {
         let period = ce_participation::set(
@@ -289,14 +303,22 @@ impl WorkflowMutation {
     }
 
     /// ADMIN: creates a user.
-    async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> Result<User> {
+    async fn create_user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The user's email and name.")] input: CreateUserInput,
+    ) -> Result<User> {
         let user =
             admin::create_user(ctx.services(), ctx.actor()?, &input.email, &input.name).await?;
         Ok(User(user))
     }
 
     /// ADMIN: grants a user a role in an organization (or changes the role they have there).
-    async fn grant_role(&self, ctx: &Context<'_>, input: GrantRoleInput) -> Result<Membership> {
+    async fn grant_role(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The user, the organization and the role.")] input: GrantRoleInput,
+    ) -> Result<Membership> {
         let actor = ctx.actor()?;
         let membership = admin::grant_role(
             ctx.services(),
@@ -313,6 +335,7 @@ impl WorkflowMutation {
     async fn create_api_token(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The user, what the token is for and when it expires.")]
         input: CreateApiTokenInput,
     ) -> Result<ApiTokenCreated> {
         let actor = ctx.actor()?;
@@ -336,7 +359,7 @@ impl WorkflowMutation {
     async fn revoke_api_token(
         &self,
         ctx: &Context<'_>,
-        input: RevokeApiTokenInput,
+        #[graphql(desc = "The token's id.")] input: RevokeApiTokenInput,
     ) -> Result<ApiToken> {
         let actor = ctx.actor()?;
         let id = parse_id("id", &input.id)?;
@@ -344,7 +367,11 @@ impl WorkflowMutation {
     }
 
     /// Creates a client record; the acting organization is recorded as its creator.
-    async fn create_client(&self, ctx: &Context<'_>, input: CreateClientInput) -> Result<Client> {
+    async fn create_client(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The client's name, date of birth and sex.")] input: CreateClientInput,
+    ) -> Result<Client> {
         let client = clients::create(
             ctx.services(),
             ctx.actor()?,
@@ -363,6 +390,9 @@ impl WorkflowMutation {
     async fn create_enrollment(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The head of household, the project, the entry date and the other members."
+        )]
         input: CreateEnrollmentInput,
     ) -> Result<Enrollment> {
         let actor = ctx.actor()?;
@@ -385,6 +415,9 @@ impl WorkflowMutation {
     async fn add_household_member(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The household, the member, their relationship to the head and entry date."
+        )]
         input: AddHouseholdMemberInput,
     ) -> Result<Enrollment> {
         let actor = ctx.actor()?;
@@ -397,7 +430,7 @@ impl WorkflowMutation {
     async fn record_move_in(
         &self,
         ctx: &Context<'_>,
-        input: RecordMoveInInput,
+        #[graphql(desc = "The enrollment and its move-in date.")] input: RecordMoveInInput,
     ) -> Result<Enrollment> {
         let actor = ctx.actor()?;
         let enrollment_id = parse_id("enrollmentId", &input.enrollment_id)?;
@@ -411,6 +444,9 @@ impl WorkflowMutation {
     async fn exit_enrollment(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The enrollment, its exit date and destination, and what becomes of the household."
+        )]
         input: ExitEnrollmentInput,
     ) -> Result<Enrollment> {
         let actor = ctx.actor()?;
@@ -434,6 +470,9 @@ impl WorkflowMutation {
     async fn create_ce_event(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The CE enrollment, the event's date and type, and the type's own fields."
+        )]
         input: CreateCeEventInput,
     ) -> Result<CeEvent> {
         let actor = ctx.actor()?;
@@ -461,6 +500,9 @@ impl WorkflowMutation {
     async fn resolve_referral(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The referral and its result (with the resulting enrollment, or the decline's reason)."
+        )]
         input: ResolveReferralInput,
     ) -> Result<CeEvent> {
         let actor = ctx.actor()?;

@@ -96,7 +96,11 @@ impl Project {
     }
     /// Whether CE referrals may be made to the project on `date` (today when left out): HUD 2.09.2
     /// ReceivesReferrals of the period covering it.
-    async fn receives_referrals(&self, ctx: &Context<'_>, date: Option<Date>) -> Result<bool> {
+    async fn receives_referrals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day asked about; today when left out.")] date: Option<Date>,
+    ) -> Result<bool> {
         let date = date.map_or_else(|| ctx.services().clock.today(), |d| d.0);
         Ok(ce_participation::receives_on(
             &self.participation(ctx).await?,

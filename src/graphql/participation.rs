@@ -52,6 +52,7 @@ impl CeParticipation {
 /// day before. Given the latest period's own start date, that period's roles are corrected.
 #[derive(InputObject)]
 pub struct SetCeParticipationInput {
+    /// The project whose CE roles these are.
     pub project_id: ID,
     /// AccessPoint (HUD 2.09.1).
     pub access_point: bool,

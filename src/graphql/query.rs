@@ -1,11 +1,9 @@
 //! The `Query` root: thin resolvers that parse arguments and call the services.
 
 use super::LIST_FANOUT;
-use super::audit::{AuditEvent, AuditEventPage};
+use super::audit::AuditEventPage;
 use super::client::{CeEvent, Client, Enrollment};
-use super::connection::{
-    CeEventConnection, ClientConnection, CursorList, decode_cursor, encode_cursor,
-};
+use super::connection::{CeEventConnection, ClientConnection, CursorList, decode_cursor};
 use super::context::ContextExt;
 use super::organization::{Organization, Project};
 use super::prefetch;
@@ -45,7 +43,11 @@ impl WorkflowQuery {
     }
 
     /// A client by id; null when it does not exist or is outside your scope.
-    async fn client(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Client>> {
+    async fn client(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The client's id (PersonalID).")] id: ID,
+    ) -> Result<Option<Client>> {
         let actor = ctx.actor()?;
         let id = parse_id("id", &id)?;
         let client = scope::find::<client::Entity, _>(&ctx.services().db, actor, id).await?;
@@ -59,8 +61,13 @@ impl WorkflowQuery {
     async fn clients(
         &self,
         ctx: &Context<'_>,
-        search: Option<String>,
-        first: Option<i32>,
+        #[graphql(desc = "A case-insensitive prefix of the first or last name.")] search: Option<
+            String,
+        >,
+        #[graphql(desc = "Page size: 20 when left out, 1..100.")] first: Option<i32>,
+        #[graphql(
+            desc = "Continue after this cursor (`pageInfo.endCursor` or an edge's `cursor` of this list)."
+        )]
         after: Option<String>,
     ) -> Result<ClientConnection> {
         let actor = ctx.actor()?;
@@ -93,7 +100,11 @@ impl WorkflowQuery {
     }
 
     /// An enrollment by id; null when it does not exist or is outside your scope.
-    async fn enrollment(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Enrollment>> {
+    async fn enrollment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The enrollment's id (EnrollmentID).")] id: ID,
+    ) -> Result<Option<Enrollment>> {
         let actor = ctx.actor()?;
         let id = parse_id("id", &id)?;
         Ok(
@@ -104,7 +115,11 @@ impl WorkflowQuery {
     }
 
     /// A CE event by id; null when it does not exist or is outside your scope.
-    async fn ce_event(&self, ctx: &Context<'_>, id: ID) -> Result<Option<CeEvent>> {
+    async fn ce_event(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The CE event's id (EventID).")] id: ID,
+    ) -> Result<Option<CeEvent>> {
         let actor = ctx.actor()?;
         let id = parse_id("id", &id)?;
         Ok(
@@ -120,13 +135,18 @@ impl WorkflowQuery {
     async fn referrals(
         &self,
         ctx: &Context<'_>,
-        status: Option<ReferralStatus>,
-        project_id: Option<ID>,
+        #[graphql(desc = "Only referrals in this state (PENDING: the inbox).")] status: Option<
+            ReferralStatus,
+        >,
+        #[graphql(desc = "Only referrals to this project.")] project_id: Option<ID>,
         #[graphql(
             desc = "Whether the program acknowledged it: `status: PENDING, acknowledged: false` is the new referrals."
         )]
         acknowledged: Option<bool>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: 20 when left out, 1..100.")] first: Option<i32>,
+        #[graphql(
+            desc = "Continue after this cursor (`pageInfo.endCursor` or an edge's `cursor` of this list)."
+        )]
         after: Option<String>,
     ) -> Result<CeEventConnection> {
         let actor = ctx.actor()?;
@@ -158,7 +178,11 @@ impl WorkflowQuery {
     }
 
     /// A project by id; null when it does not exist.
-    async fn project(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Project>> {
+    async fn project(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The project's id (ProjectID).")] id: ID,
+    ) -> Result<Option<Project>> {
         ctx.actor()?;
         let id = parse_id("id", &id)?;
         Ok(admin::find_project(&ctx.services().db, id)
@@ -172,9 +196,10 @@ impl WorkflowQuery {
     async fn referral_report(
         &self,
         ctx: &Context<'_>,
-        from: Date,
-        to: Date,
-        project_id: Option<ID>,
+        #[graphql(desc = "The first day counted (CE events' eventDate).")] from: Date,
+        #[graphql(desc = "The last day counted, included.")] to: Date,
+        #[graphql(desc = "Only referrals to this project.")] project_id: Option<ID>,
+        #[graphql(desc = "Only households of this type (from the members' ages, rule H7).")]
         household_type: Option<HouseholdType>,
     ) -> Result<ReferralReport> {
         let actor = ctx.actor()?;
@@ -196,8 +221,13 @@ impl WorkflowQuery {
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
-        record_id: Option<ID>,
-        first: Option<i32>,
+        #[graphql(desc = "Only the events of this record (any record's id).")] record_id: Option<
+            ID,
+        >,
+        #[graphql(desc = "Page size: 20 when left out, 1..100.")] first: Option<i32>,
+        #[graphql(
+            desc = "Continue after this cursor (`pageInfo.endCursor` or an edge's `cursor` of this list)."
+        )]
         after: Option<String>,
     ) -> Result<AuditEventPage> {
         let actor = ctx.actor()?;
@@ -209,18 +239,6 @@ impl WorkflowQuery {
         .count_total(ctx.look_ahead().field("totalCount").exists());
         let record_id = record_id.map(|id| parse_id("recordId", &id)).transpose()?;
         let page = audit::list(&ctx.services().db, actor, record_id, request).await?;
-        Ok(AuditEventPage {
-            end_cursor: page
-                .has_next_page
-                .then(|| {
-                    page.rows
-                        .last()
-                        .map(|e| encode_cursor(CursorList::AuditEvents, e.id))
-                })
-                .flatten(),
-            has_next_page: page.has_next_page,
-            total_count: i32::try_from(page.total_count).unwrap_or(i32::MAX),
-            nodes: page.rows.into_iter().map(AuditEvent).collect(),
-        })
+        Ok(page.into())
     }
 }

@@ -77,12 +77,14 @@ pub fn resolution(
 /// The referred program has seen a pending referral.
 #[derive(InputObject)]
 pub struct AcknowledgeReferralInput {
+    /// The pending referral (the CE event's id).
     ce_event_id: ID,
 }
 
 /// A note on a referral.
 #[derive(InputObject)]
 pub struct AddReferralNoteInput {
+    /// The referral (the CE event's id).
     ce_event_id: ID,
     /// 1..2000 characters after trimming.
     text: String,
@@ -91,6 +93,7 @@ pub struct AddReferralNoteInput {
 /// A resolved referral made pending again.
 #[derive(InputObject)]
 pub struct ReopenReferralInput {
+    /// The resolved referral (the CE event's id).
     ce_event_id: ID,
     /// Why (1..500 characters): kept as a note and in the audit trail.
     reason: String,
@@ -99,11 +102,18 @@ pub struct ReopenReferralInput {
 /// Another resolution for a resolved referral, under every rule of resolveReferral.
 #[derive(InputObject)]
 pub struct CorrectReferralInput {
+    /// The resolved referral (the CE event's id).
     ce_event_id: ID,
+    /// The corrected ReferralResult (HUD 4.20.D).
     referral_result: ReferralResult,
+    /// As in resolveReferral: required when unsuccessful; when successful, the resulting
+    /// enrollment's entryDate.
     result_date: Option<Date>,
+    /// Required when successful, forbidden otherwise.
     resulting_enrollment_id: Option<ID>,
+    /// Unsuccessful only: why, agreeing with referralResult; the _OTHER reasons need a note.
     decline_reason: Option<DeclineReason>,
+    /// Added to the referral's notes (1..2000 characters).
     note: Option<String>,
     /// Why (1..500 characters): kept as a note and in the audit trail.
     reason: String,
@@ -112,6 +122,7 @@ pub struct CorrectReferralInput {
 /// A pending referral withdrawn as made in error.
 #[derive(InputObject)]
 pub struct CancelReferralInput {
+    /// The pending referral (the CE event's id).
     ce_event_id: ID,
     /// Why the referral was made in error (1..500 characters).
     reason: String,
@@ -128,7 +139,7 @@ impl LifecycleMutation {
     async fn acknowledge_referral(
         &self,
         ctx: &Context<'_>,
-        input: AcknowledgeReferralInput,
+        #[graphql(desc = "The pending referral seen.")] input: AcknowledgeReferralInput,
     ) -> Result<CeEvent> {
         let id = parse_id("ceEventId", &input.ce_event_id)?;
         let event = referrals::acknowledge(ctx.services(), ctx.actor()?, id).await?;
@@ -139,7 +150,7 @@ impl LifecycleMutation {
     async fn add_referral_note(
         &self,
         ctx: &Context<'_>,
-        input: AddReferralNoteInput,
+        #[graphql(desc = "The referral and the note's text.")] input: AddReferralNoteInput,
     ) -> Result<ReferralNote> {
         let id = parse_id("ceEventId", &input.ce_event_id)?;
         let note = referrals::add_note(ctx.services(), ctx.actor()?, id, &input.text).await?;
@@ -150,6 +161,7 @@ impl LifecycleMutation {
     async fn reopen_referral(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The resolved referral and why it is reopened.")]
         input: ReopenReferralInput,
     ) -> Result<CeEvent> {
         let id = parse_id("ceEventId", &input.ce_event_id)?;
@@ -161,6 +173,7 @@ impl LifecycleMutation {
     async fn correct_referral(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The resolved referral, its corrected result and why.")]
         input: CorrectReferralInput,
     ) -> Result<CeEvent> {
         let resolution = resolution(
@@ -181,6 +194,7 @@ impl LifecycleMutation {
     async fn cancel_referral(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The pending referral and why it was made in error.")]
         input: CancelReferralInput,
     ) -> Result<CeEvent> {
         let id = parse_id("ceEventId", &input.ce_event_id)?;
