@@ -412,3 +412,51 @@ async fn the_priority_list_pages_by_keyset_and_filters_by_household_type() {
     let bad = c.plm.run(LIST, json!({ "after": "not-a-cursor" })).await;
     bad.expect_error("BAD_USER_INPUT");
 }
+
+#[tokio::test]
+async fn assessments_are_exported_in_assessment_csv_in_both_formats() {
+    let c = Community::new().await;
+    let (client, ce) = c.client_in_ce("Ada", "Assessed", "2026-01-05").await;
+    let recorded = placed(&c.plm, &ce, "2026-02-01").await;
+    for format in ["fy2026", "fy2024"] {
+        let response = c
+            .server
+            .http
+            .get(c.server.url(&format!(
+                "/export/hmis-csv?from=2026-01-01&to=2026-06-15&format={format}"
+            )))
+            .bearer_auth(c.plm.token.as_deref().expect("a token"))
+            .send()
+            .await
+            .expect("download");
+        assert_eq!(response.status().as_u16(), 200);
+        let bytes = response.bytes().await.expect("the zip");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+        let file = zip.by_name("Assessment.csv").expect("Assessment.csv");
+        let mut reader = csv::Reader::from_reader(file);
+        let header = reader.headers().expect("a header").clone();
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a row")).collect();
+        assert_eq!(rows.len(), 1, "{format}");
+        let cell = |name: &str| {
+            let at = header.iter().position(|h| h == name).expect("the column");
+            rows[0][at].to_owned()
+        };
+        let hud = |id: &str| id.replace('-', "");
+        assert_eq!(
+            cell("AssessmentID"),
+            hud(recorded["id"].as_str().expect("an id"))
+        );
+        assert_eq!(cell("EnrollmentID"), hud(&ce));
+        assert_eq!(cell("PersonalID"), hud(&client));
+        assert_eq!(cell("AssessmentDate"), "2026-02-01");
+        assert_eq!(cell("AssessmentLocation"), "Downtown access point");
+        assert_eq!(
+            (
+                cell("AssessmentType"),
+                cell("AssessmentLevel"),
+                cell("PrioritizationStatus")
+            ),
+            ("3".to_owned(), "2".to_owned(), "1".to_owned())
+        );
+    }
+}

@@ -28,7 +28,7 @@ const FILES: [&str; 10] = [
 ];
 
 /// The files of a FY2024 export (`--format fy2024`).
-const FY2024_FILES: [&str; 8] = [
+const FY2024_FILES: [&str; 9] = [
     "Export.csv",
     "Organization.csv",
     "User.csv",
@@ -37,6 +37,7 @@ const FY2024_FILES: [&str; 8] = [
     "Enrollment.csv",
     "Exit.csv",
     "Event.csv",
+    "Assessment.csv",
 ];
 
 const FROM: &str = "2026-01-01";

@@ -2,7 +2,7 @@
 //! column lists (in order, case-sensitive, as in `../shared/domain/hmis-csv-fy2026-headers.txt` and
 //! `hmis-csv-fy2024-headers.txt`), and the value HUD wants in each column Hearth does not collect.
 //! FY2026 (the default) and FY2024 share every list but Client.csv's and Enrollment.csv's
-//! (`fy2024`, `fy2026`); FY2026 adds CEParticipation.csv and Assessment.csv.
+//! (`fy2024`, `fy2026`); FY2026 adds CEParticipation.csv; both carry Assessment.csv (HUD 4.19).
 //!
 //! What must not live here: reading or writing values (see `format`), or any database access.
 
@@ -225,7 +225,7 @@ pub const FY2026_FILES: [HmisFile; 10] = [
 
 /// The FY2024 export's files, in the order written (a record's file comes before the files that
 /// refer to it).
-pub const FILES: [HmisFile; 8] = [
+pub const FILES: [HmisFile; 9] = [
     EXPORT_FILE,
     ORGANIZATION_FILE,
     USER_FILE,
@@ -234,6 +234,7 @@ pub const FILES: [HmisFile; 8] = [
     ENROLLMENT_FILE,
     EXIT_FILE,
     EVENT_FILE,
+    ASSESSMENT_FILE,
 ];
 
 /// Export.csv: one row describing the export (no audit columns).

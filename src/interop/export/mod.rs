@@ -357,13 +357,13 @@ async fn produce(
     .await?;
     rows.push((columns::EVENT_FILE.name, count));
 
-    if format == CsvFormat::Fy2026 {
-        // HUD 4.19 assessments are not recorded yet: the file is written with its header, as HUD
-        // wants every file of the format present.
-        let none = futures_util::stream::empty::<Result<Vec<String>, sea_orm::DbErr>>();
-        let count = stream_file(pieces, &columns::ASSESSMENT_FILE, none, |row| row).await?;
-        rows.push((columns::ASSESSMENT_FILE.name, count));
-    }
+    // HUD 4.19 Assessment.csv has the same columns in both formats.
+    let assessments = queries::assessments(&txn, range).await?;
+    let count = stream_file(pieces, &columns::ASSESSMENT_FILE, assessments, |a| {
+        assessment_row(a, &context)
+    })
+    .await?;
+    rows.push((columns::ASSESSMENT_FILE.name, count));
 
     pieces.send(Piece::Finish).await?;
     txn.commit().await?;

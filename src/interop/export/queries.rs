@@ -6,7 +6,8 @@ use super::rows::*;
 use crate::error::AppResult;
 use crate::interop::ExportRange;
 use entity::{
-    app_user, ce_event, ce_participation, client, enrollment, household, organization, project,
+    app_user, assessment, ce_event, ce_participation, client, enrollment, household, organization,
+    project,
 };
 use futures_util::Stream;
 use sea_orm::sea_query::{Query, SelectStatement};
@@ -223,6 +224,49 @@ pub(super) async fn events<'a>(
             .filter(events_in(range))
             .order_by_asc(ce_event::Column::Id)
             .into_model::<EventRow>()
+            .stream(txn)
+            .await?,
+    ))
+}
+
+/// The 4.19 assessments dated within `range` (Assessment.csv); each lies within its enrollment
+/// (rule A1), so its enrollment is exported too.
+pub(super) async fn assessments<'a>(
+    txn: &'a DatabaseTransaction,
+    range: ExportRange,
+) -> AppResult<Rows<'a, AssessmentRow>> {
+    Ok(Box::pin(
+        assessment::Entity::find()
+            .select_only()
+            .columns([
+                assessment::Column::Id,
+                assessment::Column::EnrollmentId,
+                assessment::Column::ClientId,
+                assessment::Column::AssessmentDate,
+                assessment::Column::AssessmentLocation,
+                assessment::Column::AssessmentType,
+                assessment::Column::AssessmentLevel,
+                assessment::Column::PrioritizationStatus,
+                assessment::Column::DateCreated,
+                assessment::Column::DateUpdated,
+                assessment::Column::UserId,
+                assessment::Column::DateDeleted,
+                assessment::Column::HudId,
+                assessment::Column::HudUserId,
+            ])
+            .column_as(enrollment::Column::HudId, "enrollment_hud_id")
+            .column_as(client::Column::HudId, "client_hud_id")
+            .column_as(app_user::Column::HudId, "user_hud_id")
+            .join(JoinType::InnerJoin, assessment::Relation::Enrollment.def())
+            .join(JoinType::InnerJoin, assessment::Relation::Client.def())
+            .join(
+                JoinType::LeftJoin,
+                user_of::<assessment::Entity>(assessment::Column::UserId),
+            )
+            .filter(assessment::Column::AssessmentDate.gte(range.from()))
+            .filter(assessment::Column::AssessmentDate.lte(range.to()))
+            .order_by_asc(assessment::Column::Id)
+            .into_model::<AssessmentRow>()
             .stream(txn)
             .await?,
     ))

@@ -451,3 +451,55 @@ pub(super) fn participation_row(p: ParticipationRow, context: &Context) -> Vec<S
         )
         .into_values()
 }
+
+#[derive(FromQueryResult)]
+pub(super) struct AssessmentRow {
+    id: Uuid,
+    enrollment_id: Uuid,
+    client_id: Uuid,
+    assessment_date: NaiveDate,
+    assessment_location: String,
+    assessment_type: i32,
+    assessment_level: i32,
+    prioritization_status: i32,
+    date_created: DateTime<Utc>,
+    date_updated: DateTime<Utc>,
+    user_id: Option<Uuid>,
+    date_deleted: Option<DateTime<Utc>>,
+    hud_id: Option<String>,
+    hud_user_id: Option<String>,
+    enrollment_hud_id: Option<String>,
+    client_hud_id: Option<String>,
+    user_hud_id: Option<String>,
+}
+
+/// HUD 4.19: one assessment of a household, in its head's CE enrollment.
+pub(super) fn assessment_row(a: AssessmentRow, context: &Context) -> Vec<String> {
+    Row::new(&columns::ASSESSMENT_FILE)
+        .set("AssessmentID", format::hud_id(a.id, a.hud_id.as_deref()))
+        .set(
+            "EnrollmentID",
+            format::hud_id(a.enrollment_id, a.enrollment_hud_id.as_deref()),
+        )
+        .set(
+            "PersonalID",
+            format::hud_id(a.client_id, a.client_hud_id.as_deref()),
+        )
+        .set("AssessmentDate", format::date(a.assessment_date))
+        .set("AssessmentLocation", a.assessment_location)
+        .set("AssessmentType", a.assessment_type.to_string())
+        .set("AssessmentLevel", a.assessment_level.to_string())
+        .set("PrioritizationStatus", a.prioritization_status.to_string())
+        .audit(
+            Audit {
+                date_created: a.date_created,
+                date_updated: a.date_updated,
+                date_deleted: a.date_deleted,
+                user_id: a.user_id,
+                user_hud_id: a.user_hud_id.as_deref(),
+                hud_user_id: a.hud_user_id.as_deref(),
+            },
+            context,
+        )
+        .into_values()
+}
