@@ -16,6 +16,8 @@ use chrono::{Days, NaiveDate, Utc};
 use clap::Parser;
 use entity::{ce_event, client, enrollment, household};
 use hearth::config::{CommunitySettings, DatabaseSettings};
+use hearth::domain::codes::ReferredProjectRule;
+use hearth::domain::rules;
 use hearth::domain::{Actor, CeEventType, ProjectType, ReferralResult, RelationshipToHoH, Role};
 use hearth::service::{Services, admin};
 use rand::rngs::StdRng;
@@ -63,36 +65,30 @@ const ORGANIZATION_NAMES: [&str; HOUSING_ORGANIZATIONS] = [
     "Haven House",
     "Keystone Housing Partners",
 ];
-/// The project types the housing organizations run, in turn, with the referral event types that fit
-/// each (HUD 4.20.2 codes 10-15; `domain::codes::CeEventType::referred_project_rule`).
-const HOUSING_TYPES: [(ProjectType, &str, &[CeEventType]); 4] = [
+/// The project types the housing organizations run, in turn. The referral event types that fit each
+/// are the domain's (`CeEventType::referred_project_rule`, rule D2), not a list of the seeder's own.
+const HOUSING_TYPES: [(ProjectType, &str); 4] = [
     (
         ProjectType::PhPermanentSupportiveHousing,
         "Permanent Supportive Housing",
-        &[CeEventType::ReferralToPsh],
     ),
-    (
-        ProjectType::PhRapidReHousing,
-        "Rapid Re-Housing",
-        &[
-            CeEventType::ReferralToRrh,
-            CeEventType::ReferralToJointThRrh,
-        ],
-    ),
-    (
-        ProjectType::TransitionalHousing,
-        "Transitional Housing",
-        &[
-            CeEventType::ReferralToTransitionalHousing,
-            CeEventType::ReferralToJointThRrh,
-        ],
-    ),
-    (
-        ProjectType::EsEntryExit,
-        "Emergency Shelter",
-        &[CeEventType::ReferralToEmergencyShelter],
-    ),
+    (ProjectType::PhRapidReHousing, "Rapid Re-Housing"),
+    (ProjectType::TransitionalHousing, "Transitional Housing"),
+    (ProjectType::EsEntryExit, "Emergency Shelter"),
 ];
+
+/// The referral event types still collected whose referred project may be of `project_type`.
+fn fitting_events(project_type: ProjectType) -> Vec<CeEventType> {
+    CeEventType::ALL
+        .iter()
+        .copied()
+        .filter(|event| event.is_collected())
+        .filter(|event| match event.referred_project_rule() {
+            ReferredProjectRule::Required(types) => types.contains(&project_type),
+            ReferredProjectRule::Optional | ReferredProjectRule::Forbidden => false,
+        })
+        .collect()
+}
 
 const FIRST_NAMES: &[&str] = &[
     "Amara", "Ben", "Carmen", "Dmitri", "Esther", "Farid", "Grace", "Hiro", "Imani", "Jonah",
@@ -230,7 +226,7 @@ struct HousingProject {
     id: Uuid,
     organization_id: Uuid,
     project_type: ProjectType,
-    fitting_events: &'static [CeEventType],
+    fitting_events: Vec<CeEventType>,
 }
 
 fn days_before(date: NaiveDate, days: u64) -> NaiveDate {
@@ -293,7 +289,7 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
     for (o, name) in ORGANIZATION_NAMES.iter().enumerate() {
         let org = admin::create_organization(&services, &admin_actor, name, o % 7 == 6).await?;
         for p in 0..PROJECTS_PER_ORGANIZATION {
-            let (project_type, label, fitting_events) =
+            let (project_type, label) =
                 HOUSING_TYPES[(o * PROJECTS_PER_ORGANIZATION + p) % HOUSING_TYPES.len()];
             let project = admin::create_project(
                 &services,
@@ -313,7 +309,7 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
                 id: project.id,
                 organization_id: org.id,
                 project_type,
-                fitting_events,
+                fitting_events: fitting_events(project_type),
             });
             counts.projects += 1;
         }
@@ -429,11 +425,12 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
                 let mut housing_enrollment =
                     new_enrollment(enrollment_id, client_id, project.id, entry, resolver, now);
                 let move_in = days_after_capped(entry, rng.random_range(3..40), today);
-                // HUD 3.20: only permanent housing has a move-in (rules::enrollment::move_in).
-                if project.project_type.is_permanent_housing()
-                    && rng.random_bool(0.5)
-                    && move_in > entry
-                {
+                // HUD 3.20 as recordMoveIn checks it (`domain::rules`): only permanent housing has
+                // a move-in, on or after the entry.
+                let allowed =
+                    rules::enrollment::move_in(move_in, project.project_type, entry, None, today)
+                        .is_empty();
+                if allowed && rng.random_bool(0.5) && move_in > entry {
                     housing_enrollment.move_in_date = Set(Some(move_in));
                 }
                 enrollments.push(housing_enrollment);
