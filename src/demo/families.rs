@@ -3,7 +3,10 @@
 //! move-in); a single parent and child wait on a pending referral.
 
 use super::{Seeded, days_after, days_before};
-use crate::domain::{Actor, CeEventType, ReferralResult, RelationshipToHoH, Sex};
+use crate::domain::{
+    Actor, AssessmentLevel, CeEventType, PrioritizationStatus, ReferralResult, RelationshipToHoH,
+    Sex,
+};
 use crate::error::AppResult;
 use crate::service::households::NewMember;
 use crate::service::{Services, ce_events, clients, enrollments};
@@ -100,6 +103,16 @@ async fn referred(
             entry_date: ce_entry,
             members: with(&members),
         },
+    )
+    .await?;
+    // HUD 4.19: the family is assessed and placed on the priority list before its referral.
+    super::assess(
+        services,
+        plm,
+        ce_enrollment.id,
+        days_after(ce_entry, 2),
+        (AssessmentLevel::HousingNeedsAssessment, 0),
+        PrioritizationStatus::PlacedOnPrioritizationList,
     )
     .await?;
     let referral = ce_events::create(

@@ -2,14 +2,18 @@
 //! so that demo data obeys every rule of the workflow.
 //!
 //! A CE lead agency with a Priority List Manager, two housing organizations with PSH, RRH, TH and ES
-//! projects and their staff, three dozen clients in Coordinated Entry, and referrals in every state.
+//! projects and their staff, three dozen clients in Coordinated Entry over the past year, each
+//! assessed (HUD 4.19) and most placed on the priority list, and referrals in every state.
 //! Running it again loads nothing new and prints fresh tokens for the demo users.
 
 mod families;
 
-use crate::domain::{Actor, CeEventType, DeclineReason, ProjectType, ReferralResult, Role, Sex};
+use crate::domain::{
+    Actor, AssessmentLevel, AssessmentType, CeEventType, DeclineReason, PrioritizationStatus,
+    ProjectType, ReferralResult, Role, Sex,
+};
 use crate::error::{AppError, AppResult};
-use crate::service::{Services, admin, ce_events, clients, enrollments};
+use crate::service::{Services, admin, assessments, ce_events, clients, enrollments};
 use chrono::{Days, NaiveDate};
 use std::fmt::{self, Display};
 use uuid::Uuid;
@@ -325,7 +329,8 @@ async fn load_community(
             },
         )
         .await?;
-        let ce_entry = days_before(today, 60 + (offset * 5) % 120);
+        // Spread over the past year, so that a year's CE APR has something in every month.
+        let ce_entry = days_before(today, 60 + (offset * 37) % 300);
         let ce_enrollment = enrollments::create(
             services,
             &plm,
@@ -338,6 +343,32 @@ async fn load_community(
         )
         .await?;
         seeded.clients += 1;
+        // HUD 4.19: every household is assessed (some first by a crisis needs assessment); most
+        // are placed on the priority list, and most of those then referred to housing.
+        if i % 5 == 0 {
+            assess(
+                services,
+                &plm,
+                ce_enrollment.id,
+                days_after(ce_entry, 1),
+                (AssessmentLevel::CrisisNeedsAssessment, i),
+                PrioritizationStatus::NotPlacedOnPrioritizationList,
+            )
+            .await?;
+        }
+        assess(
+            services,
+            &plm,
+            ce_enrollment.id,
+            days_after(ce_entry, 3),
+            (AssessmentLevel::HousingNeedsAssessment, i),
+            if i % 12 == 11 {
+                PrioritizationStatus::NotPlacedOnPrioritizationList
+            } else {
+                PrioritizationStatus::PlacedOnPrioritizationList
+            },
+        )
+        .await?;
         // Every client gets a housing needs assessment; most are then referred to housing.
         ce_events::create(
             services,
@@ -353,6 +384,20 @@ async fn load_community(
         )
         .await?;
         if i % 6 == 5 {
+            // Not referred to housing: problem solving instead (an access event, CE APR Q9c).
+            ce_events::create(
+                services,
+                &plm,
+                ce_events::NewCeEvent {
+                    enrollment_id: ce_enrollment.id,
+                    event_date: days_after(ce_entry, 5),
+                    event_type: CeEventType::ProblemSolvingDiversionRapidResolution,
+                    referred_project_id: None,
+                    safe_alternative_housed: Some(i % 12 == 11),
+                    enrolled_in_aftercare: None,
+                },
+            )
+            .await?;
             continue;
         }
         let (spec, project) = &housing[i % housing.len()];
@@ -439,6 +484,37 @@ async fn load_community(
     let (_, hope_psh) = &housing[0];
     let hope_staff = staff_of(services, HOUSING_PROJECTS[0].organization, hope_psh).await?;
     families::seed(services, &plm, &ce_project, hope_psh, &hope_staff, seeded).await
+}
+
+/// Records a 4.19 assessment of the head of household in `enrollment_id`; the type varies with
+/// `n` as a community's do.
+async fn assess(
+    services: &Services,
+    plm: &Actor,
+    enrollment_id: Uuid,
+    assessment_date: NaiveDate,
+    (assessment_level, n): (AssessmentLevel, usize),
+    prioritization_status: PrioritizationStatus,
+) -> AppResult<()> {
+    assessments::record(
+        services,
+        plm,
+        assessments::NewAssessment {
+            enrollment_id,
+            assessment_date,
+            location: ["Downtown access point", "Phone line", "Outreach van"][n % 3].to_owned(),
+            assessment_type: [
+                AssessmentType::InPerson,
+                AssessmentType::Phone,
+                AssessmentType::InPerson,
+                AssessmentType::Virtual,
+            ][n % 4],
+            assessment_level,
+            prioritization_status,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// The first demo HOUSING_STAFF member of `organization`, acting for it.
