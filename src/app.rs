@@ -5,6 +5,7 @@ use crate::graphql::{self, HearthExecutor, SchemaOptions};
 use crate::http;
 use crate::http::limits::TokenRateLimit;
 use crate::service::Services;
+use crate::telemetry;
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
@@ -17,8 +18,12 @@ use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::{BoxError, ServiceBuilder};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+
+/// `x-request-id`, as the layers take it.
+const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static(telemetry::REQUEST_ID);
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -112,8 +117,33 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(overload)
         .layer(cors(&settings.cors_origins))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(telemetry::request_span)
+                .on_response(telemetry::record_response),
+        )
+        // Outermost: every response carries the request's id, refusals and preflights included.
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
+        .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
+        .layer(axum::middleware::map_request(drop_unusable_request_id))
         .with_state(state)
+}
+
+/// A caller's `x-request-id` longer than [`telemetry::MAX_REQUEST_ID`] or with characters other than
+/// letters, digits and `-_.:` is dropped, and one is made instead: it is written on every log line.
+async fn drop_unusable_request_id(mut request: axum::extract::Request) -> axum::extract::Request {
+    let usable = request.headers().get(REQUEST_ID_HEADER).map(|value| {
+        value.len() <= telemetry::MAX_REQUEST_ID
+            && !value.is_empty()
+            && value
+                .as_bytes()
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(b))
+    });
+    if usable == Some(false) {
+        request.headers_mut().remove(REQUEST_ID_HEADER);
+    }
+    request
 }
 
 /// CORS for single-page apps on the configured origins; none by default.
@@ -125,7 +155,13 @@ fn cors(origins: &[String]) -> CorsLayer {
             header::CONTENT_TYPE,
             header::ACCEPT,
             HeaderName::from_static("x-organization-id"),
+            // A browser app may name its request or continue its trace (see `telemetry`).
+            REQUEST_ID_HEADER,
+            HeaderName::from_static("traceparent"),
+            HeaderName::from_static("tracestate"),
         ])
+        // ...and read the request's id, to quote it when reporting a problem.
+        .expose_headers([REQUEST_ID_HEADER])
         .max_age(Duration::from_secs(600));
     if origins.iter().any(|o| o.trim() == "*") {
         return layer.allow_origin(AllowOrigin::any());

@@ -84,15 +84,17 @@ enum TokenCommand {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    hearth::telemetry::init();
+    let telemetry = hearth::telemetry::init();
     let cli = Cli::parse();
-    match run(cli).await {
+    let code = match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("hearth: {message}");
             ExitCode::FAILURE
         }
-    }
+    };
+    telemetry.shutdown();
+    code
 }
 
 async fn run(cli: Cli) -> Result<(), String> {

@@ -10,6 +10,7 @@ use super::media::MediaType;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::graphql::executor::Prepared;
+use crate::telemetry;
 use async_graphql::{BatchRequest, BatchResponse, Request, Response};
 use async_graphql_axum::GraphQLBatchRequest;
 use async_graphql_axum::rejection::GraphQLRejection;
@@ -180,11 +181,15 @@ async fn execute(
             for (operation, response) in operations.iter().zip(responses) {
                 metrics.observe(operation.as_deref(), outcome(response), elapsed);
             }
+            // The request's outcome: `ok` when every operation is, else the first error's code.
+            let first_error = responses.iter().map(outcome).find(|code| *code != "ok");
+            telemetry::record_operation(&operations, first_error.unwrap_or("ok"));
         }
         Err(refusal) => {
             for operation in &operations {
                 metrics.observe(operation.as_deref(), refusal.code(), elapsed);
             }
+            telemetry::record_operation(&operations, refusal.code());
         }
     }
     match response {
@@ -269,6 +274,9 @@ async fn run(
     } else {
         Some(RequestContext::open(state, &Credentials::from_headers(&headers)).await?)
     };
+    if let Some(actor) = context.as_ref().and_then(RequestContext::actor) {
+        telemetry::record_organization(actor.organization_id);
+    }
     // A schema-only request uses no persisted query: no token's store is consulted for it.
     let token_id = context
         .as_ref()

@@ -36,6 +36,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::{broadcast, watch};
 use tokio::time::Instant;
+use tracing::field::Empty;
+use tracing::{Instrument, Span};
 use uuid::Uuid;
 
 /// WebSocket close code 1001 "going away": the server is shutting down.
@@ -76,7 +78,10 @@ pub async fn upgrade(
         .max_message_size(limit)
         .max_frame_size(limit)
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| tracker.track_future(serve(state, socket, protocol)))
+        // The socket keeps the upgrade request's span (and request id) for as long as it lives.
+        .on_upgrade(move |socket| {
+            tracker.track_future(serve(state, socket, protocol).instrument(Span::current()))
+        })
 }
 
 /// Where a socket stands with its token.
@@ -149,8 +154,24 @@ impl SocketExecutor {
         }
     }
 
+    /// One operation of the socket, in a span of its own under the socket's (request id,
+    /// operation name, organization, outcome of each answer or event).
     async fn operation(self, request: Request) -> BoxStream<'static, Response> {
+        let span = tracing::info_span!(
+            "operation",
+            otel.name = "graphql-ws operation",
+            operation = Empty,
+            organization_id = Empty,
+            outcome = Empty,
+        );
+        self.run_operation(request, span.clone())
+            .instrument(span)
+            .await
+    }
+
+    async fn run_operation(self, request: Request, span: Span) -> BoxStream<'static, Response> {
         let refused = |err: AppError| {
+            Span::current().record("outcome", err.code());
             stream::once(future::ready(Response::from_errors(vec![
                 err.to_server_error(),
             ])))
@@ -175,7 +196,16 @@ impl SocketExecutor {
                 return refused(err);
             }
         };
+        if let Some(actor) = context.actor() {
+            span.record(
+                "organization_id",
+                tracing::field::display(actor.organization_id),
+            );
+        }
         let prepared = self.state.schema.prepare(request, context.token_id()).await;
+        if let Some(name) = prepared.operation_name() {
+            span.record("operation", name.as_str());
+        }
         let prepared = context.attach(&self.state, prepared);
         let state = self.state.clone();
         self.state
@@ -184,14 +214,21 @@ impl SocketExecutor {
             .then(move |response| {
                 // The operation holds its place until its stream ends or is stopped.
                 let _running = &running;
-                let (state, context) = (state.clone(), context.clone());
+                let (state, context, span) = (state.clone(), context.clone(), span.clone());
                 async move {
                     // What the answer or event revealed is recorded before it is sent; if it
                     // cannot be, it is not sent.
-                    match context.record_reads(&state).await {
+                    let response = match context.record_reads(&state).await {
                         Ok(()) => response,
                         Err(err) => Response::from_errors(vec![err.to_server_error()]),
-                    }
+                    };
+                    let outcome = response
+                        .errors
+                        .first()
+                        .and_then(|e| e.extensions.as_ref()?.get("code").cloned())
+                        .map_or_else(|| "ok".to_owned(), |code| code.to_string());
+                    span.record("outcome", outcome.trim_matches('"'));
+                    response
                 }
             })
             .boxed()
