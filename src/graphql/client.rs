@@ -293,10 +293,11 @@ impl CeEvent {
     }
     /// LocationCrisisOrPHHousing (HUD 4.20.C), as the project referred to.
     async fn referred_project(&self, ctx: &Context<'_>) -> Result<Option<Project>> {
-        match self.0.referred_project_id {
-            Some(id) => Ok(Some(project(ctx, id).await?)),
-            None => Ok(None),
-        }
+        let Some(id) = self.0.referred_project_id else {
+            return Ok(None);
+        };
+        // Null once the project is soft-deleted, as `project(id)` answers.
+        Ok(ctx.loaders().load_one(ProjectKey(id)).await?.map(Project))
     }
     /// ReferralResult (HUD 4.20.D); null while pending.
     async fn referral_result(&self) -> Result<Option<ReferralResult>> {

@@ -4,7 +4,7 @@
 
 use crate::domain::Actor;
 use crate::error::AppError;
-use crate::service::scope;
+use crate::service::scope::{self, Scoped, Shared};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
     app_user, assessment, audit_event, ce_event, ce_participation, client, enrollment, household,
@@ -141,6 +141,7 @@ impl Loader<ProjectKey> for HearthLoader {
 
     async fn load(&self, keys: &[ProjectKey]) -> LoadResult<ProjectKey> {
         let rows = project::Entity::find()
+            .filter(project::Entity::live())
             .filter(project::Column::Id.is_in(ids(keys, |k| k.0)))
             .all(&self.db)
             .await
@@ -155,6 +156,7 @@ impl Loader<OrganizationKey> for HearthLoader {
 
     async fn load(&self, keys: &[OrganizationKey]) -> LoadResult<OrganizationKey> {
         let rows = organization::Entity::find()
+            .filter(organization::Entity::live())
             .filter(organization::Column::Id.is_in(ids(keys, |k| k.0)))
             .all(&self.db)
             .await
@@ -172,7 +174,7 @@ impl Loader<ProjectsOfOrganization> for HearthLoader {
 
     async fn load(&self, keys: &[ProjectsOfOrganization]) -> LoadResult<ProjectsOfOrganization> {
         let rows = project::Entity::find()
-            .filter(project::Column::DateDeleted.is_null())
+            .filter(project::Entity::live())
             .filter(project::Column::OrganizationId.is_in(ids(keys, |k| k.0)))
             .order_by_asc(project::Column::Name)
             .order_by_asc(project::Column::Id)
@@ -344,6 +346,7 @@ impl Loader<UserKey> for HearthLoader {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[UserKey]) -> LoadResult<UserKey> {
+        // A deleted user still authored what they did: the trail names them.
         let rows = app_user::Entity::find()
             .filter(app_user::Column::Id.is_in(ids(keys, |k| k.0)))
             .all(&self.db)
@@ -358,14 +361,9 @@ impl Loader<AuditOfRecord> for HearthLoader {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[AuditOfRecord]) -> LoadResult<AuditOfRecord> {
-        let actor = self.actor()?;
-        let mut select = audit_event::Entity::find()
-            .filter(audit_event::Column::RecordId.is_in(ids(keys, |k| k.0)));
-        // ADMIN reads every record's history; others what their own organization did.
-        if !actor.is_admin() {
-            select = select.filter(audit_event::Column::OrganizationId.eq(actor.organization_id));
-        }
-        let rows = select
+        let rows = audit_event::Entity::find()
+            .filter(audit_event::Entity::visible_to(self.actor()?))
+            .filter(audit_event::Column::RecordId.is_in(ids(keys, |k| k.0)))
             .order_by_asc(audit_event::Column::Id)
             .all(&self.db)
             .await

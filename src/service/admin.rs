@@ -1,6 +1,7 @@
 //! Organizations, projects, users, memberships and tokens: the ADMIN mutations (rules R2, R3) and
 //! the reads of organizations and projects, which every signed-in user may see.
 
+use super::scope::Shared;
 use super::{Services, audit, new_id, require_admin, tokens};
 use crate::domain::rules;
 use crate::domain::{Actor, ProjectType, Role, values};
@@ -421,7 +422,7 @@ pub async fn find_project<C: ConnectionTrait>(
     id: Uuid,
 ) -> AppResult<Option<project::Model>> {
     Ok(project::Entity::find_by_id(id)
-        .filter(project::Column::DateDeleted.is_null())
+        .filter(project::Entity::live())
         .one(conn)
         .await?)
 }
@@ -429,7 +430,7 @@ pub async fn find_project<C: ConnectionTrait>(
 /// Every live organization, by name: organizations are visible to every signed-in user.
 pub async fn list_organizations(services: &Services) -> AppResult<Vec<organization::Model>> {
     Ok(organization::Entity::find()
-        .filter(organization::Column::DateDeleted.is_null())
+        .filter(organization::Entity::live())
         .order_by_asc(organization::Column::Name)
         .order_by_asc(organization::Column::Id)
         .all(&services.db)

@@ -3,6 +3,7 @@
 //! mutation leaves no audit row. Housing staff reading client records are recorded too (HMIS privacy:
 //! access to client data is auditable), with one insert per request at most.
 
+use super::scope::Scoped;
 use super::{Services, new_id, page};
 use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
@@ -262,10 +263,7 @@ pub async fn list<C: ConnectionTrait>(
     record_id: Option<Uuid>,
     request: page::PageRequest,
 ) -> AppResult<page::Page<audit_event::Model>> {
-    let mut select = audit_event::Entity::find();
-    if !actor.is_admin() {
-        select = select.filter(audit_event::Column::OrganizationId.eq(actor.organization_id));
-    }
+    let mut select = audit_event::Entity::find().filter(audit_event::Entity::visible_to(actor));
     if let Some(record_id) = record_id {
         select = select.filter(audit_event::Column::RecordId.eq(record_id));
     }

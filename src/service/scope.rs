@@ -2,11 +2,18 @@
 //! sees"). Every read of clients, enrollments, CE events and assessments adds these conditions to its own query, so
 //! a lookup, a list, a total and a nested field can never disagree about what the caller may see.
 //!
-//! Soft-deleted records (DateDeleted set) are invisible to everyone.
+//! Organizations, projects and users are shared: every signed-in user reads the live ones (a
+//! referral names its program, a note its author), through [`Shared`]. The audit trail is the
+//! ADMIN's, and otherwise what the caller's own organization did.
+//!
+//! Soft-deleted records (DateDeleted set) are invisible to everyone, nested or not.
 
 use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
-use entity::{assessment, ce_event, client, enrollment, household, project};
+use entity::{
+    app_user, assessment, audit_event, ce_event, client, enrollment, household, organization,
+    project,
+};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -198,6 +205,62 @@ impl Scoped for assessment::Entity {
     }
     fn id_column() -> assessment::Column {
         assessment::Column::Id
+    }
+}
+
+/// A table every signed-in user reads, before choosing an organization too: its live rows.
+pub trait Shared: EntityTrait {
+    /// The rows anyone may see: those not soft-deleted.
+    fn live() -> Condition;
+}
+
+impl Shared for organization::Entity {
+    fn live() -> Condition {
+        Condition::all().add(organization::Column::DateDeleted.is_null())
+    }
+}
+
+impl Shared for project::Entity {
+    fn live() -> Condition {
+        Condition::all().add(project::Column::DateDeleted.is_null())
+    }
+}
+
+impl Shared for app_user::Entity {
+    fn live() -> Condition {
+        Condition::all().add(app_user::Column::DateDeleted.is_null())
+    }
+}
+
+/// A shared table is scoped by its live rows alone.
+macro_rules! shared_is_scoped {
+    ($($entity:ident => $record:literal),+ $(,)?) => {$(
+        impl Scoped for $entity::Entity {
+            const RECORD: &'static str = $record;
+            fn visible_to(_: &Actor) -> Condition {
+                <$entity::Entity as Shared>::live()
+            }
+            fn id_column() -> $entity::Column {
+                $entity::Column::Id
+            }
+        }
+    )+};
+}
+
+shared_is_scoped!(organization => "organization", project => "project", app_user => "user");
+
+/// The audit trail: all of it for an ADMIN; for others, what their own organization did.
+impl Scoped for audit_event::Entity {
+    const RECORD: &'static str = "audit event";
+    fn visible_to(actor: &Actor) -> Condition {
+        if actor.is_admin() {
+            Condition::all()
+        } else {
+            Condition::all().add(audit_event::Column::OrganizationId.eq(actor.organization_id))
+        }
+    }
+    fn id_column() -> audit_event::Column {
+        audit_event::Column::Id
     }
 }
 
