@@ -6,6 +6,7 @@
 //! export and import).
 
 pub mod app;
+pub mod backup;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -58,6 +58,13 @@ enum Command {
         #[arg(long, default_value = "fy2026")]
         format: hearth::interop::columns::CsvFormat,
     },
+    /// Copy a live SQLite database to a new file, consistent while the server serves (VACUUM
+    /// INTO); PostgreSQL is backed up with pg_dump.
+    Backup {
+        /// The file to write; it must not exist.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Load a HUD HMIS CSV zip, all or nothing; reports every bad row and exits non-zero if any.
     Import {
         /// The zip file to read.
@@ -105,6 +112,18 @@ async fn run(cli: Cli) -> Result<(), String> {
         print!("{}", hearth::graphql::sdl());
         return Ok(());
     }
+    // A backup copies the database as it is: it runs no migration.
+    if let Command::Backup { out } = &command {
+        let backup = hearth::backup::to_file(&cli.database, out).await?;
+        println!(
+            "Backed up {} to {} ({} bytes in {:.1} s)",
+            backup.database.display(),
+            backup.out.display(),
+            backup.bytes,
+            backup.took.as_secs_f64()
+        );
+        return Ok(());
+    }
     if let Command::Serve(settings) = command {
         let services = hearth::open(&cli.database, &cli.community)
             .await
@@ -123,7 +142,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         .await
         .map_err(|err| format!("cannot open the database: {err}"))?;
     match command {
-        Command::Serve(_) | Command::PrintSchema => Ok(()),
+        Command::Serve(_) | Command::PrintSchema | Command::Backup { .. } => Ok(()),
         Command::Migrate => {
             eprintln!("migrations are up to date");
             Ok(())
