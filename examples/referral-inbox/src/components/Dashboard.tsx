@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Cell, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useQuery } from 'urql';
 import { shiftDays, today, words } from '../format';
 import { graphql } from '../gql';
@@ -103,11 +103,11 @@ function Report({ from, to }: { from: string; to: string }) {
         <>
           <Totals totals={report.totals} />
           <div className="charts">
-            <Chart title="Outcomes per project" testId="chart-outcomes">
-              <BarChart data={perProject(report.rows)} margin={{ left: 0, right: 16 }}>
+            <Chart title="Housing referrals: outcomes per project" testId="chart-outcomes">
+              <BarChart layout="vertical" data={perProject(report.rows)} margin={{ left: 8, right: 16 }}>
                 <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="project" interval={0} tick={{ fontSize: 11 }} />
-                <YAxis allowDecimals={false} />
+                <XAxis type="number" allowDecimals={false} />
+                <YAxis type="category" dataKey="project" width={170} tick={{ fontSize: 11 }} />
                 <Tooltip />
                 <Legend />
                 <Bar dataKey="successful" stackId="o" fill={COLORS.successful} {...still} />
@@ -126,14 +126,18 @@ function Report({ from, to }: { from: string; to: string }) {
                 <XAxis type="number" allowDecimals={false} />
                 <YAxis type="category" dataKey="reason" width={150} tick={{ fontSize: 11 }} />
                 <Tooltip />
-                <Bar dataKey="count" fill={COLORS.providerRejected} {...still} />
+                <Bar dataKey="count" {...still}>
+                  {report.totals.declineReasons.map((d) => (
+                    <Cell key={d.reason} fill={d.reason.startsWith('CLIENT_') ? COLORS.clientRejected : COLORS.providerRejected} />
+                  ))}
+                </Bar>
               </BarChart>
             </Chart>
             <Chart title="Days to result (median, 90th percentile)" testId="chart-days-to-result">
-              <BarChart data={daysToResult(report.rows)} margin={{ left: 0, right: 16 }}>
+              <BarChart layout="vertical" data={daysToResult(report.rows)} margin={{ left: 8, right: 16 }}>
                 <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="row" interval={0} tick={{ fontSize: 11 }} />
-                <YAxis />
+                <XAxis type="number" />
+                <YAxis type="category" dataKey="row" width={170} tick={{ fontSize: 11 }} />
                 <Tooltip />
                 <Legend />
                 <Bar dataKey="median" fill={COLORS.median} {...still} />
@@ -185,11 +189,15 @@ function Totals({ totals: t }: { totals: ReportQuery['referralReport']['totals']
 
 type Row = ReportQuery['referralReport']['rows'][number];
 
-/** The report's rows are per event type and project: outcomes summed per project. */
+/**
+ * The report's rows are per event type and project: the housing referrals' outcomes (rows with a
+ * referred project, HUD 4.20.C) summed per project.
+ */
 function perProject(rows: Row[]) {
   const byProject = new Map<string, { project: string; successful: number; clientRejected: number; providerRejected: number; noResult: number }>();
   for (const r of rows) {
-    const project = r.referredProject?.name ?? '(no project)';
+    if (!r.referredProject) continue;
+    const project = r.referredProject.name;
     const sum = byProject.get(project) ?? { project, successful: 0, clientRejected: 0, providerRejected: 0, noResult: 0 };
     sum.successful += r.successful;
     sum.clientRejected += r.clientRejected;
@@ -204,7 +212,7 @@ function daysToResult(rows: Row[]) {
   return rows
     .filter((r) => r.medianDaysToResult != null)
     .map((r) => ({
-      row: r.referredProject?.name ?? words(r.eventType),
+      row: r.referredProject ? r.referredProject.name : words(r.eventType),
       median: r.medianDaysToResult,
       p90: r.p90DaysToResult,
     }));
@@ -221,10 +229,10 @@ function Community({ from, to }: { from: string; to: string }) {
         <>
           <div className="charts">
             <Chart title="Households waiting on the priority list, by household type" testId="chart-priority-list">
-              <BarChart data={waiting(data)} margin={{ left: 0, right: 16 }}>
+              <BarChart layout="vertical" data={waiting(data)} margin={{ left: 8, right: 16 }}>
                 <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="householdType" interval={0} tick={{ fontSize: 11 }} />
-                <YAxis allowDecimals={false} />
+                <XAxis type="number" allowDecimals={false} />
+                <YAxis type="category" dataKey="householdType" width={170} tick={{ fontSize: 11 }} />
                 <Tooltip />
                 <Bar dataKey="households" fill={COLORS.waiting} {...still} />
               </BarChart>
