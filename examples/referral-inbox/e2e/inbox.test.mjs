@@ -473,6 +473,45 @@ test("housing staff's dashboard shows their own report and says the priority lis
   assertNoProblems();
 });
 
+test('a pasted token with several memberships picks its organization, sent over HTTP and in connection_init', async () => {
+  // ADMIN gives Harbor Homes' staff member a second membership, at Hope Housing Partners.
+  const admin = token('admin@demo.hearth.example');
+  const harbor = token('staff@harbor-homes.example');
+  const { organizations } = await graphql(admin, '{ organizations { id name } }');
+  const hope = organizations.find((o) => o.name === 'Hope Housing Partners');
+  const { me } = await graphql(harbor, '{ me { user { id } } }');
+  await graphql(
+    admin,
+    'mutation ($u: ID!, $o: ID!) { grantRole(input: { userId: $u, organizationId: $o, role: HOUSING_STAFF }) { role } }',
+    { u: me.user.id, o: hope.id }
+  );
+
+  const page = await openSpa();
+  const sockets = [];
+  page.on('websocket', (socket) => {
+    const sent = [];
+    socket.on('framesent', (frame) => sent.push(JSON.parse(frame.payload)));
+    sockets.push({ url: socket.url(), sent });
+  });
+  await page.locator('input[name="token"]').fill(harbor);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  const choose = page.getByRole('region', { name: 'Choose an organization' });
+  await choose.getByRole('button', { name: 'Harbor Homes' }).waitFor({ timeout: SHOWN_MS });
+  await screenshot(page, 'choose-organization');
+  await choose.getByRole('button', { name: 'Hope Housing Partners' }).click();
+  await page.locator('.top .org').getByText('Hope Housing Partners').waitFor({ timeout: SHOWN_MS });
+  await page.locator('.live.on').waitFor({ timeout: SHOWN_MS });
+
+  // Acting as Hope, the inbox is Hope's.
+  const { referrals } = await graphql(token(HOPE), '{ referrals(status: PENDING) { totalCount } }');
+  await page.getByTestId('pending-count').getByText(String(referrals.totalCount), { exact: true }).waitFor({ timeout: SHOWN_MS });
+  const init = sockets.flatMap((s) => s.sent).find((m) => m.type === 'connection_init');
+  assert.deepEqual(init?.payload, { Authorization: `Bearer ${harbor}`, 'X-Organization-Id': hope.id });
+  assert.equal(new URL(sockets[0].url).pathname, '/graphql/ws');
+  await page.close();
+  assertNoProblems();
+});
+
 // ---------------------------------------------------------------------------------------------
 
 async function main() {

@@ -1,6 +1,6 @@
 // Fails when src/gql/ is not what GraphQL Code Generator makes from ../../schema.graphql and the
 // documents in src/ today (regenerated into a temp dir and compared file by file), then runs
-// `tsc --noEmit`. `npm run codegen` brings src/gql/ up to date.
+// `tsc --noEmit` on the app and on its build configuration. `npm run codegen` brings src/gql/ up to date.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -38,5 +38,8 @@ try {
   fs.rmSync(temp, { recursive: true, force: true });
 }
 
-execFileSync(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'], { cwd: APP, stdio: 'inherit' });
-console.log('tsc --noEmit: no type errors');
+// The app (browser types) and its build configuration (Node's types), each with its own tsconfig.
+for (const project of ['tsconfig.json', 'tsconfig.node.json']) {
+  execFileSync(bin('tsc'), ['--noEmit', '-p', project], { cwd: APP, stdio: 'inherit' });
+}
+console.log('tsc --noEmit (tsconfig.json, tsconfig.node.json): no type errors');

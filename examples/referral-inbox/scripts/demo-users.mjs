@@ -1,6 +1,7 @@
-// Development only: turns `hearth seed-demo`'s output (on standard input) into
-// public/demo-users.json, which the sign-in screen offers as "demo users". The file holds API
-// tokens: it is gitignored, and a production build is made without it.
+// Development only: turns `hearth seed-demo`'s output (on standard input) into .demo-users.json,
+// which `npm run dev` and `npm run preview` answer as /demo-users.json (vite.config.ts) and the
+// sign-in screen offers as "demo users". The file holds API tokens: it is gitignored, and no build
+// contains it.
 //
 //   cargo run -q -- seed-demo | node examples/referral-inbox/scripts/demo-users.mjs [server URL]
 import fs from 'node:fs';
@@ -25,8 +26,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.error('no demo users found on standard input: pipe `hearth seed-demo` into this script');
     process.exit(1);
   }
-  const file = path.join(APP, 'public', 'demo-users.json');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const file = path.join(APP, '.demo-users.json');
   fs.writeFileSync(file, JSON.stringify({ server, users }, null, 2) + '\n');
   console.log(`wrote ${path.relative(process.cwd(), file)}: ${users.map((u) => u.email).join(', ')}`);
 }

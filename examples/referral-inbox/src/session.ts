@@ -27,7 +27,7 @@ export function saveSession(session: Session | null): void {
   else window.sessionStorage.removeItem(KEY);
 }
 
-/** A demo user as `hearth seed-demo` printed it (public/demo-users.json, development only). */
+/** A demo user as `hearth seed-demo` printed it (/demo-users.json: dev and preview servers only). */
 export interface DemoUser {
   role: Role;
   email: string;
