@@ -24,6 +24,7 @@
 //! - `write`: the records added, with their audit rows.
 //! - `report`: what the import tells its caller.
 
+mod keys;
 mod parse;
 mod plan;
 mod read;

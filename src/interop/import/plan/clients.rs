@@ -7,6 +7,7 @@ use crate::domain::values;
 use crate::error::AppResult;
 use crate::interop::columns;
 use crate::interop::format::HudKey;
+use crate::interop::import::keys::KeyMap;
 use crate::interop::import::parse::{ClientRow, parse_client, parse_enrollment};
 use crate::interop::import::read::Pass;
 use crate::interop::import::write::Plan;
@@ -21,13 +22,14 @@ use uuid::Uuid;
 #[derive(Clone, Copy)]
 struct First {
     entry_date: NaiveDate,
-    line: u64,
+    line: u32,
     project: u32,
 }
 
 #[derive(Default)]
 struct FirstEnrollments {
-    by_client: HashMap<HudKey, First>,
+    /// 28 bytes a client.
+    by_client: KeyMap<First>,
     projects: Vec<HudKey>,
     /// Clients named only by Enrollment.csv rows that do not parse: enrolled, with no organization.
     unparsed: HashSet<String>,
@@ -48,18 +50,13 @@ impl FirstEnrollments {
                 let project = *project_index.entry(row.project).or_insert(next);
                 let first = First {
                     entry_date: row.entry_date,
-                    line: row.line,
+                    line: u32::try_from(row.line).unwrap_or(u32::MAX),
                     project,
                 };
-                firsts
-                    .by_client
-                    .entry(row.client)
-                    .and_modify(|f| {
-                        if (first.entry_date, first.line) < (f.entry_date, f.line) {
-                            *f = first;
-                        }
-                    })
-                    .or_insert(first);
+                let known = firsts.by_client.get_or_insert_with(&row.client, || first);
+                if (first.entry_date, first.line) < (known.entry_date, known.line) {
+                    *known = first;
+                }
             }
             for row in chunk.unparsed {
                 if let Some(key) = row.link("PersonalID") {

@@ -255,9 +255,9 @@ fn referral_breaks(row: &EventRow, project: &ProjectInfo) -> Vec<String> {
 }
 
 /// Each successful referral's Resulting Enrollment, by the guide's rule: the client's one enrollment
-/// in the referred project that this import wrote, entered on the ResultDate, and that no other
-/// referral claims (in this chunk, or already resolves: Hearth's, or an earlier chunk's). Otherwise
-/// the referral is imported without one.
+/// in the referred project entered on the ResultDate (imported or Hearth's), that no other referral
+/// claims (in this chunk) or already resolves (Hearth's, or an earlier chunk's: the first keeps it).
+/// Otherwise the referral is imported without one.
 async fn resulting_enrollments(
     r: &Resolver<'_>,
     events: &[EventRow],
@@ -291,12 +291,10 @@ async fn resulting_enrollments(
             .all(r.txn)
             .await?
         {
-            if r.imported.contains_key(&model.id) {
-                by_start
-                    .entry((model.client_id, model.project_id, model.entry_date))
-                    .or_default()
-                    .push(model.id);
-            }
+            by_start
+                .entry((model.client_id, model.project_id, model.entry_date))
+                .or_default()
+                .push(model.id);
         }
     }
     let candidates: Vec<(usize, Uuid)> = wanted

@@ -9,6 +9,7 @@ use crate::domain::rules::{self, Wording};
 use crate::error::AppResult;
 use crate::interop::columns;
 use crate::interop::format::HudKey;
+use crate::interop::import::keys::KeyMap;
 use crate::interop::import::parse::{EnrollmentRow, parse_enrollment};
 use crate::interop::import::read::Pass;
 use std::collections::{HashMap, HashSet};
@@ -47,7 +48,8 @@ pub(super) struct Households {
 impl Households {
     /// Scans Enrollment.csv.
     pub(super) async fn scan(r: &Resolver<'_>) -> AppResult<Households> {
-        let mut counts: HashMap<HudKey, Counts> = HashMap::new();
+        // 36 bytes a household, for as long as the scan lasts.
+        let mut counts: KeyMap<Counts> = KeyMap::default();
         let mut project_index: HashMap<HudKey, u32> = HashMap::new();
         // Members' projects of the households in more than one, to count them.
         let mut mixed: HashMap<HudKey, HashSet<u32>> = HashMap::new();
@@ -59,7 +61,7 @@ impl Households {
                 let Some(key) = row.household else { continue };
                 let next = project_index.len() as u32;
                 let project = *project_index.entry(row.project).or_insert(next);
-                let entry = counts.entry(key.clone()).or_insert(Counts {
+                let entry = counts.get_or_insert_with(&key, || Counts {
                     size: 0,
                     heads: 0,
                     unstated: 0,
@@ -80,7 +82,7 @@ impl Households {
             }
         }
         let mut groups = HashMap::new();
-        for (key, mut c) in counts {
+        for (key, mut c) in counts.into_entries() {
             // `relationship_of`: an empty RelationshipToHoH heads a household of one.
             if c.size == 1 && c.unstated == 1 {
                 c.heads = 1;

@@ -72,8 +72,8 @@ struct Resolver<'s> {
     projects: Projects,
     clients: Unwritten,
     enrollments: Unwritten,
-    /// The enrollments this import wrote, with their lines: an overlap with one names its line, and
-    /// a successful referral's Resulting Enrollment is one of them. 20 bytes each.
+    /// The enrollments this import wrote, with their lines: an overlap with one of an earlier chunk
+    /// names its line. 20 bytes each, while Enrollment.csv is read.
     imported: HashMap<Uuid, u32>,
 }
 
@@ -144,6 +144,8 @@ pub(super) async fn resolve(
 
     clients::resolve(&mut r).await?;
     enrollments::resolve(&mut r).await?;
+    // Only Enrollment.csv's overlap rule reads the imported enrollments' lines.
+    r.imported = HashMap::new();
     events::resolve(&mut r).await?;
 
     let Resolver {

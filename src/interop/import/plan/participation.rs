@@ -23,7 +23,9 @@ pub(super) async fn resolve(
     r.users
         .load(r.txn, rows.iter().map(|p| &p.audit.user))
         .await?;
-    r.projects.load(r.txn, rows.iter().map(|p| &p.project)).await?;
+    r.projects
+        .load(r.txn, rows.iter().map(|p| &p.project))
+        .await?;
     let mut tally = Tally {
         rows: small.participations.read,
         ..Tally::default()

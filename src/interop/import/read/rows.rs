@@ -3,6 +3,7 @@
 //! with the file's name and the row's line; a row that does not parse is still handed on with the
 //! IDs it names, so that links to it are not reported again and its own links are checked.
 
+use super::super::keys::KeyMap;
 use super::super::parse::Cells;
 use super::ParseContext;
 use crate::error::{AppError, AppResult};
@@ -132,36 +133,21 @@ fn needed(file: &HmisFile) -> Vec<&'static str> {
     columns
 }
 
-/// The first line of each ID of a file, to report a repeated one. IDs that are UUIDs (Hearth's own,
-/// and most systems') take 16 bytes each, so that a file of millions of rows stays small.
+/// The first line of each ID of a file, to report a repeated one (4 bytes a line: a file of more
+/// than 4 billion lines is past any expansion bound).
 #[derive(Default)]
-struct FirstLines {
-    uuids: HashMap<[u8; 16], u64>,
-    others: HashMap<Box<str>, u64>,
-}
+struct FirstLines(KeyMap<u32>);
 
 impl FirstLines {
     /// The line `id` was first on, or `None` (and `line` noted) when this is its first.
     fn first(&mut self, id: &str, line: u64) -> Option<u64> {
-        match HudKey::parse(id) {
-            Ok(Some(HudKey::Uuid(uuid))) => {
-                let entry = self.uuids.entry(*uuid.as_bytes());
-                match entry {
-                    std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
-                    std::collections::hash_map::Entry::Vacant(vacant) => {
-                        vacant.insert(line);
-                        None
-                    }
-                }
-            }
-            _ => match self.others.get(id) {
-                Some(first) => Some(*first),
-                None => {
-                    self.others.insert(id.into(), line);
-                    None
-                }
-            },
-        }
+        let key = match HudKey::parse(id) {
+            Ok(Some(key)) => key,
+            _ => HudKey::Hud(id.to_owned()),
+        };
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
+        let first = *self.0.get_or_insert_with(&key, || line);
+        (first != line).then_some(u64::from(first))
     }
 }
 
