@@ -484,7 +484,7 @@ test("housing staff's dashboard shows their own report and says the priority lis
   assertNoProblems();
 });
 
-test('a pasted token with several memberships picks its organization, sent over HTTP and in connection_init', async () => {
+test('a pasted token: an unknown one is refused with its code; one with several memberships picks its organization, sent over HTTP and in connection_init', async () => {
   // ADMIN gives Harbor Homes' staff member a second membership, at Hope Housing Partners.
   const admin = token('admin@demo.hearth.example');
   const harbor = token('staff@harbor-homes.example');
@@ -504,6 +504,15 @@ test('a pasted token with several memberships picks its organization, sent over 
     socket.on('framesent', (frame) => sent.push(JSON.parse(frame.payload)));
     sockets.push({ url: socket.url(), sent });
   });
+  // A token Hearth does not know: its answer is shown with its code.
+  await page.locator('input[name="token"]').fill('hth_not-a-token');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.locator('.sign-in .error').getByText('UNAUTHENTICATED').waitFor({ timeout: SHOWN_MS });
+  // That refusal is a 401, which the browser reports: the one problem expected here.
+  const refused = problems.filter((problem) => /status of 401/.test(problem));
+  assert.equal(refused.length, 1, `problems: ${problems}`);
+  problems.splice(problems.indexOf(refused[0]), 1);
+
   await page.locator('input[name="token"]').fill(harbor);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   const choose = page.getByRole('region', { name: 'Choose an organization' });

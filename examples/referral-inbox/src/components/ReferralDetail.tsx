@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { useMutation, useQuery, type CombinedError } from 'urql';
+import { useMemo, useState } from 'react';
+import { useMutation, useQuery } from 'urql';
 import { ageOn, dateTime, today, words } from '../format';
 import { graphql } from '../gql';
 import type { DeclineReason, ReferralQuery, ReferralResult } from '../gql/graphql';
@@ -95,9 +95,12 @@ const DECLINE_REASONS: Record<Exclude<ReferralResult, 'SUCCESSFUL_CLIENT_ACCEPTE
 
 /** One referral: its household, notes, and the guide's two ways to resolve it. */
 export function ReferralDetail({ id }: { id: string }) {
-  const [result, refetch] = useQuery({ query: ReferralQueryDoc, variables: { id }, requestPolicy: 'cache-and-network' });
-  const refresh = () => refetch({ requestPolicy: 'network-only' });
-  useRefreshOnLive(refresh);
+  // urql's document cache refetches this query after a mutation whose result has a type it holds;
+  // a referral's first note is a type it does not hold yet (ReferralNote). Changes made elsewhere
+  // arrive through referralUpdated.
+  const context = useMemo(() => ({ additionalTypenames: ['ReferralNote'] }), []);
+  const [result, refetch] = useQuery({ query: ReferralQueryDoc, variables: { id }, requestPolicy: 'cache-and-network', context });
+  useRefreshOnLive(() => refetch({ requestPolicy: 'network-only' }));
   const referral = result.data?.ceEvent;
 
   return (
@@ -111,12 +114,12 @@ export function ReferralDetail({ id }: { id: string }) {
         <>
           <Summary referral={referral} />
           <Household referral={referral} />
-          <Notes referral={referral} onChange={refresh} />
+          <Notes referral={referral} />
           {referral.status === 'PENDING' && (
             <div className="resolve">
-              <Acknowledgement referral={referral} onChange={refresh} />
-              <Successful referral={referral} onChange={refresh} />
-              <Decline referral={referral} onChange={refresh} />
+              <Acknowledgement referral={referral} />
+              <Successful referral={referral} />
+              <Decline referral={referral} />
             </div>
           )}
         </>
@@ -215,7 +218,7 @@ function Household({ referral: r }: { referral: Referral }) {
   );
 }
 
-function Notes({ referral: r, onChange }: { referral: Referral; onChange: () => void }) {
+function Notes({ referral: r }: { referral: Referral }) {
   const [text, setText] = useState('');
   const [state, addNote] = useMutation(AddNote);
   return (
@@ -235,11 +238,7 @@ function Notes({ referral: r, onChange }: { referral: Referral; onChange: () => 
       <form
         onSubmit={async (e) => {
           e.preventDefault();
-          const done = await addNote({ ceEventId: r.id, text });
-          if (!done.error) {
-            setText('');
-            onChange();
-          }
+          if (!(await addNote({ ceEventId: r.id, text })).error) setText('');
         }}
       >
         <label>
@@ -255,7 +254,7 @@ function Notes({ referral: r, onChange }: { referral: Referral; onChange: () => 
   );
 }
 
-function Acknowledgement({ referral: r, onChange }: { referral: Referral; onChange: () => void }) {
+function Acknowledgement({ referral: r }: { referral: Referral }) {
   const [state, acknowledge] = useMutation(Acknowledge);
   if (r.acknowledgedAt) return null;
   return (
@@ -265,9 +264,7 @@ function Acknowledgement({ referral: r, onChange }: { referral: Referral; onChan
       <button
         type="button"
         disabled={state.fetching}
-        onClick={async () => {
-          if (!(await acknowledge({ ceEventId: r.id })).error) onChange();
-        }}
+        onClick={() => acknowledge({ ceEventId: r.id })}
       >
         Acknowledge referral
       </button>
@@ -280,7 +277,7 @@ function Acknowledgement({ referral: r, onChange }: { referral: Referral; onChan
  * The guide's successful path: the household's intake in the referred project first, then the
  * referral resolved with the head's new enrollment, its result date the enrollment's entry date.
  */
-function Successful({ referral: r, onChange }: { referral: Referral; onChange: () => void }) {
+function Successful({ referral: r }: { referral: Referral }) {
   const project = r.referredProject;
   const head = r.household.members.find((m) => m.client.id === r.client.id);
   const others = r.household.members.filter((m) => m.client.id !== r.client.id && !m.exitDate);
@@ -310,10 +307,7 @@ function Successful({ referral: r, onChange }: { referral: Referral; onChange: (
             const members = others
               .filter((m) => !excluded.has(m.client.id))
               .map((m) => ({ clientId: m.client.id, relationshipToHoH: m.relationshipToHoH }));
-            const done = await enroll({
-              input: { clientId: r.client.id, projectId: project.id, entryDate, members },
-            });
-            if (!done.error) onChange();
+            await enroll({ input: { clientId: r.client.id, projectId: project.id, entryDate, members } });
           }}
         >
           <p className="muted">
@@ -357,17 +351,16 @@ function Successful({ referral: r, onChange }: { referral: Referral; onChange: (
           <button
             type="button"
             disabled={resolution.fetching}
-            onClick={async () => {
-              const done = await resolve({
+            onClick={() =>
+              resolve({
                 input: {
                   ceEventId: r.id,
                   referralResult: 'SUCCESSFUL_CLIENT_ACCEPTED',
                   resultingEnrollmentId: enrollment.id,
                   resultDate: enrollment.entryDate,
                 },
-              });
-              if (!done.error) onChange();
-            }}
+              })
+            }
           >
             Resolve: successful
           </button>
@@ -378,7 +371,7 @@ function Successful({ referral: r, onChange }: { referral: Referral; onChange: (
   );
 }
 
-function Decline({ referral: r, onChange }: { referral: Referral; onChange: () => void }) {
+function Decline({ referral: r }: { referral: Referral }) {
   const [side, setSide] = useState<keyof typeof DECLINE_REASONS>('UNSUCCESSFUL_PROVIDER_REJECTED');
   const [reason, setReason] = useState<DeclineReason | ''>('');
   const [resultDate, setResultDate] = useState(today());
@@ -387,18 +380,11 @@ function Decline({ referral: r, onChange }: { referral: Referral; onChange: () =
   return (
     <form
       className="step decline"
-      onSubmit={async (e) => {
+      onSubmit={(e) => {
         e.preventDefault();
-        const done = await resolve({
-          input: {
-            ceEventId: r.id,
-            referralResult: side,
-            resultDate,
-            declineReason: reason || null,
-            note: note.trim() || null,
-          },
+        resolve({
+          input: { ceEventId: r.id, referralResult: side, resultDate, declineReason: reason || null, note: note.trim() || null },
         });
-        if (!done.error) onChange();
       }}
     >
       <h2>Unsuccessful: decline</h2>
@@ -442,7 +428,7 @@ function Decline({ referral: r, onChange }: { referral: Referral; onChange: () =
       <button type="submit" disabled={state.fetching}>
         Decline referral
       </button>
-      <Errors error={state.error as CombinedError | undefined} />
+      <Errors error={state.error} />
     </form>
   );
 }
