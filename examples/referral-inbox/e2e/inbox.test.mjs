@@ -308,6 +308,7 @@ test("the guide's successful path: acknowledge, note, the household's intake, re
   await successful.locator('input[name="entryDate"]').fill(TODAY);
   await successful.getByRole('button', { name: 'Enroll household' }).click();
   await page.getByTestId('intake-done').getByText(`Enrolled in Hope Permanent Supportive Housing on ${TODAY}`).waitFor({ timeout: SHOWN_MS });
+  assert.match(await page.getByTestId('intake-done').innerText(), /Grace \(self head of household\), Daniel \(child\)/);
   await screenshot(page, 'intake');
 
   // Then the referral, resolved with the head's new enrollment.

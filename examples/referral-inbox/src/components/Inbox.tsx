@@ -90,7 +90,7 @@ export function Inbox() {
                 <td>{r.referredProject?.name ?? '—'}</td>
                 <td>{words(r.eventType)}</td>
                 <td>{r.eventDate}</td>
-                <td>{r.acknowledgedAt ? <span className="badge ok">acknowledged</span> : <span className="badge">new</span>}</td>
+                <td>{r.acknowledgedAt ? <span className="badge ok">acknowledged</span> : <span className="badge">not yet</span>}</td>
               </tr>
             ))}
           </tbody>

@@ -25,7 +25,15 @@ const ReferralQueryDoc = graphql(`
         id
         firstName
         lastName
-        enrollments { id entryDate exitDate relationshipToHoH project { id } resolvedReferral { id } }
+        enrollments {
+          id
+          entryDate
+          exitDate
+          relationshipToHoH
+          project { id }
+          resolvedReferral { id }
+          household { members { id relationshipToHoH client { firstName } } }
+        }
       }
       household {
         id
@@ -345,7 +353,8 @@ function Successful({ referral: r }: { referral: Referral }) {
       ) : (
         <div>
           <p data-testid="intake-done">
-            1. Enrolled in {project.name} on {enrollment.entryDate}.
+            1. Enrolled in {project.name} on {enrollment.entryDate}:{' '}
+            {enrollment.household.members.map((m) => `${m.client.firstName} (${words(m.relationshipToHoH)})`).join(', ')}.
           </p>
           <p className="muted">2. Resolve the referral with that enrollment; the result date is its entry date.</p>
           <button
