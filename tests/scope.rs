@@ -1,10 +1,10 @@
 //! One place decides visibility (`service::scope`): a soft-deleted project is invisible to everyone
-//! wherever it would appear, looked up, listed or nested.
+//! wherever it would appear, looked up, listed or nested; a stored HUD code is decoded in one
+//! place, and one outside HUD's list is a fault, never a default.
 
 mod common;
 
 use common::*;
-use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -44,26 +44,34 @@ async fn a_soft_deleted_project_is_null_looked_up_and_nested() {
     assert_eq!(looked_up["id"], c.rrh_a.as_str());
     assert!(listed);
 
-    let sql = format!(
-        "UPDATE project SET date_deleted = '2026-03-01T00:00:00Z' WHERE id = '{}'",
-        c.rrh_a
-    );
-    let db = &c.server.services.db;
-    if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
-        // SQLite keeps UUIDs as 16-byte blobs.
-        let hex = c.rrh_a.replace('-', "");
-        db.execute_unprepared(&format!(
-            "UPDATE project SET date_deleted = '2026-03-01T00:00:00Z' WHERE id = x'{hex}'"
-        ))
-        .await
-        .expect("soft-delete");
-    } else {
-        db.execute_unprepared(&sql).await.expect("soft-delete");
-    }
+    update_behind_the_api(
+        &c.server,
+        "project",
+        "date_deleted = '2026-03-01T00:00:00Z'",
+        &c.rrh_a,
+    )
+    .await;
     for who in [c.plm.clone(), c.staff_a.clone()] {
         let (referred, looked_up, listed) = read(who).await;
         assert_eq!(referred, Value::Null, "referredProject");
         assert_eq!(looked_up, Value::Null, "project(id)");
         assert!(!listed, "organization.projects");
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_stored_code_is_one_clear_internal_error_never_pending() {
+    let c = Community::new().await;
+    let (_, _, referral) = c.referral("REFERRAL_TO_PSH", &c.psh_a, "2026-02-01").await;
+    update_behind_the_api(&c.server, "ce_event", "referral_result = 9", &referral).await;
+    for field in ["status", "referralResult"] {
+        let reply = c
+            .plm
+            .run(
+                &format!("query($id: ID!) {{ ceEvent(id: $id) {{ id {field} }} }}"),
+                json!({ "id": referral }),
+            )
+            .await;
+        reply.expect_error("INTERNAL_SERVER_ERROR");
     }
 }

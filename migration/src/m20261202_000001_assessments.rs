@@ -6,6 +6,8 @@ use sea_orm_migration::{prelude::*, schema::*};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
+// The columns keep HUD's names (AssessmentDate, AssessmentType...), which repeat the table's.
+#[allow(clippy::enum_variant_names)]
 #[derive(DeriveIden, Clone, Copy)]
 enum Assessment {
     Table,

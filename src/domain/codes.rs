@@ -1,5 +1,6 @@
 //! HUD HMIS code lists (FY2024 Data Standards). The GraphQL enums carry readable names; the HUD integer
-//! code is what the database stores and exports write.
+//! code is what the database stores and exports write. A stored code is decoded in one place,
+//! each list's `stored`.
 
 use async_graphql::Enum;
 
@@ -29,6 +30,29 @@ macro_rules! hud_code_enum {
                     $($code => Some($name::$variant),)+
                     _ => None,
                 }
+            }
+
+            /// The value of a code read back from the database, on `record` ("CE event 0190…").
+            /// Every stored code is decoded here: a code outside the list is a data fault, one
+            /// clear INTERNAL_SERVER_ERROR naming the record, never a silent default.
+            pub fn stored(
+                code: i32,
+                record: impl std::fmt::Display,
+            ) -> Result<Self, crate::error::AppError> {
+                Self::from_code(code).ok_or_else(|| {
+                    crate::error::AppError::internal(format!(
+                        "{record} has unknown {} code {code}",
+                        stringify!($name)
+                    ))
+                })
+            }
+
+            /// As [`Self::stored`], for a code that may be absent.
+            pub fn stored_optional(
+                code: Option<i32>,
+                record: impl std::fmt::Display,
+            ) -> Result<Option<Self>, crate::error::AppError> {
+                code.map(|code| Self::stored(code, record)).transpose()
             }
         }
     };

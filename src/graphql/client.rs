@@ -52,13 +52,10 @@ impl Client {
     /// Sex (HUD FY2026 4.21).
     async fn sex(&self, ctx: &Context<'_>) -> Result<Sex> {
         ctx.note_client_read(self.0.id);
-        Sex::from_code(self.0.sex).ok_or_else(|| {
-            AppError::internal(format!(
-                "client {} has unknown HUD 4.21 code {}",
-                self.0.id, self.0.sex
-            ))
-            .into()
-        })
+        Ok(Sex::stored(
+            self.0.sex,
+            format_args!("client {}", self.0.id),
+        )?)
     }
     /// The client's enrollments that the caller may see, oldest first.
     #[graphql(complexity = "LIST_FANOUT * child_complexity")]
@@ -245,7 +242,11 @@ pub struct CeEvent(pub ce_event::Model);
 impl CeEvent {
     /// Where the referral stands, from its stored result and cancellation.
     pub fn referral_status(&self) -> crate::error::AppResult<ReferralStatus> {
-        let result = self.0.referral_result.and_then(ReferralResult::from_code);
+        // An unknown stored result is a fault, not a pending referral.
+        let result = ReferralResult::stored_optional(
+            self.0.referral_result,
+            format_args!("CE event {}", self.0.id),
+        )?;
         Ok(ReferralStatus::derive(
             ce_events::event_type(&self.0)?,
             result,
@@ -301,15 +302,10 @@ impl CeEvent {
     }
     /// ReferralResult (HUD 4.20.D); null while pending.
     async fn referral_result(&self) -> Result<Option<ReferralResult>> {
-        self.0
-            .referral_result
-            .map(|code| {
-                ReferralResult::from_code(code).ok_or_else(|| {
-                    AppError::internal(format!("CE event {} has unknown result {code}", self.0.id))
-                        .into()
-                })
-            })
-            .transpose()
+        Ok(ReferralResult::stored_optional(
+            self.0.referral_result,
+            format_args!("CE event {}", self.0.id),
+        )?)
     }
     /// ResultDate (HUD 4.20.E): the enrollment's start date when successful, else the day it was decided.
     async fn result_date(&self) -> Option<Date> {
@@ -345,18 +341,10 @@ impl CeEvent {
     }
     /// Why an unsuccessful referral did not lead to an enrollment (rule L3).
     async fn decline_reason(&self) -> Result<Option<DeclineReason>> {
-        self.0
-            .decline_reason
-            .map(|code| {
-                DeclineReason::from_code(code).ok_or_else(|| {
-                    AppError::internal(format!(
-                        "CE event {} has unknown decline reason {code}",
-                        self.0.id
-                    ))
-                    .into()
-                })
-            })
-            .transpose()
+        Ok(DeclineReason::stored_optional(
+            self.0.decline_reason,
+            format_args!("CE event {}", self.0.id),
+        )?)
     }
     /// The notes between the PLM and the program, oldest first.
     #[graphql(complexity = "LIST_FANOUT * child_complexity")]

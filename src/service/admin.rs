@@ -439,12 +439,7 @@ pub async fn list_organizations(services: &Services) -> AppResult<Vec<organizati
 
 /// A project's HUD type; a stored code outside the list is a data fault, not user input.
 pub fn project_type(project: &project::Model) -> AppResult<ProjectType> {
-    ProjectType::from_code(project.project_type).ok_or_else(|| {
-        AppError::internal(format!(
-            "project {} has unknown HUD project type {}",
-            project.id, project.project_type
-        ))
-    })
+    ProjectType::stored(project.project_type, format_args!("project {}", project.id))
 }
 
 /// What the workflow's rules need of a project.

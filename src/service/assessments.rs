@@ -111,19 +111,11 @@ pub async fn record(
 pub fn codes(
     row: &assessment::Model,
 ) -> AppResult<(AssessmentType, AssessmentLevel, PrioritizationStatus)> {
-    let fault = |element: &str, code: i32| {
-        AppError::internal(format!(
-            "assessment {} has unknown HUD {element} code {code}",
-            row.id
-        ))
-    };
+    let record = || format!("assessment {}", row.id);
     Ok((
-        AssessmentType::from_code(row.assessment_type)
-            .ok_or_else(|| fault("4.19.3", row.assessment_type))?,
-        AssessmentLevel::from_code(row.assessment_level)
-            .ok_or_else(|| fault("4.19.4", row.assessment_level))?,
-        PrioritizationStatus::from_code(row.prioritization_status)
-            .ok_or_else(|| fault("4.19.7", row.prioritization_status))?,
+        AssessmentType::stored(row.assessment_type, record())?,
+        AssessmentLevel::stored(row.assessment_level, record())?,
+        PrioritizationStatus::stored(row.prioritization_status, record())?,
     ))
 }
 

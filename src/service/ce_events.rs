@@ -40,12 +40,7 @@ pub struct Resolution {
 
 /// The HUD event type stored on a row; a code outside the list is a data fault.
 pub fn event_type(event: &ce_event::Model) -> AppResult<CeEventType> {
-    CeEventType::from_code(event.event_type).ok_or_else(|| {
-        AppError::internal(format!(
-            "CE event {} has unknown HUD event code {}",
-            event.id, event.event_type
-        ))
-    })
+    CeEventType::stored(event.event_type, format_args!("CE event {}", event.id))
 }
 
 /// Records a CE event in a client's Coordinated Entry enrollment (PLM or ADMIN).

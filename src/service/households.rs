@@ -35,12 +35,10 @@ pub struct NewHouseholdMember {
 
 /// The HUD 3.15 code stored on an enrollment; a code outside the list is a data fault.
 pub fn relationship(enrollment: &enrollment::Model) -> AppResult<RelationshipToHoH> {
-    RelationshipToHoH::from_code(enrollment.relationship_to_hoh).ok_or_else(|| {
-        AppError::internal(format!(
-            "enrollment {} has unknown HUD 3.15 code {}",
-            enrollment.id, enrollment.relationship_to_hoh
-        ))
-    })
+    RelationshipToHoH::stored(
+        enrollment.relationship_to_hoh,
+        format_args!("enrollment {}", enrollment.id),
+    )
 }
 
 /// A new, empty household in `project`.

@@ -264,9 +264,7 @@ async fn decline_reasons(
     let mut reasons: HashMap<Key, Vec<(DeclineReason, i64)>> = HashMap::new();
     for row in db.query_all_raw(backend.build(&counts)).await? {
         let code: i32 = row.try_get_by_index(2)?;
-        let reason = DeclineReason::from_code(code).ok_or_else(|| {
-            AppError::internal(format!("unknown decline reason {code} in ce_event"))
-        })?;
+        let reason = DeclineReason::stored(code, "a CE event of the report")?;
         let key = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
         reasons
             .entry(key)
@@ -334,9 +332,7 @@ pub async fn referral_report(
         let provider_rejected: i64 = row.try_get_by_index(5)?;
         let cancelled: i64 = row.try_get_by_index(6)?;
         rows.push(ReportRow {
-            event_type: Some(CeEventType::from_code(code).ok_or_else(|| {
-                AppError::internal(format!("unknown HUD event code {code} in ce_event"))
-            })?),
+            event_type: Some(CeEventType::stored(code, "a CE event of the report")?),
             referred_project_id: row.try_get_by_index(1)?,
             total,
             successful,

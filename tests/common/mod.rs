@@ -677,3 +677,18 @@ pub fn unknown_id() -> String {
 }
 pub mod process;
 pub mod ws;
+
+/// Runs `UPDATE {table} SET {assignment} WHERE id = <id>` on the test server's database behind the
+/// API's back (to stage data the API would never write). SQLite keeps UUIDs as 16-byte blobs.
+pub async fn update_behind_the_api(server: &TestServer, table: &str, assignment: &str, id: &str) {
+    use sea_orm::ConnectionTrait;
+    let db = &server.services.db;
+    let key = if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        format!("x'{}'", id.replace('-', ""))
+    } else {
+        format!("'{id}'")
+    };
+    db.execute_unprepared(&format!("UPDATE {table} SET {assignment} WHERE id = {key}"))
+        .await
+        .expect("the update");
+}

@@ -91,7 +91,8 @@ mod tests {
         let ok = head_in_ce();
         assert_eq!(assessment(&ok, on("2026-03-01"), today), vec![]);
         assert_eq!(assessment(&ok, on("2026-06-30"), today), vec![]);
-        let cases: Vec<(AssessedEnrollment, &str, fn(&RuleBreak) -> bool)> = vec![
+        type Case = (AssessedEnrollment, &'static str, fn(&RuleBreak) -> bool);
+        let cases: Vec<Case> = vec![
             (
                 AssessedEnrollment {
                     project_type: ProjectType::PhRapidReHousing,
