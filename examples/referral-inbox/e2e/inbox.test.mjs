@@ -176,11 +176,7 @@ async function openSpa() {
   const page = await browser.newPage();
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    // A GraphQL error the server answers with 4xx (application/graphql-response+json) is one the
-    // app shows; the test expects one (BAD_USER_INPUT) and checks it is shown.
-    if (message.type() === 'error' && !/status of 400/.test(message.text())) {
-      problems.push(`console error: ${message.text()}`);
-    }
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
   });
   // urql aborts a request that a newer one for the same query supersedes (net::ERR_ABORTED): not a
   // failure. Anything else is.
