@@ -7,7 +7,7 @@
 //! successful referral since. Reading it from the facts means no write path (a resolution, a
 //! correction, an exit, an import) can leave it stale.
 
-use super::page::{Page, PageRequest};
+use super::page::{self, Page, PageRequest};
 use super::{Services, admin, audit, households, new_id, obey, reports, scope};
 use crate::domain::rules::assessment::{AssessedEnrollment, location};
 use crate::domain::{
@@ -20,7 +20,7 @@ use entity::{assessment, enrollment};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QueryOrder,
 };
 use uuid::Uuid;
 
@@ -194,18 +194,8 @@ pub async fn priority_list<C: ConnectionTrait>(
                 ),
         );
     }
-    let mut rows = select
+    let ordered = select
         .order_by_asc(assessment::Column::AssessmentDate)
-        .order_by_asc(assessment::Column::Id)
-        .limit(request.first + 1)
-        .all(conn)
-        .await?;
-    let has_next_page = rows.len() as u64 > request.first;
-    rows.truncate(request.first as usize);
-    Ok(Page {
-        rows,
-        has_next_page,
-        has_previous_page: request.after.is_some(),
-        total_count,
-    })
+        .order_by_asc(assessment::Column::Id);
+    page::read_page(conn, ordered, request, total_count).await
 }

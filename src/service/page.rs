@@ -81,12 +81,23 @@ where
     if let Some(after) = request.after {
         page = page.filter(id.gt(after));
     }
-    // One row more than asked tells whether another page follows.
-    let mut rows = page
-        .order_by_asc(id)
-        .limit(request.first + 1)
-        .all(conn)
-        .await?;
+    read_page(conn, page.order_by_asc(id), request, total_count).await
+}
+
+/// Reads one page of an already filtered and ordered `select`: one row more than asked tells
+/// whether another page follows.
+pub async fn read_page<E, C>(
+    conn: &C,
+    select: Select<E>,
+    request: PageRequest,
+    total_count: u64,
+) -> AppResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+    C: ConnectionTrait,
+{
+    let mut rows = select.limit(request.first + 1).all(conn).await?;
     let has_next_page = rows.len() as u64 > request.first;
     rows.truncate(request.first as usize);
     Ok(Page {

@@ -277,12 +277,8 @@ async fn decline_reasons(
     Ok(reasons)
 }
 
-pub async fn referral_report(
-    services: &Services,
-    actor: &Actor,
-    filter: ReportFilter,
-) -> AppResult<Report> {
-    let (from, to) = (filter.from, filter.to);
+/// A report's period: `from` on or before `to`, at most ten years (any HUD reporting year fits).
+pub fn check_period(from: NaiveDate, to: NaiveDate) -> AppResult<()> {
     if to < from {
         return Err(AppError::bad_input(format!(
             "to {to} is before from {from}"
@@ -293,6 +289,16 @@ pub async fn referral_report(
             "the period may span at most {MAX_PERIOD_DAYS} days"
         )));
     }
+    Ok(())
+}
+
+pub async fn referral_report(
+    services: &Services,
+    actor: &Actor,
+    filter: ReportFilter,
+) -> AppResult<Report> {
+    let (from, to) = (filter.from, filter.to);
+    check_period(from, to)?;
     let db = &services.db;
     let backend = db.get_database_backend();
     let base = events_in_period(backend, actor, &filter);

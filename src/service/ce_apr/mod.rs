@@ -31,8 +31,6 @@ use crate::error::{AppError, AppResult};
 use chrono::{Duration, NaiveDate};
 use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 
-/// The longest range one report may cover, as for `referralReport`.
-const MAX_PERIOD_DAYS: i64 = 366 * 10;
 /// How long after the report's end an event may still be the household's (HUD's 90 days).
 const EVENT_GRACE_DAYS: i64 = 90;
 
@@ -110,16 +108,7 @@ pub async fn ce_apr(
             "Only a PRIORITY_LIST_MANAGER (or ADMIN) reads the CE APR",
         ));
     }
-    if to < from {
-        return Err(AppError::bad_input(format!(
-            "to {to} is before from {from}"
-        )));
-    }
-    if (to - from).num_days() > MAX_PERIOD_DAYS {
-        return Err(AppError::bad_input(format!(
-            "the period may span at most {MAX_PERIOD_DAYS} days"
-        )));
-    }
+    super::reports::check_period(from, to)?;
     let db = &services.db;
     let range = Range {
         from,
