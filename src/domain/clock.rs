@@ -30,8 +30,3 @@ impl Clock {
     }
 }
 
-impl Default for Clock {
-    fn default() -> Self {
-        Clock::new(Tz::UTC, None)
-    }
-}

@@ -1,5 +1,7 @@
-//! Validated values: the constructor is the only way in, so an invalid name or email cannot exist
-//! past the boundary. Each failure is a BAD_USER_INPUT naming the field and what would be accepted.
+//! Validated values: each function checks one kind of raw input (a name, an email, a CoC code, a
+//! date) and returns it normalised (trimmed, lower-cased where the kind asks), so that the service
+//! layer stores only what passed. Each failure is a BAD_USER_INPUT naming the field and what would
+//! be accepted.
 
 use crate::error::AppError;
 use chrono::NaiveDate;

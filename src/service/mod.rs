@@ -1,8 +1,10 @@
-//! The service layer: every rule of the workflow, one module per domain concept.
+//! The service layer: the workflow's operations, one module per domain concept.
 //!
-//! A service takes the [`Actor`](crate::domain::Actor) and the shared [`Services`] state, runs each
-//! mutation in one database transaction, and knows nothing of GraphQL or HTTP. Resolvers, the CLI and
-//! the demo seeder all call it; none of them re-checks a rule.
+//! A service takes the [`Actor`](crate::domain::Actor) and the shared [`Services`] state, loads the
+//! facts a change depends on, applies the rules to them (pure functions in `domain::rules`, which
+//! the HMIS CSV import applies to its rows too), and runs each mutation in one database transaction
+//! with its audit record. It knows nothing of GraphQL or HTTP: resolvers, the HTTP downloads, the
+//! CLI and the demo seeder call it. Who sees what is decided in one place, `scope`.
 
 pub mod admin;
 pub mod assessments;
