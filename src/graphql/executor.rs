@@ -32,6 +32,8 @@ const PERSISTED_QUERIES: usize = 1024;
 #[derive(Clone)]
 pub struct HearthExecutor {
     schema: HearthSchema,
+    /// The schema stopped after validation, for requests without a valid token (`validate`).
+    validator: HearthSchema,
     persisted: LruCacheStorage,
     limits: DocumentLimits,
     large_documents: Arc<Semaphore>,
@@ -100,9 +102,10 @@ impl Prepared {
 }
 
 impl HearthExecutor {
-    pub fn new(schema: HearthSchema, limits: DocumentLimits) -> Self {
+    pub fn new(schema: HearthSchema, validator: HearthSchema, limits: DocumentLimits) -> Self {
         HearthExecutor {
             schema,
+            validator,
             persisted: LruCacheStorage::new(PERSISTED_QUERIES),
             limits,
             large_documents: Arc::new(Semaphore::new(LARGE_DOCUMENTS_AT_ONCE)),
@@ -144,6 +147,25 @@ impl HearthExecutor {
             && !request.extensions.contains_key("persistedQuery")
             && request.query.len() <= LARGE_DOCUMENT
             && request.parsed_query().is_ok_and(limits::only_introspection)
+    }
+
+    /// For a request without a valid token: its error when it would be refused whatever the token
+    /// (it does not parse, costs over the limits or does not validate), else `None` (it must sign
+    /// in). Only while introspection is on, and not for a persisted query: the errors describe the
+    /// schema.
+    pub async fn refusal_without_token(&self, request: Request) -> Option<Response> {
+        if !self.limits.introspection || request.extensions.contains_key("persistedQuery") {
+            return None;
+        }
+        let Prepared { request, checked } = self.prepare(request, Uuid::nil()).await;
+        if let Err(err) = checked {
+            return Some(finish(Response::from_errors(vec![err]), None));
+        }
+        let response = self.validator.execute(request).await;
+        match response.errors.as_slice() {
+            [only] if only.message == super::validate::VALID => None,
+            _ => Some(finish(response, None)),
+        }
     }
 
     /// Looks a persisted query up among those of `caller_token` (rule F6: a caller can neither use

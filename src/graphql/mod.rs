@@ -23,6 +23,7 @@ pub mod referral;
 pub mod report;
 pub mod scalars;
 pub mod subscription;
+pub mod validate;
 pub mod viewer;
 
 use crate::service::Services;
@@ -71,6 +72,12 @@ fn builder()
 /// The schema served by Hearth, with its limits. It registers no async-graphql extension on purpose:
 /// one would put every field through the extension chain; see `executor`.
 pub fn build_schema(services: Services, options: &SchemaOptions) -> HearthExecutor {
+    // The same schema and limits, stopped after validation (see `validate`).
+    let validator = builder()
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .limit_directives(10)
+        .extension(validate::ValidateOnly);
     let mut builder = builder()
         .data(services)
         .limit_depth(MAX_DEPTH)
@@ -83,7 +90,7 @@ pub fn build_schema(services: Services, options: &SchemaOptions) -> HearthExecut
         max_selections: options.max_selections,
         introspection: options.introspection,
     };
-    HearthExecutor::new(builder.finish(), limits)
+    HearthExecutor::new(builder.finish(), validator.finish(), limits)
 }
 
 /// The SDL of the schema, as written to `schema.graphql`.

@@ -272,7 +272,22 @@ async fn run(
     {
         None
     } else {
-        Some(RequestContext::open(state, &Credentials::from_headers(&headers)).await?)
+        match RequestContext::open(state, &Credentials::from_headers(&headers)).await {
+            Ok(context) => Some(context),
+            // A document refused whatever the token (syntax, limits, validation) says so, rather
+            // than asking to sign in: nothing of it would run (see `graphql::validate`).
+            Err(err) if size == 1 && err.code() == "UNAUTHENTICATED" => {
+                let refusal = match requests.pop() {
+                    Some(request) => state.schema.refusal_without_token(request).await,
+                    None => None,
+                };
+                return match refusal {
+                    Some(response) => Ok(vec![response]),
+                    None => Err(err.into()),
+                };
+            }
+            Err(err) => return Err(err.into()),
+        }
     };
     if let Some(actor) = context.as_ref().and_then(RequestContext::actor) {
         telemetry::record_organization(actor.organization_id);
