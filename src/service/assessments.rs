@@ -125,28 +125,28 @@ pub struct PriorityListFilter {
     pub household_type: Option<HouseholdType>,
 }
 
-/// Rule A2 as SQL over the outer `assessment` row: it is live and placed the household on the
-/// list; its enrollment is an open head's CE enrollment (the partial index
-/// `ix_enrollment_open_heads` holds exactly those); no later assessment of the enrollment exists;
-/// and no successful referral of the household is dated on or after it.
+/// Rule A2 as SQL over the outer `assessment` row: it is the latest live assessment of an open
+/// head's CE enrollment, it placed the household on the list, and no successful referral of the
+/// household is dated on or after it.
+///
+/// The candidates are found from the open heads' enrollments (the partial index
+/// `ix_enrollment_open_heads` holds exactly those) and each one's latest assessment (an index probe
+/// of `ix_assessment_enrollment_date`), so the list's cost follows the households still enrolled,
+/// not every assessment the community ever recorded.
 fn waiting() -> Condition {
     let placed = PrioritizationStatus::PlacedOnPrioritizationList.code();
     let successful = ReferralResult::SuccessfulClientAccepted.code();
     let ce = crate::domain::ProjectType::CoordinatedEntry.code();
     Condition::all()
-        .add(assessment::Column::DateDeleted.is_null())
-        .add(assessment::Column::PrioritizationStatus.eq(placed))
         .add(Expr::cust(format!(
-            "EXISTS (SELECT 1 FROM enrollment e JOIN project p ON p.id = e.project_id \
-             WHERE e.id = assessment.enrollment_id AND e.exit_date IS NULL \
-             AND e.relationship_to_hoh = 1 AND e.date_deleted IS NULL AND p.project_type = {ce})"
+            "assessment.id IN (SELECT (SELECT a.id FROM assessment a \
+               WHERE a.enrollment_id = e.id AND a.date_deleted IS NULL \
+               ORDER BY a.assessment_date DESC, a.id DESC LIMIT 1) \
+             FROM enrollment e JOIN project p ON p.id = e.project_id \
+             WHERE e.exit_date IS NULL AND e.relationship_to_hoh = 1 AND e.date_deleted IS NULL \
+             AND p.project_type = {ce})"
         )))
-        .add(Expr::cust(
-            "NOT EXISTS (SELECT 1 FROM assessment later \
-             WHERE later.enrollment_id = assessment.enrollment_id AND later.date_deleted IS NULL \
-             AND (later.assessment_date > assessment.assessment_date \
-             OR (later.assessment_date = assessment.assessment_date AND later.id > assessment.id)))",
-        ))
+        .add(assessment::Column::PrioritizationStatus.eq(placed))
         .add(Expr::cust(format!(
             "NOT EXISTS (SELECT 1 FROM ce_event ev \
              WHERE ev.household_id = assessment.household_id AND ev.date_deleted IS NULL \
