@@ -33,6 +33,8 @@ struct FirstEnrollments {
     projects: Vec<HudKey>,
     /// Clients named only by Enrollment.csv rows that do not parse: enrolled, with no organization.
     unparsed: HashSet<String>,
+    /// Enrollment.csv's data rows.
+    enrollment_rows: usize,
 }
 
 impl FirstEnrollments {
@@ -40,9 +42,9 @@ impl FirstEnrollments {
     async fn scan(r: &Resolver<'_>) -> AppResult<FirstEnrollments> {
         let mut firsts = FirstEnrollments::default();
         let mut project_index: HashMap<HudKey, u32> = HashMap::new();
-        let mut stream = r
-            .zip
-            .stream(&columns::ENROLLMENT_FILE, Pass::Scan, parse_enrollment)?;
+        let mut stream =
+            r.zip
+                .stream(&columns::ENROLLMENT_FILE, (Pass::Scan, 0), parse_enrollment)?;
         while let Some(chunk) = stream.recv().await {
             let chunk = chunk?;
             for row in chunk.rows {
@@ -63,6 +65,9 @@ impl FirstEnrollments {
                     firsts.unparsed.insert(key.text());
                 }
             }
+            if let Some(read) = chunk.read {
+                firsts.enrollment_rows = read;
+            }
         }
         let mut projects: Vec<(u32, HudKey)> =
             project_index.into_iter().map(|(k, i)| (i, k)).collect();
@@ -79,11 +84,14 @@ impl FirstEnrollments {
 /// Streams Client.csv: plans and writes its new clients chunk by chunk.
 pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
     let firsts = FirstEnrollments::scan(r).await?;
+    r.enrollment_rows = firsts.enrollment_rows;
     r.projects.load(r.txn, firsts.projects.iter()).await?;
     let mut tally = Tally::default();
-    let mut stream = r
-        .zip
-        .stream(&columns::CLIENT_FILE, Pass::Check, parse_client)?;
+    let mut stream = r.zip.stream(
+        &columns::CLIENT_FILE,
+        (Pass::Check, firsts.by_client.len()),
+        parse_client,
+    )?;
     while let Some(chunk) = stream.recv().await {
         let mut chunk = chunk?;
         r.take_problems(&mut chunk);

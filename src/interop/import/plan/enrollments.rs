@@ -23,11 +23,14 @@ use uuid::Uuid;
 /// Streams Enrollment.csv (with Exit.csv's exits): plans and writes its enrollments chunk by chunk.
 pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
     let mut exits = Exits::read(r).await?;
+    r.imported = HashMap::with_capacity(r.enrollment_rows);
     let mut households = Households::scan(r).await?;
     let mut tally = Tally::default();
-    let mut stream = r
-        .zip
-        .stream(&columns::ENROLLMENT_FILE, Pass::Check, parse_enrollment)?;
+    let mut stream = r.zip.stream(
+        &columns::ENROLLMENT_FILE,
+        (Pass::Check, r.enrollment_rows),
+        parse_enrollment,
+    )?;
     while let Some(chunk) = stream.recv().await {
         let mut chunk = chunk?;
         r.take_problems(&mut chunk);

@@ -27,7 +27,7 @@ pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
     let mut tally = Tally::default();
     let mut stream = r
         .zip
-        .stream(&columns::EVENT_FILE, Pass::Check, parse_event)?;
+        .stream(&columns::EVENT_FILE, (Pass::Check, 0), parse_event)?;
     while let Some(chunk) = stream.recv().await {
         let mut chunk = chunk?;
         r.take_problems(&mut chunk);

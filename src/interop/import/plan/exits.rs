@@ -60,7 +60,9 @@ impl Exits {
             added: 0,
             present: 0,
         };
-        let mut stream = r.zip.stream(&columns::EXIT_FILE, Pass::Check, parse_exit)?;
+        let mut stream = r
+            .zip
+            .stream(&columns::EXIT_FILE, (Pass::Check, 0), parse_exit)?;
         while let Some(chunk) = stream.recv().await {
             let mut chunk = chunk?;
             r.take_problems(&mut chunk);

@@ -49,13 +49,13 @@ impl Households {
     /// Scans Enrollment.csv.
     pub(super) async fn scan(r: &Resolver<'_>) -> AppResult<Households> {
         // 36 bytes a household, for as long as the scan lasts.
-        let mut counts: KeyMap<Counts> = KeyMap::default();
+        let mut counts: KeyMap<Counts> = KeyMap::with_capacity(r.enrollment_rows);
         let mut project_index: HashMap<HudKey, u32> = HashMap::new();
         // Members' projects of the households in more than one, to count them.
         let mut mixed: HashMap<HudKey, HashSet<u32>> = HashMap::new();
-        let mut stream = r
-            .zip
-            .stream(&columns::ENROLLMENT_FILE, Pass::Scan, parse_enrollment)?;
+        let mut stream =
+            r.zip
+                .stream(&columns::ENROLLMENT_FILE, (Pass::Scan, 0), parse_enrollment)?;
         while let Some(chunk) = stream.recv().await {
             for row in chunk?.rows {
                 let Some(key) = row.household else { continue };

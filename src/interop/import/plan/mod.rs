@@ -75,6 +75,9 @@ struct Resolver<'s> {
     /// The enrollments this import wrote, with their lines: an overlap with one of an earlier chunk
     /// names its line. 20 bytes each, while Enrollment.csv is read.
     imported: HashMap<Uuid, u32>,
+    /// Enrollment.csv's data rows, as its first scan counted them: the indexes over it are
+    /// allocated once at their size.
+    enrollment_rows: usize,
 }
 
 impl Resolver<'_> {
@@ -132,6 +135,7 @@ pub(super) async fn resolve(
         clients: Unwritten::default(),
         enrollments: Unwritten::default(),
         imported: HashMap::new(),
+        enrollment_rows: 0,
     };
     let small = SmallFiles::read(&mut r).await?;
     users::resolve(&mut r, &small.users).await?;

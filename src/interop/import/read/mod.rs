@@ -179,15 +179,16 @@ impl Zip {
 
     /// The rows of `file` in chunks, as the thread reads them (nothing when the zip lacks it).
     /// Reading stops when the receiver is dropped.
+    /// `rows_hint`: about how many rows the file has, when a scan counted them (0: not known).
     pub(super) fn stream<T: Send + 'static>(
         &self,
         file: &'static HmisFile,
-        pass: Pass,
+        (pass, rows_hint): (Pass, usize),
         parse: fn(&mut Cells) -> Option<T>,
     ) -> AppResult<mpsc::Receiver<AppResult<Chunk<T>>>> {
         let (chunks, receiver) = mpsc::channel(2);
         self.run(Box::new(move |source: &mut Source| {
-            if let Err(err) = source.stream(file, pass, parse, &chunks) {
+            if let Err(err) = source.stream(file, (pass, rows_hint), parse, &chunks) {
                 let _ = chunks.blocking_send(Err(err));
             }
         }))?;
@@ -318,7 +319,7 @@ impl Source {
     fn read<T>(
         &mut self,
         file: &'static HmisFile,
-        pass: Pass,
+        (pass, rows_hint): (Pass, usize),
         parse: fn(&mut Cells) -> Option<T>,
         visit: impl FnMut(Visit<T>) -> bool,
     ) -> AppResult<Option<usize>> {
@@ -348,7 +349,7 @@ impl Source {
             &self.context,
             export_id,
             &budget,
-            parse,
+            (parse, rows_hint),
             visit,
         )?;
         Ok(Some(read))
@@ -361,7 +362,7 @@ impl Source {
         problems: &mut Vec<Problem>,
     ) -> AppResult<Table<T>> {
         let mut table = Table::default();
-        let read = self.read(file, Pass::Check, parse, |visit| {
+        let read = self.read(file, (Pass::Check, 0), parse, |visit| {
             match visit {
                 Visit::Header(_) => {}
                 Visit::Parsed(row) => table.rows.push(row),
@@ -380,7 +381,7 @@ impl Source {
     fn stream<T: Send + 'static>(
         &mut self,
         file: &'static HmisFile,
-        pass: Pass,
+        pass: (Pass, usize),
         parse: fn(&mut Cells) -> Option<T>,
         chunks: &mpsc::Sender<AppResult<Chunk<T>>>,
     ) -> AppResult<()> {

@@ -135,7 +135,6 @@ fn needed(file: &HmisFile) -> Vec<&'static str> {
 
 /// The first line of each ID of a file, to report a repeated one (4 bytes a line: a file of more
 /// than 4 billion lines is past any expansion bound).
-#[derive(Default)]
 struct FirstLines(KeyMap<u32>);
 
 impl FirstLines {
@@ -153,6 +152,7 @@ impl FirstLines {
 
 /// Reads `entry` as `file` and hands each row on to `visit`; stops early when `visit` answers
 /// false. Answers the data rows read. `Err` when a bound is exceeded (nothing more is read).
+/// `rows_hint`: about how many rows the file has, when known (0: not known).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn read<R: Read, T>(
     entry: R,
@@ -161,7 +161,7 @@ pub(super) fn read<R: Read, T>(
     context: &ParseContext,
     export_id: Option<&str>,
     budget: &ExpansionBudget,
-    parse: fn(&mut Cells) -> Option<T>,
+    (parse, rows_hint): (fn(&mut Cells) -> Option<T>, usize),
     mut visit: impl FnMut(Visit<T>) -> bool,
 ) -> AppResult<usize> {
     let problem = |line: Option<u64>, reason: String| {
@@ -231,7 +231,10 @@ pub(super) fn read<R: Read, T>(
         return Ok(0);
     }
     let id_column = file.columns[0];
-    let mut first_lines = FirstLines::default();
+    let mut first_lines = FirstLines(match check {
+        true => KeyMap::with_capacity(rows_hint),
+        false => KeyMap::default(),
+    });
     let mut record = csv::StringRecord::new();
     let mut read = 0;
     loop {
