@@ -49,7 +49,15 @@ pub async fn to_file(settings: &DatabaseSettings, out: &Path) -> Result<Backup, 
     // A leftover of an earlier backup cut short is no backup.
     let _ = std::fs::remove_file(&partial);
     let started = Instant::now();
-    let copied = vacuum_into(settings, &partial).await;
+    // What the copy will roughly weigh: the database and the writes still in its WAL.
+    let mut wal = database.clone().into_os_string();
+    wal.push("-wal");
+    let total = [database.as_os_str(), wal.as_os_str()]
+        .iter()
+        .filter_map(|file| std::fs::metadata(file).ok())
+        .map(|m| m.len())
+        .sum();
+    let copied = with_progress(vacuum_into(settings, &partial), &partial, total).await;
     let checked = match copied {
         Ok(()) => quick_check(&partial).await,
         Err(err) => Err(err),
@@ -67,6 +75,29 @@ pub async fn to_file(settings: &DatabaseSettings, out: &Path) -> Result<Backup, 
         bytes,
         took: started.elapsed(),
     })
+}
+
+/// Runs `copy`, showing how much of the copy is written (its file's size, out of the database's)
+/// until it ends: VACUUM INTO is one statement, which reports nothing itself.
+async fn with_progress<T>(
+    copy: impl std::future::Future<Output = T>,
+    partial: &Path,
+    total: u64,
+) -> T {
+    let mut progress = crate::progress::Progress::bytes("backup", total);
+    tokio::pin!(copy);
+    let mut tick = tokio::time::interval(Duration::from_millis(200));
+    let result = loop {
+        tokio::select! {
+            result = &mut copy => break result,
+            _ = tick.tick() => {
+                let written = std::fs::metadata(partial).map(|m| m.len()).unwrap_or(0);
+                progress.set(written);
+            }
+        }
+    };
+    progress.finish();
+    result
 }
 
 /// The database file of a `sqlite:` URL (`sqlite://hearth.db?mode=rwc`, `sqlite:///abs/path.db`).

@@ -16,6 +16,7 @@ pub mod graphql;
 pub mod http;
 pub mod interop;
 pub mod metrics;
+pub mod progress;
 pub mod service;
 pub mod telemetry;
 
