@@ -29,4 +29,3 @@ impl Clock {
             .unwrap_or_else(|| Utc::now().with_timezone(&self.time_zone).date_naive())
     }
 }
-
