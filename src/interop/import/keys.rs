@@ -58,6 +58,11 @@ impl<V> KeyMap<V> {
         uuids.chain(others)
     }
 
+    /// Room for `rows` UUID keys in all.
+    pub(super) fn reserve(&mut self, rows: usize) {
+        self.uuids.reserve(rows.saturating_sub(self.uuids.len()));
+    }
+
     pub(super) fn len(&self) -> usize {
         self.uuids.len() + self.others.len()
     }

@@ -337,6 +337,7 @@ impl Source {
             .archive
             .by_index(index)
             .map_err(|err| AppError::bad_input(format!("cannot read {}: {err}", file.name)))?;
+        let expanded = entry.size();
         // Export.csv itself carries the ExportID the other files are checked against.
         let export_id = match file.name == columns::EXPORT_FILE.name {
             true => None,
@@ -349,7 +350,7 @@ impl Source {
             &self.context,
             export_id,
             &budget,
-            (parse, rows_hint),
+            (parse, rows_hint, expanded),
             visit,
         )?;
         Ok(Some(read))

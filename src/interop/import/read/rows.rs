@@ -138,6 +138,11 @@ fn needed(file: &HmisFile) -> Vec<&'static str> {
 struct FirstLines(KeyMap<u32>);
 
 impl FirstLines {
+    /// Room for `rows` IDs in all, taken at once.
+    fn reserve_for(&mut self, rows: usize) {
+        self.0.reserve(rows);
+    }
+
     /// The line `id` was first on, or `None` (and `line` noted) when this is its first.
     fn first(&mut self, id: &str, line: u64) -> Option<u64> {
         let key = match HudKey::parse(id) {
@@ -152,7 +157,8 @@ impl FirstLines {
 
 /// Reads `entry` as `file` and hands each row on to `visit`; stops early when `visit` answers
 /// false. Answers the data rows read. `Err` when a bound is exceeded (nothing more is read).
-/// `rows_hint`: about how many rows the file has, when known (0: not known).
+/// `rows_hint`: about how many rows the file has, when known (0: not known; then the first rows'
+/// length and the entry's `expanded` size tell).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn read<R: Read, T>(
     entry: R,
@@ -161,7 +167,7 @@ pub(super) fn read<R: Read, T>(
     context: &ParseContext,
     export_id: Option<&str>,
     budget: &ExpansionBudget,
-    (parse, rows_hint): (fn(&mut Cells) -> Option<T>, usize),
+    (parse, rows_hint, expanded): (fn(&mut Cells) -> Option<T>, usize, u64),
     mut visit: impl FnMut(Visit<T>) -> bool,
 ) -> AppResult<usize> {
     let problem = |line: Option<u64>, reason: String| {
@@ -254,6 +260,9 @@ pub(super) fn read<R: Read, T>(
             }
         }
         read += 1;
+        if check && rows_hint == 0 && read == SAMPLE_ROWS {
+            first_lines.reserve_for(expected_rows(expanded, record.position(), read));
+        }
         let line = record.position().map_or(line, |p| p.line());
         if record.len() != header.len() {
             let reason = format!(
@@ -322,6 +331,23 @@ pub(super) fn read<R: Read, T>(
     }
     Ok(read)
 }
+
+/// Rows read before a file of unknown length is sized by them.
+const SAMPLE_ROWS: usize = 2000;
+
+/// How many rows a file of `expanded` bytes holds, if the rest are as long as the first `read`
+/// (which end at `position`), with a little to spare.
+fn expected_rows(expanded: u64, position: Option<&csv::Position>, read: usize) -> usize {
+    let Some(bytes) = position.map(csv::Position::byte).filter(|b| *b > 0) else {
+        return 0;
+    };
+    let rows = expanded as f64 / bytes as f64 * read as f64 * 1.05;
+    // The size is the zip's word: a hostile one is held to what a state-wide file could hold.
+    (rows as usize).min(MAX_RESERVED_ROWS)
+}
+
+/// The most rows a file's index is sized for up front (it still grows past them if need be).
+const MAX_RESERVED_ROWS: usize = 8_000_000;
 
 /// Why reading a CSV file stopped, if a bound of `bounds` stopped it.
 fn bounded(error: &csv::Error) -> Option<&bounds::Exceeded> {
