@@ -203,8 +203,8 @@ async fn counts(database_url: &str) -> [u64; 6] {
 }
 
 /// A community with a little history in [FROM, TO]: a successful referral with move-in, an
-/// unsuccessful one whose CE enrollment exited, a pending one, an event that is not a referral, and a
-/// client whose only enrollment ended before the range.
+/// unsuccessful one whose CE enrollment exited, a pending one, an event that is not a referral, a
+/// 4.19 assessment, and a client whose only enrollment ended before the range.
 async fn community_with_history() -> (Community, String) {
     let c = Community::new().await;
     let (placed, _, psh_referral) = c.referral("REFERRAL_TO_PSH", &c.psh_a, "2026-02-01").await;
@@ -244,6 +244,18 @@ async fn community_with_history() -> (Community, String) {
         None,
     )
     .await;
+    // HUD 4.19: the household is assessed and placed on the priority list (Assessment.csv).
+    c.plm
+        .ok(
+            "mutation($input: RecordAssessmentInput!) { recordAssessment(input: $input) { id } }",
+            serde_json::json!({ "input": {
+                "enrollmentId": ce_enrollment, "assessmentDate": "2026-04-05",
+                "location": "Harbor access point", "assessmentType": "PHONE",
+                "assessmentLevel": "HOUSING_NEEDS_ASSESSMENT",
+                "prioritizationStatus": "PLACED_ON_PRIORITIZATION_LIST"
+            }}),
+        )
+        .await;
 
     let earlier = create_client(&c.plm, "Eli", "Earlier").await;
     let old = create_enrollment(&c.plm, &earlier, &c.ce_project, "2025-03-01").await;
@@ -322,8 +334,7 @@ async fn the_export_holds_the_records_of_its_range_in_hud_terms() {
     assert!(clients.iter().all(|row| row[0] != earlier));
     let export_id = rows(&files["Export.csv"])[0][0].clone();
     assert_eq!(export_id.len(), 32);
-    // Assessment.csv stays empty until 4.19 assessments are recorded.
-    for name in &FILES[1..FILES.len() - 1] {
+    for name in &FILES[1..] {
         let exported = rows(&files[*name]);
         assert!(!exported.is_empty(), "{name} is empty");
         for row in exported {
@@ -788,6 +799,12 @@ async fn each_workflow_rule_refuses_the_imported_row_that_breaks_it() {
     let ce_enrollment = row_where(&files, "Enrollment.csv", "ProjectID", &ce_project);
     let psh_referral = row_where(&files, "Event.csv", "Event", "14");
     let rrh_referral = row_where(&files, "Event.csv", "Event", "13");
+    let psh_enrollment = cell(
+        &files,
+        "Enrollment.csv",
+        row_where(&files, "Enrollment.csv", "ProjectID", &project_of_type("3")),
+        "EnrollmentID",
+    );
     // (file, row, column, value, the rule's words in HUD's column names)
     let cases: Vec<(&str, usize, &str, String, &str)> = vec![
         (
@@ -860,6 +877,35 @@ async fn each_workflow_rule_refuses_the_imported_row_that_breaks_it() {
             project_of_type("13"),
             "LocationCrisisOrPHHousing names a project of type PhRapidReHousing (HUD 2.02.6 code 13), which does not fit event type ReferralToPsh",
         ),
+        // Rule A1, as recordAssessment applies it.
+        (
+            "Assessment.csv",
+            1,
+            "AssessmentDate",
+            "2020-01-02".into(),
+            "AssessmentDate 2020-01-02 is before the CE enrollment's EntryDate",
+        ),
+        (
+            "Assessment.csv",
+            1,
+            "AssessmentDate",
+            "2026-07-01".into(),
+            "AssessmentDate 2026-07-01 is in the future",
+        ),
+        (
+            "Assessment.csv",
+            1,
+            "EnrollmentID",
+            psh_enrollment,
+            "the enrollment is not in a Coordinated Entry project",
+        ),
+        (
+            "Assessment.csv",
+            1,
+            "AssessmentLocation",
+            "   ".into(),
+            "AssessmentLocation must be 1 to 250 characters",
+        ),
     ];
     for (file, row, name, value, expected) in cases {
         let mut edited = files.clone();
@@ -928,10 +974,22 @@ async fn every_imported_record_is_in_the_audit_trail() {
     let trail = import_trail(&target.url).await;
     let [organizations, users, projects, clients, enrollments, events] = counts(&target.url).await;
     // The command's own user is one of the users, and imported nothing itself; each project comes
-    // with its HUD 2.09 period, each enrollment with its household (of one, here).
+    // with its HUD 2.09 period, each enrollment with its household (of one, here); and the one
+    // 4.19 assessment.
+    let assessments = trail
+        .iter()
+        .filter(|(table, _)| table == "assessment")
+        .count() as u64;
+    assert_eq!(assessments, 1);
     assert_eq!(
         trail.len() as u64,
-        organizations + (users - 1) + 2 * projects + clients + 2 * enrollments + events
+        organizations
+            + (users - 1)
+            + 2 * projects
+            + clients
+            + 2 * enrollments
+            + events
+            + assessments
     );
     assert!(
         trail

@@ -5,7 +5,10 @@
 
 use super::read::ParseContext;
 use crate::domain::rules::{self, DependentField, Wording};
-use crate::domain::{CeEventType, ProjectType, ReferralResult, RelationshipToHoH, Sex, values};
+use crate::domain::{
+    AssessmentLevel, AssessmentType, CeEventType, PrioritizationStatus, ProjectType,
+    ReferralResult, RelationshipToHoH, Sex, values,
+};
 use crate::error::{AppError, AppResult};
 use crate::interop::format::{self, HudKey};
 use crate::service::enrollments::DESTINATION_CODES;
@@ -98,6 +101,20 @@ pub(super) struct EventRow {
     pub(super) referred_project: Option<HudKey>,
     pub(super) referral_result: Option<ReferralResult>,
     pub(super) result_date: Option<NaiveDate>,
+    pub(super) audit: Audit,
+}
+
+/// An Assessment.csv row (HUD 4.19).
+pub(super) struct AssessmentRow {
+    pub(super) line: u64,
+    pub(super) key: HudKey,
+    pub(super) enrollment: HudKey,
+    pub(super) client: HudKey,
+    pub(super) assessment_date: NaiveDate,
+    pub(super) location: String,
+    pub(super) assessment_type: AssessmentType,
+    pub(super) assessment_level: AssessmentLevel,
+    pub(super) prioritization_status: PrioritizationStatus,
     pub(super) audit: Audit,
 }
 
@@ -612,6 +629,56 @@ pub(super) fn parse_participation(c: &mut Cells) -> Option<ParticipationRow> {
         roles,
         start_date: start?,
         end_date: end?,
+        audit: audit?,
+    })
+}
+
+/// Assessment.csv: its codes and the location as rule A1 takes them (`domain::rules::assessment`);
+/// the rules that need the enrollment are applied when it is linked.
+pub(super) fn parse_assessment(c: &mut Cells) -> Option<AssessmentRow> {
+    let key = c.key("AssessmentID");
+    let enrollment = c.key("EnrollmentID");
+    let client = c.key("PersonalID");
+    let date = c.date("AssessmentDate");
+    let location = match rules::assessment::location(c.raw("AssessmentLocation")) {
+        Ok(location) => Some(location),
+        Err(broken) => {
+            c.bad(broken.describe(Wording::Hud));
+            None
+        }
+    };
+    let assessment_type = c
+        .code(
+            "AssessmentType",
+            |code| AssessmentType::from_code(code).is_some(),
+            "HUD 4.19.3 Assessment Type",
+        )
+        .and_then(AssessmentType::from_code);
+    let assessment_level = c
+        .code(
+            "AssessmentLevel",
+            |code| AssessmentLevel::from_code(code).is_some(),
+            "HUD 4.19.4 Assessment Level",
+        )
+        .and_then(AssessmentLevel::from_code);
+    let prioritization_status = c
+        .code(
+            "PrioritizationStatus",
+            |code| PrioritizationStatus::from_code(code).is_some(),
+            "HUD 4.19.7 Prioritization Status",
+        )
+        .and_then(PrioritizationStatus::from_code);
+    let audit = c.audit();
+    Some(AssessmentRow {
+        line: c.line,
+        key: key?,
+        enrollment: enrollment?,
+        client: client?,
+        assessment_date: date?,
+        location: location?,
+        assessment_type: assessment_type?,
+        assessment_level: assessment_level?,
+        prioritization_status: prioritization_status?,
         audit: audit?,
     })
 }

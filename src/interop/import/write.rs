@@ -5,8 +5,8 @@ use super::OPERATION;
 use crate::error::AppResult;
 use crate::service::audit;
 use entity::{
-    app_user, audit_event, ce_event, ce_participation, client, enrollment, household, organization,
-    project,
+    app_user, assessment, audit_event, ce_event, ce_participation, client, enrollment, household,
+    organization, project,
 };
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, TryIntoModel};
 use uuid::Uuid;
@@ -38,6 +38,7 @@ written!(
     household,
     enrollment,
     ce_event,
+    assessment,
     app_user
 );
 
@@ -52,6 +53,7 @@ pub(super) struct Plan {
     pub(super) households: Vec<household::ActiveModel>,
     pub(super) enrollments: Vec<enrollment::ActiveModel>,
     pub(super) events: Vec<ce_event::ActiveModel>,
+    pub(super) assessments: Vec<assessment::ActiveModel>,
 }
 
 impl Plan {
@@ -72,6 +74,7 @@ impl Plan {
         insert_all::<household::Entity, _>(txn, who, plan.households).await?;
         insert_all::<enrollment::Entity, _>(txn, who, plan.enrollments).await?;
         insert_all::<ce_event::Entity, _>(txn, who, plan.events).await?;
+        insert_all::<assessment::Entity, _>(txn, who, plan.assessments).await?;
         Ok(())
     }
 }

@@ -1,6 +1,6 @@
 //! Resolving the files, one module per HMIS file, in the order their records are referenced: users,
 //! organizations, projects and their 2.09 periods (small files, read whole), then clients,
-//! enrollments with their exits, and CE events (streamed in chunks). For each row: which record
+//! enrollments with their exits, CE events and 4.19 assessments (streamed in chunks). For each row: which record
 //! Hearth has already, what each link names, the workflow's rules (`domain::rules`, worded in HUD's
 //! column names) and the record to add.
 //!
@@ -11,9 +11,11 @@
 //! exits, the IDs of rows that were not written). Every good record is written whatever other rows
 //! hold; every problem is noted, and the caller rolls the transaction back when there is any.
 //!
-//! A new file (HUD 4.19 Assessment.csv, say) is one more stage: stream its chunks after the files it
-//! links to, look its links up per chunk (`find_keyed`, [`Unwritten`]), check, plan and flush.
+//! A new file is one more stage (as `assessments` for HUD 4.19 Assessment.csv): stream its chunks
+//! after the files it links to, look its links up per chunk (`find_keyed`, [`Unwritten`]), check,
+//! plan and flush.
 
+mod assessments;
 mod clients;
 mod enrollments;
 mod events;
@@ -40,7 +42,8 @@ use crate::interop::format::HudKey;
 use crate::service::{audit, new_id};
 use chrono::NaiveDate;
 use entity::{
-    app_user, ce_event, ce_participation, client, enrollment, household, organization, project,
+    app_user, assessment, ce_event, ce_participation, client, enrollment, household, organization,
+    project,
 };
 use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter};
 use std::collections::{HashMap, HashSet};
@@ -151,6 +154,7 @@ pub(super) async fn resolve(
     // Only Enrollment.csv's overlap rule reads the imported enrollments' lines.
     r.imported = HashMap::new();
     events::resolve(&mut r).await?;
+    assessments::resolve(&mut r).await?;
 
     let Resolver {
         mut tallies,
@@ -262,6 +266,7 @@ keyed!(
     household,
     enrollment,
     ce_event,
+    assessment,
     app_user
 );
 

@@ -241,11 +241,9 @@ impl Source {
                 .to_owned();
             // FY2024's files, and FY2026's CEParticipation.csv (Client.csv and Enrollment.csv are
             // read by column name in either format).
-            // Assessment.csv (4.19) is exported but not read yet: it is named as skipped.
             match columns::FILES
                 .iter()
                 .chain([&columns::CE_PARTICIPATION_FILE])
-                .filter(|f| f.name != columns::ASSESSMENT_FILE.name)
                 .find(|f| f.name.eq_ignore_ascii_case(&name))
             {
                 Some(modeled) => {

@@ -52,7 +52,7 @@ fn link_columns(file: &HmisFile) -> &'static [&'static str] {
     match file.name {
         "Project.csv" => &["OrganizationID"],
         "Enrollment.csv" | "Exit.csv" => &["PersonalID", "ProjectID", "EnrollmentID"],
-        "Event.csv" => &["EnrollmentID", "PersonalID"],
+        "Event.csv" | "Assessment.csv" => &["EnrollmentID", "PersonalID"],
         _ => &[],
     }
 }

@@ -1,0 +1,178 @@
+//! Assessment.csv (HUD 4.19), streamed: each assessment's enrollment (of Enrollment.csv or of
+//! Hearth) and client, and recordAssessment's rule A1 (`domain::rules::assessment`): the head's
+//! enrollment in a CE project, dated within it and not in the future. The location and codes were
+//! checked as the row was parsed.
+
+use super::{Link, Resolver, Tally, find_keyed, missing, target};
+use crate::domain::RelationshipToHoH;
+use crate::domain::rules::Wording;
+use crate::domain::rules::assessment::{AssessedEnrollment, assessment};
+use crate::error::AppResult;
+use crate::interop::columns;
+use crate::interop::import::parse::{AssessmentRow, parse_assessment};
+use crate::interop::import::read::{Chunk, Pass};
+use crate::interop::import::write::Plan;
+use entity::{assessment as assessment_table, client, enrollment};
+use sea_orm::ActiveValue::Set;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Streams Assessment.csv: plans and writes its assessments chunk by chunk.
+pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
+    let mut tally = Tally::default();
+    let mut stream = r.zip.stream(
+        &columns::ASSESSMENT_FILE,
+        (Pass::Check, 0),
+        parse_assessment,
+    )?;
+    while let Some(chunk) = stream.recv().await {
+        let mut chunk = chunk?;
+        r.take_problems(&mut chunk);
+        resolve_chunk(r, &chunk, &mut tally).await?;
+        if let Some(read) = chunk.read {
+            tally.rows = read;
+        }
+    }
+    r.tally(&columns::ASSESSMENT_FILE, tally);
+    Ok(())
+}
+
+/// What rule A1 needs of an assessment's enrollment.
+#[derive(Clone)]
+struct Assessed {
+    id: Uuid,
+    household_id: Uuid,
+    client_id: Uuid,
+    facts: Option<AssessedEnrollment>,
+}
+
+async fn resolve_chunk(
+    r: &mut Resolver<'_>,
+    chunk: &Chunk<AssessmentRow>,
+    tally: &mut Tally,
+) -> AppResult<()> {
+    let rows = &chunk.rows;
+    let unparsed_links = |column| chunk.unparsed.iter().filter_map(move |u| u.link(column));
+    let stored = find_keyed::<enrollment::Entity>(
+        r.txn,
+        rows.iter()
+            .map(|a| &a.enrollment)
+            .chain(unparsed_links("EnrollmentID")),
+    )
+    .await?;
+    r.projects
+        .load_ids(r.txn, stored.values().map(|e| e.project_id).collect())
+        .await?;
+    let enrollments: HashMap<String, Assessed> = stored
+        .into_iter()
+        .map(|(key, e)| {
+            let facts = r.projects.of_id(e.project_id).and_then(|project| {
+                Some(AssessedEnrollment {
+                    project_type: project.project_type,
+                    relationship: RelationshipToHoH::from_code(e.relationship_to_hoh)?,
+                    entry_date: e.entry_date,
+                    exit_date: e.exit_date,
+                    // An import acts for the whole community, as an ADMIN does.
+                    in_acting_organization: true,
+                })
+            });
+            let assessed = Assessed {
+                id: e.id,
+                household_id: e.household_id,
+                client_id: e.client_id,
+                facts,
+            };
+            (key, assessed)
+        })
+        .collect();
+    let clients: HashMap<String, Uuid> = find_keyed::<client::Entity>(
+        r.txn,
+        rows.iter()
+            .map(|a| &a.client)
+            .chain(unparsed_links("PersonalID")),
+    )
+    .await?
+    .into_iter()
+    .map(|(key, model)| (key, model.id))
+    .collect();
+    r.users
+        .load(r.txn, rows.iter().map(|a| &a.audit.user))
+        .await?;
+    let existing =
+        find_keyed::<assessment_table::Entity>(r.txn, rows.iter().map(|a| &a.key)).await?;
+    let mut plan = Plan::default();
+    for row in rows {
+        let target = target::<assessment_table::Entity>(&row.key, &existing);
+        tally.count(target);
+        let mut reasons = Vec::new();
+        let enrollment = match r.enrollments.link(&row.enrollment, &enrollments) {
+            Link::Found(found) => Some(found),
+            Link::BadRow => None,
+            Link::Missing => {
+                reasons.push(missing(
+                    "EnrollmentID",
+                    &row.enrollment,
+                    &columns::ENROLLMENT_FILE,
+                    "enrollment",
+                ));
+                None
+            }
+        };
+        let client_id = match r.clients.link(&row.client, &clients) {
+            Link::Found(id) => Some(id),
+            Link::BadRow => None,
+            Link::Missing => {
+                reasons.push(missing(
+                    "PersonalID",
+                    &row.client,
+                    &columns::CLIENT_FILE,
+                    "client",
+                ));
+                None
+            }
+        };
+        if let Some(found) = &enrollment {
+            if let Some(facts) = &found.facts {
+                reasons.extend(
+                    assessment(facts, row.assessment_date, r.today)
+                        .iter()
+                        .map(|b| b.describe(Wording::Hud)),
+                );
+            }
+            if client_id.is_some_and(|client| client != found.client_id) {
+                reasons.push(
+                    "PersonalID is not the client of the enrollment EnrollmentID names".to_owned(),
+                );
+            }
+        }
+        let failed = !reasons.is_empty();
+        for reason in reasons {
+            r.problems.add(&columns::ASSESSMENT_FILE, row.line, reason);
+        }
+        let (Some(found), Some(client_id)) = (enrollment, client_id) else {
+            continue;
+        };
+        if failed || target.present {
+            continue;
+        }
+        let (user_id, hud_user_id) = r.users.of(&row.audit.user);
+        plan.assessments.push(assessment_table::ActiveModel {
+            id: Set(target.id),
+            enrollment_id: Set(found.id),
+            household_id: Set(found.household_id),
+            client_id: Set(client_id),
+            assessment_date: Set(row.assessment_date),
+            assessment_location: Set(row.location.clone()),
+            assessment_type: Set(row.assessment_type.code()),
+            assessment_level: Set(row.assessment_level.code()),
+            prioritization_status: Set(row.prioritization_status.code()),
+            date_created: Set(row.audit.date_created),
+            date_updated: Set(row.audit.date_updated),
+            user_id: Set(user_id),
+            date_deleted: Set(row.audit.date_deleted),
+            hud_id: Set(row.key.imported()),
+            hud_user_id: Set(hud_user_id),
+        });
+    }
+    r.flush(&mut plan).await
+}
