@@ -155,6 +155,9 @@ impl FirstLines {
     }
 }
 
+/// How one row's cells become a typed row of its file.
+pub(super) type RowParser<T> = fn(&mut Cells) -> Option<T>;
+
 /// Reads `entry` as `file` and hands each row on to `visit`; stops early when `visit` answers
 /// false. Answers the data rows read. `Err` when a bound is exceeded (nothing more is read).
 /// `rows_hint`: about how many rows the file has, when known (0: not known; then the first rows'
@@ -167,7 +170,7 @@ pub(super) fn read<R: Read, T>(
     context: &ParseContext,
     export_id: Option<&str>,
     budget: &ExpansionBudget,
-    (parse, rows_hint, expanded): (fn(&mut Cells) -> Option<T>, usize, u64),
+    (parse, rows_hint, expanded): (RowParser<T>, usize, u64),
     mut visit: impl FnMut(Visit<T>) -> bool,
 ) -> AppResult<usize> {
     let problem = |line: Option<u64>, reason: String| {
