@@ -38,6 +38,7 @@ pub async fn open(
     db.set_metric_callback(move |info| {
         if !db::is_background(&info.statement.sql) {
             counter.statement_executed();
+            telemetry::record_statement(info);
         }
     });
     db::migrate(&db).await?;

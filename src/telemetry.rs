@@ -193,3 +193,25 @@ pub fn record_operation(operations: &[Option<String>], outcome: &str) {
 pub fn record_organization(organization_id: uuid::Uuid) {
     Span::current().record("organization_id", tracing::field::display(organization_id));
 }
+
+/// A span per SQL statement, a child of the request's span (over OTLP too). SeaORM reports each
+/// statement once it has run (its metric callback, which also counts statements for /metrics), so
+/// the span is made then: its `duration_ms` is the statement's own time, taken by SeaORM, and its
+/// start is when it finished. It names the statement's kind (`SELECT`, `INSERT` …), never its text
+/// or values, which may hold client data.
+pub fn record_statement(info: &sea_orm::metric::Info<'_>) {
+    let operation = info
+        .statement
+        .sql
+        .split_whitespace()
+        .next()
+        .unwrap_or_default();
+    let span = tracing::info_span!(
+        "db.statement",
+        otel.kind = "client",
+        db.operation = operation,
+        duration_ms = info.elapsed.as_secs_f64() * 1000.0,
+        failed = info.failed,
+    );
+    drop(span);
+}

@@ -306,14 +306,17 @@ async fn request_spans_reach_an_otlp_receiver_continuing_the_callers_trace() {
     assert_eq!(refused.status().as_u16(), 401);
 
     let mut found = std::collections::HashMap::new();
+    let mut statements = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while found.len() < 2 {
+    while found.len() < 2 || statements.is_empty() {
         let span = tokio::time::timeout_at(deadline, spans.recv())
             .await
             .unwrap_or_else(|_| panic!("spans not received; logs: {:?}", server.lines()))
             .expect("the receiver runs");
         if let Some(id) = attribute(&span, "request_id") {
             found.insert(id, span);
+        } else if span.name == "db.statement" && hex(&span.trace_id) == trace_id {
+            statements.push(span);
         }
     }
     let traced = &found["traced-1"];
@@ -330,6 +333,14 @@ async fn request_spans_reach_an_otlp_receiver_continuing_the_callers_trace() {
     assert!(attribute(traced, "organization_id").is_some());
     assert!(attribute(traced, "duration_ms").is_some());
     assert!(traced.end_time_unix_nano > traced.start_time_unix_nano);
+    // Each SQL statement the request ran is a span of its own within the request's.
+    let statement = &statements[0];
+    assert_eq!(hex(&statement.parent_span_id), hex(&traced.span_id));
+    assert_eq!(
+        attribute(statement, "db.operation").as_deref(),
+        Some("SELECT")
+    );
+    assert!(attribute(statement, "duration_ms").is_some());
     let refused = &found["traced-2"];
     assert_eq!(
         attribute(refused, "outcome").as_deref(),
