@@ -29,9 +29,11 @@ pub type Loaders = DataLoader<HearthLoader, HashMapCache>;
 /// The loaders of one HTTP request: results are cached for the request, so that a list resolver
 /// can load a level for all its rows at once (`super::prefetch`) and each row then finds its own.
 pub fn loaders(db: DatabaseConnection, actor: Option<Actor>) -> Loaders {
+    // A batch runs on a task of its own; it keeps the request's span, so that its statements'
+    // spans are the request's children.
     DataLoader::with_cache(
         HearthLoader { db, actor },
-        tokio::spawn,
+        |batch| tokio::spawn(tracing::Instrument::in_current_span(batch)),
         HashMapCache::default(),
     )
 }
