@@ -3,7 +3,7 @@
 //! enrollment in a CE project, dated within it and not in the future. The location and codes were
 //! checked as the row was parsed.
 
-use super::{Link, Resolver, Tally, find_keyed, missing, target};
+use super::{Resolver, Tally, find_keyed, missing, target};
 use crate::domain::RelationshipToHoH;
 use crate::domain::rules::Wording;
 use crate::domain::rules::assessment::{AssessedEnrollment, assessment};
@@ -105,32 +105,23 @@ async fn resolve_chunk(
         let target = target::<assessment_table::Entity>(&row.key, &existing);
         tally.count(target);
         let mut reasons = Vec::new();
-        let enrollment = match r.enrollments.link(&row.enrollment, &enrollments) {
-            Link::Found(found) => Some(found),
-            Link::BadRow => None,
-            Link::Missing => {
-                reasons.push(missing(
-                    "EnrollmentID",
-                    &row.enrollment,
-                    &columns::ENROLLMENT_FILE,
-                    "enrollment",
-                ));
-                None
-            }
-        };
-        let client_id = match r.clients.link(&row.client, &clients) {
-            Link::Found(id) => Some(id),
-            Link::BadRow => None,
-            Link::Missing => {
-                reasons.push(missing(
-                    "PersonalID",
-                    &row.client,
-                    &columns::CLIENT_FILE,
-                    "client",
-                ));
-                None
-            }
-        };
+        let enrollment =
+            r.enrollments
+                .link(&row.enrollment, &enrollments)
+                .or_note(&mut reasons, || {
+                    missing(
+                        "EnrollmentID",
+                        &row.enrollment,
+                        &columns::ENROLLMENT_FILE,
+                        "enrollment",
+                    )
+                });
+        let client_id = r
+            .clients
+            .link(&row.client, &clients)
+            .or_note(&mut reasons, || {
+                missing("PersonalID", &row.client, &columns::CLIENT_FILE, "client")
+            });
         if let Some(found) = &enrollment {
             if let Some(facts) = &found.facts {
                 reasons.extend(

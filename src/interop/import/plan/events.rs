@@ -140,32 +140,23 @@ fn resolve_row(
     plan: &mut Plan,
 ) {
     let mut reasons = Vec::new();
-    let enrollment = match r.enrollments.link(&row.enrollment, &found.enrollments) {
-        Link::Found(info) => Some(info),
-        Link::BadRow => None,
-        Link::Missing => {
-            reasons.push(missing(
+    let enrollment = r
+        .enrollments
+        .link(&row.enrollment, &found.enrollments)
+        .or_note(&mut reasons, || {
+            missing(
                 "EnrollmentID",
                 &row.enrollment,
                 &columns::ENROLLMENT_FILE,
                 "enrollment",
-            ));
-            None
-        }
-    };
-    let client_id = match r.clients.link(&row.client, &found.clients) {
-        Link::Found(id) => Some(id),
-        Link::BadRow => None,
-        Link::Missing => {
-            reasons.push(missing(
-                "PersonalID",
-                &row.client,
-                &columns::CLIENT_FILE,
-                "client",
-            ));
-            None
-        }
-    };
+            )
+        });
+    let client_id = r
+        .clients
+        .link(&row.client, &found.clients)
+        .or_note(&mut reasons, || {
+            missing("PersonalID", &row.client, &columns::CLIENT_FILE, "client")
+        });
     let referred_project = referred_project(r, row, &mut reasons);
     if let Some(enrollment) = &enrollment {
         reasons.extend(rule_breaks(row, enrollment, client_id, r.today));

@@ -341,6 +341,21 @@ enum Link<T> {
     Missing,
 }
 
+impl<T> Link<T> {
+    /// The record linked to, if any; a missing one adds `reason` to `reasons` (a bad row was
+    /// reported already).
+    fn or_note(self, reasons: &mut Vec<String>, reason: impl FnOnce() -> String) -> Option<T> {
+        match self {
+            Link::Found(found) => Some(found),
+            Link::BadRow => None,
+            Link::Missing => {
+                reasons.push(reason());
+                None
+            }
+        }
+    }
+}
+
 /// The records of a small file that links may name, by HUD ID, and those of Hearth looked up.
 struct Known<T> {
     file: HashMap<String, T>,
