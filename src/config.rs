@@ -41,6 +41,10 @@ pub struct DatabaseSettings {
         global = true
     )]
     pub db_statement_timeout_secs: u64,
+    /// A PostgreSQL streaming replica (`postgres://…`) for the dashboards' heavy reads: the referral
+    /// report, the CE APR and the HMIS CSV export. PostgreSQL only; the workflow stays on DATABASE_URL.
+    #[arg(long, env = "HEARTH_READ_REPLICA_URL", global = true)]
+    pub read_replica_url: Option<String>,
 }
 
 impl DatabaseSettings {
@@ -56,6 +60,40 @@ impl DatabaseSettings {
     pub fn is_postgres(&self) -> bool {
         self.database_url.starts_with("postgres")
     }
+
+    /// The read replica's URL, if one is configured. An empty value counts as none (as a deployment's
+    /// blank variable means). A replica only makes sense beside a PostgreSQL primary, and only a
+    /// PostgreSQL hot standby can be one: anything else is refused here, before anything connects,
+    /// rather than found out by the first dashboard that reads the wrong database.
+    pub fn read_replica(&self) -> Result<Option<&str>, String> {
+        let Some(url) = self
+            .read_replica_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|url| !url.is_empty())
+        else {
+            return Ok(None);
+        };
+        if !self.is_postgres() {
+            return Err(
+                "HEARTH_READ_REPLICA_URL is set, but DATABASE_URL is not PostgreSQL: a read replica \
+                 is a PostgreSQL streaming standby of a PostgreSQL primary (unset it for SQLite)"
+                    .to_owned(),
+            );
+        }
+        if !is_postgres_url(url) {
+            return Err(
+                "HEARTH_READ_REPLICA_URL must be a PostgreSQL URL (postgres://user@host/db), the \
+                 primary's streaming standby"
+                    .to_owned(),
+            );
+        }
+        Ok(Some(url))
+    }
+}
+
+fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 /// The community Hearth serves: its time zone (what "today" is for date rules) and its CoC.
@@ -137,6 +175,74 @@ impl Default for ServerSettings {
             max_sockets_per_token: crate::http::sockets::DEFAULT_MAX_SOCKETS_PER_TOKEN,
             cors_origins: Vec::new(),
             metrics_bind: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DatabaseSettings;
+
+    fn settings(primary: &str, replica: Option<&str>) -> DatabaseSettings {
+        DatabaseSettings {
+            database_url: primary.to_owned(),
+            db_max_connections: 10,
+            db_acquire_timeout_secs: 5,
+            db_statement_timeout_secs: 30,
+            read_replica_url: replica.map(str::to_owned),
+        }
+    }
+
+    const PRIMARY: &str = "postgres://hearth@db.internal/hearth";
+    const STANDBY: &str = "postgres://hearth@standby.internal/hearth";
+
+    #[test]
+    fn no_replica_unless_one_is_named() {
+        for (primary, replica) in [
+            (PRIMARY, None),
+            (PRIMARY, Some("")),
+            (PRIMARY, Some("  ")),
+            ("sqlite://hearth.db?mode=rwc", None),
+            ("sqlite://hearth.db?mode=rwc", Some("")),
+        ] {
+            assert_eq!(settings(primary, replica).read_replica(), Ok(None));
+        }
+    }
+
+    #[test]
+    fn a_postgres_standby_of_a_postgres_primary_is_the_replica() {
+        assert_eq!(
+            settings(PRIMARY, Some(STANDBY)).read_replica(),
+            Ok(Some(STANDBY))
+        );
+        let long_scheme = "postgresql://hearth@standby.internal/hearth";
+        assert_eq!(
+            settings(PRIMARY, Some(&format!(" {long_scheme} "))).read_replica(),
+            Ok(Some(long_scheme))
+        );
+    }
+
+    #[test]
+    fn a_replica_beside_sqlite_is_refused() {
+        let sqlite = settings("sqlite://hearth.db?mode=rwc", Some(STANDBY));
+        let message = sqlite.read_replica().expect_err("refused");
+        assert!(
+            message.contains("DATABASE_URL is not PostgreSQL"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_replica_that_is_not_postgres_is_refused() {
+        for replica in [
+            "sqlite://replica.db",
+            "mysql://db/hearth",
+            "standby.internal",
+        ] {
+            let message = settings(PRIMARY, Some(replica))
+                .read_replica()
+                .expect_err("refused");
+            assert!(message.contains("must be a PostgreSQL URL"), "{message}");
         }
     }
 }

@@ -34,13 +34,7 @@ pub async fn open(
 ) -> Result<Services, sea_orm::DbErr> {
     let metrics = Arc::new(Metrics::new());
     let mut db = db::connect(database).await?;
-    let counter = metrics.clone();
-    db.set_metric_callback(move |info| {
-        if !db::is_background(&info.statement.sql) {
-            counter.statement_executed();
-            telemetry::record_statement(info);
-        }
-    });
+    count_statements(&mut db, &metrics);
     db::migrate(&db).await?;
     Ok(Services::new(
         db,
@@ -49,4 +43,40 @@ pub async fn open(
         Notifier::new(),
         metrics,
     ))
+}
+
+/// [`open`], then the read replica when HEARTH_READ_REPLICA_URL names one: `hearth serve` and
+/// `hearth export`, the commands that run the reporting reads. The other commands use [`open`], so
+/// that a migration or a new admin never waits on a standby.
+///
+/// The replica gets no migrations: it replays the primary's, which [`open`] has just run.
+pub async fn open_with_replica(
+    database: &DatabaseSettings,
+    community: &CommunitySettings,
+) -> Result<Services, sea_orm::DbErr> {
+    let replica_url = database.read_replica().map_err(sea_orm::DbErr::Custom)?;
+    let services = open(database, community).await?;
+    let Some(url) = replica_url else {
+        return Ok(services);
+    };
+    let mut replica = db::connect(&DatabaseSettings {
+        database_url: url.to_owned(),
+        read_replica_url: None,
+        ..database.clone()
+    })
+    .await?;
+    count_statements(&mut replica, &services.metrics);
+    Ok(services.with_read_replica(replica))
+}
+
+/// Counts every statement a request causes on `db` in `/metrics` and gives it a span; a server's
+/// own background statements are left out.
+fn count_statements(db: &mut sea_orm::DatabaseConnection, metrics: &Arc<Metrics>) {
+    let counter = metrics.clone();
+    db.set_metric_callback(move |info| {
+        if !db::is_background(&info.statement.sql) {
+            counter.statement_executed();
+            telemetry::record_statement(info);
+        }
+    });
 }

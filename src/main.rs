@@ -112,6 +112,8 @@ async fn run(cli: Cli) -> Result<(), String> {
         print!("{}", hearth::graphql::sdl());
         return Ok(());
     }
+    // Settings that contradict each other stop every command that opens the database, at once.
+    cli.database.read_replica()?;
     // A backup copies the database as it is: it runs no migration.
     if let Command::Backup { out } = &command {
         let backup = hearth::backup::to_file(&cli.database, out).await?;
@@ -125,7 +127,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         return Ok(());
     }
     if let Command::Serve(settings) = command {
-        let services = hearth::open(&cli.database, &cli.community)
+        let services = hearth::open_with_replica(&cli.database, &cli.community)
             .await
             .map_err(|err| format!("cannot open the database: {err}"))?;
         let listener = tokio::net::TcpListener::bind(settings.bind)
@@ -138,9 +140,13 @@ async fn run(cli: Cli) -> Result<(), String> {
             .await
             .map_err(|err| format!("server failed: {err}"));
     }
-    let services = hearth::open(&cli.database, &cli.community)
-        .await
-        .map_err(|err| format!("cannot open the database: {err}"))?;
+    // The export is a reporting read: it may run on the replica, as the server's download does.
+    let services = if matches!(command, Command::Export { .. }) {
+        hearth::open_with_replica(&cli.database, &cli.community).await
+    } else {
+        hearth::open(&cli.database, &cli.community).await
+    }
+    .map_err(|err| format!("cannot open the database: {err}"))?;
     match command {
         Command::Serve(_) | Command::PrintSchema | Command::Backup { .. } => Ok(()),
         Command::Migrate => {

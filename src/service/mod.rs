@@ -43,6 +43,8 @@ pub struct Services {
     pub notifier: Notifier,
     /// Counts statements through the connection's metric callback; read by `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// Where the dashboards' heavy reads run: see [`Services::reporting_db`].
+    reports: DatabaseConnection,
 }
 
 impl Services {
@@ -54,12 +56,33 @@ impl Services {
         metrics: Arc<Metrics>,
     ) -> Self {
         Services {
+            reports: db.clone(),
             db,
             clock,
             coc_code,
             notifier,
             metrics,
         }
+    }
+
+    /// Sends the reporting reads to `replica` (HEARTH_READ_REPLICA_URL) from now on.
+    pub fn with_read_replica(mut self, replica: DatabaseConnection) -> Self {
+        self.reports = replica;
+        self
+    }
+
+    /// The connection of the dashboards' heavy reads, and only those: the referral report, the
+    /// CE APR and the HMIS CSV export. They scan whole periods of the community's records, so with a
+    /// PostgreSQL streaming replica configured they run there and leave the primary to the workflow;
+    /// without one this is the primary.
+    ///
+    /// A replica replays the primary's changes a moment late, which a period's counts can afford
+    /// and the workflow cannot: a referral just made must be in the inbox, a token just revoked must
+    /// fail, a mutation must see what it changes. So everything else (authentication, every list and
+    /// lookup, every write, and the audit rows these reports leave) stays on [`Services::db`].
+    /// Nothing may write here: a hot standby refuses writes.
+    pub fn reporting_db(&self) -> &DatabaseConnection {
+        &self.reports
     }
 
     /// Starts the transaction of one mutation. On SQLite it takes the write lock at once

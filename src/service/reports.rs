@@ -302,7 +302,8 @@ pub async fn referral_report(
 ) -> AppResult<Report> {
     let (from, to) = (filter.from, filter.to);
     check_period(from, to)?;
-    let db = &services.db;
+    // A period's counts may run a replay behind the primary (see `Services::reporting_db`).
+    let db = services.reporting_db();
     let backend = db.get_database_backend();
     let base = events_in_period(backend, actor, &filter);
 

@@ -87,6 +87,7 @@ impl TestDatabase {
             db_max_connections: 10,
             db_acquire_timeout_secs: 10,
             db_statement_timeout_secs: 30,
+            read_replica_url: None,
         }
     }
 }

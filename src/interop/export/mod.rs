@@ -242,12 +242,13 @@ where
 /// A consistent snapshot for the whole export: REPEATABLE READ on PostgreSQL (one snapshot for every
 /// file, so a record and the records it refers to agree) without the server's statement timeout,
 /// which would cut a long export short; SQLite's read transaction is a snapshot already (WAL).
+/// On the read replica when there is one (`Services::reporting_db`).
 async fn snapshot(services: &Services) -> AppResult<DatabaseTransaction> {
     if services.backend() != DbBackend::Postgres {
-        return Ok(services.db.begin().await?);
+        return Ok(services.reporting_db().begin().await?);
     }
     let txn = services
-        .db
+        .reporting_db()
         .begin_with_config(
             Some(IsolationLevel::RepeatableRead),
             Some(AccessMode::ReadOnly),

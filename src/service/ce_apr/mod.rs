@@ -109,7 +109,8 @@ pub async fn ce_apr(
         ));
     }
     super::reports::check_period(from, to)?;
-    let db = &services.db;
+    // A period's counts may run a replay behind the primary (see `Services::reporting_db`).
+    let db = services.reporting_db();
     let range = Range {
         from,
         to,
