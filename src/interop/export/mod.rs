@@ -16,6 +16,7 @@ use super::ExportRange;
 use super::columns::{self, CsvFormat, HmisFile};
 use super::format;
 use crate::error::{AppError, AppResult};
+use crate::progress::Progress;
 use crate::service::Services;
 use chrono::Utc;
 use chrono_tz::Tz;
@@ -71,7 +72,10 @@ pub async fn to_file(
     let file = std::fs::File::create(&partial).map_err(|err| {
         AppError::bad_input(format!("cannot create {}: {err}", partial.display()))
     })?;
-    let written = write_zip(services, request, std::io::BufWriter::new(file)).await;
+    // The command's terminal shows how far the export is (the download's client sees its bytes).
+    let progress = Progress::rows("export", 0);
+    let sink = std::io::BufWriter::new(file);
+    let written = write_zip_showing(services, request, sink, Some(progress)).await;
     let moved = written.and_then(|summary| {
         std::fs::rename(&partial, path).map_err(|err| {
             AppError::internal(format!(
@@ -97,9 +101,29 @@ pub async fn write_zip<W>(
 where
     W: Write + Send + 'static,
 {
+    write_zip_showing(services, request, sink, None).await
+}
+
+/// [`write_zip`], counting the rows written into `progress`.
+async fn write_zip_showing<W>(
+    services: &Services,
+    request: ExportRequest,
+    sink: W,
+    progress: Option<Progress>,
+) -> AppResult<ExportSummary>
+where
+    W: Write + Send + 'static,
+{
     let (sender, receiver) = mpsc::channel(BATCHES_IN_FLIGHT);
     let writer = tokio::task::spawn_blocking(move || write_pieces(sink, receiver));
-    let produced = produce(services, request, &Pieces(sender)).await;
+    let pieces = Pieces {
+        sender,
+        progress: progress.map(std::sync::Mutex::new),
+    };
+    let produced = produce(services, request, &pieces).await;
+    if let Some(progress) = pieces.progress {
+        progress.into_inner().map(Progress::finish).ok();
+    }
     let written = writer
         .await
         .map_err(|err| AppError::internal(format!("the export writer failed: {err}")))?;
@@ -125,16 +149,42 @@ enum Piece {
     Finish,
 }
 
-struct Pieces(mpsc::Sender<Piece>);
+struct Pieces {
+    sender: mpsc::Sender<Piece>,
+    /// The rows written so far, of the rows the export will write (the CLI's progress bar).
+    progress: Option<std::sync::Mutex<Progress>>,
+}
 
 const WRITER_STOPPED: &str = "the export writer stopped";
 
 impl Pieces {
     async fn send(&self, piece: Piece) -> AppResult<()> {
-        self.0
+        self.sender
             .send(piece)
             .await
             .map_err(|_| AppError::internal(WRITER_STOPPED))
+    }
+
+    /// Counts `rows` more data rows as written.
+    fn wrote(&self, rows: usize) {
+        if let Some(progress) = &self.progress
+            && let Ok(mut progress) = progress.lock()
+        {
+            progress.add(rows as u64);
+        }
+    }
+
+    /// Whether anyone watches the export's progress (then it is worth counting its rows first).
+    fn watched(&self) -> bool {
+        self.progress.is_some()
+    }
+
+    fn expect(&self, rows: u64) {
+        if let Some(progress) = &self.progress
+            && let Ok(mut progress) = progress.lock()
+        {
+            progress.set_total(rows);
+        }
     }
 }
 
@@ -231,10 +281,13 @@ where
         if batch.len() == ROWS_PER_BATCH {
             let full = std::mem::replace(&mut batch, Vec::with_capacity(ROWS_PER_BATCH));
             pieces.send(Piece::Rows(full)).await?;
+            pieces.wrote(ROWS_PER_BATCH);
         }
     }
     if !batch.is_empty() {
+        let rest = batch.len();
         pieces.send(Piece::Rows(batch)).await?;
+        pieces.wrote(rest);
     }
     Ok(count)
 }
@@ -279,6 +332,9 @@ async fn produce(
         .await?
         .ok_or_else(|| AppError::internal("the installation row is missing: run the migrations"))?
         .implementation_id;
+    if pieces.watched() {
+        pieces.expect(queries::rows_expected(&txn, range).await?);
+    }
 
     pieces.send(Piece::File(columns::EXPORT_FILE.name)).await?;
     let header = columns::EXPORT.iter().map(|c| (*c).to_owned()).collect();

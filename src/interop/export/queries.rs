@@ -12,8 +12,8 @@ use entity::{
 use futures_util::Stream;
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseTransaction, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationDef, RelationTrait,
+    ColumnTrait, Condition, DatabaseTransaction, EntityTrait, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationDef, RelationTrait,
 };
 
 type Rows<'a, M> = std::pin::Pin<Box<dyn Stream<Item = Result<M, sea_orm::DbErr>> + Send + 'a>>;
@@ -263,8 +263,7 @@ pub(super) async fn assessments<'a>(
                 JoinType::LeftJoin,
                 user_of::<assessment::Entity>(assessment::Column::UserId),
             )
-            .filter(assessment::Column::AssessmentDate.gte(range.from()))
-            .filter(assessment::Column::AssessmentDate.lte(range.to()))
+            .filter(assessments_in(range))
             .order_by_asc(assessment::Column::Id)
             .into_model::<AssessmentRow>()
             .stream(txn)
@@ -324,6 +323,36 @@ pub(super) async fn enrollments<'a>(
     ))
 }
 
+/// About how many data rows the export of `range` writes: those of its large files (clients,
+/// enrollments, exits, events, assessments), counted with the same conditions as their queries, for
+/// the CLI's progress bar (the small files are a rounding error).
+pub(super) async fn rows_expected(txn: &DatabaseTransaction, range: ExportRange) -> AppResult<u64> {
+    let clients = client::Entity::find()
+        .filter(
+            client::Column::Id.in_subquery(active_enrollments(range, enrollment::Column::ClientId)),
+        )
+        .count(txn)
+        .await?;
+    let enrollments = enrollment::Entity::find()
+        .filter(enrollments_active(range))
+        .count(txn)
+        .await?;
+    let exits = enrollment::Entity::find()
+        .filter(enrollments_active(range))
+        .filter(enrollment::Column::ExitDate.is_not_null())
+        .count(txn)
+        .await?;
+    let events = ce_event::Entity::find()
+        .filter(events_in(range))
+        .count(txn)
+        .await?;
+    let assessments = assessment::Entity::find()
+        .filter(assessments_in(range))
+        .count(txn)
+        .await?;
+    Ok(clients + enrollments + exits + events + assessments)
+}
+
 /// The join from a record to the user who last changed it (no relation in the entities: the column
 /// is HUD's UserID, not a navigable link).
 fn user_of<E: EntityTrait>(column: E::Column) -> RelationDef {
@@ -350,6 +379,12 @@ fn active_enrollments(range: ExportRange, column: enrollment::Column) -> SelectS
         .from(enrollment::Entity)
         .cond_where(enrollments_active(range))
         .to_owned()
+}
+
+fn assessments_in(range: ExportRange) -> Condition {
+    Condition::all()
+        .add(assessment::Column::AssessmentDate.gte(range.from()))
+        .add(assessment::Column::AssessmentDate.lte(range.to()))
 }
 
 fn events_in(range: ExportRange) -> Condition {

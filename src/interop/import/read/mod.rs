@@ -341,6 +341,13 @@ impl Source {
             true => None,
             false => self.export_id.as_deref(),
         };
+        // A bar per reading: the second reading of a file (a scan for a later file's facts) is
+        // work too, and a 1M-client import is minutes of it.
+        let label = match pass {
+            Pass::Check => format!("import {}", file.name),
+            Pass::Scan => format!("import {} (scan)", file.name),
+        };
+        let entry = crate::progress::Progress::bytes(label, expanded).reader(entry);
         let read = rows::read(
             entry,
             file,
