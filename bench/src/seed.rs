@@ -3,34 +3,45 @@
 //!
 //! Organizations, projects, users, memberships and API tokens go through `hearth::service::admin`, so
 //! the tokens are real and the rules of the service layer apply. Clients, enrollments and CE events
-//! are the bulk of the data: they are built in memory under the workflow's rules and inserted with
-//! `insert_many` in chunks sized under the databases' bind-variable limits, in one transaction.
+//! are the bulk of the data: they go through the service layer's batch write path
+//! (`hearth::service::batch`, the HMIS import's too), which applies each record's rules
+//! (`domain::rules`: an enrollment's entry and move-in, an event's dates, the project a referral
+//! names and whether it receives referrals) and writes each record with its audit row (operation
+//! `hearth-bench seed`, by the community's ADMIN), in one transaction. A generated record that
+//! breaks a rule stops the seeder: the benchmark's data is data the API would accept.
 //!
-//! The rules the generated rows keep: dates in order (CE entry <= events <= result <= today), each
-//! housing referral names a project whose type fits the event type (`domain::codes`), a successful
-//! referral's resulting enrollment is the same client's, in the referred project, entered on or
-//! after the event date, and resolves no other referral; a client is referred to a project once.
+//! What the generator keeps besides: dates in order (CE entry <= events <= result <= today), a
+//! successful referral's resulting enrollment is the same client's, in the referred project,
+//! entered on or after the event date, and resolves no other referral (`rules::ce_event::result`
+//! checks each result's date); a client is referred to a project once. The names are the demo's
+//! (`hearth::demo::names`).
 
 use crate::Result;
 use chrono::{Days, NaiveDate, Utc};
 use clap::Parser;
-use entity::{ce_event, client, enrollment, household};
+use entity::{ce_event, ce_participation, client, enrollment, household};
 use hearth::config::{CommunitySettings, DatabaseSettings};
+use hearth::demo::names::{FIRST_NAMES, LAST_NAMES};
 use hearth::domain::codes::ReferredProjectRule;
 use hearth::domain::rules;
 use hearth::domain::{Actor, CeEventType, ProjectType, ReferralResult, RelationshipToHoH, Role};
-use hearth::service::{Services, admin};
+use hearth::service::batch::Batch;
+use hearth::service::{Services, admin, audit, obey};
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, Iterable, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, TransactionTrait,
 };
 use uuid::Uuid;
 
-/// At most this many bind variables per statement: under SQLite's 32766 and PostgreSQL's 65535.
-const MAX_BIND_VARIABLES: usize = 30_000;
+/// The audit trail's operation for what the seeder writes.
+const OPERATION: &str = "hearth-bench seed";
+/// The community's ADMIN, whom the audit rows of the seeded records name.
+const ADMIN_EMAIL: &str = "admin@bench.hearth.example";
+/// Clients whose records are written at a time: bounds the seeder's memory at any scale.
+const CLIENTS_PER_FLUSH: usize = 5_000;
 
 /// Housing organizations in the community, each operating [`PROJECTS_PER_ORGANIZATION`] projects.
 pub const HOUSING_ORGANIZATIONS: usize = 20;
@@ -89,45 +100,6 @@ fn fitting_events(project_type: ProjectType) -> Vec<CeEventType> {
         })
         .collect()
 }
-
-const FIRST_NAMES: &[&str] = &[
-    "Amara", "Ben", "Carmen", "Dmitri", "Esther", "Farid", "Grace", "Hiro", "Imani", "Jonah",
-    "Keisha", "Luis", "Maya", "Nadia", "Omar", "Paula", "Quinn", "Rosa", "Samuel", "Tanya",
-    "Uriel", "Vera", "Wesley", "Ximena", "Yusuf", "Zoe", "Andre", "Bianca", "Cyrus", "Delia",
-    "Emeka", "Fiona", "Gabriel", "Hallie", "Ivan", "Jada", "Kofi", "Leila", "Marcus", "Noor",
-];
-const LAST_NAMES: &[&str] = &[
-    "Okafor",
-    "Lindgren",
-    "Reyes",
-    "Petrov",
-    "Cohen",
-    "Haddad",
-    "Whitfield",
-    "Tanaka",
-    "Mensah",
-    "Brooks",
-    "Washington",
-    "Ortega",
-    "Patel",
-    "Novak",
-    "Farouk",
-    "Silva",
-    "Murphy",
-    "Alvarez",
-    "Adeyemi",
-    "Kowalski",
-    "Navarro",
-    "Ivanova",
-    "Hughes",
-    "Castillo",
-    "Rahman",
-    "Bennett",
-    "Nguyen",
-    "Osei",
-    "Moreau",
-    "Jensen",
-];
 
 /// A signed-in user of the community and the organization they act as.
 #[derive(Clone, Debug)]
@@ -224,9 +196,14 @@ pub async fn open(database_url: &str, today: NaiveDate) -> Result<Services> {
 
 struct HousingProject {
     id: Uuid,
+    name: String,
     organization_id: Uuid,
     project_type: ProjectType,
     fitting_events: Vec<CeEventType>,
+    /// What the enrollment rules read of it.
+    facts: rules::enrollment::ProjectFacts,
+    /// Its HUD 2.09 periods, for rule D4 on the referrals to it.
+    participation: Vec<ce_participation::Model>,
 }
 
 fn days_before(date: NaiveDate, days: u64) -> NaiveDate {
@@ -248,8 +225,7 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
 
     // Who runs the community: an ADMIN, the CE lead agency and its PLM, the housing organizations
     // and their staff, all through the service layer.
-    let bootstrap =
-        admin::create_admin(&services, "admin@bench.hearth.example", Some("Bench Admin")).await?;
+    let bootstrap = admin::create_admin(&services, ADMIN_EMAIL, Some("Bench Admin")).await?;
     let admin_actor = Actor {
         user_id: bootstrap.user.id,
         organization_id: bootstrap.organization.id,
@@ -307,9 +283,15 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
             .await?;
             housing.push(HousingProject {
                 id: project.id,
+                name: project.name.clone(),
                 organization_id: org.id,
                 project_type,
                 fitting_events: fitting_events(project_type),
+                facts: admin::project_facts(&project)?,
+                participation: ce_participation::Entity::find()
+                    .filter(ce_participation::Column::ProjectId.eq(project.id))
+                    .all(&services.db)
+                    .await?,
             });
             counts.projects += 1;
         }
@@ -328,20 +310,22 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
         }
     }
 
-    // The clients, their CE enrollments and CE events, built under the workflow's rules.
+    // The clients, their CE enrollments and CE events, through the service layer's batch write
+    // path: each record under the rules its mutation applies, each with its audit row, in one
+    // transaction, flushed every CLIENTS_PER_FLUSH clients so that memory stays bounded.
     let now = Utc::now();
-    let mut clients = Vec::with_capacity(scale);
-    let mut enrollments = Vec::with_capacity(scale * 2);
-    let mut households = Vec::with_capacity(scale * 2);
-    let mut events = Vec::with_capacity(scale * 2);
+    let ce_facts = admin::project_facts(&ce_project)?;
+    let txn = services.db.begin().await?;
+    let who = audit::operator(&txn, Some(ADMIN_EMAIL), OPERATION).await?;
+    let mut batch = Batch::default();
     let mut pending = Vec::new();
     let mut client_ids = Vec::with_capacity(scale);
-    for _ in 0..scale {
+    for c in 0..scale {
         let client_id = Uuid::now_v7();
         client_ids.push(client_id);
         let first = FIRST_NAMES.choose(&mut rng).copied().unwrap_or("Alex");
         let last = LAST_NAMES.choose(&mut rng).copied().unwrap_or("Smith");
-        clients.push(client::ActiveModel {
+        batch.clients.push(client::ActiveModel {
             id: Set(client_id),
             first_name: Set(first.to_owned()),
             last_name: Set(last.to_owned()),
@@ -357,19 +341,31 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
             date_updated: Set(now),
             user_id: Set(Some(plm.user_id)),
             date_deleted: Set(None),
-            ..Default::default()
+            hud_id: Set(None),
+            hud_user_id: Set(None),
         });
+        counts.clients += 1;
         let ce_entry = days_before(today, rng.random_range(45..1500));
         let ce_enrollment_id = Uuid::now_v7();
-        enrollments.push(new_enrollment(
+        batch
+            .households
+            .push(household_of_one(ce_enrollment_id, ce_project.id, now));
+        let enrollment = new_enrollment(
+            &services.coc_code,
             ce_enrollment_id,
             client_id,
             ce_project.id,
             ce_entry,
             plm.user_id,
             now,
-        ));
-        households.push(household_of_one(ce_enrollment_id, ce_project.id, now));
+        );
+        obey(batch.add_enrollment(enrollment, &ce_facts, today)?)?;
+        counts.enrollments += 1;
+        let ce_enrollment = rules::ce_event::CeEnrollmentFacts {
+            project_type: ProjectType::CoordinatedEntry,
+            entry_date: ce_entry,
+            exit_date: None,
+        };
 
         // 1-3 CE events: with two or three, an assessment first, then housing referrals.
         let event_count = match rng.random_range(0..10) {
@@ -391,7 +387,7 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
                         Set(CeEventType::ProblemSolvingDiversionRapidResolution.code());
                     event.prob_sol_div_rr_result = Set(Some(rng.random_range(0..=1)));
                 }
-                events.push(event);
+                obey(batch.add_event(event, &ce_enrollment, None, today)?)?;
                 continue;
             }
             // A client is referred to a project at most once.
@@ -422,22 +418,34 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
                 // Intake first, on or after the event date; then the event names it.
                 let entry = days_after_capped(event_date, rng.random_range(0..30), today);
                 let enrollment_id = Uuid::now_v7();
-                let mut housing_enrollment =
-                    new_enrollment(enrollment_id, client_id, project.id, entry, resolver, now);
+                let mut housing_enrollment = new_enrollment(
+                    &services.coc_code,
+                    enrollment_id,
+                    client_id,
+                    project.id,
+                    entry,
+                    resolver,
+                    now,
+                );
                 let move_in = days_after_capped(entry, rng.random_range(3..40), today);
-                // HUD 3.20 as recordMoveIn checks it (`domain::rules`): only permanent housing has
-                // a move-in, on or after the entry.
-                let allowed =
-                    rules::enrollment::move_in(move_in, project.project_type, entry, None, today)
-                        .is_empty();
-                if allowed && rng.random_bool(0.5) && move_in > entry {
+                // HUD 3.20: only permanent housing has a move-in (the batch refuses one elsewhere).
+                if project.project_type.is_permanent_housing()
+                    && rng.random_bool(0.5)
+                    && move_in > entry
+                {
                     housing_enrollment.move_in_date = Set(Some(move_in));
                 }
-                enrollments.push(housing_enrollment);
-                households.push(household_of_one(enrollment_id, project.id, now));
+                obey(batch.add_enrollment(housing_enrollment, &project.facts, today)?)?;
+                counts.enrollments += 1;
+                batch
+                    .households
+                    .push(household_of_one(enrollment_id, project.id, now));
                 event.referral_result = Set(Some(ReferralResult::SuccessfulClientAccepted.code()));
                 event.result_date = Set(Some(entry));
                 event.resulting_enrollment_id = Set(Some(enrollment_id));
+                obey(rules::ce_event::result(
+                    event_type, event_date, entry, today,
+                ))?;
                 resolved_by(&mut event, resolver, project.organization_id);
                 counts.successful += 1;
             } else {
@@ -446,26 +454,33 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
                 } else {
                     ReferralResult::UnsuccessfulProviderRejected
                 };
+                let result_date = days_after_capped(event_date, rng.random_range(0..21), today);
                 event.referral_result = Set(Some(result.code()));
-                event.result_date = Set(Some(days_after_capped(
+                event.result_date = Set(Some(result_date));
+                obey(rules::ce_event::result(
+                    event_type,
                     event_date,
-                    rng.random_range(0..21),
+                    result_date,
                     today,
-                )));
+                ))?;
                 resolved_by(&mut event, resolver, project.organization_id);
                 counts.unsuccessful += 1;
             }
-            events.push(event);
+            let receiving = rules::ce_event::ReferredFacts {
+                project_type: project.project_type,
+                receives: hearth::service::ce_participation::receives_on(
+                    &project.participation,
+                    event_date,
+                ),
+                location: &project.name,
+            };
+            obey(batch.add_event(event, &ce_enrollment, Some(&receiving), today)?)?;
+        }
+        if (c + 1) % CLIENTS_PER_FLUSH == 0 {
+            batch.flush(&txn, who, OPERATION).await?;
         }
     }
-    counts.clients = clients.len();
-    counts.enrollments = enrollments.len();
-
-    let txn = services.db.begin().await?;
-    insert_chunked::<client::Entity, _>(&txn, clients).await?;
-    insert_chunked::<household::Entity, _>(&txn, households).await?;
-    insert_chunked::<enrollment::Entity, _>(&txn, enrollments).await?;
-    insert_chunked::<ce_event::Entity, _>(&txn, events).await?;
+    batch.flush(&txn, who, OPERATION).await?;
     txn.commit().await?;
     // Fresh statistics for the planner, as autovacuum would gather after a bulk load. SQLite keeps
     // none unless asked (`ANALYZE`), and Hearth does not ask: it is left as Hearth runs it.
@@ -505,6 +520,7 @@ async fn member(
 }
 
 fn new_enrollment(
+    coc_code: &str,
     id: Uuid,
     client_id: Uuid,
     project_id: Uuid,
@@ -524,10 +540,15 @@ fn new_enrollment(
         date_updated: Set(now),
         user_id: Set(Some(user_id)),
         date_deleted: Set(None),
+        hud_id: Set(None),
+        hud_user_id: Set(None),
+        exit_hud_id: Set(None),
+        // HUD 2.03 as createEnrollment stores it: the CoC of the project at entry (the seeded
+        // projects name none, so the community's).
+        enrollment_coc: Set(Some(coc_code.to_owned())),
         // Each seeded enrollment heads a household of one that takes its id.
         household_id: Set(id),
         relationship_to_hoh: Set(RelationshipToHoH::SelfHeadOfHousehold.code()),
-        ..Default::default()
     }
 }
 
@@ -572,7 +593,13 @@ fn new_event(
         date_updated: Set(now),
         user_id: Set(Some(user_id)),
         date_deleted: Set(None),
-        ..Default::default()
+        hud_id: Set(None),
+        hud_user_id: Set(None),
+        acknowledged_at: Set(None),
+        acknowledged_by_user_id: Set(None),
+        decline_reason: Set(None),
+        cancelled_at: Set(None),
+        cancellation_reason: Set(None),
     }
 }
 
@@ -587,21 +614,4 @@ fn resolved_by(event: &mut ce_event::ActiveModel, user_id: Uuid, organization_id
     event.resolved_by_user_id = Set(Some(user_id));
     event.resolved_as_organization_id = Set(Some(organization_id));
     event.user_id = Set(Some(user_id));
-}
-
-/// Inserts `rows` with one multi-row INSERT per chunk, each under [`MAX_BIND_VARIABLES`].
-async fn insert_chunked<E, C>(conn: &C, rows: Vec<E::ActiveModel>) -> Result<()>
-where
-    E: EntityTrait,
-    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
-    C: ConnectionTrait,
-{
-    let columns = E::Column::iter().count().max(1);
-    let per_chunk = (MAX_BIND_VARIABLES / columns).max(1);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<E::ActiveModel> = rows.by_ref().take(per_chunk).collect();
-        E::insert_many(chunk).exec_without_returning(conn).await?;
-    }
-    Ok(())
 }

@@ -7,6 +7,9 @@
 //! Running it again loads nothing new and prints fresh tokens for the demo users.
 
 mod families;
+pub mod names;
+
+use names::{FIRST_NAMES, LAST_NAMES};
 
 use crate::domain::{
     Actor, AssessmentLevel, AssessmentType, CeEventType, DeclineReason, PrioritizationStatus,
@@ -136,41 +139,6 @@ const HOUSING_PROJECTS: &[DemoProject] = &[
         project_type: ProjectType::EsEntryExit,
         referral: CeEventType::ReferralToEmergencyShelter,
     },
-];
-
-const FIRST_NAMES: &[&str] = &[
-    "Amara", "Ben", "Carmen", "Dmitri", "Esther", "Farid", "Grace", "Hiro", "Imani", "Jonah",
-    "Keisha", "Luis", "Maya", "Nadia", "Omar", "Paula", "Quinn", "Rosa", "Samuel", "Tanya",
-    "Uriel", "Vera", "Wesley", "Ximena", "Yusuf", "Zoe", "Andre", "Bianca", "Cyrus", "Delia",
-    "Emeka", "Fiona", "Gabriel", "Hallie", "Ivan", "Jada",
-];
-const LAST_NAMES: &[&str] = &[
-    "Okafor",
-    "Lindgren",
-    "Reyes",
-    "Petrov",
-    "Cohen",
-    "Haddad",
-    "Whitfield",
-    "Tanaka",
-    "Mensah",
-    "Brooks",
-    "Washington",
-    "Ortega",
-    "Patel",
-    "Novak",
-    "Farouk",
-    "Silva",
-    "Murphy",
-    "Alvarez",
-    "Adeyemi",
-    "Kowalski",
-    "Navarro",
-    "Ivanova",
-    "Hughes",
-    "Castillo",
-    "Rahman",
-    "Bennett",
 ];
 
 fn days_before(today: NaiveDate, days: u64) -> NaiveDate {

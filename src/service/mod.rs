@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod assessments;
 pub mod audit;
+pub mod batch;
 pub mod ce_apr;
 pub mod ce_events;
 pub mod ce_participation;

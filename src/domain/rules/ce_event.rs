@@ -125,6 +125,39 @@ pub fn referred_project(event_type: CeEventType, project_type: ProjectType) -> O
     }
 }
 
+/// The project a referral names, as the rules read it: its type (4.20.C) and whether it receives
+/// referrals on the event's date (2.09, rule D4), with the name a break is worded with.
+#[derive(Clone, Copy, Debug)]
+pub struct ReferredFacts<'f> {
+    pub project_type: ProjectType,
+    pub receives: bool,
+    pub location: &'f str,
+}
+
+/// A CE event record written whole (by the HMIS import or a seeder): createCeEvent's rules against
+/// the CE enrollment it is recorded in (when that is known) and the project it refers to (when it
+/// names one).
+pub fn record(
+    event_type: CeEventType,
+    event_date: NaiveDate,
+    enrollment: Option<&CeEnrollmentFacts>,
+    referred: Option<&ReferredFacts<'_>>,
+    today: NaiveDate,
+) -> Vec<RuleBreak> {
+    let mut breaks = enrollment
+        .map(|enrollment| event(event_date, enrollment, today))
+        .unwrap_or_default();
+    if let Some(referred) = referred {
+        breaks.extend(referred_project(event_type, referred.project_type));
+        breaks.extend(receiving_project(
+            referred.receives,
+            referred.location,
+            event_date,
+        ));
+    }
+    breaks
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +172,44 @@ mod tests {
             entry_date: at("2026-01-05"),
             exit_date: Some(at("2026-05-01")),
         }
+    }
+
+    #[test]
+    fn a_whole_record_keeps_the_enrollment_the_fit_and_the_participation_rules() {
+        let today = at("2026-06-30");
+        let psh = ReferredFacts {
+            project_type: ProjectType::PhPermanentSupportiveHousing,
+            receives: true,
+            location: "Hope PSH",
+        };
+        let psh_referral = CeEventType::ReferralToPsh;
+        let date = at("2026-02-01");
+        assert!(record(psh_referral, date, Some(&ce()), Some(&psh), today).is_empty());
+        let closed = ReferredFacts {
+            receives: false,
+            ..psh
+        };
+        assert!(matches!(
+            record(psh_referral, date, Some(&ce()), Some(&closed), today).as_slice(),
+            [RuleBreak::ProjectNotReceivingReferrals { .. }]
+        ));
+        let shelter = ReferredFacts {
+            project_type: ProjectType::EsEntryExit,
+            ..psh
+        };
+        assert!(matches!(
+            record(psh_referral, date, Some(&ce()), Some(&shelter), today).as_slice(),
+            [RuleBreak::ReferredProjectDoesNotFit { .. }]
+        ));
+        // Without its CE enrollment's facts only the referral's own rules apply.
+        assert_eq!(
+            record(psh_referral, at("2025-01-01"), None, Some(&psh), today).len(),
+            0
+        );
+        assert_eq!(
+            record(psh_referral, at("2025-01-01"), Some(&ce()), None, today).len(),
+            1
+        );
     }
 
     #[test]

@@ -40,6 +40,28 @@ pub fn entry(entry_date: NaiveDate, project: &ProjectFacts, today: NaiveDate) ->
     .collect()
 }
 
+/// An enrollment record written whole (by the HMIS import or a seeder): createEnrollment's rules on
+/// its entry and, if it has one, recordMoveIn's on its move-in (before any exit: a move-in after the
+/// exit is the exit's break).
+pub fn record(
+    entry_date: NaiveDate,
+    move_in_date: Option<NaiveDate>,
+    project: &ProjectFacts,
+    today: NaiveDate,
+) -> Vec<RuleBreak> {
+    let mut breaks = entry(entry_date, project, today);
+    if let Some(move_in_date) = move_in_date {
+        breaks.extend(move_in(
+            move_in_date,
+            project.project_type,
+            entry_date,
+            None,
+            today,
+        ));
+    }
+    breaks
+}
+
 /// The Housing Move-In Date of an enrollment of `project_type` that entered on `entry_date` (and
 /// exited on `exit_date`, if it has).
 pub fn move_in(
@@ -104,6 +126,27 @@ mod tests {
             .iter()
             .map(|b| b.describe(super::super::Wording::Api))
             .collect()
+    }
+
+    #[test]
+    fn a_whole_record_keeps_the_entry_and_the_move_in_rules() {
+        let shelter = ProjectFacts {
+            project_type: ProjectType::EsEntryExit,
+            ..psh()
+        };
+        assert!(record(at("2026-01-01"), Some(at("2026-02-01")), &psh(), at(TODAY)).is_empty());
+        assert_eq!(
+            record(
+                at("2019-12-31"),
+                Some(at("2026-02-01")),
+                &shelter,
+                at(TODAY)
+            )
+            .len(),
+            2,
+            "the entry before the operating period and a move-in outside permanent housing"
+        );
+        assert!(record(at("2026-01-01"), None, &shelter, at(TODAY)).is_empty());
     }
 
     #[test]

@@ -21,7 +21,8 @@
 //! - `parse`: one row's cells into a typed row of its file; what does not parse is a problem.
 //! - `plan`: per HMIS file, what each row links to, the workflow's rules (`domain::rules`) and the
 //!   records to add.
-//! - `write`: the records added, with their audit rows.
+//! - writing: the records added, with their audit rows, by the service layer's batch write path
+//!   (`service::batch`, shared with the seeders).
 //! - `report`: what the import tells its caller.
 
 mod keys;
@@ -29,7 +30,6 @@ mod parse;
 mod plan;
 mod read;
 mod report;
-mod write;
 
 pub use super::bounds::{Problem, Problems};
 pub use report::{FileTally, ImportReport};

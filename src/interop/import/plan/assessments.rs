@@ -11,7 +11,7 @@ use crate::error::AppResult;
 use crate::interop::columns;
 use crate::interop::import::parse::{AssessmentRow, parse_assessment};
 use crate::interop::import::read::{Chunk, Pass};
-use crate::interop::import::write::Plan;
+use crate::service::batch::Batch;
 use entity::{assessment as assessment_table, client, enrollment};
 use sea_orm::ActiveValue::Set;
 use std::collections::HashMap;
@@ -100,7 +100,7 @@ async fn resolve_chunk(
         .await?;
     let existing =
         find_keyed::<assessment_table::Entity>(r.txn, rows.iter().map(|a| &a.key)).await?;
-    let mut plan = Plan::default();
+    let mut plan = Batch::default();
     for row in rows {
         let target = target::<assessment_table::Entity>(&row.key, &existing);
         tally.count(target);

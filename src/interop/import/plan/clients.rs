@@ -10,7 +10,7 @@ use crate::interop::format::HudKey;
 use crate::interop::import::keys::KeyMap;
 use crate::interop::import::parse::{ClientRow, parse_client, parse_enrollment};
 use crate::interop::import::read::Pass;
-use crate::interop::import::write::Plan;
+use crate::service::batch::Batch;
 use chrono::NaiveDate;
 use entity::client;
 use sea_orm::ActiveValue::Set;
@@ -111,7 +111,7 @@ pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
         r.users
             .load(r.txn, chunk.rows.iter().map(|c| &c.audit.user))
             .await?;
-        let mut plan = Plan::default();
+        let mut plan = Batch::default();
         for row in &chunk.rows {
             let target = target::<client::Entity>(&row.key, &existing);
             tally.count(target);

@@ -7,14 +7,13 @@ use super::households::{self, Households};
 use super::overlaps::{self, Span};
 use super::{Link, ProjectInfo, Resolver, Tally, Target, find_keyed, missing, target};
 use crate::domain::RelationshipToHoH;
-use crate::domain::rules::{self, RuleBreak, Wording};
+use crate::domain::rules::{self, Wording};
 use crate::error::AppResult;
 use crate::interop::columns;
 use crate::interop::format::HudKey;
 use crate::interop::import::parse::{EnrollmentRow, parse_enrollment};
 use crate::interop::import::read::{Chunk, Pass};
-use crate::interop::import::write::Plan;
-use chrono::NaiveDate;
+use crate::service::batch::Batch;
 use entity::{client, enrollment, household};
 use sea_orm::ActiveValue::Set;
 use std::collections::HashMap;
@@ -102,7 +101,7 @@ async fn resolve_chunk(
             r.problems.add(&columns::ENROLLMENT_FILE, row.line, reason);
         }
     }
-    let mut plan = Plan::default();
+    let mut plan = Batch::default();
     let mut spans = Vec::new();
     for row in rows {
         let target = target::<enrollment::Entity>(&row.key, &found.existing);
@@ -118,7 +117,7 @@ async fn resolve_chunk(
             target,
             exit: exit.as_ref(),
         };
-        if let Some(span) = resolve_row(r, row, resolved, &found, households, &mut plan) {
+        if let Some(span) = resolve_row(r, row, resolved, &found, households, &mut plan)? {
             spans.push(span);
         }
     }
@@ -147,8 +146,8 @@ fn resolve_row(
     Resolved { target, exit }: Resolved<'_>,
     found: &Found,
     households: &mut Households,
-    plan: &mut Plan,
-) -> Option<Span> {
+    plan: &mut Batch,
+) -> AppResult<Option<Span>> {
     let client_link = r.clients.link(&row.client, &found.clients);
     if let Link::Missing = client_link {
         let reason = missing("PersonalID", &row.client, &columns::CLIENT_FILE, "client");
@@ -167,17 +166,8 @@ fn resolve_row(
         Link::Found(info) => Some(info.clone()),
         _ => None,
     };
-    if let Some(project) = &project {
-        for broken in rule_breaks(row, project, r.today) {
-            r.problems.add(
-                &columns::ENROLLMENT_FILE,
-                row.line,
-                broken.describe(Wording::Hud),
-            );
-        }
-    }
     let household = household_of(r, row, target, found, households);
-    let written = match (client_id, &project) {
+    let (written, breaks) = match (client_id, &project) {
         (Some(client_id), Some(project)) if !target.present => {
             let size = row.household.as_ref().map_or(1, |key| households.size(key));
             let relationship = households::relationship_of(row, size);
@@ -194,20 +184,39 @@ fn resolve_row(
                 }
             }
             let ids = (target.id, household.id, relationship);
-            plan.enrollments
-                .push(record(r, row, ids, (client_id, project.id), exit));
-            true
+            let record = record(r, row, ids, (client_id, project.id), exit);
+            let breaks = plan.add_enrollment(record, &project_facts(project), r.today)?;
+            (breaks.is_empty(), breaks)
         }
-        _ => target.present,
+        // A record Hearth has is not written again, but its row keeps the same rules.
+        (_, Some(project)) => (
+            target.present,
+            rules::enrollment::record(
+                row.entry_date,
+                row.move_in_date,
+                &project_facts(project),
+                r.today,
+            ),
+        ),
+        _ => (target.present, Vec::new()),
     };
+    for broken in breaks {
+        r.problems.add(
+            &columns::ENROLLMENT_FILE,
+            row.line,
+            broken.describe(Wording::Hud),
+        );
+    }
     if !written {
         r.enrollments.0.insert(row.key.text());
     }
-    let (client, project_identity) = (
-        identity(&client_link, &row.client, |id| *id)?,
-        identity(&project_link, &row.project, |p| p.id)?,
-    );
-    Some(Span {
+    let (Some(client), Some(project_identity)) = (
+        identity(&client_link, &row.client, |id| *id),
+        identity(&project_link, &row.project, |p| p.id),
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some(Span {
         client,
         project: project_identity,
         enrollment_id: target.id,
@@ -217,7 +226,7 @@ fn resolve_row(
         line: Some(row.line),
         written: false,
         live: row.audit.date_deleted.is_none(),
-    })
+    }))
 }
 
 /// Where a row's household is, and whether its row is to be added.
@@ -322,25 +331,13 @@ fn record(
     }
 }
 
-/// createEnrollment's and recordMoveIn's rules (`domain::rules`), against the enrollment's project.
-/// A move-in after the exit is the exit's break (ExitDate before MoveInDate), reported on Exit.csv.
-fn rule_breaks(row: &EnrollmentRow, project: &ProjectInfo, today: NaiveDate) -> Vec<RuleBreak> {
-    let facts = rules::enrollment::ProjectFacts {
+/// What the enrollment rules read of its project.
+fn project_facts(project: &ProjectInfo) -> rules::enrollment::ProjectFacts {
+    rules::enrollment::ProjectFacts {
         project_type: project.project_type,
         operating_start_date: project.operating_start_date,
         operating_end_date: project.operating_end_date,
-    };
-    let mut breaks = rules::enrollment::entry(row.entry_date, &facts, today);
-    if let Some(move_in) = row.move_in_date {
-        breaks.extend(rules::enrollment::move_in(
-            move_in,
-            project.project_type,
-            row.entry_date,
-            None,
-            today,
-        ));
     }
-    breaks
 }
 
 /// Who or what a link names, to group enrollments by: the record's id, or the row of the file set

@@ -7,14 +7,15 @@ use super::{
     CHUNK, EnrollmentInfo, Link, ProjectInfo, Resolver, Tally, Target, find_keyed, missing, target,
 };
 use crate::domain::ReferralResult;
+use crate::domain::rules::ce_event::ReferredFacts;
 use crate::domain::rules::{self, Wording};
 use crate::error::AppResult;
 use crate::interop::columns;
 use crate::interop::format::HudKey;
 use crate::interop::import::parse::{EventRow, parse_event};
 use crate::interop::import::read::{Chunk, Pass};
-use crate::interop::import::write::Plan;
 use crate::service;
+use crate::service::batch::Batch;
 use chrono::NaiveDate;
 use entity::{ce_event, client, enrollment};
 use sea_orm::ActiveValue::Set;
@@ -97,12 +98,12 @@ async fn resolve_chunk(
     }
     let existing = find_keyed::<ce_event::Entity>(r.txn, rows.iter().map(|e| &e.key)).await?;
     let resulting = resulting_enrollments(r, rows, &found).await?;
-    let mut plan = Plan::default();
+    let mut plan = Batch::default();
     for (index, row) in rows.iter().enumerate() {
         let target = target::<ce_event::Entity>(&row.key, &existing);
         tally.count(target);
         let resulting = resulting.get(&index).copied();
-        resolve_row(r, row, (target, resulting), &found, &mut plan);
+        resolve_row(r, row, (target, resulting), &found, &mut plan)?;
     }
     r.flush(&mut plan).await
 }
@@ -137,8 +138,8 @@ fn resolve_row(
     row: &EventRow,
     (target, resulting): (Target, Option<Uuid>),
     found: &Found,
-    plan: &mut Plan,
-) {
+    plan: &mut Batch,
+) -> AppResult<()> {
     let mut reasons = Vec::new();
     let enrollment = r
         .enrollments
@@ -159,22 +160,59 @@ fn resolve_row(
         });
     let referred_project = referred_project(r, row, &mut reasons);
     if let Some(enrollment) = &enrollment {
-        reasons.extend(rule_breaks(row, enrollment, client_id, r.today));
+        reasons.extend(client_mismatch(row, enrollment, client_id));
     }
-    if let Some(project) = &referred_project {
-        reasons.extend(referral_breaks(row, project));
-    }
+    // The rules read the CE enrollment (when its project resolved: otherwise that is reported on
+    // its own row) and the project referred to.
+    let ce_enrollment = enrollment.as_ref().and_then(ce_enrollment_facts);
+    let location = row
+        .referred_project
+        .as_ref()
+        .map(HudKey::text)
+        .unwrap_or_default();
+    let referred = referred_project.as_ref().map(|project| ReferredFacts {
+        project_type: project.project_type,
+        receives: service::ce_participation::receives_on(&project.participation, row.event_date),
+        location: &location,
+    });
+    let breaks = match (&enrollment, client_id, &ce_enrollment) {
+        (Some(enrollment), Some(client_id), Some(facts)) if !target.present => {
+            let record = record(
+                r,
+                row,
+                (target, resulting),
+                enrollment,
+                client_id,
+                &referred_project,
+            );
+            plan.add_event(record, facts, referred.as_ref(), r.today)?
+        }
+        _ => rules::ce_event::record(
+            row.event_type,
+            row.event_date,
+            ce_enrollment.as_ref(),
+            referred.as_ref(),
+            r.today,
+        ),
+    };
+    reasons.extend(breaks.iter().map(|broken| broken.describe(Wording::Hud)));
     for reason in reasons {
         r.problems.add(&columns::EVENT_FILE, row.line, reason);
     }
-    let (Some(enrollment), Some(client_id)) = (enrollment, client_id) else {
-        return;
-    };
-    if target.present {
-        return;
-    }
+    Ok(())
+}
+
+/// The record of an event row, linked.
+fn record(
+    r: &Resolver<'_>,
+    row: &EventRow,
+    (target, resulting): (Target, Option<Uuid>),
+    enrollment: &EnrollmentInfo,
+    client_id: Uuid,
+    referred_project: &Option<ProjectInfo>,
+) -> ce_event::ActiveModel {
     let (user_id, hud_user_id) = r.users.of(&row.audit.user);
-    plan.events.push(ce_event::ActiveModel {
+    ce_event::ActiveModel {
         id: Set(target.id),
         enrollment_id: Set(enrollment.id),
         household_id: Set(enrollment.household_id),
@@ -183,7 +221,7 @@ fn resolve_row(
         event_type: Set(row.event_type.code()),
         prob_sol_div_rr_result: Set(row.prob_sol_div_rr_result),
         referral_case_manage_after: Set(row.referral_case_manage_after),
-        referred_project_id: Set(referred_project.map(|p| p.id)),
+        referred_project_id: Set(referred_project.as_ref().map(|p| p.id)),
         referral_result: Set(row.referral_result.map(ReferralResult::code)),
         result_date: Set(row.result_date),
         resulting_enrollment_id: Set(resulting),
@@ -201,7 +239,7 @@ fn resolve_row(
         decline_reason: Set(None),
         cancelled_at: Set(None),
         cancellation_reason: Set(None),
-    });
+    }
 }
 
 /// The project a referral names in LocationCrisisOrPHHousing, if any and known.
@@ -223,26 +261,6 @@ fn referred_project(
             None
         }
     }
-}
-
-/// createCeEvent's rules on the project referred to: its type fits the event (rule D2), and it
-/// receives referrals on the event date (rule D4, by its 2.09 periods).
-fn referral_breaks(row: &EventRow, project: &ProjectInfo) -> Vec<String> {
-    let location = row
-        .referred_project
-        .as_ref()
-        .map(HudKey::text)
-        .unwrap_or_default();
-    let receives = service::ce_participation::receives_on(&project.participation, row.event_date);
-    let breaks = [
-        rules::ce_event::referred_project(row.event_type, project.project_type),
-        rules::ce_event::receiving_project(receives, &location, row.event_date),
-    ];
-    breaks
-        .iter()
-        .flatten()
-        .map(|b| b.describe(Wording::Hud))
-        .collect()
 }
 
 /// Each successful referral's Resulting Enrollment, by the guide's rule: the client's one enrollment
@@ -320,36 +338,30 @@ async fn resulting_enrollments(
         .collect())
 }
 
-/// createCeEvent's rules (`domain::rules`) against the CE enrollment the event is recorded in, and
-/// the file set's own: the event's PersonalID is the enrollment's client.
-fn rule_breaks(
+/// The file set's own rule: the event's PersonalID is the client of the enrollment it names.
+fn client_mismatch(
     row: &EventRow,
     enrollment: &EnrollmentInfo,
     client_id: Option<Uuid>,
-    today: NaiveDate,
-) -> Vec<String> {
-    let mut reasons = Vec::new();
-    if let (Some(client), Some(owner)) = (client_id, enrollment.client_id)
-        && client != owner
-    {
-        reasons.push(format!(
+) -> Option<String> {
+    let (Some(client), Some(owner)) = (client_id, enrollment.client_id) else {
+        return None;
+    };
+    (client != owner).then(|| {
+        format!(
             "PersonalID \"{}\" is not the client of enrollment \"{}\"",
             row.client.text(),
             row.enrollment.text()
-        ));
-    }
-    // An enrollment whose project did not resolve is reported on its own row.
-    if let Some(project) = &enrollment.project {
-        let facts = rules::ce_event::CeEnrollmentFacts {
-            project_type: project.project_type,
-            entry_date: enrollment.entry_date,
-            exit_date: enrollment.exit_date,
-        };
-        reasons.extend(
-            rules::ce_event::event(row.event_date, &facts, today)
-                .iter()
-                .map(|broken| broken.describe(Wording::Hud)),
-        );
-    }
-    reasons
+        )
+    })
+}
+
+/// What createCeEvent's rules read of the enrollment an event is recorded in.
+fn ce_enrollment_facts(enrollment: &EnrollmentInfo) -> Option<rules::ce_event::CeEnrollmentFacts> {
+    let project = enrollment.project.as_ref()?;
+    Some(rules::ce_event::CeEnrollmentFacts {
+        project_type: project.project_type,
+        entry_date: enrollment.entry_date,
+        exit_date: enrollment.exit_date,
+    })
 }

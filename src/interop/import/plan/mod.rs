@@ -33,7 +33,7 @@ use super::parse::{
 };
 use super::read::{Chunk, Table, Unparsed, Zip};
 use super::report::FileTally;
-use super::write::Plan;
+use crate::service::batch::Batch;
 use super::{Problem, Problems, file_order};
 use crate::domain::ProjectType;
 use crate::error::AppResult;
@@ -85,8 +85,8 @@ struct Resolver<'s> {
 
 impl Resolver<'_> {
     /// Writes `plan`'s records (and empties it).
-    async fn flush(&self, plan: &mut Plan) -> AppResult<()> {
-        plan.flush(self.txn, self.who).await
+    async fn flush(&self, plan: &mut Batch) -> AppResult<()> {
+        plan.flush(self.txn, self.who, super::OPERATION).await
     }
 
     /// Notes what became of `file`'s rows, when the zip has the file.
@@ -142,7 +142,7 @@ pub(super) async fn resolve(
     };
     let small = SmallFiles::read(&mut r).await?;
     users::resolve(&mut r, &small.users).await?;
-    let mut plan = Plan::default();
+    let mut plan = Batch::default();
     organizations::resolve(&mut r, &small, &mut plan).await?;
     projects::resolve(&mut r, &small, &mut plan).await?;
     participation::resolve(&mut r, &small, &mut plan).await?;

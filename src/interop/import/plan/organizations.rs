@@ -3,14 +3,14 @@
 use super::{Link, Resolver, SmallFiles, Tally, find_keyed, missing, target};
 use crate::error::AppResult;
 use crate::interop::columns;
-use crate::interop::import::write::Plan;
+use crate::service::batch::Batch;
 use entity::organization;
 use sea_orm::ActiveValue::Set;
 
 pub(super) async fn resolve(
     r: &mut Resolver<'_>,
     small: &SmallFiles,
-    plan: &mut Plan,
+    plan: &mut Batch,
 ) -> AppResult<()> {
     let rows = &small.organizations.rows;
     let existing = find_keyed::<organization::Entity>(r.txn, rows.iter().map(|o| &o.key)).await?;

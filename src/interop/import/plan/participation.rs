@@ -6,7 +6,7 @@ use super::{Link, Resolver, SmallFiles, Tally, find_keyed, missing, target};
 use crate::error::AppResult;
 use crate::interop::columns;
 use crate::interop::import::parse::ParticipationRow;
-use crate::interop::import::write::Plan;
+use crate::service::batch::Batch;
 use entity::ce_participation;
 use sea_orm::ActiveValue::Set;
 use sea_orm::TryIntoModel;
@@ -15,7 +15,7 @@ use std::collections::HashMap;
 pub(super) async fn resolve(
     r: &mut Resolver<'_>,
     small: &SmallFiles,
-    plan: &mut Plan,
+    plan: &mut Batch,
 ) -> AppResult<()> {
     let rows = &small.participations.rows;
     let existing =

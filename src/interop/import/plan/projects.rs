@@ -8,7 +8,7 @@ use super::{
 use crate::error::AppResult;
 use crate::interop::columns;
 use crate::interop::import::parse::ProjectRow;
-use crate::interop::import::write::Plan;
+use crate::service::batch::Batch;
 use crate::service;
 use entity::project;
 use sea_orm::ActiveValue::Set;
@@ -18,7 +18,7 @@ use uuid::Uuid;
 pub(super) async fn resolve(
     r: &mut Resolver<'_>,
     small: &SmallFiles,
-    plan: &mut Plan,
+    plan: &mut Batch,
 ) -> AppResult<()> {
     let rows = &small.projects.rows;
     let existing = find_keyed::<project::Entity>(r.txn, rows.iter().map(|p| &p.key)).await?;
@@ -91,7 +91,7 @@ fn organization_of(r: &mut Resolver<'_>, row: &ProjectRow) -> Option<Uuid> {
 fn add(
     r: &mut Resolver<'_>,
     small: &SmallFiles,
-    plan: &mut Plan,
+    plan: &mut Batch,
     row: &ProjectRow,
     (target, organization_id): (Target, Uuid),
     info: &mut ProjectInfo,

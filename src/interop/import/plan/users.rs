@@ -6,7 +6,7 @@ use crate::error::AppResult;
 use crate::interop::columns;
 use crate::interop::import::parse::UserRow;
 use crate::interop::import::read::Table;
-use crate::interop::import::write::Plan;
+use crate::service::batch::Batch;
 use entity::app_user;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -22,7 +22,7 @@ pub(super) async fn resolve(r: &mut Resolver<'_>, users: &Table<UserRow>) -> App
         rows: users.read,
         ..Tally::default()
     };
-    let mut plan = Plan::default();
+    let mut plan = Batch::default();
     for row in &users.rows {
         let target = target::<app_user::Entity>(&row.key, &existing);
         let before = r.problems.count();
