@@ -4,7 +4,6 @@
 //! checked as the row was parsed.
 
 use super::{Resolver, Tally, find_keyed, missing, target};
-use crate::domain::RelationshipToHoH;
 use crate::domain::rules::Wording;
 use crate::domain::rules::assessment::{AssessedEnrollment, assessment};
 use crate::error::AppResult;
@@ -63,28 +62,28 @@ async fn resolve_chunk(
     r.projects
         .load_ids(r.txn, stored.values().map(|e| e.project_id).collect())
         .await?;
-    let enrollments: HashMap<String, Assessed> = stored
-        .into_iter()
-        .map(|(key, e)| {
-            let facts = r.projects.of_id(e.project_id).and_then(|project| {
-                Some(AssessedEnrollment {
-                    project_type: project.project_type,
-                    relationship: RelationshipToHoH::from_code(e.relationship_to_hoh)?,
-                    entry_date: e.entry_date,
-                    exit_date: e.exit_date,
-                    // An import acts for the whole community, as an ADMIN does.
-                    in_acting_organization: true,
-                })
+    let mut enrollments: HashMap<String, Assessed> = HashMap::with_capacity(stored.len());
+    for (key, e) in stored {
+        let relationship = crate::service::households::relationship(&e)?;
+        let facts = r
+            .projects
+            .of_id(e.project_id)
+            .map(|project| AssessedEnrollment {
+                project_type: project.project_type,
+                relationship,
+                entry_date: e.entry_date,
+                exit_date: e.exit_date,
+                // An import acts for the whole community, as an ADMIN does.
+                in_acting_organization: true,
             });
-            let assessed = Assessed {
-                id: e.id,
-                household_id: e.household_id,
-                client_id: e.client_id,
-                facts,
-            };
-            (key, assessed)
-        })
-        .collect();
+        let assessed = Assessed {
+            id: e.id,
+            household_id: e.household_id,
+            client_id: e.client_id,
+            facts,
+        };
+        enrollments.insert(key, assessed);
+    }
     let clients: HashMap<String, Uuid> = find_keyed::<client::Entity>(
         r.txn,
         rows.iter()

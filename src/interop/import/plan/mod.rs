@@ -442,11 +442,12 @@ struct ProjectInfo {
 }
 
 impl ProjectInfo {
-    fn of(model: &project::Model) -> Option<ProjectInfo> {
-        Some(ProjectInfo {
+    /// A project of Hearth's, as the rules read it (a stored code outside HUD's list is a fault).
+    fn of(model: &project::Model) -> AppResult<ProjectInfo> {
+        Ok(ProjectInfo {
             id: model.id,
             organization_id: Some(model.organization_id),
-            project_type: ProjectType::from_code(model.project_type)?,
+            project_type: crate::service::admin::project_type(model)?,
             operating_start_date: model.operating_start_date,
             operating_end_date: model.operating_end_date,
             participation: Vec::new(),
@@ -479,7 +480,7 @@ impl Projects {
         let mut periods = stored_participation(txn, ids).await?;
         for key in outside {
             let text = key.text();
-            match found.get(&text).and_then(ProjectInfo::of) {
+            match found.get(&text).map(ProjectInfo::of).transpose()? {
                 Some(mut info) => {
                     info.participation = periods.get(&info.id).cloned().unwrap_or_default();
                     self.by_id.insert(info.id, Some(info.clone()));
@@ -511,7 +512,8 @@ impl Projects {
                 let info = models
                     .iter()
                     .find(|m| m.id == *id)
-                    .and_then(ProjectInfo::of);
+                    .map(ProjectInfo::of)
+                    .transpose()?;
                 self.by_id.insert(*id, info);
             }
         }
