@@ -36,7 +36,7 @@ impl Row {
     }
 
     /// DateCreated, DateUpdated, UserID, DateDeleted and ExportID.
-    pub(super) fn audit(self, audit: Audit<'_>, context: &Context) -> Row {
+    pub(super) fn audit(self, audit: &Audit, context: &Context) -> Row {
         let zone = context.zone;
         let row = self
             .set("DateCreated", format::timestamp(audit.date_created, zone))
@@ -51,7 +51,11 @@ impl Row {
         }
         row.set(
             "UserID",
-            format::user_id(audit.user_id, audit.user_hud_id, audit.hud_user_id),
+            format::user_id(
+                audit.user_id,
+                audit.user_hud_id.as_deref(),
+                audit.hud_user_id.as_deref(),
+            ),
         )
     }
 
@@ -60,13 +64,19 @@ impl Row {
     }
 }
 
-pub(super) struct Audit<'a> {
+/// The HMIS audit columns of one record, read from the same query row as the record (every file's
+/// query selects them under these names): each row shape nests one, so that the five columns HUD puts
+/// at the end of every file are read and written in one place.
+#[derive(FromQueryResult)]
+pub(super) struct Audit {
     date_created: DateTime<Utc>,
     date_updated: DateTime<Utc>,
     date_deleted: Option<DateTime<Utc>>,
+    /// The Hearth user who last wrote the record, and that user's HUD UserID when imported.
     user_id: Option<Uuid>,
-    user_hud_id: Option<&'a str>,
-    hud_user_id: Option<&'a str>,
+    user_hud_id: Option<String>,
+    /// The UserID an imported record came with when it names no Hearth user.
+    hud_user_id: Option<String>,
 }
 
 #[derive(FromQueryResult)]
@@ -74,13 +84,9 @@ pub(super) struct OrganizationRow {
     id: Uuid,
     name: String,
     victim_service_provider: bool,
-    date_created: DateTime<Utc>,
-    date_updated: DateTime<Utc>,
-    user_id: Option<Uuid>,
-    date_deleted: Option<DateTime<Utc>>,
     hud_id: Option<String>,
-    hud_user_id: Option<String>,
-    user_hud_id: Option<String>,
+    #[sea_orm(nested)]
+    audit: Audit,
 }
 
 pub(super) fn organization_row(o: OrganizationRow, context: &Context) -> Vec<String> {
@@ -88,17 +94,7 @@ pub(super) fn organization_row(o: OrganizationRow, context: &Context) -> Vec<Str
         .set("OrganizationID", format::hud_id(o.id, o.hud_id.as_deref()))
         .set("OrganizationName", o.name)
         .set("VictimServiceProvider", yes_no(o.victim_service_provider))
-        .audit(
-            Audit {
-                date_created: o.date_created,
-                date_updated: o.date_updated,
-                date_deleted: o.date_deleted,
-                user_id: o.user_id,
-                user_hud_id: o.user_hud_id.as_deref(),
-                hud_user_id: o.hud_user_id.as_deref(),
-            },
-            context,
-        )
+        .audit(&o.audit, context)
         .into_values()
 }
 
@@ -120,7 +116,7 @@ pub(super) fn user_row(u: app_user::Model, context: &Context) -> Vec<String> {
         .set("UserLastName", last)
         .set("UserEmail", u.email)
         .audit(
-            Audit {
+            &Audit {
                 date_created: u.date_created,
                 date_updated: u.date_updated,
                 date_deleted: u.date_deleted,
@@ -141,15 +137,11 @@ pub(super) struct ProjectRow {
     project_type: i32,
     operating_start_date: NaiveDate,
     operating_end_date: Option<NaiveDate>,
-    date_created: DateTime<Utc>,
-    date_updated: DateTime<Utc>,
-    user_id: Option<Uuid>,
-    date_deleted: Option<DateTime<Utc>>,
     hud_id: Option<String>,
-    hud_user_id: Option<String>,
     continuum_project: bool,
     organization_hud_id: Option<String>,
-    user_hud_id: Option<String>,
+    #[sea_orm(nested)]
+    audit: Audit,
 }
 
 pub(super) fn project_row(p: ProjectRow, context: &Context) -> Vec<String> {
@@ -167,17 +159,7 @@ pub(super) fn project_row(p: ProjectRow, context: &Context) -> Vec<String> {
         )
         .set("ContinuumProject", yes_no(p.continuum_project))
         .set("ProjectType", p.project_type.to_string())
-        .audit(
-            Audit {
-                date_created: p.date_created,
-                date_updated: p.date_updated,
-                date_deleted: p.date_deleted,
-                user_id: p.user_id,
-                user_hud_id: p.user_hud_id.as_deref(),
-                hud_user_id: p.hud_user_id.as_deref(),
-            },
-            context,
-        )
+        .audit(&p.audit, context)
         .into_values()
 }
 
@@ -188,13 +170,9 @@ pub(super) struct ClientRow {
     last_name: String,
     date_of_birth: Option<NaiveDate>,
     sex: i32,
-    date_created: DateTime<Utc>,
-    date_updated: DateTime<Utc>,
-    user_id: Option<Uuid>,
-    date_deleted: Option<DateTime<Utc>>,
     hud_id: Option<String>,
-    hud_user_id: Option<String>,
-    user_hud_id: Option<String>,
+    #[sea_orm(nested)]
+    audit: Audit,
 }
 
 /// HUD 3.01.5 Name Data Quality 1 "Full name reported": Hearth requires a first and a last name.
@@ -216,17 +194,7 @@ pub(super) fn client_row(c: ClientRow, context: &Context) -> Vec<String> {
             "DOBDataQuality",
             if c.date_of_birth.is_some() { "1" } else { "99" },
         )
-        .audit(
-            Audit {
-                date_created: c.date_created,
-                date_updated: c.date_updated,
-                date_deleted: c.date_deleted,
-                user_id: c.user_id,
-                user_hud_id: c.user_hud_id.as_deref(),
-                hud_user_id: c.hud_user_id.as_deref(),
-            },
-            context,
-        )
+        .audit(&c.audit, context)
         .into_values()
 }
 
@@ -239,12 +207,7 @@ pub(super) struct EnrollmentRow {
     exit_date: Option<NaiveDate>,
     destination: Option<i32>,
     move_in_date: Option<NaiveDate>,
-    date_created: DateTime<Utc>,
-    date_updated: DateTime<Utc>,
-    user_id: Option<Uuid>,
-    date_deleted: Option<DateTime<Utc>>,
     hud_id: Option<String>,
-    hud_user_id: Option<String>,
     exit_hud_id: Option<String>,
     enrollment_coc: Option<String>,
     project_coc_code: Option<String>,
@@ -253,20 +216,8 @@ pub(super) struct EnrollmentRow {
     relationship_to_hoh: i32,
     client_hud_id: Option<String>,
     project_hud_id: Option<String>,
-    user_hud_id: Option<String>,
-}
-
-impl EnrollmentRow {
-    pub(super) fn audit(&self) -> Audit<'_> {
-        Audit {
-            date_created: self.date_created,
-            date_updated: self.date_updated,
-            date_deleted: self.date_deleted,
-            user_id: self.user_id,
-            user_hud_id: self.user_hud_id.as_deref(),
-            hud_user_id: self.hud_user_id.as_deref(),
-        }
-    }
+    #[sea_orm(nested)]
+    audit: Audit,
 }
 
 /// HouseholdID (HUD 3.14/5.09) and RelationshipToHoH (3.15) as recorded. EnrollmentCoC (3.16): as
@@ -296,7 +247,7 @@ pub(super) fn enrollment_row(e: EnrollmentRow, context: &Context) -> Vec<String>
         )
         .set("EntryDate", format::date(e.entry_date))
         .set("MoveInDate", format::optional_date(e.move_in_date))
-        .audit(e.audit(), context)
+        .audit(&e.audit, context)
         .into_values()
 }
 
@@ -319,7 +270,7 @@ pub(super) fn exit_row(e: EnrollmentRow, context: &Context) -> Vec<String> {
         )
         .set("ExitDate", format::optional_date(e.exit_date))
         .set("Destination", e.destination.unwrap_or(99).to_string())
-        .audit(e.audit(), context)
+        .audit(&e.audit, context)
         .into_values()
 }
 
@@ -335,17 +286,13 @@ pub(super) struct EventRow {
     referred_project_id: Option<Uuid>,
     referral_result: Option<i32>,
     result_date: Option<NaiveDate>,
-    date_created: DateTime<Utc>,
-    date_updated: DateTime<Utc>,
-    user_id: Option<Uuid>,
-    date_deleted: Option<DateTime<Utc>>,
     hud_id: Option<String>,
-    hud_user_id: Option<String>,
     enrollment_hud_id: Option<String>,
     client_hud_id: Option<String>,
     referred_project_hud_id: Option<String>,
-    user_hud_id: Option<String>,
     cancelled_at: Option<DateTime<Utc>>,
+    #[sea_orm(nested)]
+    audit: Audit,
 }
 
 pub(super) fn event_row(e: EventRow, context: &Context) -> Vec<String> {
@@ -380,14 +327,10 @@ pub(super) fn event_row(e: EventRow, context: &Context) -> Vec<String> {
         .set("ReferralResult", format::optional_code(e.referral_result))
         .set("ResultDate", format::optional_date(e.result_date))
         .audit(
-            Audit {
-                date_created: e.date_created,
-                date_updated: e.date_updated,
+            &Audit {
                 // A referral the CE side cancelled as made in error leaves HUD's data (rule L6).
-                date_deleted: e.date_deleted.or(e.cancelled_at),
-                user_id: e.user_id,
-                user_hud_id: e.user_hud_id.as_deref(),
-                hud_user_id: e.hud_user_id.as_deref(),
+                date_deleted: e.audit.date_deleted.or(e.cancelled_at),
+                ..e.audit
             },
             context,
         )
@@ -406,14 +349,10 @@ pub(super) struct ParticipationRow {
     receives_referrals: bool,
     start_date: NaiveDate,
     end_date: Option<NaiveDate>,
-    date_created: DateTime<Utc>,
-    date_updated: DateTime<Utc>,
-    user_id: Option<Uuid>,
-    date_deleted: Option<DateTime<Utc>>,
     hud_id: Option<String>,
-    hud_user_id: Option<String>,
     project_hud_id: Option<String>,
-    user_hud_id: Option<String>,
+    #[sea_orm(nested)]
+    audit: Audit,
 }
 
 /// HUD 2.09: a period of a project's CE roles, each a 1.1 No/Yes.
@@ -438,17 +377,7 @@ pub(super) fn participation_row(p: ParticipationRow, context: &Context) -> Vec<S
             "CEParticipationStatusEndDate",
             format::optional_date(p.end_date),
         )
-        .audit(
-            Audit {
-                date_created: p.date_created,
-                date_updated: p.date_updated,
-                date_deleted: p.date_deleted,
-                user_id: p.user_id,
-                user_hud_id: p.user_hud_id.as_deref(),
-                hud_user_id: p.hud_user_id.as_deref(),
-            },
-            context,
-        )
+        .audit(&p.audit, context)
         .into_values()
 }
 
@@ -462,15 +391,11 @@ pub(super) struct AssessmentRow {
     assessment_type: i32,
     assessment_level: i32,
     prioritization_status: i32,
-    date_created: DateTime<Utc>,
-    date_updated: DateTime<Utc>,
-    user_id: Option<Uuid>,
-    date_deleted: Option<DateTime<Utc>>,
     hud_id: Option<String>,
-    hud_user_id: Option<String>,
     enrollment_hud_id: Option<String>,
     client_hud_id: Option<String>,
-    user_hud_id: Option<String>,
+    #[sea_orm(nested)]
+    audit: Audit,
 }
 
 /// HUD 4.19: one assessment of a household, in its head's CE enrollment.
@@ -490,16 +415,6 @@ pub(super) fn assessment_row(a: AssessmentRow, context: &Context) -> Vec<String>
         .set("AssessmentType", a.assessment_type.to_string())
         .set("AssessmentLevel", a.assessment_level.to_string())
         .set("PrioritizationStatus", a.prioritization_status.to_string())
-        .audit(
-            Audit {
-                date_created: a.date_created,
-                date_updated: a.date_updated,
-                date_deleted: a.date_deleted,
-                user_id: a.user_id,
-                user_hud_id: a.user_hud_id.as_deref(),
-                hud_user_id: a.hud_user_id.as_deref(),
-            },
-            context,
-        )
+        .audit(&a.audit, context)
         .into_values()
 }
