@@ -145,24 +145,21 @@ async fn resolve_chunk(
         if failed || target.present {
             continue;
         }
-        let (user_id, hud_user_id) = r.users.of(&row.audit.user);
-        plan.assessments.push(assessment_table::ActiveModel {
-            id: Set(target.id),
-            enrollment_id: Set(found.id),
-            household_id: Set(found.household_id),
-            client_id: Set(client_id),
-            assessment_date: Set(row.assessment_date),
-            assessment_location: Set(row.location.clone()),
-            assessment_type: Set(row.assessment_type.code()),
-            assessment_level: Set(row.assessment_level.code()),
-            prioritization_status: Set(row.prioritization_status.code()),
-            date_created: Set(row.audit.date_created),
-            date_updated: Set(row.audit.date_updated),
-            user_id: Set(user_id),
-            date_deleted: Set(row.audit.date_deleted),
-            hud_id: Set(row.key.imported()),
-            hud_user_id: Set(hud_user_id),
-        });
+        plan.assessments.push(imported!(
+            r.users,
+            row,
+            assessment_table::ActiveModel {
+                id: Set(target.id),
+                enrollment_id: Set(found.id),
+                household_id: Set(found.household_id),
+                client_id: Set(client_id),
+                assessment_date: Set(row.assessment_date),
+                assessment_location: Set(row.location.clone()),
+                assessment_type: Set(row.assessment_type.code()),
+                assessment_level: Set(row.assessment_level.code()),
+                prioritization_status: Set(row.prioritization_status.code()),
+            }
+        ));
     }
     r.flush(&mut plan).await
 }

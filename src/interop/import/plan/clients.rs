@@ -158,23 +158,20 @@ fn record(
     id: Uuid,
     organization_id: Uuid,
 ) -> client::ActiveModel {
-    let (user_id, hud_user_id) = r.users.of(&row.audit.user);
-    client::ActiveModel {
-        id: Set(id),
-        // FY2024 files carry no 4.21 Sex.
-        sex: Set(row.sex.code()),
-        // The search key as the API stores it: lower-cased and cut to its column's length.
-        first_name_search: Set(values::name_search_key(&row.first_name)),
-        last_name_search: Set(values::name_search_key(&row.last_name)),
-        first_name: Set(row.first_name.clone()),
-        last_name: Set(row.last_name.clone()),
-        date_of_birth: Set(row.date_of_birth),
-        created_by_organization_id: Set(organization_id),
-        date_created: Set(row.audit.date_created),
-        date_updated: Set(row.audit.date_updated),
-        user_id: Set(user_id),
-        date_deleted: Set(row.audit.date_deleted),
-        hud_id: Set(row.key.imported()),
-        hud_user_id: Set(hud_user_id),
-    }
+    imported!(
+        r.users,
+        row,
+        client::ActiveModel {
+            id: Set(id),
+            // FY2024 files carry no 4.21 Sex.
+            sex: Set(row.sex.code()),
+            // The search key as the API stores it: lower-cased and cut to its column's length.
+            first_name_search: Set(values::name_search_key(&row.first_name)),
+            last_name_search: Set(values::name_search_key(&row.last_name)),
+            first_name: Set(row.first_name.clone()),
+            last_name: Set(row.last_name.clone()),
+            date_of_birth: Set(row.date_of_birth),
+            created_by_organization_id: Set(organization_id),
+        }
+    )
 }

@@ -308,27 +308,24 @@ fn record(
     (client_id, project_id): (Uuid, Uuid),
     exit: Option<&ExitFacts>,
 ) -> enrollment::ActiveModel {
-    let (user_id, hud_user_id) = r.users.of(&row.audit.user);
-    enrollment::ActiveModel {
-        id: Set(id),
-        client_id: Set(client_id),
-        project_id: Set(project_id),
-        entry_date: Set(row.entry_date),
-        exit_date: Set(exit.map(|e| e.exit_date)),
-        destination: Set(exit.and_then(|e| e.destination)),
-        move_in_date: Set(row.move_in_date),
-        date_created: Set(row.audit.date_created),
-        date_updated: Set(row.audit.date_updated),
-        user_id: Set(user_id),
-        date_deleted: Set(row.audit.date_deleted),
-        hud_id: Set(row.key.imported()),
-        hud_user_id: Set(hud_user_id),
-        // An exit whose ExitID is not the EnrollmentID keeps it, so that exports write it back.
-        exit_hud_id: Set(exit.and_then(|e| e.own_id.clone())),
-        enrollment_coc: Set(row.enrollment_coc.clone()),
-        household_id: Set(household_id),
-        relationship_to_hoh: Set(relationship.code()),
-    }
+    imported!(
+        r.users,
+        row,
+        enrollment::ActiveModel {
+            id: Set(id),
+            client_id: Set(client_id),
+            project_id: Set(project_id),
+            entry_date: Set(row.entry_date),
+            exit_date: Set(exit.map(|e| e.exit_date)),
+            destination: Set(exit.and_then(|e| e.destination)),
+            move_in_date: Set(row.move_in_date),
+            // An exit whose ExitID is not the EnrollmentID keeps it, so that exports write it back.
+            exit_hud_id: Set(exit.and_then(|e| e.own_id.clone())),
+            enrollment_coc: Set(row.enrollment_coc.clone()),
+            household_id: Set(household_id),
+            relationship_to_hoh: Set(relationship.code()),
+        }
+    )
 }
 
 /// What the enrollment rules read of its project.

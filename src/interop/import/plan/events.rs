@@ -211,35 +211,32 @@ fn record(
     client_id: Uuid,
     referred_project: &Option<ProjectInfo>,
 ) -> ce_event::ActiveModel {
-    let (user_id, hud_user_id) = r.users.of(&row.audit.user);
-    ce_event::ActiveModel {
-        id: Set(target.id),
-        enrollment_id: Set(enrollment.id),
-        household_id: Set(enrollment.household_id),
-        client_id: Set(client_id),
-        event_date: Set(row.event_date),
-        event_type: Set(row.event_type.code()),
-        prob_sol_div_rr_result: Set(row.prob_sol_div_rr_result),
-        referral_case_manage_after: Set(row.referral_case_manage_after),
-        referred_project_id: Set(referred_project.as_ref().map(|p| p.id)),
-        referral_result: Set(row.referral_result.map(ReferralResult::code)),
-        result_date: Set(row.result_date),
-        resulting_enrollment_id: Set(resulting),
-        resolved_by_user_id: Set(None),
-        resolved_as_organization_id: Set(None),
-        date_created: Set(row.audit.date_created),
-        date_updated: Set(row.audit.date_updated),
-        user_id: Set(user_id),
-        date_deleted: Set(row.audit.date_deleted),
-        hud_id: Set(row.key.imported()),
-        hud_user_id: Set(hud_user_id),
-        // Event.csv carries none of the lifecycle; a DateDeleted row is imported as deleted.
-        acknowledged_at: Set(None),
-        acknowledged_by_user_id: Set(None),
-        decline_reason: Set(None),
-        cancelled_at: Set(None),
-        cancellation_reason: Set(None),
-    }
+    imported!(
+        r.users,
+        row,
+        ce_event::ActiveModel {
+            id: Set(target.id),
+            enrollment_id: Set(enrollment.id),
+            household_id: Set(enrollment.household_id),
+            client_id: Set(client_id),
+            event_date: Set(row.event_date),
+            event_type: Set(row.event_type.code()),
+            prob_sol_div_rr_result: Set(row.prob_sol_div_rr_result),
+            referral_case_manage_after: Set(row.referral_case_manage_after),
+            referred_project_id: Set(referred_project.as_ref().map(|p| p.id)),
+            referral_result: Set(row.referral_result.map(ReferralResult::code)),
+            result_date: Set(row.result_date),
+            resulting_enrollment_id: Set(resulting),
+            resolved_by_user_id: Set(None),
+            resolved_as_organization_id: Set(None),
+            // Event.csv carries none of the lifecycle; a DateDeleted row is imported as deleted.
+            acknowledged_at: Set(None),
+            acknowledged_by_user_id: Set(None),
+            decline_reason: Set(None),
+            cancelled_at: Set(None),
+            cancellation_reason: Set(None),
+        }
+    )
 }
 
 /// The project a referral names in LocationCrisisOrPHHousing, if any and known.

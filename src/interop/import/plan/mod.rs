@@ -15,6 +15,26 @@
 //! after the files it links to, look its links up per chunk (`find_keyed`, [`Unwritten`]), check,
 //! plan and flush.
 
+/// An imported record's `ActiveModel`: the columns its own file gives, then the HMIS audit columns
+/// that every imported table stores alike (DateCreated, DateUpdated, DateDeleted, the row's key as
+/// `hud_id`, and its UserID as a Hearth user or as the text it came with), so that the import reads
+/// them one way for every file. A macro because those columns are fields of each entity's own struct
+/// literal, which a function cannot fill in.
+macro_rules! imported {
+    ($users:expr, $row:expr, $entity:ident :: ActiveModel { $($field:ident : $value:expr),* $(,)? }) => {{
+        let (user_id, hud_user_id) = $users.of(&$row.audit.user);
+        $entity::ActiveModel {
+            $($field: $value,)*
+            date_created: sea_orm::ActiveValue::Set($row.audit.date_created),
+            date_updated: sea_orm::ActiveValue::Set($row.audit.date_updated),
+            user_id: sea_orm::ActiveValue::Set(user_id),
+            date_deleted: sea_orm::ActiveValue::Set($row.audit.date_deleted),
+            hud_id: sea_orm::ActiveValue::Set($row.key.imported()),
+            hud_user_id: sea_orm::ActiveValue::Set(hud_user_id),
+        }
+    }};
+}
+
 mod assessments;
 mod clients;
 mod enrollments;
@@ -33,12 +53,12 @@ use super::parse::{
 };
 use super::read::{Chunk, Table, Unparsed, Zip};
 use super::report::FileTally;
-use crate::service::batch::Batch;
 use super::{Problem, Problems, file_order};
 use crate::domain::ProjectType;
 use crate::error::AppResult;
 use crate::interop::columns::{self, HmisFile};
 use crate::interop::format::HudKey;
+use crate::service::batch::Batch;
 use crate::service::{audit, new_id};
 use chrono::NaiveDate;
 use entity::{

@@ -25,18 +25,15 @@ pub(super) async fn resolve(
         let target = target::<organization::Entity>(&row.key, &existing);
         r.organizations.file.insert(row.key.text(), target.id);
         if !target.present {
-            let (user_id, hud_user_id) = r.users.of(&row.audit.user);
-            plan.organizations.push(organization::ActiveModel {
-                id: Set(target.id),
-                name: Set(row.name.clone()),
-                victim_service_provider: Set(row.victim_service_provider),
-                date_created: Set(row.audit.date_created),
-                date_updated: Set(row.audit.date_updated),
-                user_id: Set(user_id),
-                date_deleted: Set(row.audit.date_deleted),
-                hud_id: Set(row.key.imported()),
-                hud_user_id: Set(hud_user_id),
-            });
+            plan.organizations.push(imported!(
+                r.users,
+                row,
+                organization::ActiveModel {
+                    id: Set(target.id),
+                    name: Set(row.name.clone()),
+                    victim_service_provider: Set(row.victim_service_provider),
+                }
+            ));
         }
         tally.count(target);
     }

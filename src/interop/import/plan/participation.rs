@@ -48,26 +48,23 @@ pub(super) async fn resolve(
         if target.present {
             continue;
         }
-        let (user_id, hud_user_id) = r.users.of(&row.audit.user);
         let [access, prevention, crisis, housing, direct, receives] = row.roles;
-        let period = ce_participation::ActiveModel {
-            id: Set(target.id),
-            project_id: Set(project.id),
-            access_point: Set(access),
-            prevention_assessment: Set(prevention),
-            crisis_assessment: Set(crisis),
-            housing_assessment: Set(housing),
-            direct_services: Set(direct),
-            receives_referrals: Set(receives),
-            start_date: Set(row.start_date),
-            end_date: Set(row.end_date),
-            date_created: Set(row.audit.date_created),
-            date_updated: Set(row.audit.date_updated),
-            user_id: Set(user_id),
-            date_deleted: Set(row.audit.date_deleted),
-            hud_id: Set(row.key.imported()),
-            hud_user_id: Set(hud_user_id),
-        };
+        let period = imported!(
+            r.users,
+            row,
+            ce_participation::ActiveModel {
+                id: Set(target.id),
+                project_id: Set(project.id),
+                access_point: Set(access),
+                prevention_assessment: Set(prevention),
+                crisis_assessment: Set(crisis),
+                housing_assessment: Set(housing),
+                direct_services: Set(direct),
+                receives_referrals: Set(receives),
+                start_date: Set(row.start_date),
+                end_date: Set(row.end_date),
+            }
+        );
         // The file's project reads its periods for rule D4; a Hearth project keeps its stored ones.
         if let Some(info) = r.projects.known.file.get_mut(&row.project.text()) {
             info.participation.push(period.clone().try_into_model()?);

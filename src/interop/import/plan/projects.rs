@@ -8,8 +8,8 @@ use super::{
 use crate::error::AppResult;
 use crate::interop::columns;
 use crate::interop::import::parse::ProjectRow;
-use crate::service::batch::Batch;
 use crate::service;
+use crate::service::batch::Batch;
 use entity::project;
 use sea_orm::ActiveValue::Set;
 use sea_orm::TryIntoModel;
@@ -96,25 +96,22 @@ fn add(
     (target, organization_id): (Target, Uuid),
     info: &mut ProjectInfo,
 ) -> AppResult<()> {
-    let (user_id, hud_user_id) = r.users.of(&row.audit.user);
-    let imported = project::ActiveModel {
-        id: Set(target.id),
-        organization_id: Set(organization_id),
-        name: Set(row.name.clone()),
-        project_type: Set(row.project_type.code()),
-        operating_start_date: Set(row.operating_start_date),
-        operating_end_date: Set(row.operating_end_date),
-        date_created: Set(row.audit.date_created),
-        date_updated: Set(row.audit.date_updated),
-        user_id: Set(user_id),
-        date_deleted: Set(row.audit.date_deleted),
-        hud_id: Set(row.key.imported()),
-        hud_user_id: Set(hud_user_id),
-        // Project.csv carries no CoC code (ProjectCoC.csv does, which Hearth does not read): an
-        // imported project is in the community's CoC.
-        coc_code: Set(None),
-        continuum_project: Set(row.continuum_project),
-    };
+    let imported = imported!(
+        r.users,
+        row,
+        project::ActiveModel {
+            id: Set(target.id),
+            organization_id: Set(organization_id),
+            name: Set(row.name.clone()),
+            project_type: Set(row.project_type.code()),
+            operating_start_date: Set(row.operating_start_date),
+            operating_end_date: Set(row.operating_end_date),
+            // Project.csv carries no CoC code (ProjectCoC.csv does, which Hearth does not read): an
+            // imported project is in the community's CoC.
+            coc_code: Set(None),
+            continuum_project: Set(row.continuum_project),
+        }
+    );
     let imported = imported.try_into_model()?;
     // A FY2024 file carries no 2.09: the project takes the roles a new one gets. A FY2026 file's
     // CEParticipation.csv periods are its own (`participation`).
