@@ -137,6 +137,39 @@ async fn housing_staff_reads_of_client_records_are_recorded_and_plm_reads_are_no
     assert_eq!(reads[0]["organization"]["id"], c.housing_a.as_str());
 }
 
+/// Reads at the same time share the read audit's INSERT (group commit): every one is still
+/// recorded, once, each with its own user and organization.
+#[tokio::test]
+async fn concurrent_reads_are_each_recorded_once() {
+    let c = Community::new().await;
+    let (client_a, _, _) = c.referral("REFERRAL_TO_PSH", &c.psh_a, "2026-02-01").await;
+    let (client_b, _, _) = c.referral("REFERRAL_TO_PSH", &c.psh_b, "2026-02-01").await;
+    let read = "query($id: ID!) { client(id: $id) { firstName } }";
+    let reads = (0..16).map(|i| {
+        let (who, client) = match i % 2 {
+            0 => (&c.staff_a, &client_a),
+            _ => (&c.staff_b, &client_b),
+        };
+        async move { who.ok(read, json!({ "id": client })).await }
+    });
+    futures_util::future::join_all(reads).await;
+    for (client, email) in [
+        (&client_a, "staff@hope.test"),
+        (&client_b, "staff@harbor.test"),
+    ] {
+        let trail = audit_of(&c, Some(client)).await;
+        let readers: Vec<&Value> = trail["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .filter(|n| n["operation"] == "read")
+            .map(|n| &n["user"]["email"])
+            .collect();
+        assert_eq!(readers.len(), 8, "{trail}");
+        assert!(readers.iter().all(|reader| *reader == email), "{trail}");
+    }
+}
+
 #[tokio::test]
 async fn only_admin_reads_the_whole_audit_trail() {
     let c = Community::new().await;

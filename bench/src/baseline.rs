@@ -1,4 +1,5 @@
-//! The baseline: the data of W1 and W2 fetched by one hand-written SQL statement each, from this
+//! The baseline: the data of W1 and W2 fetched by one hand-written SQL statement each (W1 with its
+//! read audit inserted in the same transaction, as an audited read must be at the least), from this
 //! process, with no HTTP and no GraphQL (json_agg on PostgreSQL, json_group_array/json_object on
 //! SQLite). The statement builds the very JSON document Hearth answers (`data`), so the ratio
 //! Hearth / baseline is what the API layer costs.
@@ -39,6 +40,8 @@ const REFERRAL_CODES: &str = "10, 11, 12, 13, 14, 15, 17, 18";
 pub struct Baseline {
     connection: DatabaseConnection,
     w1: Arc<str>,
+    /// W1's read audit: the rows Hearth writes for the clients the inbox shows.
+    w1_audit: Arc<str>,
     w2: Arc<str>,
 }
 
@@ -46,34 +49,63 @@ impl Baseline {
     pub async fn connect(database_url: &str) -> Result<Baseline> {
         let services = seed::open(database_url, chrono::Utc::now().date_naive()).await?;
         let connection = services.db.clone();
-        let (w1, w2) = match connection.get_database_backend() {
-            DbBackend::Postgres => (postgres_w1(), postgres_w2()),
-            _ => (sqlite_w1(), sqlite_w2()),
+        let (w1, w1_audit, w2) = match connection.get_database_backend() {
+            DbBackend::Postgres => (postgres_w1(), postgres_w1_audit(), postgres_w2()),
+            _ => (sqlite_w1(), sqlite_w1_audit(), sqlite_w2()),
         };
         Ok(Baseline {
             connection,
             w1: w1.into(),
+            w1_audit: w1_audit.into(),
             w2: w2.into(),
         })
     }
 
-    /// W1: a housing organization's first 50 pending referrals, as Hearth's `data`.
-    pub async fn w1(&self, organization_id: Uuid) -> std::result::Result<String, String> {
+    /// W1 as an audited read must be done at the least: in one transaction, the read audit's rows
+    /// (one per client shown, as `user_id` acting as `organization_id`) and the organization's first
+    /// 50 pending referrals, as Hearth's `data`. The audit rows are inserted first: on SQLite a
+    /// transaction that reads and then writes could not take the write lock once another writer
+    /// committed after its read.
+    pub async fn w1(
+        &self,
+        organization_id: Uuid,
+        user_id: Uuid,
+    ) -> std::result::Result<String, String> {
+        let error = |err: sqlx::Error| err.to_string();
         match self.connection.get_database_backend() {
             DbBackend::Postgres => {
-                sqlx::query_scalar::<_, String>(self.sql(&self.w1))
+                let mut txn = self.pg().begin().await.map_err(error)?;
+                sqlx::query(self.sql(&self.w1_audit))
                     .bind(organization_id)
-                    .fetch_one(self.pg())
+                    .bind(user_id)
+                    .execute(&mut *txn)
                     .await
+                    .map_err(error)?;
+                let data = sqlx::query_scalar::<_, String>(self.sql(&self.w1))
+                    .bind(organization_id)
+                    .fetch_one(&mut *txn)
+                    .await
+                    .map_err(error)?;
+                txn.commit().await.map_err(error)?;
+                Ok(data)
             }
             _ => {
-                sqlx::query_scalar::<_, String>(self.sql(&self.w1))
+                let mut txn = self.sqlite().begin().await.map_err(error)?;
+                sqlx::query(self.sql(&self.w1_audit))
                     .bind(organization_id)
-                    .fetch_one(self.sqlite())
+                    .bind(user_id)
+                    .execute(&mut *txn)
                     .await
+                    .map_err(error)?;
+                let data = sqlx::query_scalar::<_, String>(self.sql(&self.w1))
+                    .bind(organization_id)
+                    .fetch_one(&mut *txn)
+                    .await
+                    .map_err(error)?;
+                txn.commit().await.map_err(error)?;
+                Ok(data)
             }
         }
-        .map_err(|err| err.to_string())
     }
 
     /// W2: the first 50 clients with their enrollments and CE events, as Hearth's `data`.
@@ -136,14 +168,35 @@ fn sqlite_w1() -> String {
                     'id', {id}, 'eventDate', r.event_date,
                     'client', json_object('firstName', c.first_name, 'lastName', c.last_name),
                     'referredProject', json_object('name', p.name)) ORDER BY r.id)
-           FROM (SELECT id, event_date, client_id, referred_project_id FROM ce_event
-                 WHERE date_deleted IS NULL AND referral_result IS NULL
-                   AND event_type IN ({REFERRAL_CODES})
-                   AND referred_project_id IN (SELECT id FROM project WHERE organization_id = ?1)
-                 ORDER BY id LIMIT 50) r
+           FROM ({page}) r
            JOIN client c ON c.id = r.client_id
            JOIN project p ON p.id = r.referred_project_id), '[]'))))",
         id = sqlite_uuid("r.id"),
+        page = inbox_page("?1"),
+    )
+}
+
+/// The read audit of W1 on SQLite: ids as Hearth makes them (16 random bytes here; Hearth's are
+/// UUIDv7), timestamps in SeaORM's text form.
+fn sqlite_w1_audit() -> String {
+    format!(
+        "INSERT INTO audit_event (id, occurred_at, user_id, organization_id, operation,
+                                  record_type, record_id, changes)
+         SELECT randomblob(16), strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'), ?2, ?1, 'read',
+                'client', client_id, '{{}}'
+         FROM (SELECT DISTINCT client_id FROM ({page}))",
+        page = inbox_page("?1"),
+    )
+}
+
+/// A housing organization's first 50 pending referrals (`organization` names its placeholder).
+fn inbox_page(organization: &str) -> String {
+    format!(
+        "SELECT id, event_date, client_id, referred_project_id FROM ce_event
+         WHERE date_deleted IS NULL AND referral_result IS NULL
+           AND event_type IN ({REFERRAL_CODES})
+           AND referred_project_id IN (SELECT id FROM project WHERE organization_id = {organization})
+         ORDER BY id LIMIT 50"
     )
 }
 
@@ -195,13 +248,21 @@ fn postgres_w1() -> String {
                     'client', json_build_object('firstName', c.first_name, 'lastName', c.last_name),
                     'referredProject', json_build_object('name', p.name)) ORDER BY r.id),
                   '[]'::json)))::text
-         FROM (SELECT id, event_date, client_id, referred_project_id FROM ce_event
-               WHERE date_deleted IS NULL AND referral_result IS NULL
-                 AND event_type IN ({REFERRAL_CODES})
-                 AND referred_project_id IN (SELECT id FROM project WHERE organization_id = $1)
-               ORDER BY id LIMIT 50) r
+         FROM ({page}) r
          JOIN client c ON c.id = r.client_id
-         JOIN project p ON p.id = r.referred_project_id"
+         JOIN project p ON p.id = r.referred_project_id",
+        page = inbox_page("$1"),
+    )
+}
+
+/// The read audit of W1 on PostgreSQL.
+fn postgres_w1_audit() -> String {
+    format!(
+        "INSERT INTO audit_event (id, occurred_at, user_id, organization_id, operation,
+                                  record_type, record_id, changes)
+         SELECT gen_random_uuid(), now(), $2, $1, 'read', 'client', client_id, '{{}}'
+         FROM (SELECT DISTINCT client_id FROM ({page}) p) r",
+        page = inbox_page("$1"),
     )
 }
 

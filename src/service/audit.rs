@@ -127,7 +127,7 @@ pub async fn record_with_reason<C: ConnectionTrait, M: Serialize>(
     .await
 }
 
-/// Records that `actor` read these clients' records: one statement for the whole request.
+/// Records that `actor` read these clients' records, before the answer that shows them is handed out.
 pub async fn record_client_reads(
     services: &Services,
     actor: &Actor,
@@ -150,10 +150,8 @@ pub async fn record_client_reads(
             changes: Set("{}".to_owned()),
             reason: Set(None),
         });
-    audit_event::Entity::insert_many(rows)
-        .exec(&services.db)
-        .await?;
-    Ok(())
+    // By group commit: the answer waits until these rows are durable, with others' (`read_log`).
+    services.read_log.record(rows.collect()).await
 }
 
 /// Who a command run on the server acts as in the audit trail: the ADMIN named with `--as EMAIL`,

@@ -18,6 +18,7 @@ pub mod enrollments;
 pub mod households;
 pub mod notify;
 pub mod page;
+pub mod read_log;
 pub mod referrals;
 pub mod reports;
 pub mod scope;
@@ -46,6 +47,9 @@ pub struct Services {
     pub metrics: Arc<Metrics>,
     /// Where the dashboards' heavy reads run: see [`Services::reporting_db`].
     reports: DatabaseConnection,
+    /// The HMIS read audit's writer: reads of client records at about the same time share one
+    /// INSERT (`read_log`).
+    pub read_log: read_log::ReadLog,
 }
 
 impl Services {
@@ -58,6 +62,7 @@ impl Services {
     ) -> Self {
         Services {
             reports: db.clone(),
+            read_log: read_log::ReadLog::start(db.clone()),
             db,
             clock,
             coc_code,

@@ -1,0 +1,118 @@
+//! The HMIS read audit, written by group commit: the rows of every request that read client records
+//! at about the same time go to the database in one INSERT, and each request's answer is released
+//! once the statement that holds its rows has committed.
+//!
+//! Why: every read of client records leaves audit rows (HMIS privacy), and written one request at a
+//! time each read costs a commit of its own: a WAL append and fsync on PostgreSQL, the write lock and
+//! a reset of every other connection's page cache on SQLite. Under load the commits, not the reads,
+//! bounded the inbox (W1 in BENCHMARKS.md). A single writer task takes whatever has queued while
+//! its last statement ran, so at low load a request waits for its own INSERT only, and at high load
+//! many requests share one.
+//!
+//! Nothing is acknowledged before it is durable: a request whose rows fail to write gets the error,
+//! and its answer is not handed out. The queue is bounded, so a database that falls behind slows the
+//! readers instead of growing memory.
+
+use crate::error::{AppError, AppResult};
+use entity::audit_event;
+use sea_orm::{DatabaseConnection, EntityTrait};
+use tokio::sync::{mpsc, oneshot};
+
+/// Requests whose rows may wait at once; more wait to enqueue.
+const QUEUE: usize = 1024;
+/// Rows per INSERT: 9 columns each, under SQLite's (32766) and PostgreSQL's (65535) bound
+/// parameters.
+const ROWS_PER_STATEMENT: usize = 3000;
+
+/// One request's rows and who waits for them.
+struct Pending {
+    rows: Vec<audit_event::ActiveModel>,
+    done: oneshot::Sender<Result<(), String>>,
+}
+
+/// The handle requests record their reads through; clones share the one writer.
+#[derive(Clone)]
+pub struct ReadLog {
+    queue: mpsc::Sender<Pending>,
+}
+
+impl ReadLog {
+    /// Starts the writer on `db`. It ends when the last handle is dropped (the task holds the
+    /// connection, never a handle).
+    pub fn start(db: DatabaseConnection) -> ReadLog {
+        let (queue, receiver) = mpsc::channel(QUEUE);
+        tokio::spawn(write(db, receiver));
+        ReadLog { queue }
+    }
+
+    /// Writes `rows` with the rows of whoever else is waiting, and returns once they are committed.
+    pub async fn record(&self, rows: Vec<audit_event::ActiveModel>) -> AppResult<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let (done, written) = oneshot::channel();
+        self.queue
+            .send(Pending { rows, done })
+            .await
+            .map_err(|_| stopped())?;
+        written.await.map_err(|_| stopped())?.map_err(|message| {
+            AppError::internal(format!("cannot write the read audit: {message}"))
+        })
+    }
+}
+
+fn stopped() -> AppError {
+    AppError::internal("the read audit writer stopped")
+}
+
+/// The writer: one group at a time, each group whatever queued while the last one was written.
+async fn write(db: DatabaseConnection, mut receiver: mpsc::Receiver<Pending>) {
+    while let Some(first) = receiver.recv().await {
+        let mut group = vec![first];
+        let mut rows = group[0].rows.len();
+        while rows < ROWS_PER_STATEMENT {
+            match receiver.try_recv() {
+                Ok(more) => {
+                    rows += more.rows.len();
+                    group.push(more);
+                }
+                Err(_) => break,
+            }
+        }
+        let (rows, waiting): (Vec<_>, Vec<_>) = group
+            .into_iter()
+            .map(|pending| (pending.rows, pending.done))
+            .unzip();
+        let outcome = insert(&db, rows.into_iter().flatten().collect()).await;
+        for done in waiting {
+            // A request that gave up (its client went away) needs no answer.
+            let _ = done.send(outcome.clone());
+        }
+    }
+}
+
+/// One INSERT (or one per [`ROWS_PER_STATEMENT`], in one transaction when there are several, so
+/// that the group is written whole or not at all).
+async fn insert(
+    db: &DatabaseConnection,
+    rows: Vec<audit_event::ActiveModel>,
+) -> Result<(), String> {
+    use sea_orm::TransactionTrait;
+    if rows.len() <= ROWS_PER_STATEMENT {
+        return audit_event::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await
+            .map(|_| ())
+            .map_err(|err| err.to_string());
+    }
+    let txn = db.begin().await.map_err(|err| err.to_string())?;
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(ROWS_PER_STATEMENT).collect();
+        audit_event::Entity::insert_many(chunk)
+            .exec_without_returning(&txn)
+            .await
+            .map_err(|err| err.to_string())?;
+    }
+    txn.commit().await.map_err(|err| err.to_string())
+}
