@@ -58,6 +58,38 @@ where
     Ok(loaded)
 }
 
+/// The rows behind one nested field of a whole level: one per key among `ids` (each once), loaded
+/// now as by [`load_now`]. Every "this row's client/project/enrollment" field loads this way.
+async fn load_each<K, V>(
+    loaders: &Loaders,
+    ids: impl Iterator<Item = Uuid>,
+    key: fn(Uuid) -> K,
+) -> Result<Vec<V>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    V: Send + Sync + Clone + 'static,
+    HearthLoader: Loader<K, Value = V, Error = async_graphql::Error>,
+{
+    let loaded = load_now(loaders, unique(ids).into_iter().map(key)).await?;
+    Ok(loaded.into_values().collect())
+}
+
+/// The rows behind one nested list field of a whole level ("this client's enrollments"): every
+/// key's list, joined, loaded now as by [`load_now`].
+async fn load_lists<K, V>(
+    loaders: &Loaders,
+    ids: impl Iterator<Item = Uuid>,
+    key: fn(Uuid) -> K,
+) -> Result<Vec<V>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    V: Send + Sync + Clone + 'static,
+    HearthLoader: Loader<K, Value = Vec<V>, Error = async_graphql::Error>,
+{
+    let loaded = load_now(loaders, unique(ids).into_iter().map(key)).await?;
+    Ok(loaded.into_values().flatten().collect())
+}
+
 pub fn clients<'a>(
     ctx: &'a Context<'a>,
     selection: Lookahead<'a>,
@@ -71,13 +103,13 @@ pub fn clients<'a>(
         let ids = unique(rows.iter().map(|c| c.id));
         let enrollments = selection.field("enrollments");
         if enrollments.exists() {
-            let loaded = load_now(loaders, ids.iter().copied().map(EnrollmentsOfClient)).await?;
-            self::enrollments(ctx, enrollments, loaded.into_values().flatten().collect()).await?;
+            let rows = load_lists(loaders, ids.iter().copied(), EnrollmentsOfClient).await?;
+            self::enrollments(ctx, enrollments, rows).await?;
         }
         let events = selection.field("ceEvents");
         if events.exists() {
-            let loaded = load_now(loaders, ids.iter().copied().map(CeEventsOfClient)).await?;
-            ce_events(ctx, events, loaded.into_values().flatten().collect()).await?;
+            let rows = load_lists(loaders, ids.iter().copied(), CeEventsOfClient).await?;
+            ce_events(ctx, events, rows).await?;
         }
         Ok(())
     })
@@ -95,36 +127,24 @@ pub fn enrollments<'a>(
         let loaders = ctx.loaders();
         let client = selection.field("client");
         if client.exists() {
-            let loaded = load_now(
-                loaders,
-                unique(rows.iter().map(|e| e.client_id))
-                    .into_iter()
-                    .map(ClientKey),
-            )
-            .await?;
-            clients(ctx, client, loaded.into_values().collect()).await?;
+            let rows = load_each(loaders, rows.iter().map(|e| e.client_id), ClientKey).await?;
+            clients(ctx, client, rows).await?;
         }
         let project = selection.field("project");
         if project.exists() {
-            let loaded = load_now(
-                loaders,
-                unique(rows.iter().map(|e| e.project_id))
-                    .into_iter()
-                    .map(ProjectKey),
-            )
-            .await?;
-            projects(ctx, project, loaded.into_values().collect()).await?;
+            let rows = load_each(loaders, rows.iter().map(|e| e.project_id), ProjectKey).await?;
+            projects(ctx, project, rows).await?;
         }
         let ids = unique(rows.iter().map(|e| e.id));
         let events = selection.field("ceEvents");
         if events.exists() {
-            let loaded = load_now(loaders, ids.iter().copied().map(CeEventsOfEnrollment)).await?;
-            ce_events(ctx, events, loaded.into_values().flatten().collect()).await?;
+            let rows = load_lists(loaders, ids.iter().copied(), CeEventsOfEnrollment).await?;
+            ce_events(ctx, events, rows).await?;
         }
         let resolved = selection.field("resolvedReferral");
         if resolved.exists() {
-            let loaded = load_now(loaders, ids.iter().copied().map(ReferralResolvedBy)).await?;
-            ce_events(ctx, resolved, loaded.into_values().collect()).await?;
+            let rows = load_each(loaders, ids.iter().copied(), ReferralResolvedBy).await?;
+            ce_events(ctx, resolved, rows).await?;
         }
         let household = selection.field("household");
         if household.exists() {
@@ -152,9 +172,13 @@ pub fn households<'a>(
         let households = load_now(loaders, ids.iter().copied().map(HouseholdKey)).await?;
         let project = selection.field("project");
         if project.exists() {
-            let ids = unique(households.values().map(|h| h.project_id));
-            let loaded = load_now(loaders, ids.into_iter().map(ProjectKey)).await?;
-            projects(ctx, project, loaded.into_values().collect()).await?;
+            let rows = load_each(
+                loaders,
+                households.values().map(|h| h.project_id),
+                ProjectKey,
+            )
+            .await?;
+            projects(ctx, project, rows).await?;
         }
         if selection.field("householdType").exists() {
             load_now(loaders, ids.iter().copied().map(HouseholdAges)).await?;
@@ -162,8 +186,8 @@ pub fn households<'a>(
         let head = selection.field("headOfHousehold");
         let members = selection.field("members");
         if head.exists() || members.exists() {
-            let loaded = load_now(loaders, ids.iter().copied().map(MembersOfHousehold)).await?;
-            let rows: Vec<enrollment::Model> = loaded.into_values().flatten().collect();
+            let rows: Vec<enrollment::Model> =
+                load_lists(loaders, ids.iter().copied(), MembersOfHousehold).await?;
             for wanted in [head, members] {
                 if wanted.exists() {
                     enrollments(ctx, wanted, rows.clone()).await?;
@@ -186,37 +210,34 @@ pub fn ce_events<'a>(
         let loaders = ctx.loaders();
         let client = selection.field("client");
         if client.exists() {
-            let loaded = load_now(
-                loaders,
-                unique(rows.iter().map(|e| e.client_id))
-                    .into_iter()
-                    .map(ClientKey),
-            )
-            .await?;
-            clients(ctx, client, loaded.into_values().collect()).await?;
+            let rows = load_each(loaders, rows.iter().map(|e| e.client_id), ClientKey).await?;
+            clients(ctx, client, rows).await?;
         }
         let enrollment = selection.field("enrollment");
         if enrollment.exists() {
-            let loaded = load_now(
-                loaders,
-                unique(rows.iter().map(|e| e.enrollment_id))
-                    .into_iter()
-                    .map(EnrollmentKey),
-            )
-            .await?;
-            enrollments(ctx, enrollment, loaded.into_values().collect()).await?;
+            let rows =
+                load_each(loaders, rows.iter().map(|e| e.enrollment_id), EnrollmentKey).await?;
+            enrollments(ctx, enrollment, rows).await?;
         }
         let resulting = selection.field("resultingEnrollment");
         if resulting.exists() {
-            let ids = unique(rows.iter().filter_map(|e| e.resulting_enrollment_id));
-            let loaded = load_now(loaders, ids.into_iter().map(EnrollmentKey)).await?;
-            enrollments(ctx, resulting, loaded.into_values().collect()).await?;
+            let rows = load_each(
+                loaders,
+                rows.iter().filter_map(|e| e.resulting_enrollment_id),
+                EnrollmentKey,
+            )
+            .await?;
+            enrollments(ctx, resulting, rows).await?;
         }
         let referred = selection.field("referredProject");
         if referred.exists() {
-            let ids = unique(rows.iter().filter_map(|e| e.referred_project_id));
-            let loaded = load_now(loaders, ids.into_iter().map(ProjectKey)).await?;
-            projects(ctx, referred, loaded.into_values().collect()).await?;
+            let rows = load_each(
+                loaders,
+                rows.iter().filter_map(|e| e.referred_project_id),
+                ProjectKey,
+            )
+            .await?;
+            projects(ctx, referred, rows).await?;
         }
         let household = selection.field("household");
         if household.exists() {
@@ -236,9 +257,9 @@ pub fn projects<'a>(
         if rows.is_empty() || !organization.exists() {
             return Ok(());
         }
-        let ids = unique(rows.iter().map(|p| p.organization_id));
-        let loaded = load_now(ctx.loaders(), ids.into_iter().map(OrganizationKey)).await?;
-        organizations(ctx, organization, loaded.into_values().collect()).await
+        let ids = rows.iter().map(|p| p.organization_id);
+        let rows = load_each(ctx.loaders(), ids, OrganizationKey).await?;
+        organizations(ctx, organization, rows).await
     })
 }
 
@@ -252,13 +273,8 @@ pub fn organizations<'a>(
         if rows.is_empty() || !projects_field.exists() {
             return Ok(());
         }
-        let ids = unique(rows.iter().map(|o| o.id));
-        let loaded = load_now(ctx.loaders(), ids.into_iter().map(ProjectsOfOrganization)).await?;
-        projects(
-            ctx,
-            projects_field,
-            loaded.into_values().flatten().collect(),
-        )
-        .await
+        let ids = rows.iter().map(|o| o.id);
+        let rows = load_lists(ctx.loaders(), ids, ProjectsOfOrganization).await?;
+        projects(ctx, projects_field, rows).await
     })
 }
