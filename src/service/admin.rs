@@ -1,7 +1,7 @@
 //! Organizations, projects, users, memberships and tokens: the ADMIN mutations (rules R2, R3) and
 //! the reads of organizations and projects, which every signed-in user may see.
 
-use super::scope::Shared;
+use super::scope::{self, Shared};
 use super::{Services, audit, new_id, require_admin, tokens};
 use crate::domain::rules;
 use crate::domain::{Actor, ProjectType, Role, values};
@@ -102,9 +102,7 @@ pub async fn create_project(
         .map(|code| values::coc_code("cocCode", code))
         .transpose()?;
     let txn = services.write_transaction().await?;
-    find_organization(&txn, input.organization_id)
-        .await?
-        .ok_or_else(|| organization_not_found(input.organization_id))?;
+    scope::get_live::<organization::Entity>(&txn, input.organization_id).await?;
     let now = Utc::now();
     let project = project::ActiveModel {
         id: Set(new_id()),
@@ -218,12 +216,8 @@ pub async fn grant_role(
 ) -> AppResult<membership::Model> {
     require_admin(actor)?;
     let txn = services.write_transaction().await?;
-    find_user(&txn, user_id)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("No user has id {user_id}")))?;
-    find_organization(&txn, organization_id)
-        .await?
-        .ok_or_else(|| organization_not_found(organization_id))?;
+    scope::get_live::<app_user::Entity>(&txn, user_id).await?;
+    scope::get_live::<organization::Entity>(&txn, organization_id).await?;
     let (before, membership) = upsert_membership(&txn, user_id, organization_id, role).await?;
     audit::record(
         &txn,
@@ -291,9 +285,7 @@ pub async fn create_api_token(
         )));
     }
     let txn = services.write_transaction().await?;
-    find_user(&txn, user_id)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("No user has id {user_id}")))?;
+    scope::get_live::<app_user::Entity>(&txn, user_id).await?;
     let (token, info) = tokens::issue(&txn, user_id, label, expires_at).await?;
     audit::record(
         &txn,
@@ -393,38 +385,12 @@ pub async fn create_admin(
     })
 }
 
-fn organization_not_found(id: Uuid) -> AppError {
-    AppError::not_found(format!("No organization has id {id}"))
-}
-
-pub async fn find_organization<C: ConnectionTrait>(
-    conn: &C,
-    id: Uuid,
-) -> AppResult<Option<organization::Model>> {
-    Ok(organization::Entity::find_by_id(id)
-        .filter(organization::Column::DateDeleted.is_null())
-        .one(conn)
-        .await?)
-}
-
-pub async fn find_user<C: ConnectionTrait>(
-    conn: &C,
-    id: Uuid,
-) -> AppResult<Option<app_user::Model>> {
-    Ok(app_user::Entity::find_by_id(id)
-        .filter(app_user::Column::DateDeleted.is_null())
-        .one(conn)
-        .await?)
-}
-
-pub async fn find_project<C: ConnectionTrait>(
-    conn: &C,
+/// The live project with this id, if any (see [`scope::find_live`]).
+pub async fn find_project(
+    conn: &impl ConnectionTrait,
     id: Uuid,
 ) -> AppResult<Option<project::Model>> {
-    Ok(project::Entity::find_by_id(id)
-        .filter(project::Entity::live())
-        .one(conn)
-        .await?)
+    scope::find_live::<project::Entity>(conn, id).await
 }
 
 /// Every live organization, by name: organizations are visible to every signed-in user.

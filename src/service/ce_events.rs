@@ -182,9 +182,7 @@ async fn check_referred_project<C: ConnectionTrait>(
     let Some(id) = referred_project_id else {
         return Ok(None);
     };
-    let project = admin::find_project(conn, id)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("No project has id {id}")))?;
+    let project = scope::get_live::<project::Entity>(conn, id).await?;
     obey(
         rules::ce_event::referred_project(event_type, admin::project_type(&project)?)
             .into_iter()

@@ -6,7 +6,7 @@
 //! the day before, so that periods never overlap; given the start date of the latest period, it
 //! corrects that period's roles instead.
 
-use super::{Services, admin, audit, new_id, require_admin};
+use super::{Services, audit, new_id, require_admin, scope};
 use crate::domain::{Actor, ProjectType, values};
 use crate::error::{AppError, AppResult};
 use chrono::{Days, NaiveDate, Utc};
@@ -128,9 +128,7 @@ pub async fn set(
     require_admin(actor)?;
     values::not_before_1900("startDate", start_date)?;
     let txn = services.write_transaction().await?;
-    let project = admin::find_project(&txn, project_id)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("No project has id {project_id}")))?;
+    let project = scope::get_live::<project::Entity>(&txn, project_id).await?;
     // Two changes of one project racing on PostgreSQL: the project's row orders them.
     if services.backend() == DbBackend::Postgres {
         project::Entity::find_by_id(project_id)

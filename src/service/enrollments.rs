@@ -50,9 +50,7 @@ pub async fn create(
 ) -> AppResult<enrollment::Model> {
     let today = services.clock.today();
     let txn = services.write_transaction().await?;
-    let project = admin::find_project(&txn, input.project_id)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("No project has id {}", input.project_id)))?;
+    let project = scope::get_live::<project::Entity>(&txn, input.project_id).await?;
     require_project_staff(actor, &project)?;
     scope::get::<entity::client::Entity, _>(&txn, actor, input.client_id).await?;
     obey(rules::enrollment::entry(

@@ -209,32 +209,20 @@ impl Scoped for assessment::Entity {
 }
 
 /// A table every signed-in user reads, before choosing an organization too: its live rows.
-pub trait Shared: EntityTrait {
+pub trait Shared: Scoped {
     /// The rows anyone may see: those not soft-deleted.
     fn live() -> Condition;
 }
 
-impl Shared for organization::Entity {
-    fn live() -> Condition {
-        Condition::all().add(organization::Column::DateDeleted.is_null())
-    }
-}
-
-impl Shared for project::Entity {
-    fn live() -> Condition {
-        Condition::all().add(project::Column::DateDeleted.is_null())
-    }
-}
-
-impl Shared for app_user::Entity {
-    fn live() -> Condition {
-        Condition::all().add(app_user::Column::DateDeleted.is_null())
-    }
-}
-
-/// A shared table is scoped by its live rows alone.
-macro_rules! shared_is_scoped {
+/// A shared table's live rows are what anyone may see, so it is scoped by them alone.
+macro_rules! shared {
     ($($entity:ident => $record:literal),+ $(,)?) => {$(
+        impl Shared for $entity::Entity {
+            fn live() -> Condition {
+                Condition::all().add($entity::Column::DateDeleted.is_null())
+            }
+        }
+
         impl Scoped for $entity::Entity {
             const RECORD: &'static str = $record;
             fn visible_to(_: &Actor) -> Condition {
@@ -247,7 +235,27 @@ macro_rules! shared_is_scoped {
     )+};
 }
 
-shared_is_scoped!(organization => "organization", project => "project", app_user => "user");
+shared!(organization => "organization", project => "project", app_user => "user");
+
+/// The live shared record (organization, project, user) with this id, for any caller, or for none
+/// (operator commands): the one lookup of a record every signed-in user may read.
+pub async fn find_live<E: Shared>(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+) -> AppResult<Option<E::Model>> {
+    Ok(E::find()
+        .filter(E::live())
+        .filter(E::id_column().eq(id))
+        .one(conn)
+        .await?)
+}
+
+/// As [`find_live`], but NOT_FOUND when absent or deleted: for a mutation naming the record.
+pub async fn get_live<E: Shared>(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<E::Model> {
+    find_live::<E>(conn, id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("No {} has id {id}", E::RECORD)))
+}
 
 /// The audit trail: all of it for an ADMIN; for others, what their own organization did.
 impl Scoped for audit_event::Entity {
