@@ -44,13 +44,12 @@ pub async fn create_organization(
     let name = values::display_name("name", name)?;
     let txn = services.write_transaction().await?;
     let org = insert_organization(&txn, name, victim_service_provider, Some(actor.user_id)).await?;
-    audit::record(
+    audit::created(
         &txn,
-        actor.into(),
+        actor,
         "createOrganization",
         "organization",
         org.id,
-        None,
         &org,
     )
     .await?;
@@ -65,17 +64,15 @@ async fn insert_organization<C: ConnectionTrait>(
     user_id: Option<Uuid>,
 ) -> AppResult<organization::Model> {
     let now = Utc::now();
-    Ok(organization::ActiveModel {
-        id: Set(new_id()),
-        name: Set(name),
-        victim_service_provider: Set(victim_service_provider),
-        date_created: Set(now),
-        date_updated: Set(now),
-        user_id: Set(user_id),
-        date_deleted: Set(None),
-        hud_id: Set(None),
-        hud_user_id: Set(None),
-    }
+    Ok(audit::new_record!(
+        now,
+        user_id,
+        organization::ActiveModel {
+            id: Set(new_id()),
+            name: Set(name),
+            victim_service_provider: Set(victim_service_provider),
+        }
+    )
     .insert(conn)
     .await?)
 }
@@ -104,31 +101,28 @@ pub async fn create_project(
     let txn = services.write_transaction().await?;
     scope::get_live::<organization::Entity>(&txn, input.organization_id).await?;
     let now = Utc::now();
-    let project = project::ActiveModel {
-        id: Set(new_id()),
-        organization_id: Set(input.organization_id),
-        name: Set(name),
-        project_type: Set(input.project_type.code()),
-        operating_start_date: Set(input.operating_start_date),
-        operating_end_date: Set(input.operating_end_date),
-        date_created: Set(now),
-        date_updated: Set(now),
-        user_id: Set(Some(actor.user_id)),
-        date_deleted: Set(None),
-        hud_id: Set(None),
-        hud_user_id: Set(None),
-        coc_code: Set(coc_code),
-        continuum_project: Set(input.continuum_project.unwrap_or(true)),
-    }
+    let project = audit::new_record!(
+        now,
+        Some(actor.user_id),
+        project::ActiveModel {
+            id: Set(new_id()),
+            organization_id: Set(input.organization_id),
+            name: Set(name),
+            project_type: Set(input.project_type.code()),
+            operating_start_date: Set(input.operating_start_date),
+            operating_end_date: Set(input.operating_end_date),
+            coc_code: Set(coc_code),
+            continuum_project: Set(input.continuum_project.unwrap_or(true)),
+        }
+    )
     .insert(&txn)
     .await?;
-    audit::record(
+    audit::created(
         &txn,
-        actor.into(),
+        actor,
         "createProject",
         "project",
         project.id,
-        None,
         &project,
     )
     .await?;
@@ -138,13 +132,12 @@ pub async fn create_project(
     )
     .insert(&txn)
     .await?;
-    audit::record(
+    audit::created(
         &txn,
-        actor.into(),
+        actor,
         "createProject",
         "ce_participation",
         period.id,
-        None,
         &period,
     )
     .await?;
@@ -163,16 +156,7 @@ pub async fn create_user(
     let name = values::display_name("name", name)?;
     let txn = services.write_transaction().await?;
     let user = insert_user(&txn, email, name).await?;
-    audit::record(
-        &txn,
-        actor.into(),
-        "createUser",
-        "app_user",
-        user.id,
-        None,
-        &user,
-    )
-    .await?;
+    audit::created(&txn, actor, "createUser", "app_user", user.id, &user).await?;
     txn.commit().await?;
     Ok(user)
 }
@@ -287,16 +271,7 @@ pub async fn create_api_token(
     let txn = services.write_transaction().await?;
     scope::get_live::<app_user::Entity>(&txn, user_id).await?;
     let (token, info) = tokens::issue(&txn, user_id, label, expires_at).await?;
-    audit::record(
-        &txn,
-        actor.into(),
-        "createApiToken",
-        "api_token",
-        info.id,
-        None,
-        &info,
-    )
-    .await?;
+    audit::created(&txn, actor, "createApiToken", "api_token", info.id, &info).await?;
     txn.commit().await?;
     Ok((token, info))
 }

@@ -72,35 +72,24 @@ pub async fn record(
         today,
     ))?;
     let now = Utc::now();
-    let row = assessment::ActiveModel {
-        id: Set(new_id()),
-        enrollment_id: Set(enrollment.id),
-        household_id: Set(enrollment.household_id),
-        client_id: Set(enrollment.client_id),
-        assessment_date: Set(input.assessment_date),
-        assessment_location: Set(location),
-        assessment_type: Set(input.assessment_type.code()),
-        assessment_level: Set(input.assessment_level.code()),
-        prioritization_status: Set(input.prioritization_status.code()),
-        date_created: Set(now),
-        date_updated: Set(now),
-        user_id: Set(Some(actor.user_id)),
-        date_deleted: Set(None),
-        hud_id: Set(None),
-        hud_user_id: Set(None),
-    }
+    let row = audit::new_record!(
+        now,
+        Some(actor.user_id),
+        assessment::ActiveModel {
+            id: Set(new_id()),
+            enrollment_id: Set(enrollment.id),
+            household_id: Set(enrollment.household_id),
+            client_id: Set(enrollment.client_id),
+            assessment_date: Set(input.assessment_date),
+            assessment_location: Set(location),
+            assessment_type: Set(input.assessment_type.code()),
+            assessment_level: Set(input.assessment_level.code()),
+            prioritization_status: Set(input.prioritization_status.code()),
+        }
+    )
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
-        actor.into(),
-        "recordAssessment",
-        "assessment",
-        row.id,
-        None,
-        &row,
-    )
-    .await?;
+    audit::created(&txn, actor, "recordAssessment", "assessment", row.id, &row).await?;
     txn.commit().await?;
     Ok(row)
 }

@@ -16,6 +16,31 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
+/// A record Hearth itself creates, as an `ActiveModel`: the columns its mutation gives, then the HMIS
+/// audit columns every table stores alike for such a record (DateCreated and DateUpdated `now`,
+/// UserID its author, not deleted, and no HUD key or UserID from an import), so that each creating
+/// mutation stamps them one way. A macro because those columns are fields of each entity's own
+/// struct literal, which a function cannot fill in. (The import keeps a file's own values instead:
+/// `interop::import::plan`'s `imported!`.)
+macro_rules! new_record {
+    ($now:expr, $user_id:expr, $entity:ident :: ActiveModel {
+        $($field:ident : $value:expr,)* $(..$rest:expr)?
+    }) => {{
+        let now = $now;
+        $entity::ActiveModel {
+            $($field: $value,)*
+            date_created: sea_orm::ActiveValue::Set(now),
+            date_updated: sea_orm::ActiveValue::Set(now),
+            user_id: sea_orm::ActiveValue::Set($user_id),
+            date_deleted: sea_orm::ActiveValue::Set(None),
+            hud_id: sea_orm::ActiveValue::Set(None),
+            hud_user_id: sea_orm::ActiveValue::Set(None),
+            $(..$rest)?
+        }
+    }};
+}
+pub(crate) use new_record;
+
 /// Who made a change: the user, and the organization they acted as (none for operator commands).
 #[derive(Clone, Copy, Debug)]
 pub struct Who {
@@ -75,6 +100,28 @@ pub async fn record<C: ConnectionTrait, M: Serialize>(
         (record_type, record_id),
         diff(old, new)?,
         None,
+    )
+    .await
+}
+
+/// Records that the actor's mutation `operation` created `new` (it has no before-state): the audit
+/// row every creating mutation writes beside its insert, in the same transaction.
+pub async fn created<C: ConnectionTrait, M: Serialize>(
+    conn: &C,
+    actor: &Actor,
+    operation: &str,
+    record_type: &str,
+    record_id: Uuid,
+    new: &M,
+) -> AppResult<()> {
+    record(
+        conn,
+        actor.into(),
+        operation,
+        record_type,
+        record_id,
+        None,
+        new,
     )
     .await
 }

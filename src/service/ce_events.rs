@@ -113,45 +113,34 @@ pub async fn create(
     }
 
     let now = Utc::now();
-    let event = ce_event::ActiveModel {
-        id: Set(new_id()),
-        enrollment_id: Set(enrollment.id),
-        household_id: Set(enrollment.household_id),
-        client_id: Set(enrollment.client_id),
-        event_date: Set(input.event_date),
-        event_type: Set(input.event_type.code()),
-        prob_sol_div_rr_result: Set(input.safe_alternative_housed.map(i32::from)),
-        referral_case_manage_after: Set(input.enrolled_in_aftercare.map(i32::from)),
-        referred_project_id: Set(referred_project.as_ref().map(|p| p.id)),
-        referral_result: Set(None),
-        result_date: Set(None),
-        resulting_enrollment_id: Set(None),
-        resolved_by_user_id: Set(None),
-        resolved_as_organization_id: Set(None),
-        date_created: Set(now),
-        date_updated: Set(now),
-        user_id: Set(Some(actor.user_id)),
-        date_deleted: Set(None),
-        hud_id: Set(None),
-        hud_user_id: Set(None),
-        acknowledged_at: Set(None),
-        acknowledged_by_user_id: Set(None),
-        decline_reason: Set(None),
-        cancelled_at: Set(None),
-        cancellation_reason: Set(None),
-    }
+    let event = audit::new_record!(
+        now,
+        Some(actor.user_id),
+        ce_event::ActiveModel {
+            id: Set(new_id()),
+            enrollment_id: Set(enrollment.id),
+            household_id: Set(enrollment.household_id),
+            client_id: Set(enrollment.client_id),
+            event_date: Set(input.event_date),
+            event_type: Set(input.event_type.code()),
+            prob_sol_div_rr_result: Set(input.safe_alternative_housed.map(i32::from)),
+            referral_case_manage_after: Set(input.enrolled_in_aftercare.map(i32::from)),
+            referred_project_id: Set(referred_project.as_ref().map(|p| p.id)),
+            referral_result: Set(None),
+            result_date: Set(None),
+            resulting_enrollment_id: Set(None),
+            resolved_by_user_id: Set(None),
+            resolved_as_organization_id: Set(None),
+            acknowledged_at: Set(None),
+            acknowledged_by_user_id: Set(None),
+            decline_reason: Set(None),
+            cancelled_at: Set(None),
+            cancellation_reason: Set(None),
+        }
+    )
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
-        actor.into(),
-        "createCeEvent",
-        "ce_event",
-        event.id,
-        None,
-        &event,
-    )
-    .await?;
+    audit::created(&txn, actor, "createCeEvent", "ce_event", event.id, &event).await?;
     let staged = if input.event_type.carries_result() {
         let change = ReferralChanged {
             ce_event_id: event.id,

@@ -64,19 +64,17 @@ fn period(
     user_id: Option<Uuid>,
 ) -> ce_participation::ActiveModel {
     let now = Utc::now();
-    let mut period = ce_participation::ActiveModel {
-        id: Set(new_id()),
-        project_id: Set(project_id),
-        start_date: Set(start_date),
-        end_date: Set(end_date),
-        date_created: Set(now),
-        date_updated: Set(now),
-        user_id: Set(user_id),
-        date_deleted: Set(None),
-        hud_id: Set(None),
-        hud_user_id: Set(None),
-        ..Default::default()
-    };
+    let mut period = audit::new_record!(
+        now,
+        user_id,
+        ce_participation::ActiveModel {
+            id: Set(new_id()),
+            project_id: Set(project_id),
+            start_date: Set(start_date),
+            end_date: Set(end_date),
+            ..Default::default()
+        }
+    );
     set_roles(&mut period, roles);
     period
 }
@@ -206,13 +204,12 @@ pub async fn set(
     )
     .insert(&txn)
     .await?;
-    audit::record(
+    audit::created(
         &txn,
-        actor.into(),
+        actor,
         "setCeParticipation",
         "ce_participation",
         opened.id,
-        None,
         &opened,
     )
     .await?;

@@ -30,34 +30,23 @@ pub async fn create(
     }
     let now = Utc::now();
     let txn = services.write_transaction().await?;
-    let client = client::ActiveModel {
-        id: Set(new_id()),
-        first_name_search: Set(values::name_search_key(&first_name)),
-        last_name_search: Set(values::name_search_key(&last_name)),
-        first_name: Set(first_name),
-        last_name: Set(last_name),
-        date_of_birth: Set(input.date_of_birth),
-        sex: Set(input.sex.unwrap_or(Sex::DataNotCollected).code()),
-        created_by_organization_id: Set(actor.organization_id),
-        date_created: Set(now),
-        date_updated: Set(now),
-        user_id: Set(Some(actor.user_id)),
-        date_deleted: Set(None),
-        hud_id: Set(None),
-        hud_user_id: Set(None),
-    }
+    let client = super::audit::new_record!(
+        now,
+        Some(actor.user_id),
+        client::ActiveModel {
+            id: Set(new_id()),
+            first_name_search: Set(values::name_search_key(&first_name)),
+            last_name_search: Set(values::name_search_key(&last_name)),
+            first_name: Set(first_name),
+            last_name: Set(last_name),
+            date_of_birth: Set(input.date_of_birth),
+            sex: Set(input.sex.unwrap_or(Sex::DataNotCollected).code()),
+            created_by_organization_id: Set(actor.organization_id),
+        }
+    )
     .insert(&txn)
     .await?;
-    super::audit::record(
-        &txn,
-        actor.into(),
-        "createClient",
-        "client",
-        client.id,
-        None,
-        &client,
-    )
-    .await?;
+    super::audit::created(&txn, actor, "createClient", "client", client.id, &client).await?;
     txn.commit().await?;
     Ok(client)
 }

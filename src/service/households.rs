@@ -132,34 +132,31 @@ pub(super) async fn enroll(
         )));
     }
     let now = Utc::now();
-    let enrollment = enrollment::ActiveModel {
-        id: Set(new_id()),
-        client_id: Set(member.client_id),
-        project_id: Set(project.id),
-        entry_date: Set(member.entry_date),
-        exit_date: Set(None),
-        destination: Set(None),
-        move_in_date: Set(None),
-        date_created: Set(now),
-        date_updated: Set(now),
-        user_id: Set(Some(actor.user_id)),
-        date_deleted: Set(None),
-        hud_id: Set(None),
-        hud_user_id: Set(None),
-        exit_hud_id: Set(None),
-        enrollment_coc: Set(Some(admin::coc_code(services, project).to_owned())),
-        household_id: Set(household_id),
-        relationship_to_hoh: Set(member.relationship.code()),
-    }
+    let enrollment = audit::new_record!(
+        now,
+        Some(actor.user_id),
+        enrollment::ActiveModel {
+            id: Set(new_id()),
+            client_id: Set(member.client_id),
+            project_id: Set(project.id),
+            entry_date: Set(member.entry_date),
+            exit_date: Set(None),
+            destination: Set(None),
+            move_in_date: Set(None),
+            exit_hud_id: Set(None),
+            enrollment_coc: Set(Some(admin::coc_code(services, project).to_owned())),
+            household_id: Set(household_id),
+            relationship_to_hoh: Set(member.relationship.code()),
+        }
+    )
     .insert(txn)
     .await?;
-    audit::record(
+    audit::created(
         txn,
-        actor.into(),
+        actor,
         operation,
         "enrollment",
         enrollment.id,
-        None,
         &enrollment,
     )
     .await?;

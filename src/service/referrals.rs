@@ -138,13 +138,12 @@ pub(super) async fn write_note(
     }
     .insert(txn)
     .await?;
-    audit::record(
+    audit::created(
         txn,
-        actor.into(),
+        actor,
         "addReferralNote",
         "referral_note",
         note.id,
-        None,
         &note,
     )
     .await?;
