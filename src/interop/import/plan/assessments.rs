@@ -9,7 +9,7 @@ use crate::domain::rules::assessment::{AssessedEnrollment, assessment};
 use crate::error::AppResult;
 use crate::interop::columns;
 use crate::interop::import::parse::{AssessmentRow, parse_assessment};
-use crate::interop::import::read::{Chunk, Pass};
+use crate::interop::import::read::Chunk;
 use crate::service::batch::Batch;
 use entity::{assessment as assessment_table, client, enrollment};
 use sea_orm::ActiveValue::Set;
@@ -18,22 +18,12 @@ use uuid::Uuid;
 
 /// Streams Assessment.csv: plans and writes its assessments chunk by chunk.
 pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
-    let mut tally = Tally::default();
-    let mut stream = r.zip.stream(
-        &columns::ASSESSMENT_FILE,
-        (Pass::Check, 0),
+    r.check_in_chunks(
+        (&columns::ASSESSMENT_FILE, 0),
         parse_assessment,
-    )?;
-    while let Some(chunk) = stream.recv().await {
-        let mut chunk = chunk?;
-        r.take_problems(&mut chunk);
-        resolve_chunk(r, &chunk, &mut tally).await?;
-        if let Some(read) = chunk.read {
-            tally.rows = read;
-        }
-    }
-    r.tally(&columns::ASSESSMENT_FILE, tally);
-    Ok(())
+        resolve_chunk,
+    )
+    .await
 }
 
 /// What rule A1 needs of an assessment's enrollment.

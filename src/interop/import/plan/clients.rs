@@ -9,7 +9,7 @@ use crate::interop::columns;
 use crate::interop::format::HudKey;
 use crate::interop::import::keys::KeyMap;
 use crate::interop::import::parse::{ClientRow, parse_client, parse_enrollment};
-use crate::interop::import::read::Pass;
+use crate::interop::import::read::{Chunk, Pass};
 use crate::service::batch::Batch;
 use chrono::NaiveDate;
 use entity::client;
@@ -86,70 +86,70 @@ pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
     let firsts = FirstEnrollments::scan(r).await?;
     r.enrollment_rows = firsts.enrollment_rows;
     r.projects.load(r.txn, firsts.projects.iter()).await?;
-    let mut tally = Tally::default();
-    let mut stream = r.zip.stream(
-        &columns::CLIENT_FILE,
-        (Pass::Check, firsts.by_client.len()),
+    r.check_in_chunks(
+        (&columns::CLIENT_FILE, firsts.by_client.len()),
         parse_client,
-    )?;
-    while let Some(chunk) = stream.recv().await {
-        let mut chunk = chunk?;
-        r.take_problems(&mut chunk);
-        if let Some(header) = &chunk.header
-            && header.contains("gendernone")
-            && !header.contains("sex")
-        {
-            r.notes.push(
-                "Client.csv: the FY2024 3.06 Gender columns are not kept (FY2026 replaced Gender \
-                 with 4.21 Sex); the clients' Sex is recorded as 99 Data not collected"
-                    .to_owned(),
-            );
-        }
-        r.clients.note_unparsed(&chunk.unparsed);
-        let existing =
-            find_keyed::<client::Entity>(r.txn, chunk.rows.iter().map(|c| &c.key)).await?;
-        r.users
-            .load(r.txn, chunk.rows.iter().map(|c| &c.audit.user))
-            .await?;
-        let mut plan = Batch::default();
-        for row in &chunk.rows {
-            let target = target::<client::Entity>(&row.key, &existing);
-            tally.count(target);
-            if target.present {
-                continue;
-            }
-            let organization_id = firsts.by_client.get(&row.key).and_then(|first| {
-                let project = firsts.projects.get(first.project as usize)?;
-                match r.projects.known.link(project) {
-                    Link::Found(info) => info.organization_id,
-                    Link::BadRow | Link::Missing => None,
-                }
-            });
-            let Some(organization_id) = organization_id else {
-                r.clients.0.insert(row.key.text());
-                if !firsts.enrolled(&row.key) {
-                    r.problems.add(
-                        &columns::CLIENT_FILE,
-                        row.line,
-                        format!(
-                            "PersonalID \"{}\" has no enrollment in Enrollment.csv: Hearth needs \
-                             one to know which organization's staff may see the client",
-                            row.key.text()
-                        ),
-                    );
-                }
-                continue;
-            };
-            plan.clients
-                .push(record(r, row, target.id, organization_id));
-        }
-        r.flush(&mut plan).await?;
-        if let Some(read) = chunk.read {
-            tally.rows = read;
-        }
+        async |r, chunk, tally| resolve_chunk(r, chunk, &firsts, tally).await,
+    )
+    .await
+}
+
+/// Checks, plans and writes one chunk of Client.csv: a new client takes the organization of its
+/// first enrollment's project.
+async fn resolve_chunk(
+    r: &mut Resolver<'_>,
+    chunk: &Chunk<ClientRow>,
+    firsts: &FirstEnrollments,
+    tally: &mut Tally,
+) -> AppResult<()> {
+    if let Some(header) = &chunk.header
+        && header.contains("gendernone")
+        && !header.contains("sex")
+    {
+        r.notes.push(
+            "Client.csv: the FY2024 3.06 Gender columns are not kept (FY2026 replaced Gender \
+             with 4.21 Sex); the clients' Sex is recorded as 99 Data not collected"
+                .to_owned(),
+        );
     }
-    r.tally(&columns::CLIENT_FILE, tally);
-    Ok(())
+    r.clients.note_unparsed(&chunk.unparsed);
+    let existing = find_keyed::<client::Entity>(r.txn, chunk.rows.iter().map(|c| &c.key)).await?;
+    r.users
+        .load(r.txn, chunk.rows.iter().map(|c| &c.audit.user))
+        .await?;
+    let mut plan = Batch::default();
+    for row in &chunk.rows {
+        let target = target::<client::Entity>(&row.key, &existing);
+        tally.count(target);
+        if target.present {
+            continue;
+        }
+        let organization_id = firsts.by_client.get(&row.key).and_then(|first| {
+            let project = firsts.projects.get(first.project as usize)?;
+            match r.projects.known.link(project) {
+                Link::Found(info) => info.organization_id,
+                Link::BadRow | Link::Missing => None,
+            }
+        });
+        let Some(organization_id) = organization_id else {
+            r.clients.0.insert(row.key.text());
+            if !firsts.enrolled(&row.key) {
+                r.problems.add(
+                    &columns::CLIENT_FILE,
+                    row.line,
+                    format!(
+                        "PersonalID \"{}\" has no enrollment in Enrollment.csv: Hearth needs \
+                         one to know which organization's staff may see the client",
+                        row.key.text()
+                    ),
+                );
+            }
+            continue;
+        };
+        plan.clients
+            .push(record(r, row, target.id, organization_id));
+    }
+    r.flush(&mut plan).await
 }
 
 fn record(

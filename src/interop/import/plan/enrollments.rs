@@ -12,7 +12,7 @@ use crate::error::AppResult;
 use crate::interop::columns;
 use crate::interop::format::HudKey;
 use crate::interop::import::parse::{EnrollmentRow, parse_enrollment};
-use crate::interop::import::read::{Chunk, Pass};
+use crate::interop::import::read::Chunk;
 use crate::service::batch::Batch;
 use entity::{client, enrollment, household};
 use sea_orm::ActiveValue::Set;
@@ -24,21 +24,12 @@ pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
     let mut exits = Exits::read(r).await?;
     r.imported = HashMap::with_capacity(r.enrollment_rows);
     let mut households = Households::scan(r).await?;
-    let mut tally = Tally::default();
-    let mut stream = r.zip.stream(
-        &columns::ENROLLMENT_FILE,
-        (Pass::Check, r.enrollment_rows),
+    r.check_in_chunks(
+        (&columns::ENROLLMENT_FILE, r.enrollment_rows),
         parse_enrollment,
-    )?;
-    while let Some(chunk) = stream.recv().await {
-        let mut chunk = chunk?;
-        r.take_problems(&mut chunk);
-        resolve_chunk(r, &chunk, &mut exits, &mut households, &mut tally).await?;
-        if let Some(read) = chunk.read {
-            tally.rows = read;
-        }
-    }
-    r.tally(&columns::ENROLLMENT_FILE, tally);
+        async |r, chunk, tally| resolve_chunk(r, chunk, &mut exits, &mut households, tally).await,
+    )
+    .await?;
     exits.finish(r);
     Ok(())
 }

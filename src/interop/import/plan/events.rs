@@ -13,7 +13,7 @@ use crate::error::AppResult;
 use crate::interop::columns;
 use crate::interop::format::HudKey;
 use crate::interop::import::parse::{EventRow, parse_event};
-use crate::interop::import::read::{Chunk, Pass};
+use crate::interop::import::read::Chunk;
 use crate::service;
 use crate::service::batch::Batch;
 use chrono::NaiveDate;
@@ -25,20 +25,8 @@ use uuid::Uuid;
 
 /// Streams Event.csv: plans and writes its events chunk by chunk.
 pub(super) async fn resolve(r: &mut Resolver<'_>) -> AppResult<()> {
-    let mut tally = Tally::default();
-    let mut stream = r
-        .zip
-        .stream(&columns::EVENT_FILE, (Pass::Check, 0), parse_event)?;
-    while let Some(chunk) = stream.recv().await {
-        let mut chunk = chunk?;
-        r.take_problems(&mut chunk);
-        resolve_chunk(r, &chunk, &mut tally).await?;
-        if let Some(read) = chunk.read {
-            tally.rows = read;
-        }
-    }
-    r.tally(&columns::EVENT_FILE, tally);
-    Ok(())
+    r.check_in_chunks((&columns::EVENT_FILE, 0), parse_event, resolve_chunk)
+        .await
 }
 
 /// What a chunk's rows link to, looked up in bulk.

@@ -48,10 +48,10 @@ mod projects;
 mod users;
 
 use super::parse::{
-    OrganizationRow, ParticipationRow, ProjectRow, UserRow, parse_organization,
+    Cells, OrganizationRow, ParticipationRow, ProjectRow, UserRow, parse_organization,
     parse_participation, parse_project, parse_user,
 };
-use super::read::{Chunk, Table, Unparsed, Zip};
+use super::read::{Chunk, Pass, Table, Unparsed, Zip};
 use super::report::FileTally;
 use super::{Problem, Problems, file_order};
 use crate::domain::ProjectType;
@@ -125,6 +125,29 @@ impl Resolver<'_> {
     /// Takes a chunk's reading problems.
     fn take_problems<R>(&mut self, chunk: &mut Chunk<R>) {
         self.problems.0.extend(std::mem::take(&mut chunk.problems));
+    }
+
+    /// Streams `file` for its check pass: each chunk's reading problems are taken, `plan_chunk`
+    /// looks up, checks and writes the chunk's rows, and the file's tally gets the rows read. Every
+    /// streamed file is checked this one way, so that none forgets its reading problems or its count.
+    async fn check_in_chunks<T: Send + 'static>(
+        &mut self,
+        (file, rows_hint): (&'static HmisFile, usize),
+        parse: fn(&mut Cells) -> Option<T>,
+        mut plan_chunk: impl AsyncFnMut(&mut Self, &Chunk<T>, &mut Tally) -> AppResult<()>,
+    ) -> AppResult<()> {
+        let mut tally = Tally::default();
+        let mut stream = self.zip.stream(file, (Pass::Check, rows_hint), parse)?;
+        while let Some(chunk) = stream.recv().await {
+            let mut chunk = chunk?;
+            self.take_problems(&mut chunk);
+            plan_chunk(self, &chunk, &mut tally).await?;
+            if let Some(read) = chunk.read {
+                tally.rows = read;
+            }
+        }
+        self.tally(file, tally);
+        Ok(())
     }
 }
 
