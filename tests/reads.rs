@@ -1442,10 +1442,12 @@ const NESTED_READ: &str = "{
     nodes {
       enrollments {
         project { organization { name } }
-        ceEvents { referredProject { name } resultingEnrollment { entryDate } }
+        ceEvents { referredProject { name } resultingEnrollment { entryDate } notes { text } }
         household { householdType members { relationshipToHoH client { firstName } } }
+        assessments { assessmentDate }
       }
       ceEvents { id }
+      assessments { prioritizationStatus }
     }
   }
 }";
@@ -1465,6 +1467,25 @@ async fn add_referred_clients(community: &Community, from: usize, count: usize) 
             Some(&community.psh_a),
         )
         .await;
+        // Every level has rows to load: an assessment, and a note on the referral.
+        community
+            .plm
+            .ok(
+                "mutation($input: RecordAssessmentInput!) { recordAssessment(input: $input) { id } }",
+                json!({ "input": {
+                    "enrollmentId": ce, "assessmentDate": "2026-01-20", "location": "Access point",
+                    "assessmentType": "IN_PERSON", "assessmentLevel": "HOUSING_NEEDS_ASSESSMENT",
+                    "prioritizationStatus": "PLACED_ON_PRIORITIZATION_LIST"
+                }}),
+            )
+            .await;
+        community
+            .plm
+            .ok(
+                "mutation($id: ID!) { addReferralNote(input: { ceEventId: $id, text: \"Call first\" }) { id } }",
+                json!({ "id": event }),
+            )
+            .await;
         if i % 2 == 0 {
             let housing =
                 create_enrollment(&community.staff_a, &client, &community.psh_a, "2026-03-01")

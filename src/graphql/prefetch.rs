@@ -9,9 +9,10 @@
 
 use super::context::ContextExt;
 use super::loaders::{
-    CeEventsOfClient, CeEventsOfEnrollment, ClientKey, EnrollmentKey, EnrollmentsOfClient,
-    HearthLoader, HouseholdAges, HouseholdKey, Loaders, MembersOfHousehold, NotesOfReferral,
-    OrganizationKey, ProjectKey, ProjectsOfOrganization, ReferralResolvedBy,
+    AssessmentsOfClient, AssessmentsOfEnrollment, CeEventsOfClient, CeEventsOfEnrollment,
+    ClientKey, EnrollmentKey, EnrollmentsOfClient, HearthLoader, HouseholdAges, HouseholdKey,
+    Loaders, MembersOfHousehold, NotesOfReferral, OrganizationKey, ProjectKey,
+    ProjectsOfOrganization, ReferralResolvedBy,
 };
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Lookahead, Result};
@@ -75,7 +76,9 @@ where
 }
 
 /// The rows behind one nested list field of a whole level ("this client's enrollments"): every
-/// key's list, joined, loaded now as by [`load_now`].
+/// key's list, joined, loaded now as by [`load_now`]. A key with no rows is fed an empty list: the
+/// loader's answer lacks it, and an item finding nothing cached would load its own (an empty list
+/// per item is an N+1 all the same).
 async fn load_lists<K, V>(
     loaders: &Loaders,
     ids: impl Iterator<Item = Uuid>,
@@ -86,7 +89,10 @@ where
     V: Send + Sync + Clone + 'static,
     HearthLoader: Loader<K, Value = Vec<V>, Error = async_graphql::Error>,
 {
-    let loaded = load_now(loaders, unique(ids).into_iter().map(key)).await?;
+    let keys: Vec<K> = unique(ids).into_iter().map(key).collect();
+    let loaded = load_now(loaders, keys.iter().cloned()).await?;
+    let empty = keys.into_iter().filter(|k| !loaded.contains_key(k));
+    loaders.feed_many(empty.map(|k| (k, Vec::new()))).await;
     Ok(loaded.into_values().flatten().collect())
 }
 
@@ -110,6 +116,14 @@ pub fn clients<'a>(
         if events.exists() {
             let rows = load_lists(loaders, ids.iter().copied(), CeEventsOfClient).await?;
             ce_events(ctx, events, rows).await?;
+        }
+        if selection.field("assessments").exists() {
+            load_lists::<_, entity::assessment::Model>(
+                loaders,
+                ids.iter().copied(),
+                AssessmentsOfClient,
+            )
+            .await?;
         }
         Ok(())
     })
@@ -150,9 +164,13 @@ pub fn enrollments<'a>(
         if household.exists() {
             households(ctx, household, unique(rows.iter().map(|e| e.household_id))).await?;
         }
-        if selection.field("notes").exists() {
-            let ids = unique(rows.iter().map(|e| e.id));
-            load_now(loaders, ids.into_iter().map(NotesOfReferral)).await?;
+        if selection.field("assessments").exists() {
+            load_lists::<_, entity::assessment::Model>(
+                loaders,
+                ids.iter().copied(),
+                AssessmentsOfEnrollment,
+            )
+            .await?;
         }
         Ok(())
     })
@@ -242,6 +260,11 @@ pub fn ce_events<'a>(
         let household = selection.field("household");
         if household.exists() {
             households(ctx, household, unique(rows.iter().map(|e| e.household_id))).await?;
+        }
+        // A referral's notes (`CeEvent.notes`), for every event of the level at once.
+        if selection.field("notes").exists() {
+            let ids = rows.iter().map(|e| e.id);
+            load_lists::<_, entity::referral_note::Model>(loaders, ids, NotesOfReferral).await?;
         }
         Ok(())
     })
