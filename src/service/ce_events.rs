@@ -12,7 +12,7 @@ use entity::{ce_event, enrollment, project};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, QueryFilter,
+    EntityTrait, QueryFilter, UpdateMany,
 };
 use uuid::Uuid;
 
@@ -248,30 +248,16 @@ pub(super) async fn write_resolution(
 
     // The referral's row is locked (or, on SQLite, the database is) since it was read: the update
     // is also conditional on the state it was judged in, so no two resolutions ever mix.
-    let mut update = ce_event::Entity::update_many()
-        .col_expr(
-            ce_event::Column::ReferralResult,
-            Expr::value(input.referral_result.code()),
-        )
-        .col_expr(ce_event::Column::ResultDate, Expr::value(result_date))
-        .col_expr(
-            ce_event::Column::ResultingEnrollmentId,
-            Expr::value(resulting_enrollment_id),
-        )
-        .col_expr(
-            ce_event::Column::DeclineReason,
-            Expr::value(input.decline_reason.map(|r| r.code())),
-        )
-        .col_expr(
-            ce_event::Column::ResolvedByUserId,
-            Expr::value(actor.user_id),
-        )
-        .col_expr(
-            ce_event::Column::ResolvedAsOrganizationId,
-            Expr::value(actor.organization_id),
-        )
-        .col_expr(ce_event::Column::UserId, Expr::value(actor.user_id))
-        .col_expr(ce_event::Column::DateUpdated, Expr::value(Utc::now()))
+    let stored = StoredResolution {
+        referral_result: Some(input.referral_result.code()),
+        result_date: Some(result_date),
+        resulting_enrollment_id,
+        decline_reason: input.decline_reason.map(|r| r.code()),
+        resolved_by_user_id: Some(actor.user_id),
+        resolved_as_organization_id: Some(actor.organization_id),
+    };
+    let mut update = stored
+        .update_by(actor)
         .filter(ce_event::Column::Id.eq(event.id))
         .filter(ce_event::Column::CancelledAt.is_null());
     update = match event.referral_result {
@@ -319,11 +305,83 @@ pub(super) async fn write_resolution(
     Ok((resolved, staged))
 }
 
+/// A referral's resolution as its row stores it: HUD 4.20.D ReferralResult, 4.20.E ResultDate, the
+/// resulting enrollment, the decline reason, and who resolved it as which organization. One list of
+/// columns, so that resolving and reopening (all of them cleared) always touch the same ones.
+pub(super) struct StoredResolution {
+    pub referral_result: Option<i32>,
+    pub result_date: Option<NaiveDate>,
+    pub resulting_enrollment_id: Option<Uuid>,
+    pub decline_reason: Option<i32>,
+    pub resolved_by_user_id: Option<Uuid>,
+    pub resolved_as_organization_id: Option<Uuid>,
+}
+
+impl StoredResolution {
+    /// A pending referral's: no resolution.
+    pub(super) const CLEARED: StoredResolution = StoredResolution {
+        referral_result: None,
+        result_date: None,
+        resulting_enrollment_id: None,
+        decline_reason: None,
+        resolved_by_user_id: None,
+        resolved_as_organization_id: None,
+    };
+
+    /// An update of CE events writing this resolution, with `actor` as the rows' last writer
+    /// (UserID, DateUpdated); the caller adds the conditions it was judged under.
+    pub(super) fn update_by(self, actor: &Actor) -> UpdateMany<ce_event::Entity> {
+        ce_event::Entity::update_many()
+            .col_expr(
+                ce_event::Column::ReferralResult,
+                Expr::value(self.referral_result),
+            )
+            .col_expr(ce_event::Column::ResultDate, Expr::value(self.result_date))
+            .col_expr(
+                ce_event::Column::ResultingEnrollmentId,
+                Expr::value(self.resulting_enrollment_id),
+            )
+            .col_expr(
+                ce_event::Column::DeclineReason,
+                Expr::value(self.decline_reason),
+            )
+            .col_expr(
+                ce_event::Column::ResolvedByUserId,
+                Expr::value(self.resolved_by_user_id),
+            )
+            .col_expr(
+                ce_event::Column::ResolvedAsOrganizationId,
+                Expr::value(self.resolved_as_organization_id),
+            )
+            .col_expr(ce_event::Column::UserId, Expr::value(actor.user_id))
+            .col_expr(ce_event::Column::DateUpdated, Expr::value(Utc::now()))
+    }
+}
+
 fn already_resolved(event: &ce_event::Model) -> AppError {
     AppError::conflict(format!(
         "CE event {} is already resolved; a referral is resolved once",
         event.id
     ))
+}
+
+/// Whether `actor` is a PRIORITY_LIST_MANAGER of the organization operating the CE project the event
+/// is recorded in: the CE side of a referral (rules L6 and, for a referral naming no project, the
+/// resolver).
+pub(super) async fn is_ce_side_plm<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    event: &ce_event::Model,
+) -> AppResult<bool> {
+    let ce_enrollment = enrollment::Entity::find_by_id(event.enrollment_id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::internal("CE event without its enrollment"))?;
+    let ce_project = admin::find_project(conn, ce_enrollment.project_id)
+        .await?
+        .ok_or_else(|| AppError::internal("CE enrollment without its project"))?;
+    Ok(actor.role == Role::PriorityListManager
+        && ce_project.organization_id == actor.organization_id)
 }
 
 /// Who resolves: HOUSING_STAFF of the referred project's organization (or ADMIN); for a referral
@@ -351,16 +409,7 @@ pub(super) async fn require_resolver<C: ConnectionTrait>(
             }
         }
         None => {
-            let ce_enrollment = enrollment::Entity::find_by_id(event.enrollment_id)
-                .one(conn)
-                .await?
-                .ok_or_else(|| AppError::internal("CE event without its enrollment"))?;
-            let ce_project = admin::find_project(conn, ce_enrollment.project_id)
-                .await?
-                .ok_or_else(|| AppError::internal("CE enrollment without its project"))?;
-            if actor.role == Role::PriorityListManager
-                && ce_project.organization_id == actor.organization_id
-            {
+            if is_ce_side_plm(conn, actor, event).await? {
                 Ok(())
             } else {
                 Err(AppError::forbidden(

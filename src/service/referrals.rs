@@ -7,15 +7,15 @@
 //! (SQLite's write transaction already serialises them); the update itself is conditional on that
 //! state as well. Each change is audited with its reason and fires `referralUpdated`.
 
-use super::ce_events::{self, Resolution, require_resolver};
+use super::ce_events::{self, Resolution, StoredResolution, require_resolver};
 use super::notify::{ReferralChanged, Staged};
 use super::page::{self, Page, PageRequest};
 use super::{Services, admin, audit, new_id, scope};
 use crate::domain::rules::referral::{self as rule, Change, State};
-use crate::domain::{Actor, CeEventType, ReferralResult, ReferralStatus, Role, rules, values};
+use crate::domain::{Actor, CeEventType, ReferralResult, ReferralStatus, rules, values};
 use crate::error::{AppError, AppResult};
 use chrono::Utc;
-use entity::{ce_event, enrollment, project, referral_note};
+use entity::{ce_event, project, referral_note};
 use sea_orm::sea_query::{Expr, LockType};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
@@ -88,16 +88,7 @@ async fn require_ce_side(
     if actor.is_admin() {
         return Ok(());
     }
-    let ce_enrollment = enrollment::Entity::find_by_id(event.enrollment_id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| AppError::internal("CE event without its enrollment"))?;
-    let ce_project = admin::find_project(txn, ce_enrollment.project_id)
-        .await?
-        .ok_or_else(|| AppError::internal("CE enrollment without its project"))?;
-    if actor.role == Role::PriorityListManager
-        && ce_project.organization_id == actor.organization_id
-    {
+    if ce_events::is_ce_side_plm(txn, actor, event).await? {
         Ok(())
     } else {
         Err(AppError::forbidden(
@@ -272,33 +263,8 @@ pub async fn reopen(
     let txn = services.write_transaction().await?;
     let opened = open(services, &txn, actor, id, Change::Reopen).await?;
     let result = opened.event.referral_result;
-    let updated = ce_event::Entity::update_many()
-        .col_expr(
-            ce_event::Column::ReferralResult,
-            Expr::value(Option::<i32>::None),
-        )
-        .col_expr(
-            ce_event::Column::ResultDate,
-            Expr::value(Option::<chrono::NaiveDate>::None),
-        )
-        .col_expr(
-            ce_event::Column::ResultingEnrollmentId,
-            Expr::value(Option::<Uuid>::None),
-        )
-        .col_expr(
-            ce_event::Column::DeclineReason,
-            Expr::value(Option::<i32>::None),
-        )
-        .col_expr(
-            ce_event::Column::ResolvedByUserId,
-            Expr::value(Option::<Uuid>::None),
-        )
-        .col_expr(
-            ce_event::Column::ResolvedAsOrganizationId,
-            Expr::value(Option::<Uuid>::None),
-        )
-        .col_expr(ce_event::Column::UserId, Expr::value(actor.user_id))
-        .col_expr(ce_event::Column::DateUpdated, Expr::value(Utc::now()))
+    let updated = StoredResolution::CLEARED
+        .update_by(actor)
         .filter(ce_event::Column::Id.eq(id))
         .filter(ce_event::Column::ReferralResult.eq(result))
         .exec(&txn)
