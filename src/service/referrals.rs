@@ -18,8 +18,8 @@ use chrono::Utc;
 use entity::{ce_event, project, referral_note};
 use sea_orm::sea_query::{Expr, LockType};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    DbBackend, EntityTrait, QueryFilter, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QuerySelect, UpdateMany,
 };
 use uuid::Uuid;
 
@@ -179,6 +179,30 @@ async fn finish(
     Ok((changed, staged))
 }
 
+/// Runs `update` on the opened referral's row alone, under the conditions the change was judged in
+/// (the caller's filters): CONFLICT when another change got there first and no row matched.
+async fn update_as_judged(
+    txn: &DatabaseTransaction,
+    opened: &Opened,
+    update: UpdateMany<ce_event::Entity>,
+) -> AppResult<()> {
+    let updated = update
+        .filter(ce_event::Column::Id.eq(opened.event.id))
+        .exec(txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(conflict_now(&opened.event));
+    }
+    Ok(())
+}
+
+/// A referral still pending: neither resolved nor cancelled.
+fn still_pending() -> Condition {
+    Condition::all()
+        .add(ce_event::Column::ReferralResult.is_null())
+        .add(ce_event::Column::CancelledAt.is_null())
+}
+
 fn conflict_now(event: &ce_event::Model) -> AppError {
     AppError::conflict(format!(
         "CE event {} changed while this change was judged; read it again",
@@ -198,21 +222,15 @@ pub async fn acknowledge(
         txn.commit().await?;
         return Ok(opened.event);
     }
-    let updated = ce_event::Entity::update_many()
+    let acknowledge = ce_event::Entity::update_many()
         .col_expr(ce_event::Column::AcknowledgedAt, Expr::value(Utc::now()))
         .col_expr(
             ce_event::Column::AcknowledgedByUserId,
             Expr::value(actor.user_id),
         )
-        .filter(ce_event::Column::Id.eq(id))
         .filter(ce_event::Column::AcknowledgedAt.is_null())
-        .filter(ce_event::Column::ReferralResult.is_null())
-        .filter(ce_event::Column::CancelledAt.is_null())
-        .exec(&txn)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(conflict_now(&opened.event));
-    }
+        .filter(still_pending());
+    update_as_judged(&txn, &opened, acknowledge).await?;
     let (acknowledged, staged) =
         finish(services, &txn, actor, &opened, "acknowledgeReferral", None).await?;
     txn.commit().await?;
@@ -263,15 +281,10 @@ pub async fn reopen(
     let txn = services.write_transaction().await?;
     let opened = open(services, &txn, actor, id, Change::Reopen).await?;
     let result = opened.event.referral_result;
-    let updated = StoredResolution::CLEARED
+    let reopen = StoredResolution::CLEARED
         .update_by(actor)
-        .filter(ce_event::Column::Id.eq(id))
-        .filter(ce_event::Column::ReferralResult.eq(result))
-        .exec(&txn)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(conflict_now(&opened.event));
-    }
+        .filter(ce_event::Column::ReferralResult.eq(result));
+    update_as_judged(&txn, &opened, reopen).await?;
     write_note(&txn, actor, id, format!("Reopened: {why}")).await?;
     let (reopened, staged) =
         finish(services, &txn, actor, &opened, "reopenReferral", Some(&why)).await?;
@@ -323,7 +336,7 @@ pub async fn cancel(
     let why = reason(raw_reason)?;
     let txn = services.write_transaction().await?;
     let opened = open(services, &txn, actor, id, Change::Cancel).await?;
-    let updated = ce_event::Entity::update_many()
+    let cancel = ce_event::Entity::update_many()
         .col_expr(ce_event::Column::CancelledAt, Expr::value(Utc::now()))
         .col_expr(
             ce_event::Column::CancellationReason,
@@ -331,14 +344,8 @@ pub async fn cancel(
         )
         .col_expr(ce_event::Column::UserId, Expr::value(actor.user_id))
         .col_expr(ce_event::Column::DateUpdated, Expr::value(Utc::now()))
-        .filter(ce_event::Column::Id.eq(id))
-        .filter(ce_event::Column::ReferralResult.is_null())
-        .filter(ce_event::Column::CancelledAt.is_null())
-        .exec(&txn)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(conflict_now(&opened.event));
-    }
+        .filter(still_pending());
+    update_as_judged(&txn, &opened, cancel).await?;
     let (cancelled, staged) =
         finish(services, &txn, actor, &opened, "cancelReferral", Some(&why)).await?;
     txn.commit().await?;
