@@ -30,6 +30,17 @@ pub enum Wording {
     Hud,
 }
 
+impl Wording {
+    /// The name of one thing in this wording: `api` (the GraphQL argument) or `hud` (the CSV
+    /// column). Every name a break uses is given both ways, side by side.
+    pub fn pick(self, api: &'static str, hud: &'static str) -> &'static str {
+        match self {
+            Wording::Api => api,
+            Wording::Hud => hud,
+        }
+    }
+}
+
 /// A dated data element the rules compare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DateField {
@@ -53,24 +64,17 @@ pub enum DateField {
 
 impl DateField {
     pub fn name(self, wording: Wording) -> &'static str {
-        match (self, wording) {
-            (DateField::EntryDate, Wording::Api) => "entryDate",
-            (DateField::EntryDate, Wording::Hud) => "EntryDate",
-            (DateField::MoveInDate, Wording::Api) => "moveInDate",
-            (DateField::MoveInDate, Wording::Hud) => "MoveInDate",
-            (DateField::ExitDate, Wording::Api) => "exitDate",
-            (DateField::ExitDate, Wording::Hud) => "ExitDate",
-            (DateField::EventDate, Wording::Api) => "eventDate",
-            (DateField::EventDate, Wording::Hud) => "EventDate",
-            (DateField::ResultDate, Wording::Api) => "resultDate",
-            (DateField::ResultDate, Wording::Hud) => "ResultDate",
-            (DateField::OperatingStartDate, Wording::Api) => "operatingStartDate",
-            (DateField::OperatingStartDate, Wording::Hud) => "OperatingStartDate",
-            (DateField::OperatingEndDate, Wording::Api) => "operatingEndDate",
-            (DateField::OperatingEndDate, Wording::Hud) => "OperatingEndDate",
-            (DateField::AssessmentDate, Wording::Api) => "assessmentDate",
-            (DateField::AssessmentDate, Wording::Hud) => "AssessmentDate",
-        }
+        let (api, hud) = match self {
+            DateField::EntryDate => ("entryDate", "EntryDate"),
+            DateField::MoveInDate => ("moveInDate", "MoveInDate"),
+            DateField::ExitDate => ("exitDate", "ExitDate"),
+            DateField::EventDate => ("eventDate", "EventDate"),
+            DateField::ResultDate => ("resultDate", "ResultDate"),
+            DateField::OperatingStartDate => ("operatingStartDate", "OperatingStartDate"),
+            DateField::OperatingEndDate => ("operatingEndDate", "OperatingEndDate"),
+            DateField::AssessmentDate => ("assessmentDate", "AssessmentDate"),
+        };
+        wording.pick(api, hud)
     }
 }
 
@@ -85,12 +89,15 @@ pub enum DependentField {
 
 impl DependentField {
     pub fn name(self, wording: Wording) -> &'static str {
-        match (self, wording) {
-            (DependentField::SafeAlternativeHoused, Wording::Api) => "safeAlternativeHoused",
-            (DependentField::SafeAlternativeHoused, Wording::Hud) => "ProbSolDivRRResult",
-            (DependentField::EnrolledInAftercare, Wording::Api) => "enrolledInAftercare",
-            (DependentField::EnrolledInAftercare, Wording::Hud) => "ReferralCaseManageAfter",
-        }
+        let (api, hud) = match self {
+            DependentField::SafeAlternativeHoused => {
+                ("safeAlternativeHoused", "ProbSolDivRRResult")
+            }
+            DependentField::EnrolledInAftercare => {
+                ("enrolledInAftercare", "ReferralCaseManageAfter")
+            }
+        };
+        wording.pick(api, hud)
     }
 
     /// The one event type the field applies to.
@@ -224,10 +231,7 @@ pub enum RuleBreak {
 impl RuleBreak {
     /// The break as a person reads it, in `wording`'s names.
     pub fn describe(&self, wording: Wording) -> String {
-        let referred = match wording {
-            Wording::Api => "referredProjectId",
-            Wording::Hud => "LocationCrisisOrPHHousing",
-        };
+        let referred = wording.pick("referredProjectId", "LocationCrisisOrPHHousing");
         let codes = |types: &[ProjectType]| {
             types
                 .iter()
@@ -333,10 +337,10 @@ impl RuleBreak {
             RuleBreak::HouseholdHeads { household, heads } => format!(
                 "household {household} has {heads} heads ({}); a household has exactly one \
                  (1 Self)",
-                match wording {
-                    Wording::Api => "relationshipToHoH SELF_HEAD_OF_HOUSEHOLD",
-                    Wording::Hud => "RelationshipToHoH 1",
-                }
+                wording.pick(
+                    "relationshipToHoH SELF_HEAD_OF_HOUSEHOLD",
+                    "RelationshipToHoH 1"
+                )
             ),
             RuleBreak::MoveInNotOnHead => "a Housing Move-In Date (HUD 3.20) is recorded on the \
                 head of household's enrollment; this enrollment is a member's"
@@ -373,10 +377,7 @@ impl RuleBreak {
                 .to_owned(),
             RuleBreak::AssessmentLocation { chars } => format!(
                 "{} must be 1 to {} characters without control characters once trimmed (got {chars})",
-                match wording {
-                    Wording::Api => "location",
-                    Wording::Hud => "AssessmentLocation",
-                },
+                wording.pick("location", "AssessmentLocation"),
                 assessment::MAX_LOCATION_CHARS
             ),
             RuleBreak::ReferredToCoordinatedEntry => format!(
