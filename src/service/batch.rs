@@ -24,22 +24,36 @@ use uuid::Uuid;
 /// PostgreSQL's (65535) limits on bound parameters; fewer, larger statements load faster.
 const INSERT_CHUNK: usize = 1000;
 
-/// A table the batch writes, each row with its id (for its audit row).
-trait Written: EntityTrait {
+/// An HMIS record table: the batch writes its rows, each with its id (for its audit row), and the
+/// import finds its records by HUD ID (the UUID, or the `hud_id` an imported record keeps). One
+/// impl per table serves both.
+pub(crate) trait HmisTable: EntityTrait {
+    fn id_column() -> Self::Column;
+    fn hud_id_column() -> Self::Column;
     fn id_of(model: &Self::Model) -> Uuid;
+    fn hud_id_of(model: &Self::Model) -> Option<&str>;
 }
 
-macro_rules! written {
+macro_rules! hmis_table {
     ($($module:ident),+) => {$(
-        impl Written for $module::Entity {
+        impl HmisTable for $module::Entity {
+            fn id_column() -> Self::Column {
+                $module::Column::Id
+            }
+            fn hud_id_column() -> Self::Column {
+                $module::Column::HudId
+            }
             fn id_of(model: &Self::Model) -> Uuid {
                 model.id
+            }
+            fn hud_id_of(model: &Self::Model) -> Option<&str> {
+                model.hud_id.as_deref()
             }
         }
     )+};
 }
 
-written!(
+hmis_table!(
     organization,
     project,
     ce_participation,
@@ -154,7 +168,7 @@ async fn insert_all<E, A>(
     models: Vec<A>,
 ) -> AppResult<()>
 where
-    E: Written,
+    E: HmisTable,
     E::Model: serde::Serialize,
     A: ActiveModelTrait<Entity = E> + TryIntoModel<E::Model> + Send,
 {
@@ -172,7 +186,7 @@ where
             &record_type,
             records
                 .iter()
-                .map(|record| (<E as Written>::id_of(record), record)),
+                .map(|record| (<E as HmisTable>::id_of(record), record)),
         )?;
         E::insert_many(chunk).exec_without_returning(txn).await?;
         audit_event::Entity::insert_many(trail)

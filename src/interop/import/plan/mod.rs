@@ -58,13 +58,10 @@ use crate::domain::ProjectType;
 use crate::error::AppResult;
 use crate::interop::columns::{self, HmisFile};
 use crate::interop::format::HudKey;
-use crate::service::batch::Batch;
+use crate::service::batch::{Batch, HmisTable};
 use crate::service::{audit, new_id};
 use chrono::NaiveDate;
-use entity::{
-    app_user, assessment, ce_event, ce_participation, client, enrollment, household, organization,
-    project,
-};
+use entity::{app_user, ce_participation, project};
 use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -274,47 +271,8 @@ impl Tally {
     }
 }
 
-/// Tables whose records are found by HUD ID: the UUID, or the kept `hud_id`.
-trait Keyed: EntityTrait {
-    fn id_column() -> Self::Column;
-    fn hud_id_column() -> Self::Column;
-    fn id_of(model: &Self::Model) -> Uuid;
-    fn hud_id_of(model: &Self::Model) -> Option<&str>;
-}
-
-macro_rules! keyed {
-    ($($module:ident),+) => {$(
-        impl Keyed for $module::Entity {
-            fn id_column() -> Self::Column {
-                $module::Column::Id
-            }
-            fn hud_id_column() -> Self::Column {
-                $module::Column::HudId
-            }
-            fn id_of(model: &Self::Model) -> Uuid {
-                model.id
-            }
-            fn hud_id_of(model: &Self::Model) -> Option<&str> {
-                model.hud_id.as_deref()
-            }
-        }
-    )+};
-}
-
-keyed!(
-    organization,
-    project,
-    ce_participation,
-    client,
-    household,
-    enrollment,
-    ce_event,
-    assessment,
-    app_user
-);
-
 /// The records of `E` that `keys` name, by each key's text: Hearth's, and those this import wrote.
-async fn find_keyed<'k, E: Keyed>(
+async fn find_keyed<'k, E: HmisTable>(
     conn: &DatabaseTransaction,
     keys: impl IntoIterator<Item = &'k HudKey>,
 ) -> AppResult<HashMap<String, E::Model>>
@@ -360,7 +318,7 @@ struct Target {
     present: bool,
 }
 
-fn target<E: Keyed>(key: &HudKey, existing: &HashMap<String, E::Model>) -> Target {
+fn target<E: HmisTable>(key: &HudKey, existing: &HashMap<String, E::Model>) -> Target {
     match existing.get(&key.text()) {
         Some(model) => Target {
             id: E::id_of(model),
