@@ -3,7 +3,7 @@
 //! enrollment in a CE project, dated within it and not in the future. The location and codes were
 //! checked as the row was parsed.
 
-use super::{Resolver, Tally, find_keyed, missing, target};
+use super::{Resolver, Tally, clients_named, find_keyed, missing, target};
 use crate::domain::rules::Wording;
 use crate::domain::rules::assessment::{AssessedEnrollment, assessment};
 use crate::error::AppResult;
@@ -11,7 +11,7 @@ use crate::interop::columns;
 use crate::interop::import::parse::{AssessmentRow, parse_assessment};
 use crate::interop::import::read::Chunk;
 use crate::service::batch::Batch;
-use entity::{assessment as assessment_table, client, enrollment};
+use entity::{assessment as assessment_table, enrollment};
 use sea_orm::ActiveValue::Set;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -74,16 +74,7 @@ async fn resolve_chunk(
         };
         enrollments.insert(key, assessed);
     }
-    let clients: HashMap<String, Uuid> = find_keyed::<client::Entity>(
-        r.txn,
-        rows.iter()
-            .map(|a| &a.client)
-            .chain(unparsed_links("PersonalID")),
-    )
-    .await?
-    .into_iter()
-    .map(|(key, model)| (key, model.id))
-    .collect();
+    let clients: HashMap<String, Uuid> = clients_named(r.txn, chunk, |row| &row.client).await?;
     r.users
         .load(r.txn, rows.iter().map(|a| &a.audit.user))
         .await?;

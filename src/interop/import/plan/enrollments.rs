@@ -5,7 +5,9 @@
 use super::exits::{ExitFacts, Exits};
 use super::households::{self, Households};
 use super::overlaps::{self, Span};
-use super::{Link, ProjectInfo, Resolver, Tally, Target, find_keyed, missing, target};
+use super::{
+    Link, ProjectInfo, Resolver, Tally, Target, clients_named, find_keyed, missing, target,
+};
 use crate::domain::RelationshipToHoH;
 use crate::domain::rules::{self, Wording};
 use crate::error::AppResult;
@@ -14,7 +16,7 @@ use crate::interop::format::HudKey;
 use crate::interop::import::parse::{EnrollmentRow, parse_enrollment};
 use crate::interop::import::read::Chunk;
 use crate::service::batch::Batch;
-use entity::{client, enrollment, household};
+use entity::{enrollment, household};
 use sea_orm::ActiveValue::Set;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -53,16 +55,7 @@ async fn resolve_chunk(
     let unparsed_links = |column| chunk.unparsed.iter().filter_map(move |u| u.link(column));
     let found = Found {
         existing: find_keyed::<enrollment::Entity>(r.txn, rows.iter().map(|e| &e.key)).await?,
-        clients: find_keyed::<client::Entity>(
-            r.txn,
-            rows.iter()
-                .map(|e| &e.client)
-                .chain(unparsed_links("PersonalID")),
-        )
-        .await?
-        .into_iter()
-        .map(|(key, model)| (key, model.id))
-        .collect(),
+        clients: clients_named(r.txn, chunk, |row| &row.client).await?,
         households: find_keyed::<household::Entity>(
             r.txn,
             rows.iter().filter_map(|e| e.household.as_ref()),

@@ -4,7 +4,8 @@
 //! are looked up in bulk (earlier files are written), checked, planned and written.
 
 use super::{
-    CHUNK, EnrollmentInfo, Link, ProjectInfo, Resolver, Tally, Target, find_keyed, missing, target,
+    CHUNK, EnrollmentInfo, Link, ProjectInfo, Resolver, Tally, Target, clients_named, find_keyed,
+    missing, target,
 };
 use crate::domain::ReferralResult;
 use crate::domain::rules::ce_event::ReferredFacts;
@@ -17,7 +18,7 @@ use crate::interop::import::read::Chunk;
 use crate::service;
 use crate::service::batch::Batch;
 use chrono::NaiveDate;
-use entity::{ce_event, client, enrollment};
+use entity::{ce_event, enrollment};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::{HashMap, HashSet};
@@ -50,16 +51,7 @@ async fn resolve_chunk(
                 .chain(unparsed_links("EnrollmentID")),
         )
         .await?,
-        clients: find_keyed::<client::Entity>(
-            r.txn,
-            rows.iter()
-                .map(|e| &e.client)
-                .chain(unparsed_links("PersonalID")),
-        )
-        .await?
-        .into_iter()
-        .map(|(key, model)| (key, model.id))
-        .collect(),
+        clients: clients_named(r.txn, chunk, |row| &row.client).await?,
     };
     r.projects
         .load(

@@ -271,6 +271,23 @@ impl Tally {
     }
 }
 
+/// The ids of the clients a chunk's PersonalIDs name, by key text: its rows' and its unparsed rows'
+/// (so that a row whose client did not parse is told so, rather than that the client is missing).
+async fn clients_named<R>(
+    txn: &DatabaseTransaction,
+    chunk: &Chunk<R>,
+    client_of: fn(&R) -> &HudKey,
+) -> AppResult<HashMap<String, Uuid>> {
+    let unparsed = chunk.unparsed.iter().filter_map(|u| u.link("PersonalID"));
+    let found =
+        find_keyed::<entity::client::Entity>(txn, chunk.rows.iter().map(client_of).chain(unparsed))
+            .await?;
+    Ok(found
+        .into_iter()
+        .map(|(key, model)| (key, model.id))
+        .collect())
+}
+
 /// The records of `E` that `keys` name, by each key's text: Hearth's, and those this import wrote.
 async fn find_keyed<'k, E: HmisTable>(
     conn: &DatabaseTransaction,
