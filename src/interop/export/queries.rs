@@ -13,7 +13,7 @@ use futures_util::Stream;
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseTransaction, EntityTrait, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationDef, RelationTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationDef, RelationTrait, Select,
 };
 
 type Rows<'a, M> = std::pin::Pin<Box<dyn Stream<Item = Result<M, sea_orm::DbErr>> + Send + 'a>>;
@@ -29,18 +29,9 @@ pub(super) async fn organizations<'a>(
                 organization::Column::Id,
                 organization::Column::Name,
                 organization::Column::VictimServiceProvider,
-                organization::Column::DateCreated,
-                organization::Column::DateUpdated,
-                organization::Column::UserId,
-                organization::Column::DateDeleted,
                 organization::Column::HudId,
-                organization::Column::HudUserId,
             ])
-            .column_as(app_user::Column::HudId, "user_hud_id")
-            .join(
-                JoinType::LeftJoin,
-                user_of::<organization::Entity>(organization::Column::UserId),
-            )
+            .with_audit()
             .filter(organizations_in(range))
             .order_by_asc(organization::Column::Id)
             .into_model::<OrganizationRow>()
@@ -76,21 +67,12 @@ pub(super) async fn projects<'a>(
                 project::Column::ProjectType,
                 project::Column::OperatingStartDate,
                 project::Column::OperatingEndDate,
-                project::Column::DateCreated,
-                project::Column::DateUpdated,
-                project::Column::UserId,
-                project::Column::DateDeleted,
                 project::Column::HudId,
-                project::Column::HudUserId,
                 project::Column::ContinuumProject,
             ])
             .column_as(organization::Column::HudId, "organization_hud_id")
-            .column_as(app_user::Column::HudId, "user_hud_id")
             .join(JoinType::InnerJoin, project::Relation::Organization.def())
-            .join(
-                JoinType::LeftJoin,
-                user_of::<project::Entity>(project::Column::UserId),
-            )
+            .with_audit()
             .filter(projects_in(range))
             .order_by_asc(project::Column::Id)
             .into_model::<ProjectRow>()
@@ -118,23 +100,14 @@ pub(super) async fn participations<'a>(
                 ce_participation::Column::ReceivesReferrals,
                 ce_participation::Column::StartDate,
                 ce_participation::Column::EndDate,
-                ce_participation::Column::DateCreated,
-                ce_participation::Column::DateUpdated,
-                ce_participation::Column::UserId,
-                ce_participation::Column::DateDeleted,
                 ce_participation::Column::HudId,
-                ce_participation::Column::HudUserId,
             ])
             .column_as(project::Column::HudId, "project_hud_id")
-            .column_as(app_user::Column::HudId, "user_hud_id")
             .join(
                 JoinType::InnerJoin,
                 ce_participation::Relation::Project.def(),
             )
-            .join(
-                JoinType::LeftJoin,
-                user_of::<ce_participation::Entity>(ce_participation::Column::UserId),
-            )
+            .with_audit()
             .filter(projects_in(range))
             .order_by_asc(ce_participation::Column::ProjectId)
             .order_by_asc(ce_participation::Column::StartDate)
@@ -158,18 +131,9 @@ pub(super) async fn clients<'a>(
                 client::Column::LastName,
                 client::Column::DateOfBirth,
                 client::Column::Sex,
-                client::Column::DateCreated,
-                client::Column::DateUpdated,
-                client::Column::UserId,
-                client::Column::DateDeleted,
                 client::Column::HudId,
-                client::Column::HudUserId,
             ])
-            .column_as(app_user::Column::HudId, "user_hud_id")
-            .join(
-                JoinType::LeftJoin,
-                user_of::<client::Entity>(client::Column::UserId),
-            )
+            .with_audit()
             .filter(
                 client::Column::Id
                     .in_subquery(active_enrollments(range, enrollment::Column::ClientId)),
@@ -199,28 +163,19 @@ pub(super) async fn events<'a>(
                 ce_event::Column::ReferredProjectId,
                 ce_event::Column::ReferralResult,
                 ce_event::Column::ResultDate,
-                ce_event::Column::DateCreated,
-                ce_event::Column::DateUpdated,
-                ce_event::Column::UserId,
-                ce_event::Column::DateDeleted,
                 ce_event::Column::HudId,
-                ce_event::Column::HudUserId,
                 ce_event::Column::CancelledAt,
             ])
             .column_as(enrollment::Column::HudId, "enrollment_hud_id")
             .column_as(client::Column::HudId, "client_hud_id")
             .column_as(project::Column::HudId, "referred_project_hud_id")
-            .column_as(app_user::Column::HudId, "user_hud_id")
             .join(JoinType::InnerJoin, ce_event::Relation::Enrollment.def())
             .join(JoinType::InnerJoin, ce_event::Relation::Client.def())
             .join(
                 JoinType::LeftJoin,
                 ce_event::Relation::ReferredProject.def(),
             )
-            .join(
-                JoinType::LeftJoin,
-                user_of::<ce_event::Entity>(ce_event::Column::UserId),
-            )
+            .with_audit()
             .filter(events_in(range))
             .order_by_asc(ce_event::Column::Id)
             .into_model::<EventRow>()
@@ -247,22 +202,13 @@ pub(super) async fn assessments<'a>(
                 assessment::Column::AssessmentType,
                 assessment::Column::AssessmentLevel,
                 assessment::Column::PrioritizationStatus,
-                assessment::Column::DateCreated,
-                assessment::Column::DateUpdated,
-                assessment::Column::UserId,
-                assessment::Column::DateDeleted,
                 assessment::Column::HudId,
-                assessment::Column::HudUserId,
             ])
             .column_as(enrollment::Column::HudId, "enrollment_hud_id")
             .column_as(client::Column::HudId, "client_hud_id")
-            .column_as(app_user::Column::HudId, "user_hud_id")
             .join(JoinType::InnerJoin, assessment::Relation::Enrollment.def())
             .join(JoinType::InnerJoin, assessment::Relation::Client.def())
-            .join(
-                JoinType::LeftJoin,
-                user_of::<assessment::Entity>(assessment::Column::UserId),
-            )
+            .with_audit()
             .filter(assessments_in(range))
             .order_by_asc(assessment::Column::Id)
             .into_model::<AssessmentRow>()
@@ -287,12 +233,7 @@ pub(super) async fn enrollments<'a>(
             enrollment::Column::ExitDate,
             enrollment::Column::Destination,
             enrollment::Column::MoveInDate,
-            enrollment::Column::DateCreated,
-            enrollment::Column::DateUpdated,
-            enrollment::Column::UserId,
-            enrollment::Column::DateDeleted,
             enrollment::Column::HudId,
-            enrollment::Column::HudUserId,
             enrollment::Column::ExitHudId,
             enrollment::Column::EnrollmentCoc,
             enrollment::Column::HouseholdId,
@@ -302,14 +243,10 @@ pub(super) async fn enrollments<'a>(
         .column_as(household::Column::HudId, "household_hud_id")
         .column_as(client::Column::HudId, "client_hud_id")
         .column_as(project::Column::HudId, "project_hud_id")
-        .column_as(app_user::Column::HudId, "user_hud_id")
         .join(JoinType::InnerJoin, enrollment::Relation::Client.def())
         .join(JoinType::InnerJoin, enrollment::Relation::Project.def())
         .join(JoinType::InnerJoin, enrollment::Relation::Household.def())
-        .join(
-            JoinType::LeftJoin,
-            user_of::<enrollment::Entity>(enrollment::Column::UserId),
-        )
+        .with_audit()
         .filter(enrollments_active(range));
     if exited_only {
         select = select.filter(enrollment::Column::ExitDate.is_not_null());
@@ -351,6 +288,59 @@ pub(super) async fn rows_expected(txn: &DatabaseTransaction, range: ExportRange)
         .count(txn)
         .await?;
     Ok(clients + enrollments + exits + events + assessments)
+}
+
+/// A table an export writes with its records' HMIS audit columns (`rows::Audit`).
+trait Audited: EntityTrait {
+    /// DateCreated, DateUpdated, UserId, DateDeleted and HudUserId (the UserID an import kept).
+    fn audit_columns() -> [Self::Column; 5];
+    /// The user who last changed the record.
+    fn user_id_column() -> Self::Column;
+}
+
+macro_rules! audited {
+    ($($module:ident),+) => {$(
+        impl Audited for $module::Entity {
+            fn audit_columns() -> [Self::Column; 5] {
+                [
+                    $module::Column::DateCreated,
+                    $module::Column::DateUpdated,
+                    $module::Column::UserId,
+                    $module::Column::DateDeleted,
+                    $module::Column::HudUserId,
+                ]
+            }
+            fn user_id_column() -> Self::Column {
+                $module::Column::UserId
+            }
+        }
+    )+};
+}
+
+audited!(
+    organization,
+    project,
+    ce_participation,
+    client,
+    enrollment,
+    ce_event,
+    assessment
+);
+
+/// A file's query that reads its records' audit columns as `rows::Audit` does, one way for every
+/// file.
+trait WithAudit {
+    /// The record's own audit columns, and the HUD UserID of the user who last changed it (a left
+    /// join: an imported record may name none). Added after the query's other joins.
+    fn with_audit(self) -> Self;
+}
+
+impl<E: Audited> WithAudit for Select<E> {
+    fn with_audit(self) -> Self {
+        self.columns(E::audit_columns())
+            .column_as(app_user::Column::HudId, "user_hud_id")
+            .join(JoinType::LeftJoin, user_of::<E>(E::user_id_column()))
+    }
 }
 
 /// The join from a record to the user who last changed it (no relation in the entities: the column
