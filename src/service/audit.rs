@@ -150,7 +150,9 @@ async fn write<C: ConnectionTrait>(
     Ok(())
 }
 
-/// As [`record`], with the reason the actor gave for the change.
+/// As [`record`], with the reason the actor gave for the change when the change takes one (a
+/// referral's reopening, correction or cancellation), so that such a change is recorded one way
+/// whether or not this one has a reason.
 #[allow(clippy::too_many_arguments)]
 pub async fn record_with_reason<C: ConnectionTrait, M: Serialize>(
     conn: &C,
@@ -160,7 +162,7 @@ pub async fn record_with_reason<C: ConnectionTrait, M: Serialize>(
     record_id: Uuid,
     old: Option<&M>,
     new: &M,
-    reason: &str,
+    reason: Option<&str>,
 ) -> AppResult<()> {
     let changes = diff(old, new)?;
     write(
@@ -169,7 +171,7 @@ pub async fn record_with_reason<C: ConnectionTrait, M: Serialize>(
         operation,
         (record_type, record_id),
         changes,
-        Some(reason),
+        reason,
     )
     .await
 }

@@ -271,33 +271,17 @@ pub(super) async fn write_resolution(
         .one(txn)
         .await?
         .ok_or_else(|| AppError::internal("resolved CE event vanished"))?;
-    match &opened.reason {
-        Some(reason) => {
-            audit::record_with_reason(
-                txn,
-                actor.into(),
-                operation,
-                "ce_event",
-                resolved.id,
-                Some(event),
-                &resolved,
-                reason,
-            )
-            .await?
-        }
-        None => {
-            audit::record(
-                txn,
-                actor.into(),
-                operation,
-                "ce_event",
-                resolved.id,
-                Some(event),
-                &resolved,
-            )
-            .await?
-        }
-    }
+    audit::record_with_reason(
+        txn,
+        actor.into(),
+        operation,
+        "ce_event",
+        resolved.id,
+        Some(event),
+        &resolved,
+        opened.reason.as_deref(),
+    )
+    .await?;
     if let Some(text) = note {
         referrals::write_note(txn, actor, resolved.id, text).await?;
     }

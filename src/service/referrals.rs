@@ -161,20 +161,10 @@ async fn finish(
         .ok_or_else(|| AppError::internal("a changed CE event vanished"))?;
     let who = actor.into();
     let before = Some(&opened.event);
-    match reason {
-        Some(reason) => {
-            audit::record_with_reason(
-                txn, who, operation, "ce_event", changed.id, before, &changed, reason,
-            )
-            .await?
-        }
-        None => {
-            audit::record(
-                txn, who, operation, "ce_event", changed.id, before, &changed,
-            )
-            .await?
-        }
-    }
+    audit::record_with_reason(
+        txn, who, operation, "ce_event", changed.id, before, &changed, reason,
+    )
+    .await?;
     let staged = announce(services, txn, &changed, opened.referred_project.as_ref()).await?;
     Ok((changed, staged))
 }
