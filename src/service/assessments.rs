@@ -196,16 +196,9 @@ pub async fn priority_list<C: ConnectionTrait>(
         ),
         values,
     );
-    let mut rows = assessment::Entity::find()
+    let rows = assessment::Entity::find()
         .from_raw_sql(page)
         .all(conn)
         .await?;
-    let has_next_page = rows.len() as u64 > request.first;
-    rows.truncate(request.first as usize);
-    Ok(Page {
-        rows,
-        has_next_page,
-        has_previous_page: request.after.is_some(),
-        total_count,
-    })
+    Ok(Page::of(rows, request, total_count))
 }

@@ -97,13 +97,21 @@ where
     E::Model: Send + Sync,
     C: ConnectionTrait,
 {
-    let mut rows = select.limit(request.first + 1).all(conn).await?;
-    let has_next_page = rows.len() as u64 > request.first;
-    rows.truncate(request.first as usize);
-    Ok(Page {
-        rows,
-        has_next_page,
-        has_previous_page: request.after.is_some(),
-        total_count,
-    })
+    let rows = select.limit(request.first + 1).all(conn).await?;
+    Ok(Page::of(rows, request, total_count))
+}
+
+impl<M> Page<M> {
+    /// The page of `rows`, read with one row more than `request` asked for: that row, when there,
+    /// tells that another page follows and is dropped. Every paged read builds its page here.
+    pub fn of(mut rows: Vec<M>, request: PageRequest, total_count: u64) -> Page<M> {
+        let has_next_page = rows.len() as u64 > request.first;
+        rows.truncate(request.first as usize);
+        Page {
+            rows,
+            has_next_page,
+            has_previous_page: request.after.is_some(),
+            total_count,
+        }
+    }
 }
