@@ -2,7 +2,7 @@
 
 use super::connection::{CursorList, PageInfo, encode_cursor};
 use super::context::ContextExt;
-use super::loaders::{AuditOfRecord, OrganizationKey, UserKey};
+use super::loaders::{AuditOfRecord, OrganizationKey, UserKey, list_field};
 use super::organization::Organization;
 use super::viewer::User;
 use crate::error::AppError;
@@ -78,12 +78,7 @@ impl AuditEvent {
 /// A record's history as far as the caller may read it: ADMIN all of it, others what their own
 /// organization did. Oldest first.
 pub async fn trail(ctx: &Context<'_>, record_id: Uuid) -> Result<Vec<AuditEvent>> {
-    let events = ctx.loaders().load_one(AuditOfRecord(record_id)).await?;
-    Ok(events
-        .unwrap_or_default()
-        .into_iter()
-        .map(AuditEvent)
-        .collect())
+    list_field(ctx.loaders(), AuditOfRecord(record_id), AuditEvent).await
 }
 
 /// An audit event in a page, with its cursor.

@@ -8,7 +8,7 @@ use super::household::Household;
 use super::loaders::{
     AssessmentsOfClient, AssessmentsOfEnrollment, CeEventsOfClient, CeEventsOfEnrollment,
     ClientKey, EnrollmentKey, EnrollmentsOfClient, HouseholdKey, NotesOfReferral, ProjectKey,
-    ReferralResolvedBy, UserKey,
+    ReferralResolvedBy, UserKey, list_field,
 };
 use super::organization::Project;
 use super::referral::ReferralNote;
@@ -61,36 +61,19 @@ impl Client {
     #[graphql(complexity = "LIST_FANOUT * child_complexity")]
     async fn enrollments(&self, ctx: &Context<'_>) -> Result<Vec<Enrollment>> {
         ctx.note_client_read(self.0.id);
-        let rows = ctx
-            .loaders()
-            .load_one(EnrollmentsOfClient(self.0.id))
-            .await?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(Enrollment)
-            .collect())
+        list_field(ctx.loaders(), EnrollmentsOfClient(self.0.id), Enrollment).await
     }
     /// The client's CE events that the caller may see, oldest first.
     #[graphql(complexity = "LIST_FANOUT * child_complexity")]
     async fn ce_events(&self, ctx: &Context<'_>) -> Result<Vec<CeEvent>> {
         ctx.note_client_read(self.0.id);
-        let rows = ctx.loaders().load_one(CeEventsOfClient(self.0.id)).await?;
-        Ok(rows.unwrap_or_default().into_iter().map(CeEvent).collect())
+        list_field(ctx.loaders(), CeEventsOfClient(self.0.id), CeEvent).await
     }
     /// The client's 4.19 assessments that the caller may see, oldest first.
     #[graphql(complexity = "LIST_FANOUT * child_complexity")]
     async fn assessments(&self, ctx: &Context<'_>) -> Result<Vec<Assessment>> {
         ctx.note_client_read(self.0.id);
-        let rows = ctx
-            .loaders()
-            .load_one(AssessmentsOfClient(self.0.id))
-            .await?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(Assessment)
-            .collect())
+        list_field(ctx.loaders(), AssessmentsOfClient(self.0.id), Assessment).await
     }
     /// The record's audit trail (ADMIN: all of it; others: what their organization did), oldest first.
     async fn audit_trail(&self, ctx: &Context<'_>) -> Result<Vec<AuditEvent>> {
@@ -186,25 +169,18 @@ impl Enrollment {
     /// CE events recorded in this (CE project) enrollment that the caller may see, oldest first.
     #[graphql(complexity = "LIST_FANOUT * child_complexity")]
     async fn ce_events(&self, ctx: &Context<'_>) -> Result<Vec<CeEvent>> {
-        let rows = ctx
-            .loaders()
-            .load_one(CeEventsOfEnrollment(self.0.id))
-            .await?;
-        Ok(rows.unwrap_or_default().into_iter().map(CeEvent).collect())
+        list_field(ctx.loaders(), CeEventsOfEnrollment(self.0.id), CeEvent).await
     }
     /// 4.19 assessments recorded in this (CE project) enrollment that the caller may see, oldest
     /// first.
     #[graphql(complexity = "LIST_FANOUT * child_complexity")]
     async fn assessments(&self, ctx: &Context<'_>) -> Result<Vec<Assessment>> {
-        let rows = ctx
-            .loaders()
-            .load_one(AssessmentsOfEnrollment(self.0.id))
-            .await?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(Assessment)
-            .collect())
+        list_field(
+            ctx.loaders(),
+            AssessmentsOfEnrollment(self.0.id),
+            Assessment,
+        )
+        .await
     }
     /// The referral whose Resulting Enrollment this is, if the caller may see it.
     async fn resolved_referral(&self, ctx: &Context<'_>) -> Result<Option<CeEvent>> {
@@ -349,12 +325,7 @@ impl CeEvent {
     /// The notes between the PLM and the program, oldest first.
     #[graphql(complexity = "LIST_FANOUT * child_complexity")]
     async fn notes(&self, ctx: &Context<'_>) -> Result<Vec<ReferralNote>> {
-        let notes = ctx
-            .loaders()
-            .load_one(NotesOfReferral(self.0.id))
-            .await?
-            .unwrap_or_default();
-        Ok(notes.into_iter().map(ReferralNote).collect())
+        list_field(ctx.loaders(), NotesOfReferral(self.0.id), ReferralNote).await
     }
     /// When the CE side withdrew the referral as made in error (rule L6).
     async fn cancelled_at(&self) -> Option<DateTime<Utc>> {

@@ -121,6 +121,22 @@ pub struct HouseholdAgeFacts {
     pub births: Vec<Option<chrono::NaiveDate>>,
 }
 
+/// A nested list field: the rows the request's loader holds for `key` (none when it found none: a
+/// list loader answers only for the keys it has rows for), each as its GraphQL object `object`.
+pub async fn list_field<K, V, T>(
+    loaders: &Loaders,
+    key: K,
+    object: fn(V) -> T,
+) -> async_graphql::Result<Vec<T>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    V: Send + Sync + Clone + 'static,
+    HearthLoader: Loader<K, Value = Vec<V>, Error = async_graphql::Error>,
+{
+    let rows = loaders.load_one(key).await?.unwrap_or_default();
+    Ok(rows.into_iter().map(object).collect())
+}
+
 fn ids<K: Copy>(keys: &[K], id: impl Fn(K) -> Uuid) -> Vec<Uuid> {
     keys.iter().copied().map(id).collect()
 }

@@ -2,7 +2,7 @@
 
 use super::LIST_FANOUT;
 use super::context::ContextExt;
-use super::loaders::{OrganizationKey, ParticipationOfProject, ProjectsOfOrganization};
+use super::loaders::{OrganizationKey, ParticipationOfProject, ProjectsOfOrganization, list_field};
 use super::participation::CeParticipation;
 use super::scalars::Date;
 use crate::domain::ProjectType;
@@ -31,12 +31,7 @@ impl Organization {
     /// The projects (housing programs) the organization operates, by name.
     #[graphql(complexity = "LIST_FANOUT * child_complexity")]
     async fn projects(&self, ctx: &Context<'_>) -> Result<Vec<Project>> {
-        let projects = ctx
-            .loaders()
-            .load_one(ProjectsOfOrganization(self.0.id))
-            .await?
-            .unwrap_or_default();
-        Ok(projects.into_iter().map(Project).collect())
+        list_field(ctx.loaders(), ProjectsOfOrganization(self.0.id), Project).await
     }
 }
 
