@@ -364,6 +364,71 @@ async fn overlap_is_only_within_the_same_client_and_project() {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Many writers at once
+// ---------------------------------------------------------------------------------------------------
+
+const AUDIT_OF: &str = "query($record: ID) {
+  auditEvents(recordId: $record, first: 10) { nodes { operation } }
+}";
+
+/// The audit trail's changes to `record` (its reads left out), oldest first.
+async fn audited(admin: &Gql, record: &str) -> Vec<String> {
+    let data = admin.ok(AUDIT_OF, json!({ "record": record })).await;
+    data["auditEvents"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| n["operation"].as_str().expect("operation").to_owned())
+        .filter(|operation| operation != "read")
+        .collect()
+}
+
+/// 32 intakes at once (createClient, createEnrollment, and a read of the client, which housing
+/// staff's read audit writes too), by two organizations: on SQLite they all wait for the one write
+/// lock (the writer queue, then the busy handler across processes). Each must succeed and each
+/// record be written exactly once, with its audit row.
+#[tokio::test]
+async fn concurrent_intakes_each_succeed_and_are_written_once() {
+    const INTAKES: usize = 32;
+    let community = Community::new().await;
+    let admin = community.admin();
+    let before = client_count(&admin).await;
+    let intakes = (0..INTAKES).map(|i| {
+        let (staff, project) = if i % 2 == 0 {
+            (community.staff_a.clone(), community.psh_a.clone())
+        } else {
+            (community.staff_b.clone(), community.psh_b.clone())
+        };
+        tokio::spawn(async move {
+            let last = format!("Writer{i}");
+            let created = try_create_client(&staff, "Many", &last, Some("1985-01-02")).await;
+            let client = id(&created.data()["createClient"]);
+            let enrolled = try_create_enrollment(&staff, &client, &project, "2026-03-01").await;
+            let enrollment = id(&enrolled.data()["createEnrollment"]);
+            let stored = read_client(&staff, &client).await;
+            (last, client, enrollment, stored)
+        })
+    });
+    let outcomes = futures_util::future::join_all(intakes).await;
+
+    let mut clients = std::collections::HashSet::new();
+    for outcome in outcomes {
+        let (last, client, enrollment, stored) = outcome.expect("the intake finished");
+        assert!(clients.insert(client.clone()), "client {client} twice");
+        assert_eq!(stored["lastName"], last.as_str());
+        assert_eq!(
+            enrollment_ids(&stored),
+            vec![enrollment.clone()],
+            "{stored}"
+        );
+        assert_eq!(audited(&admin, &client).await, ["createClient"]);
+        assert_eq!(audited(&admin, &enrollment).await, ["createEnrollment"]);
+    }
+    assert_eq!(clients.len(), INTAKES);
+    assert_eq!(client_count(&admin).await, before + INTAKES as i64);
+}
+
+// ---------------------------------------------------------------------------------------------------
 // recordMoveIn
 // ---------------------------------------------------------------------------------------------------
 

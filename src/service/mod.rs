@@ -23,17 +23,18 @@ pub mod referrals;
 pub mod reports;
 pub mod scope;
 pub mod tokens;
+pub mod writer;
 
 use crate::domain::{Actor, Clock};
 use crate::error::{AppError, AppResult};
 use crate::metrics::Metrics;
 use notify::Notifier;
 use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    DatabaseConnection, DbBackend, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::sync::Arc;
 use uuid::Uuid;
+use writer::{WriteTransaction, WriteTurn, Writer};
 
 /// What every service call needs besides its actor: the database, the clock and the referral feed.
 #[derive(Clone)]
@@ -47,6 +48,8 @@ pub struct Services {
     pub metrics: Arc<Metrics>,
     /// Where the dashboards' heavy reads run: see [`Services::reporting_db`].
     reports: DatabaseConnection,
+    /// The queue of this process's SQLite writers: see [`writer`].
+    writer: Writer,
     /// The HMIS read audit's writer: reads of client records at about the same time share one
     /// INSERT (`read_log`).
     pub read_log: read_log::ReadLog,
@@ -62,6 +65,7 @@ impl Services {
     ) -> Self {
         Services {
             reports: db.clone(),
+            writer: Writer::default(),
             read_log: read_log::ReadLog::start(db.clone()),
             db,
             clock,
@@ -91,15 +95,25 @@ impl Services {
         &self.reports
     }
 
-    /// Starts the transaction of one mutation. On SQLite it takes the write lock at once
-    /// (`BEGIN IMMEDIATE`), so concurrent writers queue on the busy timeout instead of failing when
-    /// a read lock cannot be upgraded; PostgreSQL settles races with row locks and conditional updates.
-    pub async fn write_transaction(&self) -> AppResult<DatabaseTransaction> {
+    /// Starts the transaction of one mutation. On SQLite it first waits for this process's turn to
+    /// write (a FIFO queue, see [`writer`]), then takes the write lock at once (`BEGIN IMMEDIATE`), so
+    /// that a transaction never fails upgrading a read lock and this process's writers line up in
+    /// the queue rather than in the busy handler; the turn passes on when the transaction ends.
+    /// PostgreSQL settles races with row locks and conditional updates: there nothing queues.
+    pub async fn write_transaction(&self) -> AppResult<WriteTransaction> {
+        let turn = self.write_turn().await;
         let options = TransactionOptions {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..Default::default()
         };
-        Ok(self.db.begin_with_options(options).await?)
+        let txn = self.db.begin_with_options(options).await?;
+        Ok(WriteTransaction::new(txn, turn))
+    }
+
+    /// This process's turn to write on SQLite (none on PostgreSQL), for a write made outside
+    /// [`Services::write_transaction`] (one statement in autocommit): hold it while the statement runs.
+    pub async fn write_turn(&self) -> Option<WriteTurn> {
+        self.writer.turn(self.backend()).await
     }
 
     pub fn backend(&self) -> DbBackend {

@@ -94,6 +94,8 @@ pub async fn authenticate(services: &Services, token: &str) -> AppResult<SignedI
         .last_used_at
         .is_none_or(|at| now - at > LAST_USED_RESOLUTION)
     {
+        // A write like any other: on SQLite it waits its turn with the mutations (`writer`).
+        let _turn = services.write_turn().await;
         api_token::Entity::update_many()
             .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
             .filter(api_token::Column::Id.eq(token_row.id))
