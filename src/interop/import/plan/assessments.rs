@@ -3,7 +3,9 @@
 //! enrollment in a CE project, dated within it and not in the future. The location and codes were
 //! checked as the row was parsed.
 
-use super::{Resolver, Tally, clients_named, find_keyed, missing, target};
+use super::{
+    Resolver, Tally, clients_named, find_keyed, missing_client, missing_enrollment, target,
+};
 use crate::domain::rules::Wording;
 use crate::domain::rules::assessment::{AssessedEnrollment, assessment};
 use crate::error::AppResult;
@@ -85,23 +87,14 @@ async fn resolve_chunk(
         let target = target::<assessment_table::Entity>(&row.key, &existing);
         tally.count(target);
         let mut reasons = Vec::new();
-        let enrollment =
-            r.enrollments
-                .link(&row.enrollment, &enrollments)
-                .or_note(&mut reasons, || {
-                    missing(
-                        "EnrollmentID",
-                        &row.enrollment,
-                        &columns::ENROLLMENT_FILE,
-                        "enrollment",
-                    )
-                });
+        let enrollment = r
+            .enrollments
+            .link(&row.enrollment, &enrollments)
+            .or_note(&mut reasons, || missing_enrollment(&row.enrollment));
         let client_id = r
             .clients
             .link(&row.client, &clients)
-            .or_note(&mut reasons, || {
-                missing("PersonalID", &row.client, &columns::CLIENT_FILE, "client")
-            });
+            .or_note(&mut reasons, || missing_client(&row.client));
         if let Some(found) = &enrollment {
             if let Some(facts) = &found.facts {
                 reasons.extend(

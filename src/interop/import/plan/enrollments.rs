@@ -6,7 +6,8 @@ use super::exits::{ExitFacts, Exits};
 use super::households::{self, Households};
 use super::overlaps::{self, Span};
 use super::{
-    Link, ProjectInfo, Resolver, Tally, Target, clients_named, find_keyed, missing, target,
+    Link, ProjectInfo, Resolver, Tally, Target, clients_named, find_keyed, missing, missing_client,
+    target,
 };
 use crate::domain::RelationshipToHoH;
 use crate::domain::rules::{self, Wording};
@@ -75,7 +76,7 @@ async fn resolve_chunk(
         if let Some(key) = row.link("PersonalID")
             && let Link::Missing = r.clients.link(key, &found.clients)
         {
-            let reason = missing("PersonalID", key, &columns::CLIENT_FILE, "client");
+            let reason = missing_client(key);
             r.problems.add(&columns::ENROLLMENT_FILE, row.line, reason);
         }
         if let Some(key) = row.link("ProjectID")
@@ -134,7 +135,7 @@ fn resolve_row(
 ) -> AppResult<Option<Span>> {
     let client_link = r.clients.link(&row.client, &found.clients);
     if let Link::Missing = client_link {
-        let reason = missing("PersonalID", &row.client, &columns::CLIENT_FILE, "client");
+        let reason = missing_client(&row.client);
         r.problems.add(&columns::ENROLLMENT_FILE, row.line, reason);
     }
     let project_link = r.projects.known.link(&row.project);

@@ -5,7 +5,7 @@
 
 use super::{
     CHUNK, EnrollmentInfo, Link, ProjectInfo, Resolver, Tally, Target, clients_named, find_keyed,
-    missing, target,
+    missing_client, missing_enrollment, target,
 };
 use crate::domain::ReferralResult;
 use crate::domain::rules::ce_event::ReferredFacts;
@@ -66,13 +66,13 @@ async fn resolve_chunk(
         if let Some(key) = row.link("EnrollmentID")
             && let Link::Missing = r.enrollments.link(key, &found.enrollments)
         {
-            let reason = missing("EnrollmentID", key, &columns::ENROLLMENT_FILE, "enrollment");
+            let reason = missing_enrollment(key);
             r.problems.add(&columns::EVENT_FILE, row.line, reason);
         }
         if let Some(key) = row.link("PersonalID")
             && let Link::Missing = r.clients.link(key, &found.clients)
         {
-            let reason = missing("PersonalID", key, &columns::CLIENT_FILE, "client");
+            let reason = missing_client(key);
             r.problems.add(&columns::EVENT_FILE, row.line, reason);
         }
     }
@@ -124,20 +124,11 @@ fn resolve_row(
     let enrollment = r
         .enrollments
         .link(&row.enrollment, &found.enrollments)
-        .or_note(&mut reasons, || {
-            missing(
-                "EnrollmentID",
-                &row.enrollment,
-                &columns::ENROLLMENT_FILE,
-                "enrollment",
-            )
-        });
+        .or_note(&mut reasons, || missing_enrollment(&row.enrollment));
     let client_id = r
         .clients
         .link(&row.client, &found.clients)
-        .or_note(&mut reasons, || {
-            missing("PersonalID", &row.client, &columns::CLIENT_FILE, "client")
-        });
+        .or_note(&mut reasons, || missing_client(&row.client));
     let referred_project = referred_project(r, row, &mut reasons);
     if let Some(enrollment) = &enrollment {
         reasons.extend(client_mismatch(row, enrollment, client_id));

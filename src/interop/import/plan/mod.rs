@@ -636,6 +636,16 @@ fn missing(column: &str, key: &HudKey, file: &HmisFile, what: &str) -> String {
     )
 }
 
+/// A PersonalID naming no client: Enrollment.csv, Event.csv and Assessment.csv rows link to theirs.
+fn missing_client(key: &HudKey) -> String {
+    missing("PersonalID", key, &columns::CLIENT_FILE, "client")
+}
+
+/// An EnrollmentID naming no enrollment: Event.csv and Assessment.csv rows link to theirs.
+fn missing_enrollment(key: &HudKey) -> String {
+    missing("EnrollmentID", key, &columns::ENROLLMENT_FILE, "enrollment")
+}
+
 /// The problems found: rows that do not parse, or break a link or a rule.
 struct Breaks(Problems);
 
