@@ -8,7 +8,7 @@ use super::household::Household;
 use super::loaders::{
     AssessmentsOfClient, AssessmentsOfEnrollment, CeEventsOfClient, CeEventsOfEnrollment,
     ClientKey, EnrollmentKey, EnrollmentsOfClient, HouseholdKey, NotesOfReferral, ProjectKey,
-    ReferralResolvedBy, UserKey, list_field,
+    ReferralResolvedBy, UserKey, linked, list_field,
 };
 use super::organization::Project;
 use super::referral::ReferralNote;
@@ -109,12 +109,7 @@ pub(super) async fn visible_enrollment(ctx: &Context<'_>, id: Uuid) -> Result<Op
 }
 
 pub(super) async fn project(ctx: &Context<'_>, id: Uuid) -> Result<Project> {
-    let project = ctx
-        .loaders()
-        .load_one(ProjectKey(id))
-        .await?
-        .ok_or_else(|| AppError::internal(format!("project {id} is missing")))?;
-    Ok(Project(project))
+    linked(ctx.loaders(), (ProjectKey, id), "project", Project).await
 }
 
 /// A client's stay in a project (HUD 3.10 Project Start Date, 3.11 Project Exit Date, 3.20 Housing
@@ -205,12 +200,7 @@ impl Enrollment {
 }
 
 pub(super) async fn household(ctx: &Context<'_>, id: Uuid) -> Result<Household> {
-    let household = ctx
-        .loaders()
-        .load_one(HouseholdKey(id))
-        .await?
-        .ok_or_else(|| AppError::internal(format!("household {id} is missing")))?;
-    Ok(Household(household))
+    linked(ctx.loaders(), (HouseholdKey, id), "household", Household).await
 }
 
 pub struct CeEvent(pub ce_event::Model);

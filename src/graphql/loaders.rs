@@ -137,6 +137,27 @@ where
     Ok(rows.into_iter().map(object).collect())
 }
 
+/// The record a stored link names (an enrollment's project, an event's household), as its GraphQL
+/// object `object`: the link's target must be there, so its absence is a fault of the data, not the
+/// caller's.
+pub async fn linked<K, V, T>(
+    loaders: &Loaders,
+    (key, id): (fn(Uuid) -> K, Uuid),
+    record: &str,
+    object: fn(V) -> T,
+) -> async_graphql::Result<T>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    V: Send + Sync + Clone + 'static,
+    HearthLoader: Loader<K, Value = V, Error = async_graphql::Error>,
+{
+    let found = loaders
+        .load_one(key(id))
+        .await?
+        .ok_or_else(|| AppError::internal(format!("{record} {id} is missing")))?;
+    Ok(object(found))
+}
+
 fn ids<K: Copy>(keys: &[K], id: impl Fn(K) -> Uuid) -> Vec<Uuid> {
     keys.iter().copied().map(id).collect()
 }

@@ -1,7 +1,7 @@
 //! `me`: the signed-in user, the organization they act as and all their memberships.
 
 use super::context::{Caller, ContextExt};
-use super::loaders::OrganizationKey;
+use super::loaders::{OrganizationKey, linked};
 use super::organization::Organization;
 use crate::domain::Role;
 use crate::error::AppError;
@@ -29,12 +29,13 @@ impl User {
 }
 
 async fn organization(ctx: &Context<'_>, id: Uuid) -> Result<Organization> {
-    let org = ctx
-        .loaders()
-        .load_one(OrganizationKey(id))
-        .await?
-        .ok_or_else(|| AppError::internal(format!("organization {id} is missing")))?;
-    Ok(Organization(org))
+    linked(
+        ctx.loaders(),
+        (OrganizationKey, id),
+        "organization",
+        Organization,
+    )
+    .await
 }
 
 pub struct Membership(pub membership::Model);
