@@ -13,6 +13,7 @@
 //! and its answer is not handed out. The queue is bounded, so a database that falls behind slows the
 //! readers instead of growing memory.
 
+use super::writer::Writer;
 use crate::error::{AppError, AppResult};
 use entity::audit_event;
 use sea_orm::{DatabaseConnection, EntityTrait};
@@ -39,9 +40,9 @@ pub struct ReadLog {
 impl ReadLog {
     /// Starts the writer on `db`. It ends when the last handle is dropped (the task holds the
     /// connection, never a handle).
-    pub fn start(db: DatabaseConnection) -> ReadLog {
+    pub fn start(db: DatabaseConnection, writer: Writer) -> ReadLog {
         let (queue, receiver) = mpsc::channel(QUEUE);
-        tokio::spawn(write(db, receiver));
+        tokio::spawn(write(db, writer, receiver));
         ReadLog { queue }
     }
 
@@ -66,7 +67,7 @@ fn stopped() -> AppError {
 }
 
 /// The writer: one group at a time, each group whatever queued while the last one was written.
-async fn write(db: DatabaseConnection, mut receiver: mpsc::Receiver<Pending>) {
+async fn write(db: DatabaseConnection, writer: Writer, mut receiver: mpsc::Receiver<Pending>) {
     while let Some(first) = receiver.recv().await {
         let mut group = vec![first];
         let mut rows = group[0].rows.len();
@@ -83,7 +84,11 @@ async fn write(db: DatabaseConnection, mut receiver: mpsc::Receiver<Pending>) {
             .into_iter()
             .map(|pending| (pending.rows, pending.done))
             .unzip();
-        let outcome = insert(&db, rows.into_iter().flatten().collect()).await;
+        let outcome = {
+            // On SQLite, this process's turn to write (`writer`), held while the group is written.
+            let _turn = writer.turn(db.get_database_backend()).await;
+            insert(&db, rows.into_iter().flatten().collect()).await
+        };
         for done in waiting {
             // A request that gave up (its client went away) needs no answer.
             let _ = done.send(outcome.clone());
