@@ -51,15 +51,6 @@ pub struct SchemaOptions {
     pub max_selections: usize,
 }
 
-impl Default for SchemaOptions {
-    fn default() -> Self {
-        SchemaOptions {
-            introspection: true,
-            max_selections: limits::DEFAULT_MAX_SELECTIONS,
-        }
-    }
-}
-
 fn builder()
 -> SchemaBuilder<query::QueryRoot, mutation::MutationRoot, subscription::SubscriptionRoot> {
     Schema::build(
