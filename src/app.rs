@@ -195,11 +195,12 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
         shutdown.cancel();
     });
     // Every server process hears of every referral change (PostgreSQL LISTEN/NOTIFY; in-process
-    // on SQLite), and of tokens revoked by other processes, which close its sockets too (rule F3).
+    // on SQLite), of sign-in changes, which it forgets its kept sign-ins on, and of tokens revoked
+    // by other processes, which close its sockets too (rule F3).
     state
         .services
         .notifier
-        .listen(&state.services.db)
+        .listen(&state.services.db, state.services.sessions.clone())
         .await
         .map_err(|err| std::io::Error::other(err.public_message()))?;
     tokio::spawn(crate::service::tokens::watch_revocations(

@@ -183,6 +183,82 @@ async fn a_token_revoked_by_another_process_closes_its_sockets_on_every_server()
     assert_eq!(seen["referralUpdated"]["status"], "PENDING");
 }
 
+/// The role `who` signs in with, or None when refused as UNAUTHENTICATED (any other error fails).
+async fn role_of(who: &Gql) -> Option<String> {
+    let reply = who.run("{ me { role } }", json!({})).await;
+    if reply.body.get("errors").is_none_or(|e| e.is_null()) {
+        return reply.data()["me"]["role"].as_str().map(str::to_owned);
+    }
+    reply.expect_error("UNAUTHENTICATED");
+    None
+}
+
+/// Asks `who` until it signs in as `expected` (None: refused), for at most a second from now.
+async fn within_a_second(who: &Gql, expected: Option<&str>, what: &str) {
+    let since = Instant::now();
+    while role_of(who).await.as_deref() != expected {
+        assert!(
+            since.elapsed() < Duration::from_secs(1),
+            "{what}: not seen after {:?}",
+            since.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: TEST_DATABASE_URL=postgres://... cargo test -- --include-ignored"]
+async fn sign_in_changes_through_one_server_reach_another_that_kept_the_sign_in() {
+    require_postgres();
+    let database = TestDatabase::create().await;
+    let a = serve_url(&database.url);
+    let b = serve_url(&database.url);
+    let output = run(hearth(&database.url).args(["create-admin", "--email", "ops@hearth.test"]));
+    let admin = client_for(&a.url, output.lines().last().expect("token line"));
+    let org = create_organization(&admin, "Housing A").await;
+    // A few tries: each needs the role seen on B before B's kept sign-in would have aged out
+    // (`sessions::AGE`, a second), or the new role could be that age and not the notification.
+    for attempt in 0..3 {
+        let user = admin
+            .ok(
+                "mutation($email: String!) { createUser(input: {email: $email, name: \"Kept\"}) { id } }",
+                json!({ "email": format!("kept{attempt}@a.test") }),
+            )
+            .await;
+        let user = id(&user["createUser"]);
+        grant_role(&admin, &user, &org, "HOUSING_STAFF").await;
+        let created = admin
+            .ok(
+                "mutation($u: ID!) { createApiToken(input: {userId: $u, label: \"kept\"}) { token apiToken { id } } }",
+                json!({ "u": user }),
+            )
+            .await;
+        let token = created["createApiToken"]["token"].as_str().expect("token");
+        let token_id = created["createApiToken"]["apiToken"]["id"].clone();
+        let on_a = client_for(&a.url, token);
+        let on_b = client_for(&b.url, token);
+        // B signs the token in for the first time: kept from (just after) now.
+        let kept = Instant::now();
+        assert_eq!(role_of(&on_b).await.as_deref(), Some("HOUSING_STAFF"));
+        // A new role, granted through A: only the notification tells B (no poll looks for roles).
+        grant_role(&admin, &user, &org, "PRIORITY_LIST_MANAGER").await;
+        within_a_second(&on_b, Some("PRIORITY_LIST_MANAGER"), "the new role on B").await;
+        let told = kept.elapsed() < Duration::from_millis(900);
+        // Revoked through A: refused at once there, and within a second on B.
+        on_a.ok(
+            "mutation($id: ID!) { revokeApiToken(input: {id: $id}) { revokedAt } }",
+            json!({ "id": token_id }),
+        )
+        .await;
+        assert_eq!(role_of(&on_a).await, None, "the server that revoked it");
+        within_a_second(&on_b, None, "the revocation on B").await;
+        if told {
+            return;
+        }
+    }
+    panic!("too slow three times to tell the notification from the kept sign-in's age");
+}
+
 #[tokio::test]
 #[ignore = "needs PostgreSQL: TEST_DATABASE_URL=postgres://... cargo test -- --include-ignored"]
 async fn racing_resolutions_split_across_two_servers_end_with_exactly_one_success() {
@@ -387,9 +463,11 @@ async fn a_database_outage_gives_clear_errors_and_the_server_recovers_by_itself(
     let admin = client_for(&server.url, &token);
     let me = "{ me { role } }";
     assert_eq!(admin.ok(me, json!({})).await["me"]["role"], "ADMIN");
+    // A read of the database: `me` alone may be answered from the sign-in the server keeps.
+    let reads = "{ me { role } organizations { name } }";
 
     proxy.cut();
-    let reply = admin.run(me, json!({})).await;
+    let reply = admin.run(reads, json!({})).await;
     assert_eq!(
         reply.body["errors"][0]["extensions"]["code"], "INTERNAL_SERVER_ERROR",
         "{:?}",
@@ -404,8 +482,10 @@ async fn a_database_outage_gives_clear_errors_and_the_server_recovers_by_itself(
     let _restored = Proxy::start(proxy.port, target).await;
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let reply = admin.run(me, json!({})).await;
-        if reply.body["data"]["me"]["role"] == "ADMIN" {
+        let reply = admin.run(reads, json!({})).await;
+        if reply.body["data"]["me"]["role"] == "ADMIN"
+            && reply.body["data"]["organizations"].is_array()
+        {
             break;
         }
         assert!(

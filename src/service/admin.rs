@@ -213,7 +213,10 @@ pub async fn grant_role(
         &membership,
     )
     .await?;
+    // The user's servers must sign them in with the new role from now on.
+    let change = services.stage_sign_in_change(&txn).await?;
     txn.commit().await?;
+    change.deliver();
     Ok(membership)
 }
 
@@ -352,7 +355,10 @@ pub async fn create_admin(
     let (token, info) =
         tokens::issue(&txn, user.id, "hearth create-admin".to_owned(), None).await?;
     audit::record(&txn, who, OPERATION, "api_token", info.id, None, &info).await?;
+    // An existing user may have just become ADMIN: their servers must sign them in as one.
+    let change = services.stage_sign_in_change(&txn).await?;
     txn.commit().await?;
+    change.deliver();
     Ok(CreatedAdmin {
         user,
         organization,

@@ -22,6 +22,7 @@ pub mod read_log;
 pub mod referrals;
 pub mod reports;
 pub mod scope;
+pub mod sessions;
 pub mod tokens;
 pub mod writer;
 
@@ -50,6 +51,8 @@ pub struct Services {
     reports: DatabaseConnection,
     /// The queue of this process's SQLite writers: see [`writer`].
     writer: Writer,
+    /// Recent sign-ins, so that most requests authenticate without a statement: see [`sessions`].
+    pub sessions: sessions::Sessions,
     /// The HMIS read audit's writer: reads of client records at about the same time share one
     /// INSERT (`read_log`).
     pub read_log: read_log::ReadLog,
@@ -69,6 +72,7 @@ impl Services {
             // The read audit's INSERTs are writes too: on SQLite they wait their turn with the rest.
             read_log: read_log::ReadLog::start(db.clone(), writer.clone()),
             writer,
+            sessions: sessions::Sessions::new(),
             db,
             clock,
             coc_code,

@@ -5,12 +5,16 @@
 //! A change is published only once its transaction commits, and each subscriber keeps only the
 //! changes in its own scope (see the subscription resolver).
 //!
+//! Sign-in changes (a token revoked, a role granted) travel the same way on their own channel,
+//! [`SIGN_IN_CHANNEL`]: each server forgets the sign-ins it keeps (`sessions`).
+//!
 //! - SQLite (one process): changes fan out in-process, after the commit.
 //! - PostgreSQL (many stateless server processes on one database): the change is sent with
 //!   `pg_notify` inside the mutation's transaction, so PostgreSQL delivers it exactly when (and only
 //!   if) the transaction commits, to every server process; each process LISTENs and fans the changes
 //!   out to its own subscribers, including the changes it made itself.
 
+use super::sessions::Sessions;
 use crate::error::AppResult;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use serde::{Deserialize, Serialize};
@@ -19,6 +23,9 @@ use uuid::Uuid;
 
 /// The PostgreSQL notification channel.
 pub const CHANNEL: &str = "hearth_referral_updated";
+
+/// The PostgreSQL channel of changes to who may sign in as what; its payload is empty.
+pub const SIGN_IN_CHANNEL: &str = "hearth_sign_in_changed";
 
 /// A referral (a CE event that carries a result) was created or resolved.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,14 +99,30 @@ impl Notifier {
         })
     }
 
+    /// Sends, as part of the transaction `txn`, that tokens, users or memberships changed: on
+    /// PostgreSQL every server hears it when (and only if) `txn` commits; SQLite has one process,
+    /// which forgets by itself after its commit (`sessions::SignInChange`).
+    pub async fn stage_sign_in_change<C: ConnectionTrait>(&self, txn: &C) -> AppResult<()> {
+        if txn.get_database_backend() == DbBackend::Postgres {
+            txn.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_notify($1, '')",
+                [SIGN_IN_CHANNEL.into()],
+            ))
+            .await?;
+        }
+        Ok(())
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<ReferralChanged> {
         self.sender.subscribe()
     }
 
     /// On PostgreSQL, listens for every server's changes and fans them out to this process's
-    /// subscribers, until the process ends. The listener reconnects by itself if the database goes
-    /// away; changes made while it is disconnected are not replayed.
-    pub async fn listen(&self, db: &DatabaseConnection) -> AppResult<()> {
+    /// subscribers, and makes `sessions` forget on every sign-in change, until the process ends.
+    /// The listener reconnects by itself if the database goes away; changes made while it is
+    /// disconnected are not replayed (a sign-in kept meanwhile still ages out, `sessions::AGE`).
+    pub async fn listen(&self, db: &DatabaseConnection, sessions: Sessions) -> AppResult<()> {
         if db.get_database_backend() != DbBackend::Postgres {
             return Ok(());
         }
@@ -108,13 +131,16 @@ impl Notifier {
             .await
             .map_err(|err| crate::error::AppError::internal(format!("cannot LISTEN: {err}")))?;
         listener
-            .listen(CHANNEL)
+            .listen_all([CHANNEL, SIGN_IN_CHANNEL])
             .await
             .map_err(|err| crate::error::AppError::internal(format!("cannot LISTEN: {err}")))?;
         let sender = self.sender.clone();
         tokio::spawn(async move {
             loop {
                 match listener.recv().await {
+                    Ok(notification) if notification.channel() == SIGN_IN_CHANNEL => {
+                        sessions.forget_all();
+                    }
                     Ok(notification) => {
                         match serde_json::from_str::<ReferralChanged>(notification.payload()) {
                             Ok(change) => {
@@ -126,6 +152,8 @@ impl Notifier {
                         }
                     }
                     Err(err) => {
+                        // Sign-in changes may be missed until it is back: forget what may be stale.
+                        sessions.forget_all();
                         // recv reconnects on its next call; wait a little so an outage is not a busy loop.
                         tracing::warn!(error = %err, "referral notifications interrupted; reconnecting");
                         tokio::time::sleep(std::time::Duration::from_secs(1)).await;

@@ -71,6 +71,9 @@ pub struct SignedIn {
 
 /// Resolves a bearer token to its user: UNAUTHENTICATED when the token is unknown, revoked, expired
 /// or its user deleted. The same message for each, so that a probe learns nothing.
+///
+/// A token signed in within the last second is answered from `services.sessions` with no statement
+/// (its expiry checked all the same); only successful sign-ins are kept.
 pub async fn authenticate(services: &Services, token: &str) -> AppResult<SignedIn> {
     let invalid = || {
         AppError::unauthenticated(
@@ -78,8 +81,16 @@ pub async fn authenticate(services: &Services, token: &str) -> AppResult<SignedI
         )
     };
     let now = Utc::now();
+    let token_hash = hash(token);
+    if let Some(kept) = services.sessions.get(&token_hash) {
+        if kept.expires_at.is_none_or(|at| at > now) {
+            return Ok(SignedIn::clone(&kept));
+        }
+        return Err(invalid());
+    }
+    let began = services.sessions.now();
     let Some((token_row, Some(user))) = api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(hash(token)))
+        .filter(api_token::Column::TokenHash.eq(token_hash.as_str()))
         .find_also_related(app_user::Entity)
         .one(&services.db)
         .await?
@@ -107,12 +118,16 @@ pub async fn authenticate(services: &Services, token: &str) -> AppResult<SignedI
         .order_by_asc(membership::Column::DateCreated)
         .all(&services.db)
         .await?;
-    Ok(SignedIn {
+    let signed_in = SignedIn {
         token_id: token_row.id,
         expires_at: token_row.expires_at,
         user,
         memberships,
-    })
+    };
+    services
+        .sessions
+        .keep(began, token_hash, std::sync::Arc::new(signed_in.clone()));
+    Ok(signed_in)
 }
 
 /// A token as its owner and admins see it (never the secret).
@@ -142,7 +157,9 @@ pub async fn revoke(
         &revoked,
     )
     .await?;
+    let change = services.stage_sign_in_change(&txn).await?;
     txn.commit().await?;
+    change.deliver();
     services.notifier.announce_revoked(revoked.id);
     Ok(revoked)
 }
@@ -180,7 +197,9 @@ pub async fn revoke_by_operator(
         &revoked,
     )
     .await?;
+    let change = services.stage_sign_in_change(&txn).await?;
     txn.commit().await?;
+    change.deliver();
     services.notifier.announce_revoked(revoked.id);
     Ok(revoked)
 }
@@ -246,6 +265,9 @@ pub async fn watch_revocations(services: Services, stop: tokio_util::sync::Cance
                 for token in tokens {
                     if let (Some(at), None) = (token.revoked_at, announced.get(&token.id)) {
                         announced.insert(token.id, at);
+                        // Revoked by a process that could not notify (`hearth token revoke` on
+                        // a SQLite file): forget sooner than the sign-ins' age would.
+                        services.sessions.forget_all();
                         services.notifier.announce_revoked(token.id);
                     }
                 }
