@@ -1,8 +1,9 @@
 //! SeaORM entities of Hearth's tables, one module per table.
 //!
 //! Column names follow the HUD HMIS CSV specification where HUD defines the element (the element is
-//! named in each field's doc comment). This crate holds no logic: rules live in the server's service
-//! layer, codes and their meanings in its `domain` module.
+//! named in each field's doc comment). A HUD code is a field of its list's type (`codes`), decoded
+//! when the row is read. This crate holds no logic: rules live in the server's `domain` and service
+//! layer; `codes` says only what a code means in HUD's data dictionary.
 
 pub mod api_token;
 pub mod app_user;
@@ -11,6 +12,7 @@ pub mod audit_event;
 pub mod ce_event;
 pub mod ce_participation;
 pub mod client;
+pub mod codes;
 pub mod enrollment;
 pub mod household;
 pub mod installation;

@@ -14,6 +14,7 @@ use super::organization::Project;
 use super::referral::ReferralNote;
 use super::scalars::Date;
 use super::viewer::User;
+use crate::domain::codes::Stored;
 use crate::domain::{
     CeEventType, DeclineReason, ReferralResult, ReferralStatus, RelationshipToHoH, Sex,
 };

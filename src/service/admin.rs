@@ -3,6 +3,7 @@
 
 use super::scope::{self, Shared};
 use super::{Services, audit, new_id, require_admin, tokens};
+use crate::domain::codes::Stored;
 use crate::domain::rules;
 use crate::domain::{Actor, ProjectType, Role, values};
 use crate::error::{AppError, AppResult};

@@ -9,6 +9,7 @@
 
 use super::page::{Page, PageRequest};
 use super::{Services, admin, audit, households, new_id, obey, reports, scope};
+use crate::domain::codes::Stored;
 use crate::domain::rules::assessment::{AssessedEnrollment, location};
 use crate::domain::{
     Actor, AssessmentLevel, AssessmentType, HouseholdType, PrioritizationStatus, ProjectType,

@@ -9,6 +9,7 @@
 //! importer in HUD's column names) and decides what a break means (the importer reports it and
 //! rolls back; a seeder that makes a record the API would refuse is wrong, and stops).
 
+use crate::domain::codes::Stored;
 use crate::domain::rules::{self, RuleBreak};
 use crate::error::AppResult;
 use crate::service::audit;

@@ -4,6 +4,7 @@
 
 use super::notify::{ReferralChanged, Staged};
 use super::{Services, admin, audit, ce_participation, households, new_id, obey, referrals, scope};
+use crate::domain::codes::Stored;
 use crate::domain::rules::referral::Change;
 use crate::domain::{Actor, CeEventType, DeclineReason, ReferralResult, Role, rules, values};
 use crate::error::{AppError, AppResult};

@@ -3,6 +3,7 @@
 //! The rules themselves are `domain::rules::household`; this module loads their facts and writes.
 
 use super::{Services, admin, audit, new_id, obey, scope};
+use crate::domain::codes::Stored;
 use crate::domain::rules::household::{self as rule, Member};
 use crate::domain::{Actor, RelationshipToHoH, rules};
 use crate::error::{AppError, AppResult};

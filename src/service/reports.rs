@@ -3,6 +3,7 @@
 //! and window functions, in the caller's scope; no event row is loaded.
 
 use super::{Services, scope};
+use crate::domain::codes::Stored;
 use crate::domain::{Actor, CeEventType, DeclineReason, HouseholdType, ReferralResult};
 use crate::error::{AppError, AppResult};
 use chrono::NaiveDate;
