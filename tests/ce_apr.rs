@@ -440,3 +440,160 @@ async fn the_download_is_one_csv_per_question_in_hud_s_upload_shape() {
     assert_eq!(get(None).await.status().as_u16(), 401);
     assert_eq!(get(c.staff_a.token.clone()).await.status().as_u16(), 403);
 }
+
+/// A CE project of the CE lead agency, as the admin makes it (`extra`: continuumProject, cocCode).
+async fn ce_project(c: &Community, name: &str, extra: Value) -> String {
+    let mut input = json!({
+        "organizationId": c.ce_org, "name": name, "projectType": "COORDINATED_ENTRY",
+        "operatingStartDate": "2020-01-01"
+    });
+    if let (Some(input), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
+        input.extend(extra.clone());
+    }
+    let data = c
+        .admin()
+        .ok(
+            "mutation($input: CreateProjectInput!) { createProject(input: $input) { id } }",
+            json!({ "input": input }),
+        )
+        .await;
+    id(&data["createProject"])
+}
+
+/// Opens a 2.09 period of `project` from `start`: an access point or not, receiving no referrals.
+async fn participation(c: &Community, project: &str, start: &str, access_point: bool) {
+    c.admin()
+        .ok(
+            "mutation($input: SetCeParticipationInput!) { setCeParticipation(input: $input) { id } }",
+            json!({ "input": {
+                "projectId": project, "accessPoint": access_point,
+                "preventionAssessment": false, "crisisAssessment": access_point,
+                "housingAssessment": access_point, "directServices": false,
+                "receivesReferrals": false, "startDate": start
+            }}),
+        )
+        .await;
+}
+
+/// HUD's report universe (steps 1-7 of the CE APR specifications): only CE data of continuum
+/// projects (2.02.5) of the CoC reported on, recorded while the project was a Coordinated Entry
+/// access point by its 2.09 record, counts; the latest assessment and the event are chosen among
+/// those records only. Report 2026-01-01..2026-03-31:
+/// - Metro CE (the community's CE project) stops being an access point from 02-01 and is one again
+///   from 03-01.
+/// - Ann, single adult, in Metro CE: assessed 01-15 (phone, placed, crisis level), street outreach
+///   01-20; assessed again 02-10 (in person, not placed, housing level) and housing navigation
+///   02-12, both while Metro CE was no access point: not HUD's. Her latest assessment is therefore
+///   01-15 (Q9a Phone, Q9b placed) and her event the street outreach (Q9d).
+/// - Ben, in "Outside CE" (continuumProject false): assessed 01-20 (virtual), problem solving 01-22:
+///   in no table.
+/// - Cat, in "Neighbor CE" (CoC XX-502, another CoC's project): assessed 01-25 (virtual): in no
+///   table.
+/// - Q10 counts Ann's 01-15 crisis assessment and her street outreach only.
+#[tokio::test]
+async fn only_access_points_of_continuum_projects_of_this_coc_count() {
+    let c = Community::new().await;
+    let (crisis, housing) = ("CRISIS_NEEDS_ASSESSMENT", "HOUSING_NEEDS_ASSESSMENT");
+    participation(&c, &c.ce_project, "2026-02-01", false).await;
+    participation(&c, &c.ce_project, "2026-03-01", true).await;
+    let outside = ce_project(&c, "Outside CE", json!({ "continuumProject": false })).await;
+    let neighbor = ce_project(&c, "Neighbor CE", json!({ "cocCode": "XX-502" })).await;
+
+    let ann = person(&c, "Ann", Some("1980-01-01")).await;
+    let ann_ce = create_enrollment(&c.plm, &ann, &c.ce_project, "2026-01-05").await;
+    assess(&c, &ann_ce, "2026-01-15", "PHONE", crisis, true).await;
+    event(
+        &c,
+        &ann_ce,
+        "2026-01-20",
+        "REFERRAL_TO_STREET_OUTREACH",
+        json!({}),
+    )
+    .await;
+    assess(&c, &ann_ce, "2026-02-10", "IN_PERSON", housing, false).await;
+    event(
+        &c,
+        &ann_ce,
+        "2026-02-12",
+        "REFERRAL_TO_HOUSING_NAVIGATION",
+        json!({}),
+    )
+    .await;
+
+    let ben = person(&c, "Ben", Some("1981-01-01")).await;
+    let ben_ce = create_enrollment(&c.plm, &ben, &outside, "2026-01-05").await;
+    assess(&c, &ben_ce, "2026-01-20", "VIRTUAL", housing, true).await;
+    event(
+        &c,
+        &ben_ce,
+        "2026-01-22",
+        "PROBLEM_SOLVING_DIVERSION_RAPID_RESOLUTION",
+        json!({}),
+    )
+    .await;
+
+    let cat = person(&c, "Cat", Some("1982-01-01")).await;
+    let cat_ce = create_enrollment(&c.plm, &cat, &neighbor, "2026-01-05").await;
+    assess(&c, &cat_ce, "2026-01-25", "VIRTUAL", housing, true).await;
+
+    let data = c
+        .plm
+        .ok(CE_APR, json!({ "from": "2026-01-01", "to": "2026-03-31" }))
+        .await;
+    let report = &data["ceApr"];
+    //                                    Total, without, with children, only children, unknown
+    assert_eq!(row(report, "Q9a", "Phone"), [1, 1, 0, 0, 0]);
+    assert_eq!(row(report, "Q9a", "Virtual"), [0; 5]);
+    assert_eq!(row(report, "Q9a", "In-person"), [0; 5]);
+    assert_eq!(
+        row(report, "Q9a", "Total Households Assessed"),
+        [1, 1, 0, 0, 0]
+    );
+    assert_eq!(
+        row(report, "Q9b", "Placed on Prioritization List (Prioritized)"),
+        [1, 1, 0, 0, 0]
+    );
+    assert_eq!(
+        row(report, "Q9b", "Not Placed on Prioritization List"),
+        [0; 5]
+    );
+    assert_eq!(
+        row(report, "Q9d", "Street Outreach project or services"),
+        [1, 1, 0, 0, 0]
+    );
+    assert_eq!(
+        row(report, "Q9d", "Housing Navigation project or services"),
+        [0; 5]
+    );
+    assert_eq!(row(report, "Q9c", "Total"), [0; 5]);
+    //                                   occurrences, successful, client rej., provider rej., safe alternative, aftercare
+    assert_eq!(
+        row(report, "Q10", "Crisis Needs Assessment"),
+        [1, 0, 0, 0, 0, 0]
+    );
+    assert_eq!(row(report, "Q10", "Housing Needs Assessment"), [0; 6]);
+    assert_eq!(
+        row(
+            report,
+            "Q10",
+            "Referral to Street Outreach project or services"
+        ),
+        [1, 0, 0, 0, 0, 0]
+    );
+    assert_eq!(
+        row(
+            report,
+            "Q10",
+            "Referral to Housing Navigation project or services"
+        ),
+        [0; 6]
+    );
+    assert_eq!(
+        row(
+            report,
+            "Q10",
+            "Problem Solving/Diversion/Rapid Resolution intervention or service"
+        ),
+        [0; 6]
+    );
+}

@@ -3,7 +3,13 @@
 //! counted in the database (GROUP BY) and laid out as HUD prints the tables.
 //!
 //! How the questions are read (the specification's steps, in this schema's terms):
-//! - **Universe of Q9a-Q9d**: heads of household with a live 4.19 assessment dated within the
+//! - **Which records count at all** (the report universe's steps 1-7): a live 4.19 assessment or
+//!   4.20 event recorded in an enrollment of a continuum project (2.02.5) of this CoC (the
+//!   project's 2.03 CoC code, else HEARTH_COC_CODE) whose 2.09 participation period covering the
+//!   record's date makes it a Coordinated Entry access point (2.09.1; receiving referrals alone
+//!   does not make a project's CE data part of the report, as in HUD's Data Lab test kit). Anything
+//!   else is in no question.
+//! - **Universe of Q9a-Q9d**: heads of household with such an assessment dated within the
 //!   report range. A head assessed several times counts once, by their **latest** assessment in the
 //!   range (latest date, then latest recorded).
 //! - **Household type** (the columns): from the ages of the household's members present on that
@@ -15,8 +21,8 @@
 //!   assessment of the head dated after the report's end, the latest, preferring events recorded in
 //!   the assessment's own CE project. Q9c counts households whose event is an access event (1-4),
 //!   Q9d those whose event is a referral event (5-18).
-//! - **Q10** counts occurrences, not households: every live assessment (by level) and every live,
-//!   not cancelled CE event (by type and result) dated within the range.
+//! - **Q10** counts occurrences, not households: every assessment that counts (by level) and every
+//!   such not cancelled CE event (by type and result) dated within the range.
 //!
 //! A cancelled referral (rule L6) was made in error and is exported as deleted, so no question
 //! counts it. Percent rows are HUD's, computed from the count rows; GraphQL carries the counts
@@ -114,45 +120,50 @@ pub async fn ce_apr(
     let range = Range {
         from,
         to,
+        coc_code: services.coc_code.clone(),
         grace: to + Duration::days(EVENT_GRACE_DAYS),
     };
     let backend = db.get_database_backend();
     let assessed = query(db, &range, (&assessed_households(backend), 4)).await?;
     let events = query(db, &range, (&households_events(backend), 7)).await?;
-    let levels = query(db, &range, (ASSESSMENTS_BY_LEVEL, 2)).await?;
-    let activity = query(db, &range, (EVENTS_BY_TYPE, 7)).await?;
+    let levels = query(db, &range, (&assessments_by_level(), 2)).await?;
+    let activity = query(db, &range, (&events_by_type(), 7)).await?;
     let tables = tables::tables(&assessed, &events, &levels, &activity);
     Ok(CeApr { from, to, tables })
 }
 
-/// The report's dates, bound as $1 (from), $2 (to) and $3 (to + 90 days).
+/// The report's parameters, bound as $1 (from), $2 (to), $3 (the community's CoC code) and $4
+/// (to + 90 days).
 struct Range {
     from: NaiveDate,
     to: NaiveDate,
+    coc_code: String,
     grace: NaiveDate,
 }
 
 /// A grouped count: its key columns and the count(s).
 pub type Groups = Vec<Vec<Option<i64>>>;
 
-/// Runs `sql` with the range bound and returns each row's `columns` integer columns. Placeholders
-/// are numbered ($1..$3) in order of first use: PostgreSQL reads them so, and SQLite numbers named
-/// parameters by first appearance, so one text serves both.
+/// Runs `sql` with the range bound and returns each row's `columns` integer columns. One text
+/// serves both databases: `$n` is the n-th value on PostgreSQL and (in sqlx) on SQLite alike; the
+/// values up to the highest `$n` the text names are bound, as PostgreSQL wants exactly those.
 async fn query(
     db: &sea_orm::DatabaseConnection,
     range: &Range,
     (sql, columns): (&str, usize),
 ) -> AppResult<Groups> {
     let backend = db.get_database_backend();
-    let used = ["$1", "$2", "$3"]
-        .iter()
-        .take_while(|p| sql.contains(**p))
-        .count();
-    let values: Vec<Value> = [range.from, range.to, range.grace]
-        .into_iter()
-        .take(used)
-        .map(Value::from)
-        .collect();
+    let all: [Value; 4] = [
+        range.from.into(),
+        range.to.into(),
+        range.coc_code.clone().into(),
+        range.grace.into(),
+    ];
+    let used = (1..=all.len())
+        .rev()
+        .find(|n| sql.contains(&format!("${n}")))
+        .unwrap_or(0);
+    let values: Vec<Value> = all.into_iter().take(used).collect();
     let statement = Statement::from_sql_and_values(backend, sql, values);
     let mut groups = Vec::new();
     for row in db.query_all_raw(statement).await? {
@@ -170,6 +181,22 @@ async fn query(
     Ok(groups)
 }
 
+/// Whether the 4.19/4.20 record `alias` (dated `date`) is one the report counts: recorded in a
+/// live enrollment of a live continuum project (2.02.5) of this CoC ($3) that is a Coordinated
+/// Entry access point (2.09.1) on that date, by the live 2.09 period covering it.
+fn in_scope(alias: &str, date: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM enrollment se \
+           JOIN project sp ON sp.id = se.project_id \
+           JOIN ce_participation cp ON cp.project_id = sp.id \
+           WHERE se.id = {alias}.enrollment_id AND se.date_deleted IS NULL \
+             AND sp.date_deleted IS NULL AND sp.continuum_project \
+             AND (sp.coc_code IS NULL OR sp.coc_code = $3) \
+             AND cp.date_deleted IS NULL AND cp.access_point \
+             AND cp.start_date <= {date} AND (cp.end_date IS NULL OR cp.end_date >= {date}))"
+    )
+}
+
 /// `date - 18 years` in each database: a member born on or before it is an adult that day.
 fn adult_cutoff(backend: DbBackend, date: &str) -> String {
     match backend {
@@ -182,6 +209,7 @@ fn adult_cutoff(backend: DbBackend, date: &str) -> String {
 /// children, 2 with children and adults, 3 only children, 4 unknown) and its latest assessment.
 fn universe(backend: DbBackend) -> String {
     let cutoff = adult_cutoff(backend, "l.assessment_date");
+    let assessed = in_scope("a", "a.assessment_date");
     format!(
         "latest AS (\
            SELECT a.id, a.client_id, a.household_id, a.enrollment_id, a.assessment_date, \
@@ -189,7 +217,8 @@ fn universe(backend: DbBackend) -> String {
                   ROW_NUMBER() OVER (PARTITION BY a.client_id \
                                      ORDER BY a.assessment_date DESC, a.id DESC) AS rn \
            FROM assessment a \
-           WHERE a.date_deleted IS NULL AND a.assessment_date >= $1 AND a.assessment_date <= $2), \
+           WHERE a.date_deleted IS NULL AND a.assessment_date >= $1 AND a.assessment_date <= $2 \
+             AND {assessed}), \
          ages AS (\
            SELECT l.id, l.client_id, l.assessment_date, l.assessment_type, \
                   l.prioritization_status, e.project_id, \
@@ -237,9 +266,10 @@ fn households_events(backend: DbBackend) -> String {
            FROM typed t \
            JOIN ce_event ev ON ev.client_id = t.client_id AND ev.date_deleted IS NULL \
                 AND ev.cancelled_at IS NULL AND ev.event_date >= t.assessment_date \
-                AND ev.event_date <= $3 \
+                AND ev.event_date <= $4 \
            JOIN enrollment ee ON ee.id = ev.enrollment_id \
-           WHERE NOT EXISTS (SELECT 1 FROM assessment n WHERE n.client_id = t.client_id \
+           WHERE {recorded} \
+             AND NOT EXISTS (SELECT 1 FROM assessment n WHERE n.client_id = t.client_id \
                 AND n.date_deleted IS NULL AND n.assessment_date > $2 \
                 AND n.assessment_date <= ev.event_date)) \
          SELECT household_type, prioritization_status, event_type, prob_sol_div_rr_result, \
@@ -247,22 +277,34 @@ fn households_events(backend: DbBackend) -> String {
          FROM chosen WHERE rn = 1 \
          GROUP BY household_type, prioritization_status, event_type, prob_sol_div_rr_result, \
                   referral_case_manage_after, referral_result",
-        universe(backend)
+        universe(backend),
+        recorded = in_scope("ev", "ev.event_date"),
     )
 }
 
 /// Q10's assessment rows: occurrences by level.
-const ASSESSMENTS_BY_LEVEL: &str = "SELECT assessment_level, COUNT(*) FROM assessment \
-     WHERE date_deleted IS NULL AND assessment_date >= $1 AND assessment_date <= $2 \
-     GROUP BY assessment_level";
+fn assessments_by_level() -> String {
+    format!(
+        "SELECT a.assessment_level, COUNT(*) FROM assessment a \
+         WHERE a.date_deleted IS NULL AND a.assessment_date >= $1 AND a.assessment_date <= $2 \
+           AND {} \
+         GROUP BY a.assessment_level",
+        in_scope("a", "a.assessment_date")
+    )
+}
 
 /// Q10's event rows: occurrences by type, with each result.
-const EVENTS_BY_TYPE: &str = "SELECT event_type, COUNT(*), \
-       SUM(CASE WHEN referral_result = 1 THEN 1 ELSE 0 END), \
-       SUM(CASE WHEN referral_result = 2 THEN 1 ELSE 0 END), \
-       SUM(CASE WHEN referral_result = 3 THEN 1 ELSE 0 END), \
-       SUM(CASE WHEN prob_sol_div_rr_result = 1 THEN 1 ELSE 0 END), \
-       SUM(CASE WHEN referral_case_manage_after = 1 THEN 1 ELSE 0 END) \
-     FROM ce_event WHERE date_deleted IS NULL AND cancelled_at IS NULL \
-       AND event_date >= $1 AND event_date <= $2 \
-     GROUP BY event_type";
+fn events_by_type() -> String {
+    format!(
+        "SELECT ev.event_type, COUNT(*), \
+           SUM(CASE WHEN ev.referral_result = 1 THEN 1 ELSE 0 END), \
+           SUM(CASE WHEN ev.referral_result = 2 THEN 1 ELSE 0 END), \
+           SUM(CASE WHEN ev.referral_result = 3 THEN 1 ELSE 0 END), \
+           SUM(CASE WHEN ev.prob_sol_div_rr_result = 1 THEN 1 ELSE 0 END), \
+           SUM(CASE WHEN ev.referral_case_manage_after = 1 THEN 1 ELSE 0 END) \
+         FROM ce_event ev WHERE ev.date_deleted IS NULL AND ev.cancelled_at IS NULL \
+           AND ev.event_date >= $1 AND ev.event_date <= $2 AND {} \
+         GROUP BY ev.event_type",
+        in_scope("ev", "ev.event_date")
+    )
+}
