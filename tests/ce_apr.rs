@@ -597,3 +597,70 @@ async fn only_access_points_of_continuum_projects_of_this_coc_count() {
         [0; 6]
     );
 }
+
+/// Q9c/Q9d, the household's event: events dated before the latest assessment that falls after the
+/// report's end (and within its 90 days) are still the household's; HUD: "[date of event] < any
+/// [dates of assessment] between [report end date] and ([report end date] + 90 days)", the latest
+/// of those in HUD's Data Lab test kit. Report 2026-01-01..2026-03-31 (90 days: 2026-06-29):
+/// - Dee, single adult: assessed 03-10 (in the range, placed); street outreach 03-15; assessed again
+///   04-10 and 05-10 (after the range); housing navigation 04-20; an RRH referral 05-20.
+/// - Her events on or after 03-10 and before 05-10 (the latest assessment after the range) are
+///   03-15 and 04-20; the latest is the housing navigation: Q9d counts her there. The RRH referral
+///   (after 05-10) and the street outreach (not the latest) are not hers.
+#[tokio::test]
+async fn events_count_until_the_latest_assessment_after_the_report_end() {
+    let c = Community::new().await;
+    let housing = "HOUSING_NEEDS_ASSESSMENT";
+    let dee = person(&c, "Dee", Some("1979-04-04")).await;
+    let dee_ce = create_enrollment(&c.plm, &dee, &c.ce_project, "2026-03-01").await;
+    assess(&c, &dee_ce, "2026-03-10", "PHONE", housing, true).await;
+    event(
+        &c,
+        &dee_ce,
+        "2026-03-15",
+        "REFERRAL_TO_STREET_OUTREACH",
+        json!({}),
+    )
+    .await;
+    assess(&c, &dee_ce, "2026-04-10", "PHONE", housing, true).await;
+    event(
+        &c,
+        &dee_ce,
+        "2026-04-20",
+        "REFERRAL_TO_HOUSING_NAVIGATION",
+        json!({}),
+    )
+    .await;
+    assess(&c, &dee_ce, "2026-05-10", "IN_PERSON", housing, true).await;
+    event(
+        &c,
+        &dee_ce,
+        "2026-05-20",
+        "REFERRAL_TO_RRH",
+        json!({ "referredProjectId": c.rrh_a }),
+    )
+    .await;
+
+    let data = c
+        .plm
+        .ok(CE_APR, json!({ "from": "2026-01-01", "to": "2026-03-31" }))
+        .await;
+    let report = &data["ceApr"];
+    //                                    Total, without, with children, only children, unknown
+    assert_eq!(
+        row(report, "Q9d", "Housing Navigation project or services"),
+        [1, 1, 0, 0, 0]
+    );
+    assert_eq!(
+        row(report, "Q9d", "Street Outreach project or services"),
+        [0; 5]
+    );
+    assert_eq!(row(report, "Q9d", "RRH project resource opening"), [0; 5]);
+    assert_eq!(row(report, "Q9d", "Total"), [1, 1, 0, 0, 0]);
+    // Q9a counts her by the 03-10 assessment, the latest in the range.
+    assert_eq!(row(report, "Q9a", "Phone"), [1, 1, 0, 0, 0]);
+    assert_eq!(
+        row(report, "Q9a", "Total Households Assessed"),
+        [1, 1, 0, 0, 0]
+    );
+}

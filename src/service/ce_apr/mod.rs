@@ -16,10 +16,12 @@
 //!   assessment's date (entered on or before it, not exited before it), each age taken on that
 //!   date; under 18 is a child. Without Children: every age known, all adults; With Children and
 //!   Adults: at least one of each; With Only Children: every age known, all children; else Unknown.
-//! - **The household's event** (Q9c, Q9d): among the head's live, not cancelled CE events dated on
-//!   or after that assessment, no later than 90 days after the report's end, and before any later
-//!   assessment of the head dated after the report's end, the latest, preferring events recorded in
-//!   the assessment's own CE project. Q9c counts households whose event is an access event (1-4),
+//! - **The household's event** (Q9c, Q9d): among the head's not cancelled CE events that count,
+//!   dated on or after that assessment, no later than 90 days after the report's end, and before
+//!   the head's **latest** assessment dated after the report's end and within those 90 days (if
+//!   any: HUD's "< any [dates of assessment] between [report end date] and ([report end date] + 90
+//!   days)", which HUD's Data Lab test kit reads as before the latest of them), the latest,
+//!   preferring events recorded in the assessment's own CE project. Q9c counts households whose event is an access event (1-4),
 //!   Q9d those whose event is a referral event (5-18).
 //! - **Q10** counts occurrences, not households: every assessment that counts (by level) and every
 //!   such not cancelled CE event (by type and result) dated within the range.
@@ -257,7 +259,12 @@ fn assessed_households(backend: DbBackend) -> String {
 /// results); households without an event are left out.
 fn households_events(backend: DbBackend) -> String {
     format!(
-        "WITH {}, chosen AS (\
+        "WITH {}, \
+         cutoffs AS (\
+           SELECT n.client_id, MAX(n.assessment_date) AS cutoff FROM assessment n \
+           WHERE n.date_deleted IS NULL AND n.assessment_date > $2 AND n.assessment_date <= $4 \
+           GROUP BY n.client_id), \
+         chosen AS (\
            SELECT t.household_type, t.prioritization_status, ev.event_type, \
                   ev.prob_sol_div_rr_result, ev.referral_case_manage_after, ev.referral_result, \
                   ROW_NUMBER() OVER (PARTITION BY t.id ORDER BY \
@@ -268,10 +275,8 @@ fn households_events(backend: DbBackend) -> String {
                 AND ev.cancelled_at IS NULL AND ev.event_date >= t.assessment_date \
                 AND ev.event_date <= $4 \
            JOIN enrollment ee ON ee.id = ev.enrollment_id \
-           WHERE {recorded} \
-             AND NOT EXISTS (SELECT 1 FROM assessment n WHERE n.client_id = t.client_id \
-                AND n.date_deleted IS NULL AND n.assessment_date > $2 \
-                AND n.assessment_date <= ev.event_date)) \
+           LEFT JOIN cutoffs k ON k.client_id = t.client_id \
+           WHERE {recorded} AND (k.cutoff IS NULL OR ev.event_date < k.cutoff)) \
          SELECT household_type, prioritization_status, event_type, prob_sol_div_rr_result, \
                 referral_case_manage_after, referral_result, COUNT(*) \
          FROM chosen WHERE rn = 1 \
