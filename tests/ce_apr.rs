@@ -664,3 +664,81 @@ async fn events_count_until_the_latest_assessment_after_the_report_end() {
         [1, 1, 0, 0, 0]
     );
 }
+
+/// A head entering the CE project with `members` (client, relationship); returns (enrollment,
+/// household).
+async fn family(
+    c: &Community,
+    head: &str,
+    entry: &str,
+    members: &[(&str, &str)],
+) -> (String, String) {
+    let members: Vec<Value> = members
+        .iter()
+        .map(|(client, relationship)| json!({ "clientId": client, "relationshipToHoH": relationship }))
+        .collect();
+    let data = c
+        .plm
+        .ok(
+            "mutation($input: CreateEnrollmentInput!) { createEnrollment(input: $input) { id household { id } } }",
+            json!({ "input": { "clientId": head, "projectId": c.ce_project, "entryDate": entry,
+                "members": members } }),
+        )
+        .await;
+    let enrollment = &data["createEnrollment"];
+    (id(enrollment), id(&enrollment["household"]))
+}
+
+/// The columns' household type: the ages of the members present on the assessment's date, each
+/// taken as the HMIS Reporting Glossary takes a client's age, on the later of the report's start
+/// and the member's own entry date (not on the assessment's date, nor on the head's entry date).
+/// Report 2026-01-01..2026-03-31:
+/// - Eve (born 1990) and her son Finn (born 2008-02-15) enter 01-05; Eve is assessed 03-01 (phone).
+///   Finn's age on 01-05 (his entry, later than the report's start): 17, a child, though 18 on the
+///   assessment's date: With Children and Adults.
+/// - Ivy (born 1980) enters 01-05; her son Jay (born 2008-03-01) joins the household 03-05; Ivy is
+///   assessed 03-10 (virtual). Jay's age on 03-05 (his own entry): 18, an adult (17 on his
+///   mother's entry date): Without Children.
+/// - Kim (born 1975) and her daughter Lou (born 2008-01-10) enter 2025-11-01; Kim is assessed
+///   03-20 (in person). Lou's age on 01-01 (the report's start, later than her entry): 17, a
+///   child: With Children and Adults.
+#[tokio::test]
+async fn household_type_takes_each_member_s_age_when_the_report_or_their_stay_began() {
+    let c = Community::new().await;
+    let housing = "HOUSING_NEEDS_ASSESSMENT";
+    let eve = person(&c, "Eve", Some("1990-06-06")).await;
+    let finn = person(&c, "Finn", Some("2008-02-15")).await;
+    let (eve_ce, _) = family(&c, &eve, "2026-01-05", &[(&finn, "CHILD")]).await;
+    assess(&c, &eve_ce, "2026-03-01", "PHONE", housing, true).await;
+
+    let ivy = person(&c, "Ivy", Some("1980-08-08")).await;
+    let jay = person(&c, "Jay", Some("2008-03-01")).await;
+    let (ivy_ce, ivy_household) = family(&c, &ivy, "2026-01-05", &[]).await;
+    c.plm
+        .ok(
+            "mutation($input: AddHouseholdMemberInput!) { addHouseholdMember(input: $input) { id } }",
+            json!({ "input": { "householdId": ivy_household, "clientId": jay,
+                "relationshipToHoH": "CHILD", "entryDate": "2026-03-05" } }),
+        )
+        .await;
+    assess(&c, &ivy_ce, "2026-03-10", "VIRTUAL", housing, true).await;
+
+    let kim = person(&c, "Kim", Some("1975-01-01")).await;
+    let lou = person(&c, "Lou", Some("2008-01-10")).await;
+    let (kim_ce, _) = family(&c, &kim, "2025-11-01", &[(&lou, "CHILD")]).await;
+    assess(&c, &kim_ce, "2026-03-20", "IN_PERSON", housing, true).await;
+
+    let data = c
+        .plm
+        .ok(CE_APR, json!({ "from": "2026-01-01", "to": "2026-03-31" }))
+        .await;
+    let report = &data["ceApr"];
+    //                                    Total, without, with children, only children, unknown
+    assert_eq!(row(report, "Q9a", "Phone"), [1, 0, 1, 0, 0]);
+    assert_eq!(row(report, "Q9a", "Virtual"), [1, 1, 0, 0, 0]);
+    assert_eq!(row(report, "Q9a", "In-person"), [1, 0, 1, 0, 0]);
+    assert_eq!(
+        row(report, "Q9a", "Total Households Assessed"),
+        [3, 1, 2, 0, 0]
+    );
+}

@@ -13,8 +13,10 @@
 //!   report range. A head assessed several times counts once, by their **latest** assessment in the
 //!   range (latest date, then latest recorded).
 //! - **Household type** (the columns): from the ages of the household's members present on that
-//!   assessment's date (entered on or before it, not exited before it), each age taken on that
-//!   date; under 18 is a child. Without Children: every age known, all adults; With Children and
+//!   assessment's date (entered on or before it, not exited before it), each member's age taken as
+//!   the HMIS Reporting Glossary takes it, on the later of the report's start and that member's own
+//!   entry date (HUD's Data Lab test kit does so for the CE APR); under 18 is a child. (The
+//!   household type of rule H7, from ages on the head's entry date, is not the CE APR's.) Without Children: every age known, all adults; With Children and
 //!   Adults: at least one of each; With Only Children: every age known, all children; else Unknown.
 //! - **The household's event** (Q9c, Q9d): among the head's not cancelled CE events that count,
 //!   dated on or after that assessment, no later than 90 days after the report's end, and before
@@ -210,7 +212,12 @@ fn adult_cutoff(backend: DbBackend, date: &str) -> String {
 /// Each assessed household (the universe of Q9a-Q9d) with its household type (1 without
 /// children, 2 with children and adults, 3 only children, 4 unknown) and its latest assessment.
 fn universe(backend: DbBackend) -> String {
-    let cutoff = adult_cutoff(backend, "l.assessment_date");
+    // HMIS Reporting Glossary: a client's age is taken on the later of the report's start and the
+    // client's own project start date.
+    let cutoff = adult_cutoff(
+        backend,
+        "CASE WHEN m.entry_date > $1 THEN m.entry_date ELSE $1 END",
+    );
     let assessed = in_scope("a", "a.assessment_date");
     format!(
         "latest AS (\
