@@ -445,7 +445,10 @@ async fn export_import_export_writes_every_file_unchanged() {
         .await
         .expect("events");
     assert_eq!(resolved.len(), 1);
-    assert_eq!(resolved[0].referral_result, Some(1));
+    assert_eq!(
+        resolved[0].referral_result,
+        Some(entity::codes::ReferralResult::SuccessfulClientAccepted)
+    );
     db.close().await.ok();
 }
 

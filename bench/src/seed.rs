@@ -296,7 +296,7 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
                 organization_id: org.id,
                 project_type,
                 fitting_events: fitting_events(project_type),
-                facts: admin::project_facts(&project)?,
+                facts: admin::project_facts(&project),
                 participation: ce_participation::Entity::find()
                     .filter(ce_participation::Column::ProjectId.eq(project.id))
                     .all(&services.db)
@@ -323,7 +323,7 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
     // path: each record under the rules its mutation applies, each with its audit row, in one
     // transaction, flushed every CLIENTS_PER_FLUSH clients so that memory stays bounded.
     let now = Utc::now();
-    let ce_facts = admin::project_facts(&ce_project)?;
+    let ce_facts = admin::project_facts(&ce_project);
     let txn = services.db.begin().await?;
     let who = audit::operator(&txn, Some(ADMIN_EMAIL), OPERATION).await?;
     let mut batch = Batch::default();
@@ -338,7 +338,7 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
             id: Set(client_id),
             first_name: Set(first.to_owned()),
             last_name: Set(last.to_owned()),
-            sex: Set(hearth::domain::Sex::DataNotCollected.code()),
+            sex: Set(hearth::domain::Sex::DataNotCollected),
             first_name_search: Set(hearth::domain::values::name_search_key(first)),
             last_name_search: Set(hearth::domain::values::name_search_key(last)),
             date_of_birth: Set(Some(days_before(
@@ -392,8 +392,7 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
             counts.ce_events += 1;
             if !referral {
                 if event_count == 1 && rng.random_bool(0.5) {
-                    event.event_type =
-                        Set(CeEventType::ProblemSolvingDiversionRapidResolution.code());
+                    event.event_type = Set(CeEventType::ProblemSolvingDiversionRapidResolution);
                     event.prob_sol_div_rr_result = Set(Some(rng.random_range(0..=1)));
                 }
                 obey(batch.add_event(event, &ce_enrollment, None, today)?)?;
@@ -404,7 +403,7 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
                 .fitting_events
                 .choose(&mut rng)
                 .unwrap_or(&CeEventType::ReferralToPsh);
-            event.event_type = Set(event_type.code());
+            event.event_type = Set(event_type);
             event.referred_project_id = Set(Some(project.id));
             counts.referrals += 1;
             let resolver = staff
@@ -449,7 +448,7 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
                 batch
                     .households
                     .push(household_of_one(enrollment_id, project.id, now));
-                event.referral_result = Set(Some(ReferralResult::SuccessfulClientAccepted.code()));
+                event.referral_result = Set(Some(ReferralResult::SuccessfulClientAccepted));
                 event.result_date = Set(Some(entry));
                 event.resulting_enrollment_id = Set(Some(enrollment_id));
                 obey(rules::ce_event::result(
@@ -464,7 +463,7 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
                     ReferralResult::UnsuccessfulProviderRejected
                 };
                 let result_date = days_after_capped(event_date, rng.random_range(0..21), today);
-                event.referral_result = Set(Some(result.code()));
+                event.referral_result = Set(Some(result));
                 event.result_date = Set(Some(result_date));
                 obey(rules::ce_event::result(
                     event_type,
@@ -557,7 +556,7 @@ fn new_enrollment(
         enrollment_coc: Set(Some(coc_code.to_owned())),
         // Each seeded enrollment heads a household of one that takes its id.
         household_id: Set(id),
-        relationship_to_hoh: Set(RelationshipToHoH::SelfHeadOfHousehold.code()),
+        relationship_to_hoh: Set(RelationshipToHoH::SelfHeadOfHousehold),
     }
 }
 
@@ -589,7 +588,7 @@ fn new_event(
         household_id: Set(enrollment_id),
         client_id: Set(client_id),
         event_date: Set(event_date),
-        event_type: Set(CeEventType::ReferralToCeHousingNeedsAssessment.code()),
+        event_type: Set(CeEventType::ReferralToCeHousingNeedsAssessment),
         prob_sol_div_rr_result: Set(None),
         referral_case_manage_after: Set(None),
         referred_project_id: Set(None),

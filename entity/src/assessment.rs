@@ -1,6 +1,7 @@
 //! HUD 4.19 Coordinated Entry Assessment (Assessment.csv): an assessment of a household, recorded in
 //! its head's CE enrollment.
 
+use crate::codes::{AssessmentLevel, AssessmentType, PrioritizationStatus};
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
@@ -21,11 +22,11 @@ pub struct Model {
     /// AssessmentLocation (HUD 4.19.2), 1..250 characters.
     pub assessment_location: String,
     /// AssessmentType (HUD 4.19.3), codes 1..3.
-    pub assessment_type: i32,
+    pub assessment_type: AssessmentType,
     /// AssessmentLevel (HUD 4.19.4), codes 1..2.
-    pub assessment_level: i32,
+    pub assessment_level: AssessmentLevel,
     /// PrioritizationStatus (HUD 4.19.7), codes 1..2.
-    pub prioritization_status: i32,
+    pub prioritization_status: PrioritizationStatus,
     pub date_created: DateTimeUtc,
     pub date_updated: DateTimeUtc,
     pub user_id: Option<Uuid>,

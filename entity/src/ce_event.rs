@@ -1,5 +1,6 @@
 //! HUD 4.20 Coordinated Entry Event (Event.csv), plus the guide's Resulting Enrollment and who resolved it.
 
+use crate::codes::{CeEventType, DeclineReason, ReferralResult};
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
@@ -18,7 +19,7 @@ pub struct Model {
     /// EventDate (HUD 4.20.1).
     pub event_date: Date,
     /// Event (HUD 4.20.2), codes 1..18.
-    pub event_type: i32,
+    pub event_type: CeEventType,
     /// ProbSolDivRRResult (HUD 4.20.A), event 2 only: 0 No, 1 Yes.
     pub prob_sol_div_rr_result: Option<i32>,
     /// ReferralCaseManageAfter (HUD 4.20.B), event 5 only: 0 No, 1 Yes.
@@ -26,7 +27,7 @@ pub struct Model {
     /// LocationCrisisOrPHHousing (HUD 4.20.C), as the project referred to.
     pub referred_project_id: Option<Uuid>,
     /// ReferralResult (HUD 4.20.D), codes 1..3; null while the referral is pending.
-    pub referral_result: Option<i32>,
+    pub referral_result: Option<ReferralResult>,
     /// ResultDate (HUD 4.20.E).
     pub result_date: Option<Date>,
     /// The guide's Resulting Enrollment: the housing enrollment a successful referral led to. Unique.
@@ -52,7 +53,7 @@ pub struct Model {
     pub acknowledged_by_user_id: Option<Uuid>,
     /// Why the referral did not lead to an enrollment: Hearth's DeclineReason code (rule L3), which
     /// implies the HUD 4.20.D result.
-    pub decline_reason: Option<i32>,
+    pub decline_reason: Option<DeclineReason>,
     /// When the CE side withdrew the referral as made in error (rule L6); exports write it as
     /// DateDeleted.
     pub cancelled_at: Option<DateTimeUtc>,

@@ -1,5 +1,6 @@
 //! HUD 3.01-3.03 client identity (Client.csv).
 
+use crate::codes::Sex;
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
@@ -21,7 +22,7 @@ pub struct Model {
     pub date_of_birth: Option<Date>,
     /// Sex (HUD FY2026 4.21): 0 female, 1 male, 8 client doesn't know, 9 client prefers not to
     /// answer, 99 data not collected.
-    pub sex: i32,
+    pub sex: Sex,
     /// The organization whose staff created the record: HOUSING_STAFF of it may see the client.
     pub created_by_organization_id: Uuid,
     pub date_created: DateTimeUtc,

@@ -1,5 +1,6 @@
 //! HUD 3.10 / 3.11 / 3.20 project enrollment (Enrollment.csv, with Exit.csv's exit folded in).
 
+use crate::codes::RelationshipToHoH;
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
@@ -40,8 +41,8 @@ pub struct Model {
     pub enrollment_coc: Option<String>,
     /// HouseholdID (HUD 3.14/5.09): the household the client entered the project with.
     pub household_id: Uuid,
-    /// RelationshipToHoH (HUD 3.15), the HUD integer code: 1 for the household's one head.
-    pub relationship_to_hoh: i32,
+    /// RelationshipToHoH (HUD 3.15), stored as the HUD integer code: 1 for the household's one head.
+    pub relationship_to_hoh: RelationshipToHoH,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

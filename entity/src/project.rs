@@ -1,5 +1,6 @@
 //! HUD 2.02 Project Information (Project.csv). A "housing program" in the workflow guide.
 
+use crate::codes::ProjectType;
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
@@ -13,8 +14,8 @@ pub struct Model {
     pub organization_id: Uuid,
     /// ProjectName (HUD 2.02.2).
     pub name: String,
-    /// ProjectType (HUD 2.02.6), the HUD integer code.
-    pub project_type: i32,
+    /// ProjectType (HUD 2.02.6), stored as the HUD integer code.
+    pub project_type: ProjectType,
     /// OperatingStartDate (HUD 2.02.3).
     pub operating_start_date: Date,
     /// OperatingEndDate (HUD 2.02.4).

@@ -50,15 +50,15 @@ impl Assessment {
     }
     /// HUD 4.19.3 Assessment Type.
     async fn assessment_type(&self) -> Result<AssessmentType> {
-        Ok(assessments::codes(&self.0)?.0)
+        Ok(self.0.assessment_type)
     }
     /// HUD 4.19.4 Assessment Level.
     async fn assessment_level(&self) -> Result<AssessmentLevel> {
-        Ok(assessments::codes(&self.0)?.1)
+        Ok(self.0.assessment_level)
     }
     /// HUD 4.19.7 Prioritization Status.
     async fn prioritization_status(&self) -> Result<PrioritizationStatus> {
-        Ok(assessments::codes(&self.0)?.2)
+        Ok(self.0.prioritization_status)
     }
     /// DateCreated.
     async fn date_created(&self) -> DateTime<Utc> {

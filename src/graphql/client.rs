@@ -14,12 +14,11 @@ use super::organization::Project;
 use super::referral::ReferralNote;
 use super::scalars::Date;
 use super::viewer::User;
-use crate::domain::codes::Stored;
 use crate::domain::{
     CeEventType, DeclineReason, ReferralResult, ReferralStatus, RelationshipToHoH, Sex,
 };
 use crate::error::AppError;
-use crate::service::{admin, ce_events, households};
+use crate::service::admin;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{ce_event, client, enrollment};
@@ -53,10 +52,7 @@ impl Client {
     /// Sex (HUD FY2026 4.21).
     async fn sex(&self, ctx: &Context<'_>) -> Result<Sex> {
         ctx.note_client_read(self.0.id);
-        Ok(Sex::stored(
-            self.0.sex,
-            format_args!("client {}", self.0.id),
-        )?)
+        Ok(self.0.sex)
     }
     /// The client's enrollments that the caller may see, oldest first.
     #[graphql(complexity = "LIST_FANOUT * child_complexity")]
@@ -151,7 +147,7 @@ impl Enrollment {
     }
     /// RelationshipToHoH (HUD 3.15).
     async fn relationship_to_ho_h(&self) -> Result<RelationshipToHoH> {
-        Ok(households::relationship(&self.0)?)
+        Ok(self.0.relationship_to_hoh)
     }
     /// EnrollmentCoC (HUD 3.16): the project's CoC code at entry.
     #[graphql(name = "enrollmentCoC")]
@@ -209,14 +205,9 @@ pub struct CeEvent(pub ce_event::Model);
 impl CeEvent {
     /// Where the referral stands, from its stored result and cancellation.
     pub fn referral_status(&self) -> crate::error::AppResult<ReferralStatus> {
-        // An unknown stored result is a fault, not a pending referral.
-        let result = ReferralResult::stored_optional(
-            self.0.referral_result,
-            format_args!("CE event {}", self.0.id),
-        )?;
         Ok(ReferralStatus::derive(
-            ce_events::event_type(&self.0)?,
-            result,
+            self.0.event_type,
+            self.0.referral_result,
             self.0.cancelled_at.is_some(),
         ))
     }
@@ -257,7 +248,7 @@ impl CeEvent {
     }
     /// Event (HUD 4.20.2).
     async fn event_type(&self) -> Result<CeEventType> {
-        Ok(ce_events::event_type(&self.0)?)
+        Ok(self.0.event_type)
     }
     /// LocationCrisisOrPHHousing (HUD 4.20.C), as the project referred to.
     async fn referred_project(&self, ctx: &Context<'_>) -> Result<Option<Project>> {
@@ -269,10 +260,7 @@ impl CeEvent {
     }
     /// ReferralResult (HUD 4.20.D); null while pending.
     async fn referral_result(&self) -> Result<Option<ReferralResult>> {
-        Ok(ReferralResult::stored_optional(
-            self.0.referral_result,
-            format_args!("CE event {}", self.0.id),
-        )?)
+        Ok(self.0.referral_result)
     }
     /// ResultDate (HUD 4.20.E): the enrollment's start date when successful, else the day it was decided.
     async fn result_date(&self) -> Option<Date> {
@@ -308,10 +296,7 @@ impl CeEvent {
     }
     /// Why an unsuccessful referral did not lead to an enrollment (rule L3).
     async fn decline_reason(&self) -> Result<Option<DeclineReason>> {
-        Ok(DeclineReason::stored_optional(
-            self.0.decline_reason,
-            format_args!("CE event {}", self.0.id),
-        )?)
+        Ok(self.0.decline_reason)
     }
     /// The notes between the PLM and the program, oldest first.
     #[graphql(complexity = "LIST_FANOUT * child_complexity")]

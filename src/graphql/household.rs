@@ -32,7 +32,7 @@ impl Household {
     /// The head of household's enrollment (RelationshipToHoH SELF_HEAD_OF_HOUSEHOLD).
     async fn head_of_household(&self, ctx: &Context<'_>) -> Result<Enrollment> {
         let head = self.members_in_scope(ctx).await?.into_iter().next();
-        head.filter(|e| e.relationship_to_hoh == RelationshipToHoH::SelfHeadOfHousehold.code())
+        head.filter(|e| e.relationship_to_hoh == RelationshipToHoH::SelfHeadOfHousehold)
             .map(Enrollment)
             .ok_or_else(|| {
                 AppError::internal(format!("household {} has no head in scope", self.0.id)).into()

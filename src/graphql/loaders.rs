@@ -2,7 +2,7 @@
 //! depends on its shape, never on how many rows it returns. Scoped keys apply the same conditions as
 //! lookups and lists (`service::scope`), so nested fields show exactly what the caller may see.
 
-use crate::domain::Actor;
+use crate::domain::{Actor, RelationshipToHoH};
 use crate::error::AppError;
 use crate::service::scope::{self, Scoped, Shared};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
@@ -427,7 +427,10 @@ impl Loader<HouseholdKey> for HearthLoader {
 
 /// Head first (HUD 3.15 code 1), then by entry date and id.
 fn head_first(members: &mut [enrollment::Model]) {
-    members.sort_by_key(|e| (e.relationship_to_hoh != 1, e.entry_date, e.id));
+    members.sort_by_key(|e| {
+        let head = e.relationship_to_hoh == RelationshipToHoH::SelfHeadOfHousehold;
+        (!head, e.entry_date, e.id)
+    });
 }
 
 impl Loader<MembersOfHousehold> for HearthLoader {

@@ -50,7 +50,7 @@ impl Project {
     }
     /// ProjectType (HUD 2.02.6).
     async fn project_type(&self) -> Result<ProjectType> {
-        Ok(crate::service::admin::project_type(&self.0)?)
+        Ok(self.0.project_type)
     }
     /// The organization that operates the project (HUD 2.02.1 OrganizationID).
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {

@@ -3,7 +3,6 @@
 
 use super::scope::{self, Shared};
 use super::{Services, audit, new_id, require_admin, tokens};
-use crate::domain::codes::Stored;
 use crate::domain::rules;
 use crate::domain::{Actor, ProjectType, Role, values};
 use crate::error::{AppError, AppResult};
@@ -109,7 +108,7 @@ pub async fn create_project(
             id: Set(new_id()),
             organization_id: Set(input.organization_id),
             name: Set(name),
-            project_type: Set(input.project_type.code()),
+            project_type: Set(input.project_type),
             operating_start_date: Set(input.operating_start_date),
             operating_end_date: Set(input.operating_end_date),
             coc_code: Set(coc_code),
@@ -385,18 +384,13 @@ pub async fn list_organizations(services: &Services) -> AppResult<Vec<organizati
         .await?)
 }
 
-/// A project's HUD type; a stored code outside the list is a data fault, not user input.
-pub fn project_type(project: &project::Model) -> AppResult<ProjectType> {
-    ProjectType::stored(project.project_type, format_args!("project {}", project.id))
-}
-
 /// What the workflow's rules need of a project.
-pub fn project_facts(project: &project::Model) -> AppResult<rules::enrollment::ProjectFacts> {
-    Ok(rules::enrollment::ProjectFacts {
-        project_type: project_type(project)?,
+pub fn project_facts(project: &project::Model) -> rules::enrollment::ProjectFacts {
+    rules::enrollment::ProjectFacts {
+        project_type: project.project_type,
         operating_start_date: project.operating_start_date,
         operating_end_date: project.operating_end_date,
-    })
+    }
 }
 
 /// The live user with this email (compared lower-cased).

@@ -8,8 +8,7 @@
 //! correction, an exit, an import) can leave it stale.
 
 use super::page::{Page, PageRequest};
-use super::{Services, admin, audit, households, new_id, obey, reports, scope};
-use crate::domain::codes::Stored;
+use super::{Services, admin, audit, new_id, obey, reports, scope};
 use crate::domain::rules::assessment::{AssessedEnrollment, location};
 use crate::domain::{
     Actor, AssessmentLevel, AssessmentType, HouseholdType, PrioritizationStatus, ProjectType,
@@ -60,8 +59,8 @@ pub async fn record(
         .await?
         .ok_or_else(|| AppError::internal("enrollment without a live project"))?;
     let facts = AssessedEnrollment {
-        project_type: admin::project_type(&project)?,
-        relationship: households::relationship(&enrollment)?,
+        project_type: project.project_type,
+        relationship: enrollment.relationship_to_hoh,
         entry_date: enrollment.entry_date,
         exit_date: enrollment.exit_date,
         in_acting_organization: actor.is_admin()
@@ -83,9 +82,9 @@ pub async fn record(
             client_id: Set(enrollment.client_id),
             assessment_date: Set(input.assessment_date),
             assessment_location: Set(location),
-            assessment_type: Set(input.assessment_type.code()),
-            assessment_level: Set(input.assessment_level.code()),
-            prioritization_status: Set(input.prioritization_status.code()),
+            assessment_type: Set(input.assessment_type),
+            assessment_level: Set(input.assessment_level),
+            prioritization_status: Set(input.prioritization_status),
         }
     )
     .insert(&txn)
@@ -93,18 +92,6 @@ pub async fn record(
     audit::created(&txn, actor, "recordAssessment", "assessment", row.id, &row).await?;
     txn.commit().await?;
     Ok(row)
-}
-
-/// The HUD codes stored on a row, decoded; a code outside HUD's lists is a data fault.
-pub fn codes(
-    row: &assessment::Model,
-) -> AppResult<(AssessmentType, AssessmentLevel, PrioritizationStatus)> {
-    let record = || format!("assessment {}", row.id);
-    Ok((
-        AssessmentType::stored(row.assessment_type, record())?,
-        AssessmentLevel::stored(row.assessment_level, record())?,
-        PrioritizationStatus::stored(row.prioritization_status, record())?,
-    ))
 }
 
 /// Which households the priority list shows.

@@ -9,7 +9,6 @@
 //! importer in HUD's column names) and decides what a break means (the importer reports it and
 //! rolls back; a seeder that makes a record the API would refuse is wrong, and stops).
 
-use crate::domain::codes::Stored;
 use crate::domain::rules::{self, RuleBreak};
 use crate::error::AppResult;
 use crate::service::audit;
@@ -117,11 +116,10 @@ impl Batch {
             .event_date
             .try_as_ref()
             .ok_or_else(|| unset("ce_event", "event_date"))?;
-        let code = *record
+        let event_type = *record
             .event_type
             .try_as_ref()
             .ok_or_else(|| unset("ce_event", "event_type"))?;
-        let event_type = crate::domain::CeEventType::stored(code, "a CE event of the batch")?;
         let breaks = rules::ce_event::record(event_type, date, Some(enrollment), referred, today);
         if breaks.is_empty() {
             self.events.push(record);

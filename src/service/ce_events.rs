@@ -3,8 +3,7 @@
 //! updated).
 
 use super::notify::{ReferralChanged, Staged};
-use super::{Services, admin, audit, ce_participation, households, new_id, obey, referrals, scope};
-use crate::domain::codes::Stored;
+use super::{Services, admin, audit, ce_participation, new_id, obey, referrals, scope};
 use crate::domain::rules::referral::Change;
 use crate::domain::{Actor, CeEventType, DeclineReason, ReferralResult, Role, rules, values};
 use crate::error::{AppError, AppResult};
@@ -37,11 +36,6 @@ pub struct Resolution {
     pub decline_reason: Option<DeclineReason>,
     /// Added to the referral's notes in the same transaction.
     pub note: Option<String>,
-}
-
-/// The HUD event type stored on a row; a code outside the list is a data fault.
-pub fn event_type(event: &ce_event::Model) -> AppResult<CeEventType> {
-    CeEventType::stored(event.event_type, format_args!("CE event {}", event.id))
 }
 
 /// Records a CE event in a client's Coordinated Entry enrollment (PLM or ADMIN).
@@ -81,7 +75,7 @@ pub async fn create(
     obey(rules::ce_event::event(
         input.event_date,
         &rules::ce_event::CeEnrollmentFacts {
-            project_type: admin::project_type(&ce_project)?,
+            project_type: ce_project.project_type,
             entry_date: enrollment.entry_date,
             exit_date: enrollment.exit_date,
         },
@@ -96,7 +90,7 @@ pub async fn create(
     }
     if input.event_type.carries_result() {
         obey(
-            rules::household::referral_on_head(households::relationship(&enrollment)?)
+            rules::household::referral_on_head(enrollment.relationship_to_hoh)
                 .into_iter()
                 .collect(),
         )?;
@@ -123,7 +117,7 @@ pub async fn create(
             household_id: Set(enrollment.household_id),
             client_id: Set(enrollment.client_id),
             event_date: Set(input.event_date),
-            event_type: Set(input.event_type.code()),
+            event_type: Set(input.event_type),
             prob_sol_div_rr_result: Set(input.safe_alternative_housed.map(i32::from)),
             referral_case_manage_after: Set(input.enrolled_in_aftercare.map(i32::from)),
             referred_project_id: Set(referred_project.as_ref().map(|p| p.id)),
@@ -174,7 +168,7 @@ async fn check_referred_project<C: ConnectionTrait>(
     };
     let project = scope::get_live::<project::Entity>(conn, id).await?;
     obey(
-        rules::ce_event::referred_project(event_type, admin::project_type(&project)?)
+        rules::ce_event::referred_project(event_type, project.project_type)
             .into_iter()
             .collect(),
     )?;
@@ -210,7 +204,7 @@ pub(super) async fn write_resolution(
 ) -> AppResult<(ce_event::Model, Staged)> {
     let today = services.clock.today();
     let event = &opened.event;
-    let event_type = event_type(event)?;
+    let event_type = event.event_type;
     let referred_project = opened.referred_project.as_ref();
     let note = input
         .note
@@ -428,7 +422,7 @@ async fn check_resulting_enrollment<C: ConnectionTrait>(
         )));
     }
     obey(
-        rules::household::resulting_enrollment_is_head(households::relationship(&enrollment)?)
+        rules::household::resulting_enrollment_is_head(enrollment.relationship_to_hoh)
             .into_iter()
             .collect(),
     )?;

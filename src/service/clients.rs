@@ -40,7 +40,7 @@ pub async fn create(
             first_name: Set(first_name),
             last_name: Set(last_name),
             date_of_birth: Set(input.date_of_birth),
-            sex: Set(input.sex.unwrap_or(Sex::DataNotCollected).code()),
+            sex: Set(input.sex.unwrap_or(Sex::DataNotCollected)),
             created_by_organization_id: Set(actor.organization_id),
         }
     )

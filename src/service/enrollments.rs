@@ -55,7 +55,7 @@ pub async fn create(
     scope::get::<entity::client::Entity, _>(&txn, actor, input.client_id).await?;
     obey(rules::enrollment::entry(
         input.entry_date,
-        &admin::project_facts(&project)?,
+        &admin::project_facts(&project),
         today,
     ))?;
     let members: Vec<Member> = input
@@ -159,7 +159,7 @@ pub async fn record_move_in(
     let txn = services.write_transaction().await?;
     let (enrollment, project) = get_for_change(&txn, actor, enrollment_id).await?;
     obey(
-        rules::household::move_in(households::relationship(&enrollment)?)
+        rules::household::move_in(enrollment.relationship_to_hoh)
             .into_iter()
             .collect(),
     )?;
@@ -168,7 +168,7 @@ pub async fn record_move_in(
     }
     obey(rules::enrollment::move_in(
         move_in_date,
-        admin::project_type(&project)?,
+        project.project_type,
         enrollment.entry_date,
         enrollment.exit_date,
         today,
@@ -239,7 +239,7 @@ pub async fn exit(services: &Services, actor: &Actor, input: Exit) -> AppResult<
         .collect();
     let names = client_names(&txn, &others).await?;
     obey(
-        rules::household::exit(households::relationship(&enrollment)?, &names, input.how)
+        rules::household::exit(enrollment.relationship_to_hoh, &names, input.how)
             .into_iter()
             .collect(),
     )?;
@@ -374,7 +374,7 @@ async fn hand_over(
         .one(txn)
         .await?
         .ok_or_else(|| AppError::internal("the new head's enrollment vanished"))?;
-    let theirs = households::relationship(&successor)?;
+    let theirs = successor.relationship_to_hoh;
     let former_now = match theirs {
         RelationshipToHoH::SpouseOrPartner
         | RelationshipToHoH::UnrelatedMember

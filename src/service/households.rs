@@ -3,7 +3,6 @@
 //! The rules themselves are `domain::rules::household`; this module loads their facts and writes.
 
 use super::{Services, admin, audit, new_id, obey, scope};
-use crate::domain::codes::Stored;
 use crate::domain::rules::household::{self as rule, Member};
 use crate::domain::{Actor, RelationshipToHoH, rules};
 use crate::error::{AppError, AppResult};
@@ -32,14 +31,6 @@ pub struct NewHouseholdMember {
     pub client_id: Uuid,
     pub relationship: RelationshipToHoH,
     pub entry_date: NaiveDate,
-}
-
-/// The HUD 3.15 code stored on an enrollment; a code outside the list is a data fault.
-pub fn relationship(enrollment: &enrollment::Model) -> AppResult<RelationshipToHoH> {
-    RelationshipToHoH::stored(
-        enrollment.relationship_to_hoh,
-        format_args!("enrollment {}", enrollment.id),
-    )
 }
 
 /// A new, empty household in `project`.
@@ -84,7 +75,7 @@ pub(super) async fn check_members<C: ConnectionTrait>(
         scope::get::<client::Entity, _>(conn, actor, member.client_id).await?;
     }
     obey(rule::members(head_entry, present, members))?;
-    let facts = admin::project_facts(project)?;
+    let facts = admin::project_facts(project);
     for (index, member) in members.iter().enumerate() {
         obey_member(
             index,
@@ -147,7 +138,7 @@ pub(super) async fn enroll(
             exit_hud_id: Set(None),
             enrollment_coc: Set(Some(admin::coc_code(services, project).to_owned())),
             household_id: Set(household_id),
-            relationship_to_hoh: Set(member.relationship.code()),
+            relationship_to_hoh: Set(member.relationship),
         }
     )
     .insert(txn)
@@ -176,7 +167,7 @@ pub async fn members<C: ConnectionTrait>(
         .order_by_asc(enrollment::Column::Id)
         .all(conn)
         .await?;
-    members.sort_by_key(|e| e.relationship_to_hoh != RelationshipToHoH::SelfHeadOfHousehold.code());
+    members.sort_by_key(|e| e.relationship_to_hoh != RelationshipToHoH::SelfHeadOfHousehold);
     Ok(members)
 }
 
@@ -215,7 +206,7 @@ pub async fn add_member(
     let members = members(&txn, household.id).await?;
     let head = members
         .iter()
-        .find(|e| e.relationship_to_hoh == RelationshipToHoH::SelfHeadOfHousehold.code())
+        .find(|e| e.relationship_to_hoh == RelationshipToHoH::SelfHeadOfHousehold)
         .ok_or_else(|| AppError::internal(format!("household {} has no head", household.id)))?;
     if let Some(exited) = head.exit_date {
         return Err(AppError::bad_input(format!(

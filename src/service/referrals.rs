@@ -47,7 +47,7 @@ pub async fn open(
             .await?;
     }
     let event = scope::get::<ce_event::Entity, _>(txn, actor, id).await?;
-    let event_type = ce_events::event_type(&event)?;
+    let event_type = event.event_type;
     if !event_type.carries_result() {
         return Err(AppError::bad_input(format!(
             "CE event {}: {}",

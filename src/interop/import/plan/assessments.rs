@@ -56,7 +56,7 @@ async fn resolve_chunk(
         .await?;
     let mut enrollments: HashMap<String, Assessed> = HashMap::with_capacity(stored.len());
     for (key, e) in stored {
-        let relationship = crate::service::households::relationship(&e)?;
+        let relationship = e.relationship_to_hoh;
         let facts = r
             .projects
             .of_id(e.project_id)
@@ -129,9 +129,9 @@ async fn resolve_chunk(
                 client_id: Set(client_id),
                 assessment_date: Set(row.assessment_date),
                 assessment_location: Set(row.location.clone()),
-                assessment_type: Set(row.assessment_type.code()),
-                assessment_level: Set(row.assessment_level.code()),
-                prioritization_status: Set(row.prioritization_status.code()),
+                assessment_type: Set(row.assessment_type),
+                assessment_level: Set(row.assessment_level),
+                prioritization_status: Set(row.prioritization_status),
             }
         ));
     }

@@ -164,7 +164,7 @@ fn record(
         client::ActiveModel {
             id: Set(id),
             // FY2024 files carry no 4.21 Sex.
-            sex: Set(row.sex.code()),
+            sex: Set(row.sex),
             // The search key as the API stores it: lower-cased and cut to its column's length.
             first_name_search: Set(values::name_search_key(&row.first_name)),
             last_name_search: Set(values::name_search_key(&row.last_name)),

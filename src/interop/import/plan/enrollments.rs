@@ -308,7 +308,7 @@ fn record(
             exit_hud_id: Set(exit.and_then(|e| e.own_id.clone())),
             enrollment_coc: Set(row.enrollment_coc.clone()),
             household_id: Set(household_id),
-            relationship_to_hoh: Set(relationship.code()),
+            relationship_to_hoh: Set(relationship),
         }
     )
 }

@@ -460,16 +460,16 @@ struct ProjectInfo {
 }
 
 impl ProjectInfo {
-    /// A project of Hearth's, as the rules read it (a stored code outside HUD's list is a fault).
-    fn of(model: &project::Model) -> AppResult<ProjectInfo> {
-        Ok(ProjectInfo {
+    /// A project of Hearth's, as the rules read it.
+    fn of(model: &project::Model) -> ProjectInfo {
+        ProjectInfo {
             id: model.id,
             organization_id: Some(model.organization_id),
-            project_type: crate::service::admin::project_type(model)?,
+            project_type: model.project_type,
             operating_start_date: model.operating_start_date,
             operating_end_date: model.operating_end_date,
             participation: Vec::new(),
-        })
+        }
     }
 }
 
@@ -498,7 +498,7 @@ impl Projects {
         let mut periods = stored_participation(txn, ids).await?;
         for key in outside {
             let text = key.text();
-            match found.get(&text).map(ProjectInfo::of).transpose()? {
+            match found.get(&text).map(ProjectInfo::of) {
                 Some(mut info) => {
                     info.participation = periods.get(&info.id).cloned().unwrap_or_default();
                     self.by_id.insert(info.id, Some(info.clone()));
@@ -527,11 +527,7 @@ impl Projects {
                 .all(txn)
                 .await?;
             for id in chunk {
-                let info = models
-                    .iter()
-                    .find(|m| m.id == *id)
-                    .map(ProjectInfo::of)
-                    .transpose()?;
+                let info = models.iter().find(|m| m.id == *id).map(ProjectInfo::of);
                 self.by_id.insert(*id, info);
             }
         }

@@ -103,7 +103,7 @@ fn add(
             id: Set(target.id),
             organization_id: Set(organization_id),
             name: Set(row.name.clone()),
-            project_type: Set(row.project_type.code()),
+            project_type: Set(row.project_type),
             operating_start_date: Set(row.operating_start_date),
             operating_end_date: Set(row.operating_end_date),
             // Project.csv carries no CoC code (ProjectCoC.csv does, which Hearth does not read): an
