@@ -742,3 +742,59 @@ async fn household_type_takes_each_member_s_age_when_the_report_or_their_stay_be
         [3, 1, 2, 0, 0]
     );
 }
+
+/// Q9d "No result recorded" is one of HUD's result rows, which count the households whose event is
+/// a referral carrying a 4.20.D result (events 10-15, 17, 18) by that result; HUD's Data Lab test
+/// kit counts there only those referrals without a result. Report 2026-01-01..2026-03-31:
+/// - Moe, single adult: assessed 02-01; post-placement case management 02-05, "enrolled in
+///   aftercare" not answered: his event, in Q9d row 1, but no result row (4.20.D is not collected
+///   for event 5).
+/// - Ned, single adult: assessed 02-01; a PSH referral 02-10, still pending: No result recorded.
+#[tokio::test]
+async fn no_result_recorded_counts_only_referrals_that_carry_a_result() {
+    let c = Community::new().await;
+    let housing = "HOUSING_NEEDS_ASSESSMENT";
+    let moe = person(&c, "Moe", Some("1970-07-07")).await;
+    let moe_ce = create_enrollment(&c.plm, &moe, &c.ce_project, "2026-01-10").await;
+    assess(&c, &moe_ce, "2026-02-01", "PHONE", housing, true).await;
+    event(
+        &c,
+        &moe_ce,
+        "2026-02-05",
+        "REFERRAL_TO_POST_PLACEMENT_CASE_MANAGEMENT",
+        json!({}),
+    )
+    .await;
+    let ned = person(&c, "Ned", Some("1971-07-07")).await;
+    let ned_ce = create_enrollment(&c.plm, &ned, &c.ce_project, "2026-01-10").await;
+    assess(&c, &ned_ce, "2026-02-01", "PHONE", housing, true).await;
+    event(
+        &c,
+        &ned_ce,
+        "2026-02-10",
+        "REFERRAL_TO_PSH",
+        json!({ "referredProjectId": c.psh_a }),
+    )
+    .await;
+
+    let data = c
+        .plm
+        .ok(CE_APR, json!({ "from": "2026-01-01", "to": "2026-03-31" }))
+        .await;
+    let report = &data["ceApr"];
+    //                                    Total, without, with children, only children, unknown
+    assert_eq!(
+        row(report, "Q9d", "Post-placement/follow-up case management"),
+        [1, 1, 0, 0, 0]
+    );
+    assert_eq!(
+        row(report, "Q9d", "PSH project resource opening"),
+        [1, 1, 0, 0, 0]
+    );
+    assert_eq!(row(report, "Q9d", "Total"), [2, 2, 0, 0, 0]);
+    assert_eq!(row(report, "Q9d", "No result recorded"), [1, 1, 0, 0, 0]);
+    assert_eq!(
+        row(report, "Q9d", "Result: Enrolled in Aftercare project"),
+        [0; 5]
+    );
+}

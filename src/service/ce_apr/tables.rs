@@ -202,10 +202,9 @@ fn q9d(events: &Groups, prioritized: ByType) -> Table {
         })
     };
     let successful = result(1);
-    let no_result = by_type(events, |r| {
-        (r[EVENT] == Some(5) && r[AFTERCARE].is_none())
-            || (is_residential(r) && r[RESULT].is_none())
-    });
+    // HUD's result rows (and "No result recorded" among them) are about the referrals that carry
+    // a 4.20.D result; an event 5 without 4.20.B is not one.
+    let no_result = by_type(events, |r| is_residential(r) && r[RESULT].is_none());
     let aftercare = by_type(events, |r| r[EVENT] == Some(5) && r[AFTERCARE] == Some(1));
     let residential_total = sum(&(5..=18)
         .zip(&referral)
@@ -370,12 +369,13 @@ mod tests {
             vec![Some(1), Some(1), Some(14), None, None, Some(1), Some(1)],
             vec![Some(1), Some(1), Some(13), None, None, None, Some(1)],
             vec![Some(2), Some(2), Some(5), None, Some(1), None, Some(1)],
+            vec![Some(3), Some(2), Some(5), None, None, None, Some(1)],
             vec![Some(2), Some(1), Some(2), Some(1), None, None, Some(1)],
         ];
         let assessed: Groups = vec![vec![Some(1), Some(1), Some(1), Some(3)]];
         let tables = tables(&assessed, &events, &vec![], &vec![]);
         let q9d = &tables[3];
-        assert_eq!(row(q9d, "Total"), n([3, 2, 1, 0, 0]));
+        assert_eq!(row(q9d, "Total"), n([4, 2, 1, 1, 0]));
         assert_eq!(
             row(q9d, "Result: Successful referral: client accepted"),
             n([1, 1, 0, 0, 0])
