@@ -277,7 +277,7 @@ async fn rule_a3_each_question_counts_what_hud_asks() {
         row(
             report,
             "Q9d",
-            "Result: Successful referral: client accepted"
+            "Result: successful referral: client accepted"
         ),
         [1, 1, 0, 0, 0]
     );
@@ -425,7 +425,8 @@ async fn the_download_is_one_csv_per_question_in_hud_s_upload_shape() {
     assert_eq!(
         q9b[3],
         [
-            "Percent of Assessed Prioritized",
+            "Percent of Assessed Prioritized Of the total HH Assessed report the percent of those \
+             placed on the prioritization list",
             "0.8000",
             "1.0000",
             "1.0000",
@@ -797,4 +798,171 @@ async fn no_result_recorded_counts_only_referrals_that_carry_a_result() {
         row(report, "Q9d", "Result: Enrolled in Aftercare project"),
         [0; 5]
     );
+}
+
+/// Every table's title, header and row labels as HUD's CE APR programming specifications (FY2026)
+/// print them, in HUD's order, in the download (the GraphQL tables carry the same titles and
+/// columns, and the count rows of the same labels).
+#[tokio::test]
+async fn every_table_is_labelled_as_hud_prints_it() {
+    let c = Community::new().await;
+    let household = [
+        " ",
+        "Total",
+        "Without Children",
+        "With Children and Adults",
+        "With Only Children",
+        "Unknown Household Type",
+    ];
+    let q10_header = [
+        "Assessment/Event",
+        "Total Occurrences",
+        "Successful Referral",
+        "Unsuccessful Referral: client rejected",
+        "Unsuccessful Referral: provider rejected",
+        "Re-housed in safe alternative",
+        "Enrolled in aftercare",
+    ];
+    let access = [
+        "Referral to Prevention Assistance project",
+        "Problem Solving/Diversion/Rapid Resolution intervention or service",
+        "Referral to scheduled Coordinated Entry Crisis Needs Assessment",
+        "Referral to scheduled Coordinated Entry Housing Needs Assessment",
+    ];
+    let q9d_events = [
+        "Post-placement/follow-up case management",
+        "Street Outreach project or services",
+        "Housing Navigation project or services",
+        "Non-continuum services: Ineligible for continuum services",
+        "Non continuum services: No availability in continuum services",
+        "Emergency Shelter bed opening",
+        "Transitional Housing bed/unit opening",
+        "Joint TH-RRH project/unit/resource opening",
+        "RRH project resource opening",
+        "PSH project resource opening",
+        "Other PH project",
+        "Referral to emergency assistance/flex fund/furniture assistance",
+        "Referral to Emergency Housing Voucher (EHV)",
+        "Referral to a Housing Stability Voucher",
+    ];
+    let q10_events = [
+        "Referral to post-placement/follow-up case management",
+        "Referral to Street Outreach project or services",
+        "Referral to Housing Navigation project or services",
+        "Referral to Non-continuum services: Ineligible for continuum services",
+        "Referral to Non continuum services: No availability in continuum services",
+        "Referral to Emergency Shelter bed opening",
+        "Referral to Transitional Housing bed/unit opening",
+        "Referral to Joint TH-RRH project/unit/resource opening",
+        "Referral to RRH project resource opening",
+        "Referral to PSH project resource opening",
+        "Referral to Other PH project/unit/resource opening",
+        "Referral to emergency assistance/flex fund/furniture assistance",
+        "Referral to Emergency Housing Voucher (EHV)",
+        "Referral to a Housing Stability Voucher",
+    ];
+    let mut q9c: Vec<&str> = access.to_vec();
+    q9c.extend([
+        "Total",
+        "Result: Client housed/Re-Housed in a safe alternative",
+        "Percent of successful referrals to Problem Solving/Diversion/Rapid Resolution",
+    ]);
+    let mut q9d: Vec<&str> = q9d_events.to_vec();
+    q9d.extend([
+        "Total",
+        "Of the total HH prioritized (Q9b row 1) what percentage received a referral",
+        "Result: successful referral: client accepted",
+        "Result: Unsuccessful referral: client rejected",
+        "Result: Unsuccessful referral: provider rejected",
+        "No result recorded",
+        "Result: Enrolled in Aftercare project",
+        "Percent of successful referrals to residential projects",
+    ]);
+    let mut q10: Vec<&str> = vec!["Crisis Needs Assessment", "Housing Needs Assessment"];
+    q10.extend(access);
+    q10.extend(q10_events);
+    let expected: [(&str, &str, &[&str], Vec<&str>); 5] = [
+        (
+            "Q9a",
+            "Assessment Type - Households Assessed in the Date Range",
+            &household,
+            vec!["Phone", "Virtual", "In-person", "Total Households Assessed"],
+        ),
+        (
+            "Q9b",
+            "Prioritization Status - Households Prioritized in the Date Range",
+            &household,
+            vec![
+                "Placed on Prioritization List (Prioritized)",
+                "Not Placed on Prioritization List",
+                "Percent of Assessed Prioritized Of the total HH Assessed report the percent of \
+                 those placed on the prioritization list",
+            ],
+        ),
+        (
+            "Q9c",
+            "Access Events - Households with an Access Event",
+            &household,
+            q9c,
+        ),
+        (
+            "Q9d",
+            "Referral Events - Households Who Were Referred",
+            &household,
+            q9d,
+        ),
+        (
+            "Q10",
+            "Total Coordinated Entry Activity During the Year",
+            &q10_header,
+            q10,
+        ),
+    ];
+
+    let data = c
+        .plm
+        .ok(CE_APR, json!({ "from": "2026-01-01", "to": "2026-03-31" }))
+        .await;
+    let tables = data["ceApr"]["tables"].as_array().expect("tables").clone();
+    let response = c
+        .server
+        .http
+        .get(
+            c.server
+                .url("/reports/ce-apr.zip?from=2026-01-01&to=2026-03-31"),
+        )
+        .bearer_auth(c.plm.token.clone().expect("a token"))
+        .send()
+        .await
+        .expect("download");
+    let bytes = response.bytes().await.expect("the zip");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    for (table, (question, title, header, labels)) in tables.iter().zip(expected) {
+        assert_eq!(table["question"], question);
+        assert_eq!(table["title"], title, "{question}'s title");
+        assert_eq!(table["columns"], json!(header[1..]), "{question}'s columns");
+        let file = zip.by_name(&format!("{question}.csv")).expect("the table");
+        let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(file)
+            .records()
+            .map(|r| r.expect("a row").iter().map(str::to_owned).collect())
+            .collect();
+        assert_eq!(rows[0], header, "{question}'s header");
+        let csv_labels: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(csv_labels, labels, "{question}'s rows");
+        // GraphQL carries the count rows, in the same order.
+        let count_labels: Vec<&str> = table["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter_map(|r| r["label"].as_str())
+            .collect();
+        let counted: Vec<&str> = labels
+            .iter()
+            .copied()
+            .filter(|l| !l.starts_with("Percent") && !l.starts_with("Of the total"))
+            .collect();
+        assert_eq!(count_labels, counted, "{question}'s count rows");
+    }
 }

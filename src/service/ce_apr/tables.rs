@@ -140,8 +140,10 @@ fn q9b(assessed: &Groups) -> (Table, ByType) {
         vec![
             counts("Placed on Prioritization List (Prioritized)", placed),
             counts("Not Placed on Prioritization List", not_placed),
+            // HUD prints the row's instruction in its label cell, and its CSV carries both.
             percent(
-                "Percent of Assessed Prioritized",
+                "Percent of Assessed Prioritized Of the total HH Assessed report the percent of \
+                 those placed on the prioritization list",
                 placed,
                 sum(&[placed, not_placed]),
             ),
@@ -222,8 +224,9 @@ fn q9d(events: &Groups, prioritized: ByType) -> Table {
         referred_prioritized,
         prioritized,
     ));
+    // Lower-case "successful" as HUD prints it (its other two result rows are capitalized).
     rows.push(counts(
-        "Result: Successful referral: client accepted",
+        "Result: successful referral: client accepted",
         successful,
     ));
     rows.push(counts(
@@ -357,7 +360,11 @@ mod tests {
             row(&tables[0], "Total Households Assessed"),
             n([4, 2, 1, 0, 1])
         );
-        let percent = row(&tables[1], "Percent of Assessed Prioritized");
+        let percent = row(
+            &tables[1],
+            "Percent of Assessed Prioritized Of the total HH Assessed report the percent of those \
+             placed on the prioritization list",
+        );
         assert_eq!(percent[0], Cell::Percent(Some(0.75)));
         assert_eq!(percent[3], Cell::Percent(None));
     }
@@ -377,7 +384,7 @@ mod tests {
         let q9d = &tables[3];
         assert_eq!(row(q9d, "Total"), n([4, 2, 1, 1, 0]));
         assert_eq!(
-            row(q9d, "Result: Successful referral: client accepted"),
+            row(q9d, "Result: successful referral: client accepted"),
             n([1, 1, 0, 0, 0])
         );
         assert_eq!(row(q9d, "No result recorded"), n([1, 1, 0, 0, 0]));
