@@ -966,3 +966,69 @@ async fn every_table_is_labelled_as_hud_prints_it() {
         assert_eq!(count_labels, counted, "{question}'s count rows");
     }
 }
+
+/// Q9a-Q9d count households: one that changed heads (rule H4) and whose both heads were assessed
+/// counts once, by the latest of their assessments. Report 2026-01-01..2026-03-31:
+/// - Oli (born 1960) and his partner Pam (born 1962) enter 01-05; Oli is assessed 01-10 (phone,
+///   placed); Oli exits 02-01 and Pam becomes the head; Pam is assessed 02-15 (virtual, not placed).
+/// - One household, by the 02-15 assessment: Virtual, not placed. On 02-15 only Pam is present
+///   (Oli exited 02-01): Without Children.
+#[tokio::test]
+async fn a_household_assessed_under_two_heads_counts_once() {
+    let c = Community::new().await;
+    let housing = "HOUSING_NEEDS_ASSESSMENT";
+    let oli = person(&c, "Oli", Some("1960-10-10")).await;
+    let pam = person(&c, "Pam", Some("1962-10-10")).await;
+    let data = c
+        .plm
+        .ok(
+            "mutation($input: CreateEnrollmentInput!) { createEnrollment(input: $input) {
+               id household { members { id client { id } } } } }",
+            json!({ "input": { "clientId": oli, "projectId": c.ce_project, "entryDate": "2026-01-05",
+                "members": [{ "clientId": pam, "relationshipToHoH": "SPOUSE_OR_PARTNER" }] } }),
+        )
+        .await;
+    let oli_ce = id(&data["createEnrollment"]);
+    let pam_ce = data["createEnrollment"]["household"]["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|m| m["client"]["id"] == pam.as_str())
+        .map(id)
+        .expect("Pam's enrollment");
+    assess(&c, &oli_ce, "2026-01-10", "PHONE", housing, true).await;
+    c.plm
+        .ok(
+            "mutation($input: ExitEnrollmentInput!) { exitEnrollment(input: $input) { id } }",
+            json!({ "input": { "enrollmentId": oli_ce, "exitDate": "2026-02-01",
+                "newHeadOfHouseholdId": pam_ce } }),
+        )
+        .await;
+    assess(&c, &pam_ce, "2026-02-15", "VIRTUAL", housing, false).await;
+
+    let data = c
+        .plm
+        .ok(CE_APR, json!({ "from": "2026-01-01", "to": "2026-03-31" }))
+        .await;
+    let report = &data["ceApr"];
+    //                                    Total, without, with children, only children, unknown
+    assert_eq!(row(report, "Q9a", "Phone"), [0; 5]);
+    assert_eq!(row(report, "Q9a", "Virtual"), [1, 1, 0, 0, 0]);
+    assert_eq!(
+        row(report, "Q9a", "Total Households Assessed"),
+        [1, 1, 0, 0, 0]
+    );
+    assert_eq!(
+        row(report, "Q9b", "Not Placed on Prioritization List"),
+        [1, 1, 0, 0, 0]
+    );
+    assert_eq!(
+        row(report, "Q9b", "Placed on Prioritization List (Prioritized)"),
+        [0; 5]
+    );
+    // Q10 still counts both assessments.
+    assert_eq!(
+        row(report, "Q10", "Housing Needs Assessment"),
+        [2, 0, 0, 0, 0, 0]
+    );
+}

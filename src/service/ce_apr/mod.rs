@@ -9,9 +9,11 @@
 //!   record's date makes it a Coordinated Entry access point (2.09.1; receiving referrals alone
 //!   does not make a project's CE data part of the report, as in HUD's Data Lab test kit). Anything
 //!   else is in no question.
-//! - **Universe of Q9a-Q9d**: heads of household with such an assessment dated within the
-//!   report range. A head assessed several times counts once, by their **latest** assessment in the
-//!   range (latest date, then latest recorded).
+//! - **Universe of Q9a-Q9d**: households whose head has such an assessment dated within the
+//!   report range, each counted once, by its **latest** assessment in the range (latest date, then
+//!   latest recorded): each head's latest, then, should the household have changed heads (rule H4)
+//!   and both be assessed, the latest of those (HUD counts households, as its Data Lab test kit
+//!   does by HouseholdID).
 //! - **Household type** (the columns): from the ages of the household's members present on that
 //!   assessment's date (entered on or before it, not exited before it), each member's age taken as
 //!   the HMIS Reporting Glossary takes it, on the later of the report's start and that member's own
@@ -222,25 +224,31 @@ fn universe(backend: DbBackend) -> String {
     format!(
         "latest AS (\
            SELECT a.id, a.client_id, a.household_id, a.enrollment_id, a.assessment_date, \
-                  a.assessment_type, a.prioritization_status, \
-                  ROW_NUMBER() OVER (PARTITION BY a.client_id \
-                                     ORDER BY a.assessment_date DESC, a.id DESC) AS rn \
+                  a.assessment_type, a.prioritization_status, a.date_created, \
+                  ROW_NUMBER() OVER (PARTITION BY a.client_id ORDER BY a.assessment_date DESC, \
+                                     a.date_created DESC, a.id DESC) AS rn \
            FROM assessment a \
            WHERE a.date_deleted IS NULL AND a.assessment_date >= $1 AND a.assessment_date <= $2 \
              AND {assessed}), \
+         households AS (\
+           SELECT l.id, l.client_id, l.household_id, l.enrollment_id, l.assessment_date, \
+                  l.assessment_type, l.prioritization_status, \
+                  ROW_NUMBER() OVER (PARTITION BY l.household_id ORDER BY l.assessment_date DESC, \
+                                     l.date_created DESC, l.id DESC) AS hn \
+           FROM latest l WHERE l.rn = 1), \
          ages AS (\
            SELECT l.id, l.client_id, l.assessment_date, l.assessment_type, \
                   l.prioritization_status, e.project_id, \
                   SUM(CASE WHEN c.date_of_birth <= {cutoff} THEN 1 ELSE 0 END) AS adults, \
                   SUM(CASE WHEN c.date_of_birth > {cutoff} THEN 1 ELSE 0 END) AS children, \
                   SUM(CASE WHEN c.date_of_birth IS NULL THEN 1 ELSE 0 END) AS unknown \
-           FROM latest l \
+           FROM households l \
            JOIN enrollment e ON e.id = l.enrollment_id \
            LEFT JOIN enrollment m ON m.household_id = l.household_id AND m.date_deleted IS NULL \
                 AND m.entry_date <= l.assessment_date \
                 AND (m.exit_date IS NULL OR m.exit_date >= l.assessment_date) \
            LEFT JOIN client c ON c.id = m.client_id \
-           WHERE l.rn = 1 \
+           WHERE l.hn = 1 \
            GROUP BY l.id, l.client_id, l.assessment_date, l.assessment_type, \
                     l.prioritization_status, e.project_id), \
          typed AS (\
