@@ -1,5 +1,6 @@
-//! HUD's CE APR (rule A3) through the API: a small community whose every answer is worked out by
-//! hand below, then `ceApr` and `GET /reports/ce-apr.zip` must give exactly those.
+//! HUD's CE APR (rule A3) through the API: small communities whose every answer is worked out by
+//! hand (the community below, and one beside each test of a rule of HUD's CE APR programming
+//! specifications), then `ceApr` and `GET /reports/ce-apr.zip` must give exactly those.
 //!
 //! The report covers 2026-01-01..2026-03-31 (events count until 90 days after, 2026-06-29):
 //! - Ava, single adult: assessed 01-10 (phone, placed, crisis) and 02-20 (in person, placed,

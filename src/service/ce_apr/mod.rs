@@ -17,16 +17,17 @@
 //! - **Household type** (the columns): from the ages of the household's members present on that
 //!   assessment's date (entered on or before it, not exited before it), each member's age taken as
 //!   the HMIS Reporting Glossary takes it, on the later of the report's start and that member's own
-//!   entry date (HUD's Data Lab test kit does so for the CE APR); under 18 is a child. (The
-//!   household type of rule H7, from ages on the head's entry date, is not the CE APR's.) Without Children: every age known, all adults; With Children and
-//!   Adults: at least one of each; With Only Children: every age known, all children; else Unknown.
+//!   entry date (HUD's Data Lab test kit does so for the CE APR); under 18 is a child. Without
+//!   Children: every age known, all adults; With Children and Adults: at least one of each; With
+//!   Only Children: every age known, all children; else Unknown. (Rule H7's household type, from
+//!   ages on the head's entry date, is not the CE APR's: HUD's rule wins here.)
 //! - **The household's event** (Q9c, Q9d): among the head's not cancelled CE events that count,
 //!   dated on or after that assessment, no later than 90 days after the report's end, and before
 //!   the head's **latest** assessment dated after the report's end and within those 90 days (if
 //!   any: HUD's "< any [dates of assessment] between [report end date] and ([report end date] + 90
 //!   days)", which HUD's Data Lab test kit reads as before the latest of them), the latest,
-//!   preferring events recorded in the assessment's own CE project. Q9c counts households whose event is an access event (1-4),
-//!   Q9d those whose event is a referral event (5-18).
+//!   preferring events recorded in the assessment's own CE project. Q9c counts households whose
+//!   event is an access event (1-4), Q9d those whose event is a referral event (5-18).
 //! - **Q10** counts occurrences, not households: every assessment that counts (by level) and every
 //!   such not cancelled CE event (by type and result) dated within the range.
 //!
