@@ -2,7 +2,9 @@
 //!
 //! Database error text is logged here and never returned: a client sees a generic message with
 //! INTERNAL_SERVER_ERROR. A unique-constraint violation is a CONFLICT, because it means another
-//! request got there first.
+//! request got there first. A stored value that cannot be decoded (a HUD code outside its list:
+//! SeaORM's `DbErr::Type`, "unexpected value for <List> enum: <code>") is a data fault, not an
+//! outage: logged as such, answered as any internal error.
 
 use sea_orm::{DbErr, SqlErr};
 
@@ -85,6 +87,10 @@ impl AppError {
         match self {
             AppError::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");
+                "Internal server error; the failure has been logged".to_owned()
+            }
+            AppError::Database(DbErr::Type(detail)) => {
+                tracing::error!(error = %detail, "a stored value could not be decoded");
                 "Internal server error; the failure has been logged".to_owned()
             }
             AppError::Database(err) => match err.sql_err() {

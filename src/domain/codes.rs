@@ -8,26 +8,6 @@ pub use entity::codes::{
     ReferralResult, ReferredProjectRule, RelationshipToHoH, Sex,
 };
 
-/// The value of a code read back from the database as an integer, on `record` ("CE event 0190…"):
-/// a code outside the list is a data fault, one clear INTERNAL_SERVER_ERROR naming the record.
-pub trait Stored: sea_orm::ActiveEnum<Value = i32> {
-    fn stored(code: i32, record: impl std::fmt::Display) -> Result<Self, crate::error::AppError> {
-        Self::try_from_value(&code).map_err(|err| {
-            crate::error::AppError::internal(format!("{record} has an unknown code: {err}"))
-        })
-    }
-
-    /// As [`Self::stored`], for a code that may be absent.
-    fn stored_optional(
-        code: Option<i32>,
-        record: impl std::fmt::Display,
-    ) -> Result<Option<Self>, crate::error::AppError> {
-        code.map(|code| Self::stored(code, record)).transpose()
-    }
-}
-
-impl<T: sea_orm::ActiveEnum<Value = i32>> Stored for T {}
-
 /// Where a CE event stands, derived from its type and HUD 4.20.D Referral Result.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ReferralStatus {
@@ -105,6 +85,29 @@ mod tests {
             panic!("event 10 names a project");
         };
         assert!(shelters.contains(&ProjectType::SafeHaven));
+    }
+
+    #[test]
+    fn an_unknown_stored_code_is_one_internal_error_naming_list_and_code() {
+        use sea_orm::ActiveEnum;
+        let err = ReferralResult::try_from_value(&9).expect_err("9 is no Referral Result");
+        assert!(
+            matches!(&err, sea_orm::DbErr::Type(detail) if detail.contains("ReferralResult") && detail.contains('9'))
+        );
+        let err = crate::error::AppError::from(err);
+        assert_eq!(err.code(), "INTERNAL_SERVER_ERROR");
+        assert_eq!(
+            err.public_message(),
+            "Internal server error; the failure has been logged"
+        );
+    }
+
+    #[test]
+    fn a_code_serializes_as_its_hud_integer() {
+        assert_eq!(
+            serde_json::to_value(CeEventType::ReferralToPsh).ok(),
+            Some(serde_json::json!(14))
+        );
     }
 
     #[test]

@@ -3,7 +3,6 @@
 //! and window functions, in the caller's scope; no event row is loaded.
 
 use super::{Services, scope};
-use crate::domain::codes::Stored;
 use crate::domain::{Actor, CeEventType, DeclineReason, HouseholdType, ReferralResult};
 use crate::error::{AppError, AppResult};
 use chrono::NaiveDate;
@@ -267,8 +266,7 @@ async fn decline_reasons(
         .group_by_col(ce_event::Column::DeclineReason);
     let mut reasons: HashMap<Key, Vec<(DeclineReason, i64)>> = HashMap::new();
     for row in db.query_all_raw(backend.build(&counts)).await? {
-        let code: i32 = row.try_get_by_index(2)?;
-        let reason = DeclineReason::stored(code, "a CE event of the report")?;
+        let reason: DeclineReason = row.try_get_by_index(2)?;
         let key = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
         reasons
             .entry(key)
@@ -336,14 +334,14 @@ pub async fn referral_report(
         .group_by_col(ce_event::Column::ReferredProjectId);
     let mut rows = Vec::new();
     for row in db.query_all_raw(backend.build(&counts)).await? {
-        let code: i32 = row.try_get_by_index(0)?;
+        let event_type: CeEventType = row.try_get_by_index(0)?;
         let total: i64 = row.try_get_by_index(2)?;
         let successful: i64 = row.try_get_by_index(3)?;
         let client_rejected: i64 = row.try_get_by_index(4)?;
         let provider_rejected: i64 = row.try_get_by_index(5)?;
         let cancelled: i64 = row.try_get_by_index(6)?;
         rows.push(ReportRow {
-            event_type: Some(CeEventType::stored(code, "a CE event of the report")?),
+            event_type: Some(event_type),
             referred_project_id: row.try_get_by_index(1)?,
             total,
             successful,

@@ -1,7 +1,12 @@
 //! Each HMIS file's rows: as read from the database (`FromQueryResult` shapes) and as written, by
-//! HUD column name ([`Row`]).
+//! HUD column name ([`Row`]). A HUD code is read as its list (`entity::codes`) and written as its
+//! integer: a stored code outside the list fails the export, never reaches a CSV file.
 
 use super::Context;
+use crate::domain::{
+    AssessmentLevel, AssessmentType, CeEventType, PrioritizationStatus, ProjectType,
+    ReferralResult, RelationshipToHoH, Sex,
+};
 use crate::interop::columns::{self, CsvFormat, HmisFile};
 use crate::interop::format;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -134,7 +139,7 @@ pub(super) struct ProjectRow {
     id: Uuid,
     organization_id: Uuid,
     name: String,
-    project_type: i32,
+    project_type: ProjectType,
     operating_start_date: NaiveDate,
     operating_end_date: Option<NaiveDate>,
     hud_id: Option<String>,
@@ -158,7 +163,7 @@ pub(super) fn project_row(p: ProjectRow, context: &Context) -> Vec<String> {
             format::optional_date(p.operating_end_date),
         )
         .set("ContinuumProject", yes_no(p.continuum_project))
-        .set("ProjectType", p.project_type.to_string())
+        .set("ProjectType", p.project_type.code().to_string())
         .audit(&p.audit, context)
         .into_values()
 }
@@ -169,7 +174,7 @@ pub(super) struct ClientRow {
     first_name: String,
     last_name: String,
     date_of_birth: Option<NaiveDate>,
-    sex: i32,
+    sex: Sex,
     hud_id: Option<String>,
     #[sea_orm(nested)]
     audit: Audit,
@@ -182,7 +187,7 @@ pub(super) struct ClientRow {
 pub(super) fn client_row(c: ClientRow, context: &Context) -> Vec<String> {
     let row = Row::new(context.format.client());
     let row = match context.format {
-        CsvFormat::Fy2026 => row.set("Sex", c.sex.to_string()),
+        CsvFormat::Fy2026 => row.set("Sex", c.sex.code().to_string()),
         CsvFormat::Fy2024 => row,
     };
     row.set("PersonalID", format::hud_id(c.id, c.hud_id.as_deref()))
@@ -213,7 +218,7 @@ pub(super) struct EnrollmentRow {
     project_coc_code: Option<String>,
     household_id: Uuid,
     household_hud_id: Option<String>,
-    relationship_to_hoh: i32,
+    relationship_to_hoh: RelationshipToHoH,
     client_hud_id: Option<String>,
     project_hud_id: Option<String>,
     #[sea_orm(nested)]
@@ -235,7 +240,10 @@ pub(super) fn enrollment_row(e: EnrollmentRow, context: &Context) -> Vec<String>
             "HouseholdID",
             format::hud_id(e.household_id, e.household_hud_id.as_deref()),
         )
-        .set("RelationshipToHoH", e.relationship_to_hoh.to_string())
+        .set(
+            "RelationshipToHoH",
+            e.relationship_to_hoh.code().to_string(),
+        )
         .set("EnrollmentCoC", coc)
         .set(
             "PersonalID",
@@ -280,11 +288,11 @@ pub(super) struct EventRow {
     enrollment_id: Uuid,
     client_id: Uuid,
     event_date: NaiveDate,
-    event_type: i32,
+    event_type: CeEventType,
     prob_sol_div_rr_result: Option<i32>,
     referral_case_manage_after: Option<i32>,
     referred_project_id: Option<Uuid>,
-    referral_result: Option<i32>,
+    referral_result: Option<ReferralResult>,
     result_date: Option<NaiveDate>,
     hud_id: Option<String>,
     enrollment_hud_id: Option<String>,
@@ -314,7 +322,7 @@ pub(super) fn event_row(e: EventRow, context: &Context) -> Vec<String> {
             format::hud_id(e.client_id, e.client_hud_id.as_deref()),
         )
         .set("EventDate", format::date(e.event_date))
-        .set("Event", e.event_type.to_string())
+        .set("Event", e.event_type.code().to_string())
         .set(
             "ProbSolDivRRResult",
             format::optional_code(e.prob_sol_div_rr_result),
@@ -324,7 +332,10 @@ pub(super) fn event_row(e: EventRow, context: &Context) -> Vec<String> {
             format::optional_code(e.referral_case_manage_after),
         )
         .set("LocationCrisisOrPHHousing", location)
-        .set("ReferralResult", format::optional_code(e.referral_result))
+        .set(
+            "ReferralResult",
+            format::optional_code(e.referral_result.map(ReferralResult::code)),
+        )
         .set("ResultDate", format::optional_date(e.result_date))
         .audit(
             &Audit {
@@ -388,9 +399,9 @@ pub(super) struct AssessmentRow {
     client_id: Uuid,
     assessment_date: NaiveDate,
     assessment_location: String,
-    assessment_type: i32,
-    assessment_level: i32,
-    prioritization_status: i32,
+    assessment_type: AssessmentType,
+    assessment_level: AssessmentLevel,
+    prioritization_status: PrioritizationStatus,
     hud_id: Option<String>,
     enrollment_hud_id: Option<String>,
     client_hud_id: Option<String>,
@@ -412,9 +423,12 @@ pub(super) fn assessment_row(a: AssessmentRow, context: &Context) -> Vec<String>
         )
         .set("AssessmentDate", format::date(a.assessment_date))
         .set("AssessmentLocation", a.assessment_location)
-        .set("AssessmentType", a.assessment_type.to_string())
-        .set("AssessmentLevel", a.assessment_level.to_string())
-        .set("PrioritizationStatus", a.prioritization_status.to_string())
+        .set("AssessmentType", a.assessment_type.code().to_string())
+        .set("AssessmentLevel", a.assessment_level.code().to_string())
+        .set(
+            "PrioritizationStatus",
+            a.prioritization_status.code().to_string(),
+        )
         .audit(&a.audit, context)
         .into_values()
 }
