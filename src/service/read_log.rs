@@ -16,8 +16,9 @@
 use super::writer::Writer;
 use crate::error::{AppError, AppResult};
 use entity::audit_event;
-use sea_orm::{DatabaseConnection, EntityTrait};
-use tokio::sync::{mpsc, oneshot};
+use sea_orm::{DatabaseConnection, DbBackend, EntityTrait};
+use std::sync::Arc;
+use tokio::sync::{Semaphore, mpsc, oneshot};
 
 /// Requests whose rows may wait at once; more wait to enqueue.
 const QUEUE: usize = 1024;
@@ -66,9 +67,24 @@ fn stopped() -> AppError {
     AppError::internal("the read audit writer stopped")
 }
 
-/// The writer: one group at a time, each group whatever queued while the last one was written.
+/// Groups written at the same time. SQLite has one writer, so one. PostgreSQL commits concurrent
+/// transactions in parallel (and already shares their WAL flushes between them), so a group written
+/// alone there would leave every other request waiting on one connection: a few are in flight.
+fn groups_in_flight(backend: DbBackend) -> usize {
+    match backend {
+        DbBackend::Sqlite => 1,
+        _ => 4,
+    }
+}
+
+/// The writer: each group is whatever queued while it waited for a free slot.
 async fn write(db: DatabaseConnection, writer: Writer, mut receiver: mpsc::Receiver<Pending>) {
+    let slots = Arc::new(Semaphore::new(groups_in_flight(db.get_database_backend())));
     while let Some(first) = receiver.recv().await {
+        // The slot first, then the group: what queues while the slot is awaited joins this group.
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            return;
+        };
         let mut group = vec![first];
         let mut rows = group[0].rows.len();
         while rows < ROWS_PER_STATEMENT {
@@ -80,19 +96,23 @@ async fn write(db: DatabaseConnection, writer: Writer, mut receiver: mpsc::Recei
                 Err(_) => break,
             }
         }
-        let (rows, waiting): (Vec<_>, Vec<_>) = group
-            .into_iter()
-            .map(|pending| (pending.rows, pending.done))
-            .unzip();
-        let outcome = {
-            // On SQLite, this process's turn to write (`writer`), held while the group is written.
-            let _turn = writer.turn(db.get_database_backend()).await;
-            insert(&db, rows.into_iter().flatten().collect()).await
-        };
-        for done in waiting {
-            // A request that gave up (its client went away) needs no answer.
-            let _ = done.send(outcome.clone());
-        }
+        let (db, writer) = (db.clone(), writer.clone());
+        tokio::spawn(async move {
+            let (rows, waiting): (Vec<_>, Vec<_>) = group
+                .into_iter()
+                .map(|pending| (pending.rows, pending.done))
+                .unzip();
+            let outcome = {
+                // On SQLite, this process's turn to write (`writer`), held while the group is written.
+                let _turn = writer.turn(db.get_database_backend()).await;
+                insert(&db, rows.into_iter().flatten().collect()).await
+            };
+            drop(slot);
+            for done in waiting {
+                // A request that gave up (its client went away) needs no answer.
+                let _ = done.send(outcome.clone());
+            }
+        });
     }
 }
 
