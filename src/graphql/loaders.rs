@@ -4,6 +4,8 @@
 
 use crate::domain::{Actor, RelationshipToHoH};
 use crate::error::AppError;
+use crate::service::Services;
+use crate::service::catalog::Catalog;
 use crate::service::scope::{self, Scoped, Shared};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
@@ -21,6 +23,8 @@ use uuid::Uuid;
 /// that scopes client data.
 pub struct HearthLoader {
     db: DatabaseConnection,
+    /// Projects and organizations, kept by the process (`service::catalog`).
+    catalog: Catalog,
     actor: Option<Actor>,
 }
 
@@ -28,11 +32,15 @@ pub type Loaders = DataLoader<HearthLoader, HashMapCache>;
 
 /// The loaders of one HTTP request: results are cached for the request, so that a list resolver
 /// can load a level for all its rows at once (`super::prefetch`) and each row then finds its own.
-pub fn loaders(db: DatabaseConnection, actor: Option<Actor>) -> Loaders {
+pub fn loaders(services: &Services, actor: Option<Actor>) -> Loaders {
     // A batch runs on a task of its own; it keeps the request's span, so that its statements'
     // spans are the request's children.
     DataLoader::with_cache(
-        HearthLoader { db, actor },
+        HearthLoader {
+            db: services.db.clone(),
+            catalog: services.catalog.clone(),
+            actor,
+        },
         |batch| tokio::spawn(tracing::Instrument::in_current_span(batch)),
         HashMapCache::default(),
     )
@@ -40,8 +48,8 @@ pub fn loaders(db: DatabaseConnection, actor: Option<Actor>) -> Loaders {
 
 /// The loaders of a subscription: it lives as long as its WebSocket, so nothing is cached and every
 /// event is read afresh.
-pub fn uncached_loaders(db: DatabaseConnection, actor: Option<Actor>) -> Loaders {
-    let loaders = loaders(db, actor);
+pub fn uncached_loaders(services: &Services, actor: Option<Actor>) -> Loaders {
+    let loaders = loaders(services, actor);
     loaders.enable_all_cache(false);
     loaders
 }
@@ -179,10 +187,9 @@ impl Loader<ProjectKey> for HearthLoader {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[ProjectKey]) -> LoadResult<ProjectKey> {
-        let rows = project::Entity::find()
-            .filter(project::Entity::live())
-            .filter(project::Column::Id.is_in(ids(keys, |k| k.0)))
-            .all(&self.db)
+        let rows = self
+            .catalog
+            .projects(&self.db, &ids(keys, |k| k.0))
             .await
             .map_err(db_error)?;
         Ok(rows.into_iter().map(|p| (ProjectKey(p.id), p)).collect())
@@ -194,10 +201,9 @@ impl Loader<OrganizationKey> for HearthLoader {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[OrganizationKey]) -> LoadResult<OrganizationKey> {
-        let rows = organization::Entity::find()
-            .filter(organization::Entity::live())
-            .filter(organization::Column::Id.is_in(ids(keys, |k| k.0)))
-            .all(&self.db)
+        let rows = self
+            .catalog
+            .organizations(&self.db, &ids(keys, |k| k.0))
             .await
             .map_err(db_error)?;
         Ok(rows

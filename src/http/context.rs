@@ -98,12 +98,11 @@ impl RequestContext {
     /// Gives a prepared request the caller, its DataLoaders and the read audit. A subscription's
     /// loaders cache nothing: it lives long, and every event must be read as it is now.
     pub fn attach(&self, state: &AppState, prepared: Prepared) -> Prepared {
-        let db = state.services.db.clone();
         let acting = self.caller.acting.clone();
         let loaders: Loaders = if prepared.is_subscription() {
-            loaders::uncached_loaders(db, acting)
+            loaders::uncached_loaders(&state.services, acting)
         } else {
-            loaders::loaders(db, acting)
+            loaders::loaders(&state.services, acting)
         };
         let mut prepared = prepared.data(loaders).data(self.caller.clone());
         if let Some(reads) = &self.reads {

@@ -10,6 +10,7 @@ pub mod admin;
 pub mod assessments;
 pub mod audit;
 pub mod batch;
+pub mod catalog;
 pub mod ce_apr;
 pub mod ce_events;
 pub mod ce_participation;
@@ -53,6 +54,8 @@ pub struct Services {
     writer: Writer,
     /// Recent sign-ins, so that most requests authenticate without a statement: see [`sessions`].
     pub sessions: sessions::Sessions,
+    /// The community's projects and organizations, kept a moment for nested fields: see [`catalog`].
+    pub catalog: catalog::Catalog,
     /// The HMIS read audit's writer: reads of client records at about the same time share one
     /// INSERT (`read_log`).
     pub read_log: read_log::ReadLog,
@@ -73,6 +76,7 @@ impl Services {
             read_log: read_log::ReadLog::start(db.clone(), writer.clone()),
             writer,
             sessions: sessions::Sessions::new(),
+            catalog: catalog::Catalog::new(),
             db,
             clock,
             coc_code,
