@@ -246,6 +246,35 @@ impl Reply {
         assert_eq!(self.error_code(), code, "body: {}", self.body);
         self.error_message()
     }
+
+    /// For table-driven tests: asserts the first error's code is `code` and its message contains
+    /// `says`, naming `case` in any failure; returns the message.
+    #[track_caller]
+    pub fn expect_refused(&self, case: &str, code: &str, says: &str) -> &str {
+        assert_eq!(
+            self.body["errors"][0]["extensions"]["code"].as_str(),
+            Some(code),
+            "case {case}: {}",
+            self.body
+        );
+        let message = self.error_message();
+        assert!(
+            message.contains(says),
+            "case {case}: {message:?} does not contain {says:?}"
+        );
+        message
+    }
+
+    /// For table-driven tests: `data`, asserting there were no errors, naming `case` in any failure.
+    #[track_caller]
+    pub fn expect_ok(&self, case: &str) -> &Value {
+        assert!(
+            self.body.get("errors").is_none_or(Value::is_null),
+            "case {case}: unexpected errors: {}",
+            self.body
+        );
+        &self.body["data"]
+    }
 }
 
 impl Gql {
