@@ -92,63 +92,60 @@ async fn create_client_may_be_done_by_every_role() {
     assert_eq!(client_count(&admin).await, 3);
 }
 
+/// A createClient case: what is given, and the refusal expected (`None`: the client is created).
+struct NewClient<'a> {
+    name: &'static str,
+    first: &'a str,
+    last: &'a str,
+    dob: Option<&'static str>,
+    refused: Option<(&'static str, &'static str)>,
+}
+
 #[tokio::test]
-async fn create_client_rejects_blank_names() {
+async fn create_client_checks_its_names_and_date_of_birth() {
     let community = Community::new().await;
     let admin = community.admin();
-    for (first, last) in [("   ", "Lopez"), ("Ana", ""), ("", ""), ("\t\n", "Lopez")] {
-        let reply = try_create_client(&community.plm, first, last, None).await;
-        reply.expect_error("BAD_USER_INPUT");
+    let (x100, x101) = ("x".repeat(100), "x".repeat(101));
+    let (e100, e101) = ("é".repeat(100), "é".repeat(101));
+    let x100_padded = format!("  {x100}  ");
+    let bad = |says| Some(("BAD_USER_INPUT", says));
+    #[rustfmt::skip]
+    let cases = [
+        NewClient { name: "blank first name", first: "   ", last: "Lopez", dob: None, refused: bad("firstName must not be empty") },
+        NewClient { name: "empty last name", first: "Ana", last: "", dob: None, refused: bad("lastName must not be empty") },
+        NewClient { name: "both names empty", first: "", last: "", dob: None, refused: bad("firstName must not be empty") },
+        NewClient { name: "first name of white space", first: "\t\n", last: "Lopez", dob: None, refused: bad("firstName must not be empty") },
+        // Characters, not bytes: 100 two-byte letters are a valid name.
+        NewClient { name: "names of 100 characters", first: &x100, last: &e100, dob: None, refused: None },
+        // Surrounding spaces are trimmed before counting.
+        NewClient { name: "100 characters within spaces", first: &x100_padded, last: "Ok", dob: None, refused: None },
+        NewClient { name: "first name of 101 characters", first: &x101, last: "Lopez", dob: None, refused: bad("firstName must be at most 100 characters") },
+        NewClient { name: "last name of 101 two-byte letters", first: "Ana", last: &e101, dob: None, refused: bad("lastName must be at most 100 characters") },
+        NewClient { name: "born tomorrow", first: "Future", last: "Born", dob: Some("2026-06-16"), refused: bad("dateOfBirth 2026-06-16 is in the future") },
+        NewClient { name: "born today", first: "Born", last: "Today", dob: Some(TODAY), refused: None },
+        NewClient { name: "born before 1900", first: "Very", last: "Old", dob: Some("1899-12-31"), refused: bad("dateOfBirth 1899-12-31 is before 1900-01-01") },
+        NewClient { name: "born on 1900-01-01", first: "Quite", last: "Old", dob: Some("1900-01-01"), refused: None },
+    ];
+    for case in cases {
+        let before = client_count(&admin).await;
+        let reply = try_create_client(&community.plm, case.first, case.last, case.dob).await;
+        match case.refused {
+            Some((code, says)) => {
+                reply.expect_refused(case.name, code, says);
+                assert_eq!(client_count(&admin).await, before, "case {}", case.name);
+            }
+            None => {
+                let created = &reply.expect_ok(case.name)["createClient"];
+                assert_eq!(
+                    created["dateOfBirth"],
+                    json!(case.dob),
+                    "case {}",
+                    case.name
+                );
+                assert_eq!(client_count(&admin).await, before + 1, "case {}", case.name);
+            }
+        }
     }
-    assert_eq!(client_count(&admin).await, 0);
-}
-
-#[tokio::test]
-async fn create_client_names_are_at_most_100_characters() {
-    let community = Community::new().await;
-    let admin = community.admin();
-    let hundred = "x".repeat(100);
-    let hundred_and_one = "x".repeat(101);
-    // Characters, not bytes: 100 two-byte letters are a valid name.
-    let hundred_accented = "é".repeat(100);
-    try_create_client(&community.plm, &hundred, &hundred_accented, None)
-        .await
-        .data();
-    // Surrounding spaces are trimmed before counting.
-    try_create_client(&community.plm, &format!("  {hundred}  "), "Ok", None)
-        .await
-        .data();
-    try_create_client(&community.plm, &hundred_and_one, "Lopez", None)
-        .await
-        .expect_error("BAD_USER_INPUT");
-    try_create_client(&community.plm, "Ana", &"é".repeat(101), None)
-        .await
-        .expect_error("BAD_USER_INPUT");
-    assert_eq!(client_count(&admin).await, 2);
-}
-
-#[tokio::test]
-async fn create_client_date_of_birth_not_in_the_future() {
-    let community = Community::new().await;
-    let admin = community.admin();
-    try_create_client(&community.plm, "Future", "Born", Some("2026-06-16"))
-        .await
-        .expect_error("BAD_USER_INPUT");
-    assert_eq!(client_count(&admin).await, 0);
-    let reply = try_create_client(&community.plm, "Born", "Today", Some(TODAY)).await;
-    assert_eq!(reply.data()["createClient"]["dateOfBirth"], TODAY);
-}
-
-#[tokio::test]
-async fn create_client_date_of_birth_not_before_1900() {
-    let community = Community::new().await;
-    let admin = community.admin();
-    try_create_client(&community.plm, "Very", "Old", Some("1899-12-31"))
-        .await
-        .expect_error("BAD_USER_INPUT");
-    assert_eq!(client_count(&admin).await, 0);
-    let reply = try_create_client(&community.plm, "Quite", "Old", Some("1900-01-01")).await;
-    assert_eq!(reply.data()["createClient"]["dateOfBirth"], "1900-01-01");
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -171,22 +168,6 @@ async fn intake_enrolls_a_client_in_a_project_of_the_acting_organization() {
 }
 
 #[tokio::test]
-async fn intake_in_another_organizations_project_is_forbidden() {
-    let community = Community::new().await;
-    // Staff B can see this client (B created it), so only the project's organization is wrong.
-    let client = create_client(&community.staff_b, "Bea", "Harbor").await;
-    try_create_enrollment(&community.staff_b, &client, &community.psh_a, "2026-03-01")
-        .await
-        .expect_error("FORBIDDEN");
-    // A PLM is not the project's organization either.
-    try_create_enrollment(&community.plm, &client, &community.psh_a, "2026-03-01")
-        .await
-        .expect_error("FORBIDDEN");
-    let stored = read_client(&community.admin(), &client).await;
-    assert!(enrollment_ids(&stored).is_empty(), "{stored}");
-}
-
-#[tokio::test]
 async fn admin_may_enroll_in_any_project() {
     let community = Community::new().await;
     let admin = community.admin();
@@ -197,89 +178,70 @@ async fn admin_may_enroll_in_any_project() {
     assert_eq!(stored["project"]["id"], community.psh_a.as_str());
 }
 
-#[tokio::test]
-async fn intake_of_a_client_not_visible_is_not_found() {
-    let community = Community::new().await;
-    // Created by org B, never enrolled in or referred to org A: invisible to staff A.
-    let client = create_client(&community.staff_b, "Bea", "Harbor").await;
-    assert!(read_client(&community.staff_a, &client).await.is_null());
-    try_create_enrollment(&community.staff_a, &client, &community.psh_a, "2026-03-01")
-        .await
-        .expect_error("NOT_FOUND");
-    let stored = read_client(&community.admin(), &client).await;
-    assert!(enrollment_ids(&stored).is_empty(), "{stored}");
+/// An intake refused for who asks or what it names.
+struct Intake<'a> {
+    name: &'static str,
+    who: &'a Gql,
+    client: &'a str,
+    project: &'a str,
+    code: &'static str,
+    says: &'static str,
 }
 
 #[tokio::test]
-async fn intake_naming_an_unknown_client_or_project_is_not_found() {
+async fn intake_refused_for_who_asks_or_what_it_names_writes_nothing() {
     let community = Community::new().await;
     let admin = community.admin();
-    let client = create_client(&community.staff_a, "Ina", "Take").await;
-    try_create_enrollment(
+    let ours = create_client(&community.staff_a, "Ina", "Take").await;
+    // Created by org B, never enrolled in or referred to org A: invisible to staff A.
+    let theirs = create_client(&community.staff_b, "Bea", "Harbor").await;
+    assert!(read_client(&community.staff_a, &theirs).await.is_null());
+    let unknown = unknown_id();
+    let (plm, staff_a, staff_b, psh_a) = (
+        &community.plm,
         &community.staff_a,
-        &unknown_id(),
+        &community.staff_b,
         &community.psh_a,
-        "2026-03-01",
-    )
-    .await
-    .expect_error("NOT_FOUND");
-    try_create_enrollment(&community.staff_a, &client, &unknown_id(), "2026-03-01")
-        .await
-        .expect_error("NOT_FOUND");
-    let stored = read_client(&admin, &client).await;
-    assert!(enrollment_ids(&stored).is_empty(), "{stored}");
+    );
+    let not_theirs = "Only staff of the organization that operates project";
+    #[rustfmt::skip]
+    let cases = [
+        // Staff B can see this client (B created it), so only the project's organization is wrong.
+        Intake { name: "by staff of another organization", who: staff_b, client: &theirs, project: psh_a, code: "FORBIDDEN", says: not_theirs },
+        // A PLM is not the project's organization either.
+        Intake { name: "by a PLM", who: plm, client: &theirs, project: psh_a, code: "FORBIDDEN", says: not_theirs },
+        Intake { name: "of a client not visible", who: staff_a, client: &theirs, project: psh_a, code: "NOT_FOUND", says: "No client with id" },
+        Intake { name: "of an unknown client", who: staff_a, client: &unknown, project: psh_a, code: "NOT_FOUND", says: "No client with id" },
+        Intake { name: "in an unknown project", who: staff_a, client: &ours, project: &unknown, code: "NOT_FOUND", says: "No project has id" },
+        Intake { name: "of a malformed client id", who: staff_a, client: "not-an-id", project: psh_a, code: "BAD_USER_INPUT", says: "clientId \"not-an-id\" is not" },
+        Intake { name: "in a malformed project id", who: staff_a, client: &ours, project: "42", code: "BAD_USER_INPUT", says: "projectId \"42\" is not" },
+    ];
+    for case in cases {
+        try_create_enrollment(case.who, case.client, case.project, "2026-03-01")
+            .await
+            .expect_refused(case.name, case.code, case.says);
+        for client in [&ours, &theirs] {
+            let stored = read_client(&admin, client).await;
+            assert!(
+                enrollment_ids(&stored).is_empty(),
+                "case {}: {stored}",
+                case.name
+            );
+        }
+    }
+}
+
+/// An entry date outside what the project allows, and the nearest date it allows.
+struct EntryDate<'a> {
+    name: &'static str,
+    project: &'a str,
+    refused: &'static str,
+    allowed: &'static str,
+    says: &'static str,
 }
 
 #[tokio::test]
-async fn intake_with_malformed_ids_is_bad_user_input() {
-    let community = Community::new().await;
-    let client = create_client(&community.staff_a, "Ina", "Take").await;
-    try_create_enrollment(
-        &community.staff_a,
-        "not-an-id",
-        &community.psh_a,
-        "2026-03-01",
-    )
-    .await
-    .expect_error("BAD_USER_INPUT");
-    try_create_enrollment(&community.staff_a, &client, "42", "2026-03-01")
-        .await
-        .expect_error("BAD_USER_INPUT");
-    let stored = read_client(&community.staff_a, &client).await;
-    assert!(enrollment_ids(&stored).is_empty(), "{stored}");
-}
-
-#[tokio::test]
-async fn intake_entry_date_in_the_future_is_bad_user_input() {
-    let community = Community::new().await;
-    let client = create_client(&community.staff_a, "Ina", "Take").await;
-    try_create_enrollment(&community.staff_a, &client, &community.psh_a, "2026-06-16")
-        .await
-        .expect_error("BAD_USER_INPUT");
-    let stored = read_client(&community.staff_a, &client).await;
-    assert!(enrollment_ids(&stored).is_empty(), "{stored}");
-    try_create_enrollment(&community.staff_a, &client, &community.psh_a, TODAY)
-        .await
-        .data();
-}
-
-#[tokio::test]
-async fn intake_entry_date_before_the_projects_operating_start_is_bad_user_input() {
-    let community = Community::new().await;
-    let client = create_client(&community.staff_a, "Ina", "Take").await;
-    // The community's projects start operating 2020-01-01.
-    try_create_enrollment(&community.staff_a, &client, &community.psh_a, "2019-12-31")
-        .await
-        .expect_error("BAD_USER_INPUT");
-    let stored = read_client(&community.staff_a, &client).await;
-    assert!(enrollment_ids(&stored).is_empty(), "{stored}");
-    try_create_enrollment(&community.staff_a, &client, &community.psh_a, "2020-01-01")
-        .await
-        .data();
-}
-
-#[tokio::test]
-async fn intake_entry_date_after_the_projects_operating_end_is_bad_user_input() {
+async fn intake_entry_date_is_not_in_the_future_and_within_the_projects_operating_dates() {
     let community = Community::new().await;
     let closed = create_project_dated(
         &community.admin(),
@@ -290,48 +252,63 @@ async fn intake_entry_date_after_the_projects_operating_end_is_bad_user_input() 
         Some("2025-12-31"),
     )
     .await;
-    let client = create_client(&community.staff_a, "Ina", "Take").await;
-    try_create_enrollment(&community.staff_a, &client, &closed, "2026-01-01")
-        .await
-        .expect_error("BAD_USER_INPUT");
-    let stored = read_client(&community.staff_a, &client).await;
-    assert!(enrollment_ids(&stored).is_empty(), "{stored}");
-    try_create_enrollment(&community.staff_a, &client, &closed, "2025-12-31")
-        .await
-        .data();
+    let psh_a = &community.psh_a;
+    #[rustfmt::skip]
+    let cases = [
+        EntryDate { name: "tomorrow", project: psh_a, refused: "2026-06-16", allowed: TODAY, says: "entryDate 2026-06-16 is in the future" },
+        // The community's projects start operating 2020-01-01.
+        EntryDate { name: "before operating", project: psh_a, refused: "2019-12-31", allowed: "2020-01-01", says: "before the project's operatingStartDate" },
+        EntryDate { name: "after operating", project: &closed, refused: "2026-01-01", allowed: "2025-12-31", says: "after the project's operatingEndDate" },
+    ];
+    for case in cases {
+        let client = create_client(&community.staff_a, "Ina", "Take").await;
+        try_create_enrollment(&community.staff_a, &client, case.project, case.refused)
+            .await
+            .expect_refused(case.name, "BAD_USER_INPUT", case.says);
+        let stored = read_client(&community.staff_a, &client).await;
+        assert!(
+            enrollment_ids(&stored).is_empty(),
+            "case {}: {stored}",
+            case.name
+        );
+        try_create_enrollment(&community.staff_a, &client, case.project, case.allowed)
+            .await
+            .expect_ok(case.name);
+    }
 }
 
 #[tokio::test]
-async fn intake_overlapping_an_open_enrollment_is_a_conflict() {
+async fn intake_overlapping_an_enrollment_is_a_conflict() {
     let community = Community::new().await;
-    let client = create_client(&community.staff_a, "Ina", "Take").await;
-    let first =
-        create_enrollment(&community.staff_a, &client, &community.psh_a, "2026-02-01").await;
-    // An enrollment without an exit date is open from its entry date on: later and earlier entries
-    // (the new one is open too) both overlap it, and so does the same day.
-    for entry in ["2026-04-01", "2026-02-01", "2026-01-15"] {
-        try_create_enrollment(&community.staff_a, &client, &community.psh_a, entry)
+    let (staff_a, psh_a) = (&community.staff_a, &community.psh_a);
+    let open_client = create_client(staff_a, "Ina", "Take").await;
+    let open = create_enrollment(staff_a, &open_client, psh_a, "2026-02-01").await;
+    let exited_client = create_client(staff_a, "Exa", "Ited").await;
+    let exited = create_enrollment(staff_a, &exited_client, psh_a, "2026-02-01").await;
+    exit_enrollment(staff_a, &exited, "2026-03-01").await;
+    // (case, client, its one enrollment, the new entry date). An enrollment without an exit date is
+    // open from its entry date on: later and earlier entries (the new one is open too) both overlap
+    // it, and so does the same day.
+    #[rustfmt::skip]
+    let cases = [
+        ("after an open one's entry", &open_client, &open, "2026-04-01"),
+        ("on an open one's entry day", &open_client, &open, "2026-02-01"),
+        ("before an open one's entry", &open_client, &open, "2026-01-15"),
+        ("within an exited one", &exited_client, &exited, "2026-02-15"),
+        ("the day before an exited one's exit", &exited_client, &exited, "2026-02-28"),
+        ("before an exited one's entry", &exited_client, &exited, "2026-01-15"),
+    ];
+    for (name, client, first, entry) in cases {
+        try_create_enrollment(staff_a, client, psh_a, entry)
             .await
-            .expect_error("CONFLICT");
+            .expect_refused(
+                name,
+                "CONFLICT",
+                &format!("that overlaps entryDate {entry}"),
+            );
+        let stored = read_client(staff_a, client).await;
+        assert_eq!(enrollment_ids(&stored), vec![first.clone()], "case {name}");
     }
-    let stored = read_client(&community.staff_a, &client).await;
-    assert_eq!(enrollment_ids(&stored), vec![first]);
-}
-
-#[tokio::test]
-async fn intake_overlapping_an_exited_enrollment_is_a_conflict() {
-    let community = Community::new().await;
-    let client = create_client(&community.staff_a, "Ina", "Take").await;
-    let first =
-        create_enrollment(&community.staff_a, &client, &community.psh_a, "2026-02-01").await;
-    exit_enrollment(&community.staff_a, &first, "2026-03-01").await;
-    for entry in ["2026-02-15", "2026-02-28", "2026-01-15"] {
-        try_create_enrollment(&community.staff_a, &client, &community.psh_a, entry)
-            .await
-            .expect_error("CONFLICT");
-    }
-    let stored = read_client(&community.staff_a, &client).await;
-    assert_eq!(enrollment_ids(&stored), vec![first]);
 }
 
 #[tokio::test]
@@ -494,95 +471,6 @@ async fn move_in_outside_permanent_housing_is_bad_user_input() {
 }
 
 #[tokio::test]
-async fn move_in_before_entry_is_bad_user_input() {
-    let community = Community::new().await;
-    let enrollment = enrolled(&community, &community.psh_a, "2026-03-01").await;
-    try_record_move_in(&community.staff_a, &enrollment, "2026-02-28")
-        .await
-        .expect_error("BAD_USER_INPUT");
-    let stored = read_enrollment(&community.staff_a, &enrollment).await;
-    assert!(stored["moveInDate"].is_null(), "{stored}");
-    // Moving in on the day of entry is fine.
-    record_move_in(&community.staff_a, &enrollment, "2026-03-01").await;
-}
-
-#[tokio::test]
-async fn move_in_after_exit_is_bad_user_input() {
-    let community = Community::new().await;
-    let enrollment = enrolled(&community, &community.psh_a, "2026-03-01").await;
-    exit_enrollment(&community.staff_a, &enrollment, "2026-04-01").await;
-    try_record_move_in(&community.staff_a, &enrollment, "2026-04-02")
-        .await
-        .expect_error("BAD_USER_INPUT");
-    let stored = read_enrollment(&community.staff_a, &enrollment).await;
-    assert!(stored["moveInDate"].is_null(), "{stored}");
-    record_move_in(&community.staff_a, &enrollment, "2026-04-01").await;
-}
-
-#[tokio::test]
-async fn move_in_in_the_future_is_bad_user_input() {
-    let community = Community::new().await;
-    let enrollment = enrolled(&community, &community.psh_a, "2026-03-01").await;
-    try_record_move_in(&community.staff_a, &enrollment, "2026-06-16")
-        .await
-        .expect_error("BAD_USER_INPUT");
-    let stored = read_enrollment(&community.staff_a, &enrollment).await;
-    assert!(stored["moveInDate"].is_null(), "{stored}");
-    record_move_in(&community.staff_a, &enrollment, TODAY).await;
-}
-
-#[tokio::test]
-async fn move_in_is_recorded_once() {
-    let community = Community::new().await;
-    let enrollment = enrolled(&community, &community.psh_a, "2026-03-01").await;
-    record_move_in(&community.staff_a, &enrollment, "2026-03-05").await;
-    for again in ["2026-03-06", "2026-03-05"] {
-        try_record_move_in(&community.staff_a, &enrollment, again)
-            .await
-            .expect_error("CONFLICT");
-    }
-    try_record_move_in(&community.admin(), &enrollment, "2026-03-07")
-        .await
-        .expect_error("CONFLICT");
-    let stored = read_enrollment(&community.staff_a, &enrollment).await;
-    assert_eq!(stored["moveInDate"], "2026-03-05");
-}
-
-#[tokio::test]
-async fn move_in_by_another_organization_is_forbidden() {
-    let community = Community::new().await;
-    let enrollment = enrolled(&community, &community.psh_a, "2026-03-01").await;
-    // The PLM sees every enrollment but does not operate the project.
-    try_record_move_in(&community.plm, &enrollment, "2026-03-05")
-        .await
-        .expect_error("FORBIDDEN");
-    let stored = read_enrollment(&community.staff_a, &enrollment).await;
-    assert!(stored["moveInDate"].is_null(), "{stored}");
-}
-
-#[tokio::test]
-async fn move_in_on_an_enrollment_not_visible_is_not_found() {
-    let community = Community::new().await;
-    let enrollment = enrolled(&community, &community.psh_a, "2026-03-01").await;
-    assert!(
-        read_enrollment(&community.staff_b, &enrollment)
-            .await
-            .is_null()
-    );
-    try_record_move_in(&community.staff_b, &enrollment, "2026-03-05")
-        .await
-        .expect_error("NOT_FOUND");
-    try_record_move_in(&community.staff_a, &unknown_id(), "2026-03-05")
-        .await
-        .expect_error("NOT_FOUND");
-    try_record_move_in(&community.staff_a, "not-an-id", "2026-03-05")
-        .await
-        .expect_error("BAD_USER_INPUT");
-    let stored = read_enrollment(&community.staff_a, &enrollment).await;
-    assert!(stored["moveInDate"].is_null(), "{stored}");
-}
-
-#[tokio::test]
 async fn admin_may_record_move_in_and_exit_in_any_project() {
     let community = Community::new().await;
     let admin = community.admin();
@@ -618,73 +506,167 @@ async fn exit_records_the_exit_date_and_destination() {
     assert_eq!(stored["exitDate"], "2026-04-01");
 }
 
-#[tokio::test]
-async fn exit_before_entry_is_bad_user_input() {
-    let community = Community::new().await;
-    let enrollment = enrolled(&community, &community.psh_a, "2026-03-01").await;
-    try_exit_enrollment(&community.staff_a, &enrollment, "2026-02-28")
-        .await
-        .expect_error("BAD_USER_INPUT");
-    let stored = read_enrollment(&community.staff_a, &enrollment).await;
-    assert!(stored["exitDate"].is_null(), "{stored}");
-    // Leaving on the day of entry is fine.
-    exit_enrollment(&community.staff_a, &enrollment, "2026-03-01").await;
+// ---------------------------------------------------------------------------------------------------
+// recordMoveIn and exitEnrollment: their refusals
+// ---------------------------------------------------------------------------------------------------
+
+/// The two mutations that date an enrollment after intake.
+#[derive(Clone, Copy, Debug)]
+enum Dated {
+    MoveIn,
+    Exit,
 }
 
-#[tokio::test]
-async fn exit_before_move_in_is_bad_user_input() {
-    let community = Community::new().await;
-    let enrollment = enrolled(&community, &community.psh_a, "2026-03-01").await;
-    record_move_in(&community.staff_a, &enrollment, "2026-03-10").await;
-    try_exit_enrollment(&community.staff_a, &enrollment, "2026-03-09")
-        .await
-        .expect_error("BAD_USER_INPUT");
-    let stored = read_enrollment(&community.staff_a, &enrollment).await;
-    assert!(stored["exitDate"].is_null(), "{stored}");
-    exit_enrollment(&community.staff_a, &enrollment, "2026-03-10").await;
-}
-
-#[tokio::test]
-async fn exit_in_the_future_is_bad_user_input() {
-    let community = Community::new().await;
-    let enrollment = enrolled(&community, &community.psh_a, "2026-03-01").await;
-    try_exit_enrollment(&community.staff_a, &enrollment, "2026-06-16")
-        .await
-        .expect_error("BAD_USER_INPUT");
-    let stored = read_enrollment(&community.staff_a, &enrollment).await;
-    assert!(stored["exitDate"].is_null(), "{stored}");
-    exit_enrollment(&community.staff_a, &enrollment, TODAY).await;
-}
-
-#[tokio::test]
-async fn an_enrollment_exits_once() {
-    let community = Community::new().await;
-    let enrollment = enrolled(&community, &community.psh_a, "2026-03-01").await;
-    exit_enrollment(&community.staff_a, &enrollment, "2026-04-01").await;
-    for again in ["2026-04-02", "2026-04-01"] {
-        try_exit_enrollment(&community.staff_a, &enrollment, again)
-            .await
-            .expect_error("CONFLICT");
+impl Dated {
+    async fn attempt(self, who: &Gql, enrollment: &str, date: &str) -> Reply {
+        match self {
+            Dated::MoveIn => try_record_move_in(who, enrollment, date).await,
+            Dated::Exit => try_exit_enrollment(who, enrollment, date).await,
+        }
     }
-    try_exit_enrollment(&community.admin(), &enrollment, "2026-05-01")
-        .await
-        .expect_error("CONFLICT");
-    let stored = read_enrollment(&community.staff_a, &enrollment).await;
-    assert_eq!(stored["exitDate"], "2026-04-01");
+
+    /// The enrollment's field the mutation writes.
+    fn field(self) -> &'static str {
+        match self {
+            Dated::MoveIn => "moveInDate",
+            Dated::Exit => "exitDate",
+        }
+    }
+
+    /// What its refusal of a second date says.
+    fn recorded_once(self) -> &'static str {
+        match self {
+            Dated::MoveIn => "already has a moveInDate; it is recorded once",
+            Dated::Exit => "has already exited; an enrollment exits once",
+        }
+    }
+}
+
+/// Whose enrollment a date rule is tried on.
+#[derive(Clone, Copy)]
+enum Holder {
+    /// A client of org A in Hope PSH from 2026-03-01, dated by staff A.
+    Housed,
+    /// A CE enrollment from 2026-01-05 with a referral recorded on 2026-03-01, dated by the PLM.
+    InCe,
+}
+
+/// A date the mutation refuses (after `before` was recorded), and the nearest date it allows.
+struct DateRule {
+    name: &'static str,
+    mutation: Dated,
+    holder: Holder,
+    before: Option<(Dated, &'static str)>,
+    refused: &'static str,
+    allowed: &'static str,
+    says: &'static str,
 }
 
 #[tokio::test]
-async fn exit_by_another_organization_is_forbidden() {
+async fn move_in_and_exit_dates_outside_the_enrollment_or_in_the_future_are_bad_user_input() {
+    use Dated::*;
+    use Holder::*;
+    let community = Community::new().await;
+    #[rustfmt::skip]
+    let cases = [
+        DateRule { name: "move-in before entry", mutation: MoveIn, holder: Housed, before: None, refused: "2026-02-28", allowed: "2026-03-01", says: "before the entryDate 2026-03-01" },
+        DateRule { name: "move-in after exit", mutation: MoveIn, holder: Housed, before: Some((Exit, "2026-04-01")), refused: "2026-04-02", allowed: "2026-04-01", says: "after the exitDate 2026-04-01" },
+        DateRule { name: "move-in tomorrow", mutation: MoveIn, holder: Housed, before: None, refused: "2026-06-16", allowed: TODAY, says: "moveInDate 2026-06-16 is in the future" },
+        DateRule { name: "exit before entry", mutation: Exit, holder: Housed, before: None, refused: "2026-02-28", allowed: "2026-03-01", says: "before the entryDate 2026-03-01" },
+        DateRule { name: "exit before move-in", mutation: Exit, holder: Housed, before: Some((MoveIn, "2026-03-10")), refused: "2026-03-09", allowed: "2026-03-10", says: "before the moveInDate 2026-03-10" },
+        DateRule { name: "exit tomorrow", mutation: Exit, holder: Housed, before: None, refused: "2026-06-16", allowed: TODAY, says: "exitDate 2026-06-16 is in the future" },
+        // Exiting on the day of the last event keeps the event within the enrollment.
+        DateRule { name: "exit before a CE event", mutation: Exit, holder: InCe, before: None, refused: "2026-02-28", allowed: "2026-03-01", says: "before 1 CE event(s) recorded" },
+    ];
+    for case in cases {
+        let (who, enrollment) = match case.holder {
+            Housed => (
+                &community.staff_a,
+                enrolled(&community, &community.psh_a, "2026-03-01").await,
+            ),
+            InCe => {
+                let (_, ce_enrollment, _) = community
+                    .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
+                    .await;
+                (&community.plm, ce_enrollment)
+            }
+        };
+        if let Some((earlier, date)) = case.before {
+            earlier
+                .attempt(who, &enrollment, date)
+                .await
+                .expect_ok(case.name);
+        }
+        case.mutation
+            .attempt(who, &enrollment, case.refused)
+            .await
+            .expect_refused(case.name, "BAD_USER_INPUT", case.says);
+        let stored = read_enrollment(who, &enrollment).await;
+        assert!(
+            stored[case.mutation.field()].is_null(),
+            "case {}: {stored}",
+            case.name
+        );
+        case.mutation
+            .attempt(who, &enrollment, case.allowed)
+            .await
+            .expect_ok(case.name);
+    }
+}
+
+#[tokio::test]
+async fn move_in_and_exit_are_recorded_once() {
+    use Dated::*;
+    let community = Community::new().await;
+    let admin = community.admin();
+    let staff_a = &community.staff_a;
+    // (case, mutation, the date recorded first, who tries again, on which date)
+    #[rustfmt::skip]
+    let cases = [
+        ("move-in again a day later", MoveIn, "2026-03-05", staff_a, "2026-03-06"),
+        ("move-in again on the same day", MoveIn, "2026-03-05", staff_a, "2026-03-05"),
+        ("move-in again by an ADMIN", MoveIn, "2026-03-05", &admin, "2026-03-07"),
+        ("exit again a day later", Exit, "2026-04-01", staff_a, "2026-04-02"),
+        ("exit again on the same day", Exit, "2026-04-01", staff_a, "2026-04-01"),
+        ("exit again by an ADMIN", Exit, "2026-04-01", &admin, "2026-05-01"),
+    ];
+    for (name, mutation, first, who, again) in cases {
+        let enrollment = enrolled(&community, &community.psh_a, "2026-03-01").await;
+        mutation
+            .attempt(staff_a, &enrollment, first)
+            .await
+            .expect_ok(name);
+        mutation
+            .attempt(who, &enrollment, again)
+            .await
+            .expect_refused(name, "CONFLICT", mutation.recorded_once());
+        let stored = read_enrollment(&community.staff_a, &enrollment).await;
+        assert_eq!(stored[mutation.field()], first, "case {name}");
+    }
+}
+
+/// A move-in or exit by someone who may not date the enrollment, or naming none.
+struct Misdirected<'a> {
+    name: &'static str,
+    mutation: Dated,
+    who: &'a Gql,
+    enrollment: &'a str,
+    code: &'static str,
+    says: &'static str,
+}
+
+#[tokio::test]
+async fn move_in_and_exit_by_another_organization_or_of_an_enrollment_not_visible_write_nothing() {
+    use Dated::*;
     let community = Community::new().await;
     let enrollment = enrolled(&community, &community.psh_a, "2026-03-01").await;
-    try_exit_enrollment(&community.plm, &enrollment, "2026-04-01")
-        .await
-        .expect_error("FORBIDDEN");
-    let stored = read_enrollment(&community.staff_a, &enrollment).await;
-    assert!(stored["exitDate"].is_null(), "{stored}");
-
+    assert!(
+        read_enrollment(&community.staff_b, &enrollment)
+            .await
+            .is_null()
+    );
     // Staff B see the CE enrollment a referral to their project was recorded in, but do not run the
-    // CE project: they may not exit it.
+    // CE project.
     let (_, ce_enrollment, _) = community
         .referral("REFERRAL_TO_PSH", &community.psh_b, "2026-03-01")
         .await;
@@ -693,41 +675,42 @@ async fn exit_by_another_organization_is_forbidden() {
             .await
             .is_null()
     );
-    try_exit_enrollment(&community.staff_b, &ce_enrollment, "2026-04-01")
-        .await
-        .expect_error("FORBIDDEN");
-    let stored = read_enrollment(&community.plm, &ce_enrollment).await;
-    assert!(stored["exitDate"].is_null(), "{stored}");
-}
-
-#[tokio::test]
-async fn exit_of_an_enrollment_not_visible_is_not_found() {
-    let community = Community::new().await;
-    let enrollment = enrolled(&community, &community.psh_a, "2026-03-01").await;
-    try_exit_enrollment(&community.staff_b, &enrollment, "2026-04-01")
-        .await
-        .expect_error("NOT_FOUND");
-    try_exit_enrollment(&community.staff_a, &unknown_id(), "2026-04-01")
-        .await
-        .expect_error("NOT_FOUND");
-    try_exit_enrollment(&community.staff_a, "not-an-id", "2026-04-01")
-        .await
-        .expect_error("BAD_USER_INPUT");
-    let stored = read_enrollment(&community.staff_a, &enrollment).await;
-    assert!(stored["exitDate"].is_null(), "{stored}");
-}
-
-#[tokio::test]
-async fn exit_before_a_ce_event_recorded_in_the_enrollment_is_bad_user_input() {
-    let community = Community::new().await;
-    let (_, ce_enrollment, _) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
-        .await;
-    try_exit_enrollment(&community.plm, &ce_enrollment, "2026-02-28")
-        .await
-        .expect_error("BAD_USER_INPUT");
-    let stored = read_enrollment(&community.plm, &ce_enrollment).await;
-    assert!(stored["exitDate"].is_null(), "{stored}");
-    // Exiting on the day of the last event keeps the event within the enrollment.
-    exit_enrollment(&community.plm, &ce_enrollment, "2026-03-01").await;
+    let unknown = unknown_id();
+    let (plm, staff_a, staff_b) = (&community.plm, &community.staff_a, &community.staff_b);
+    let not_theirs = "Only staff of the organization that operates project";
+    let (no_such, malformed) = (
+        "No enrollment with id",
+        "enrollmentId \"not-an-id\" is not a valid id",
+    );
+    #[rustfmt::skip]
+    let cases = [
+        // The PLM sees every enrollment but does not operate the project.
+        Misdirected { name: "move-in by a PLM", mutation: MoveIn, who: plm, enrollment: &enrollment, code: "FORBIDDEN", says: not_theirs },
+        Misdirected { name: "move-in not visible", mutation: MoveIn, who: staff_b, enrollment: &enrollment, code: "NOT_FOUND", says: no_such },
+        Misdirected { name: "move-in of an unknown id", mutation: MoveIn, who: staff_a, enrollment: &unknown, code: "NOT_FOUND", says: no_such },
+        Misdirected { name: "move-in of a malformed id", mutation: MoveIn, who: staff_a, enrollment: "not-an-id", code: "BAD_USER_INPUT", says: malformed },
+        Misdirected { name: "exit by a PLM", mutation: Exit, who: plm, enrollment: &enrollment, code: "FORBIDDEN", says: not_theirs },
+        Misdirected { name: "exit of a CE enrollment by staff B", mutation: Exit, who: staff_b, enrollment: &ce_enrollment, code: "FORBIDDEN", says: not_theirs },
+        Misdirected { name: "exit not visible", mutation: Exit, who: staff_b, enrollment: &enrollment, code: "NOT_FOUND", says: no_such },
+        Misdirected { name: "exit of an unknown id", mutation: Exit, who: staff_a, enrollment: &unknown, code: "NOT_FOUND", says: no_such },
+        Misdirected { name: "exit of a malformed id", mutation: Exit, who: staff_a, enrollment: "not-an-id", code: "BAD_USER_INPUT", says: malformed },
+    ];
+    for case in cases {
+        let date = match case.mutation {
+            MoveIn => "2026-03-05",
+            Exit => "2026-04-01",
+        };
+        case.mutation
+            .attempt(case.who, case.enrollment, date)
+            .await
+            .expect_refused(case.name, case.code, case.says);
+        let stored = read_enrollment(&community.staff_a, &enrollment).await;
+        assert!(
+            stored["moveInDate"].is_null() && stored["exitDate"].is_null(),
+            "case {}: {stored}",
+            case.name
+        );
+        let stored = read_enrollment(&community.plm, &ce_enrollment).await;
+        assert!(stored["exitDate"].is_null(), "case {}: {stored}", case.name);
+    }
 }
