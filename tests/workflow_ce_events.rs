@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// HUD 4.20.2 event types that name no referred project (rule D2: 4.20.C applies to 10-15 only):
 /// those that carry no result, and 18, which carries one.
@@ -78,6 +78,23 @@ async fn events_in(community: &Community, enrollment: &str) -> Vec<String> {
         .collect()
 }
 
+/// What a refused event must leave as it was: the events in each of `enrollments`, the referrals the
+/// PLM sees, and the enrollments of `client`.
+async fn recorded(community: &Community, enrollments: &[&str], client: &str) -> Value {
+    let mut events = Vec::new();
+    for enrollment in enrollments {
+        events.push(events_in(community, enrollment).await);
+    }
+    let referrals = community
+        .plm
+        .ok("{ referrals { totalCount } }", json!({}))
+        .await;
+    let enrollments = read_client(&community.plm, client).await["enrollments"]
+        .as_array()
+        .map(Vec::len);
+    json!([events, referrals["referrals"]["totalCount"], enrollments])
+}
+
 /// One project of every HUD project type in org A, as (type, project id).
 async fn project_of_every_type(community: &Community) -> Vec<(&'static str, String)> {
     let admin = community.admin();
@@ -119,39 +136,6 @@ async fn plm_records_a_referral_in_the_clients_ce_enrollment() {
 }
 
 #[tokio::test]
-async fn housing_staff_cannot_record_ce_events() {
-    let community = Community::new().await;
-    // Staff A can see this CE enrollment (a referral to A's project is recorded in it).
-    let (_, ce_enrollment, event) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
-        .await;
-    assert!(
-        !read_enrollment(&community.staff_a, &ce_enrollment)
-            .await
-            .is_null()
-    );
-    try_create_ce_event(
-        &community.staff_a,
-        &ce_enrollment,
-        "2026-03-02",
-        "REFERRAL_TO_RRH",
-        Some(&community.rrh_a),
-    )
-    .await
-    .expect_error("FORBIDDEN");
-    try_create_ce_event(
-        &community.staff_a,
-        &ce_enrollment,
-        "2026-03-02",
-        "REFERRAL_TO_STREET_OUTREACH",
-        None,
-    )
-    .await
-    .expect_error("FORBIDDEN");
-    assert_eq!(events_in(&community, &ce_enrollment).await, vec![event]);
-}
-
-#[tokio::test]
 async fn admin_may_record_ce_events_in_any_ce_project() {
     let community = Community::new().await;
     let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
@@ -167,32 +151,33 @@ async fn admin_may_record_ce_events_in_any_ce_project() {
     assert_eq!(events_in(&community, &ce_enrollment).await, vec![created]);
 }
 
-#[tokio::test]
-async fn ce_event_outside_a_coordinated_entry_enrollment_is_bad_user_input() {
-    let community = Community::new().await;
-    let client = create_client(&community.staff_a, "Not", "Ce").await;
-    let psh_enrollment =
-        create_enrollment(&community.staff_a, &client, &community.psh_a, "2026-02-01").await;
-    for who in [&community.plm, &community.admin()] {
-        try_create_ce_event(
-            who,
-            &psh_enrollment,
-            "2026-03-01",
-            "REFERRAL_TO_RRH",
-            Some(&community.rrh_a),
-        )
-        .await
-        .expect_error("BAD_USER_INPUT");
-    }
-    assert!(events_in(&community, &psh_enrollment).await.is_empty());
-    let listed = read_client(&community.plm, &client).await;
-    assert_eq!(listed["enrollments"].as_array().map(Vec::len), Some(1));
+/// A CE event recorded by someone who may not, or in an enrollment it may not be in.
+struct Misplaced<'a> {
+    name: &'static str,
+    who: &'a Gql,
+    enrollment: &'a str,
+    event_type: &'static str,
+    project: Option<&'a str>,
+    code: &'static str,
+    says: &'static str,
 }
 
 #[tokio::test]
-async fn ce_event_in_another_organizations_ce_project_is_bad_user_input() {
+async fn ce_events_by_housing_staff_or_outside_the_ce_project_are_refused_and_not_recorded() {
     let community = Community::new().await;
     let admin = community.admin();
+    // Staff A can see this CE enrollment (a referral to A's project is recorded in it).
+    let (_, referred, referral) = community
+        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
+        .await;
+    assert!(
+        !read_enrollment(&community.staff_a, &referred)
+            .await
+            .is_null()
+    );
+    let housed = create_client(&community.staff_a, "Not", "Ce").await;
+    let psh_enrollment =
+        create_enrollment(&community.staff_a, &housed, &community.psh_a, "2026-02-01").await;
     let other_ce_org = create_organization(&admin, "County CE").await;
     let other_token = create_member(
         &admin,
@@ -203,178 +188,92 @@ async fn ce_event_in_another_organizations_ce_project_is_bad_user_input() {
     .await;
     let other_plm = community.server.as_user(&other_token, None);
     let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
-    try_create_ce_event(
-        &other_plm,
-        &ce_enrollment,
-        "2026-03-01",
-        "REFERRAL_TO_PSH",
-        Some(&community.psh_a),
-    )
-    .await
-    .expect_error("BAD_USER_INPUT");
-    assert!(events_in(&community, &ce_enrollment).await.is_empty());
+    let unknown = unknown_id();
+    let (plm, staff_a, psh_a, rrh_a) = (
+        &community.plm,
+        &community.staff_a,
+        Some(community.psh_a.as_str()),
+        Some(community.rrh_a.as_str()),
+    );
+    let enrollments = [&referred, &psh_enrollment, &ce_enrollment].map(String::as_str);
+    let before = recorded(&community, &enrollments, &housed).await;
+    assert_eq!(before, json!([[[referral], [], []], 1, 1]));
+    let not_a_plm = "Only a PRIORITY_LIST_MANAGER (or ADMIN) records CE events";
+    let not_in_ce = "the enrollment is not in a Coordinated Entry project";
+    #[rustfmt::skip]
+    let cases = [
+        Misplaced { name: "a referral by housing staff", who: staff_a, enrollment: &referred, event_type: "REFERRAL_TO_RRH", project: rrh_a, code: "FORBIDDEN", says: not_a_plm },
+        Misplaced { name: "an event by housing staff", who: staff_a, enrollment: &referred, event_type: "REFERRAL_TO_STREET_OUTREACH", project: None, code: "FORBIDDEN", says: not_a_plm },
+        Misplaced { name: "by a PLM outside a CE enrollment", who: plm, enrollment: &psh_enrollment, event_type: "REFERRAL_TO_RRH", project: rrh_a, code: "BAD_USER_INPUT", says: not_in_ce },
+        Misplaced { name: "by an ADMIN outside a CE enrollment", who: &admin, enrollment: &psh_enrollment, event_type: "REFERRAL_TO_RRH", project: rrh_a, code: "BAD_USER_INPUT", says: not_in_ce },
+        Misplaced { name: "in another organization's CE project", who: &other_plm, enrollment: &ce_enrollment, event_type: "REFERRAL_TO_PSH", project: psh_a, code: "BAD_USER_INPUT", says: "is in another organization's CE project" },
+        Misplaced { name: "in an unknown enrollment", who: plm, enrollment: &unknown, event_type: "REFERRAL_TO_PSH", project: psh_a, code: "NOT_FOUND", says: "No enrollment with id" },
+        Misplaced { name: "in a malformed enrollment id", who: plm, enrollment: "not-an-id", event_type: "REFERRAL_TO_PSH", project: psh_a, code: "BAD_USER_INPUT", says: "enrollmentId \"not-an-id\" is not a valid id" },
+        Misplaced { name: "to a malformed project id", who: plm, enrollment: &ce_enrollment, event_type: "REFERRAL_TO_PSH", project: Some("not-a-project"), code: "BAD_USER_INPUT", says: "referredProjectId \"not-a-project\" is not a valid id" },
+    ];
+    for case in cases {
+        try_create_ce_event(
+            case.who,
+            case.enrollment,
+            "2026-03-02",
+            case.event_type,
+            case.project,
+        )
+        .await
+        .expect_refused(case.name, case.code, case.says);
+        let after = recorded(&community, &enrollments, &housed).await;
+        assert_eq!(after, before, "case {}", case.name);
+    }
+}
+
+/// An event date outside its CE enrollment or in the future, and the nearest date allowed.
+struct EventDate {
+    name: &'static str,
+    exit: Option<&'static str>,
+    refused: &'static str,
+    allowed: &'static str,
+    says: &'static str,
 }
 
 #[tokio::test]
-async fn ce_event_on_an_unknown_enrollment_is_not_found() {
+async fn ce_event_date_within_the_enrollment_and_not_in_the_future() {
     let community = Community::new().await;
-    try_create_ce_event(
-        &community.plm,
-        &unknown_id(),
-        "2026-03-01",
-        "REFERRAL_TO_PSH",
-        Some(&community.psh_a),
-    )
-    .await
-    .expect_error("NOT_FOUND");
-    let referrals = community
-        .plm
-        .ok("{ referrals { totalCount } }", json!({}))
-        .await;
-    assert_eq!(referrals["referrals"]["totalCount"], 0);
-}
-
-#[tokio::test]
-async fn ce_event_with_malformed_ids_is_bad_user_input() {
-    let community = Community::new().await;
-    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
-    try_create_ce_event(
-        &community.plm,
-        "not-an-id",
-        "2026-03-01",
-        "REFERRAL_TO_PSH",
-        Some(&community.psh_a),
-    )
-    .await
-    .expect_error("BAD_USER_INPUT");
-    try_create_ce_event(
-        &community.plm,
-        &ce_enrollment,
-        "2026-03-01",
-        "REFERRAL_TO_PSH",
-        Some("not-a-project"),
-    )
-    .await
-    .expect_error("BAD_USER_INPUT");
-    assert!(events_in(&community, &ce_enrollment).await.is_empty());
-}
-
-#[tokio::test]
-async fn ce_event_date_in_the_future_is_bad_user_input() {
-    let community = Community::new().await;
-    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
-    try_create_ce_event(
-        &community.plm,
-        &ce_enrollment,
-        "2026-06-16",
-        "REFERRAL_TO_PSH",
-        Some(&community.psh_a),
-    )
-    .await
-    .expect_error("BAD_USER_INPUT");
-    assert!(events_in(&community, &ce_enrollment).await.is_empty());
-    try_create_ce_event(
-        &community.plm,
-        &ce_enrollment,
-        TODAY,
-        "REFERRAL_TO_PSH",
-        Some(&community.psh_a),
-    )
-    .await
-    .data();
-}
-
-#[tokio::test]
-async fn ce_event_date_before_the_enrollments_entry_is_bad_user_input() {
-    let community = Community::new().await;
-    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
-    try_create_ce_event(
-        &community.plm,
-        &ce_enrollment,
-        "2026-01-04",
-        "REFERRAL_TO_PSH",
-        Some(&community.psh_a),
-    )
-    .await
-    .expect_error("BAD_USER_INPUT");
-    assert!(events_in(&community, &ce_enrollment).await.is_empty());
-    try_create_ce_event(
-        &community.plm,
-        &ce_enrollment,
-        "2026-01-05",
-        "REFERRAL_TO_PSH",
-        Some(&community.psh_a),
-    )
-    .await
-    .data();
-}
-
-#[tokio::test]
-async fn ce_event_date_after_the_enrollments_exit_is_bad_user_input() {
-    let community = Community::new().await;
-    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
-    exit_enrollment(&community.plm, &ce_enrollment, "2026-04-01").await;
-    try_create_ce_event(
-        &community.plm,
-        &ce_enrollment,
-        "2026-04-02",
-        "REFERRAL_TO_PSH",
-        Some(&community.psh_a),
-    )
-    .await
-    .expect_error("BAD_USER_INPUT");
-    assert!(events_in(&community, &ce_enrollment).await.is_empty());
-    try_create_ce_event(
-        &community.plm,
-        &ce_enrollment,
-        "2026-04-01",
-        "REFERRAL_TO_PSH",
-        Some(&community.psh_a),
-    )
-    .await
-    .data();
-}
-
-#[tokio::test]
-async fn referred_project_is_required_for_event_types_10_to_15() {
-    let community = Community::new().await;
-    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
-    for (event_type, _) in REQUIRING_PROJECT {
-        let reply = try_create_ce_event(
+    #[rustfmt::skip]
+    let cases = [
+        EventDate { name: "tomorrow", exit: None, refused: "2026-06-16", allowed: TODAY, says: "eventDate 2026-06-16 is in the future" },
+        EventDate { name: "before the enrollment's entry", exit: None, refused: "2026-01-04", allowed: "2026-01-05", says: "before the CE enrollment's entryDate 2026-01-05" },
+        EventDate { name: "after the enrollment's exit", exit: Some("2026-04-01"), refused: "2026-04-02", allowed: "2026-04-01", says: "after the CE enrollment's exitDate 2026-04-01" },
+    ];
+    for case in cases {
+        let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
+        if let Some(exit) = case.exit {
+            exit_enrollment(&community.plm, &ce_enrollment, exit).await;
+        }
+        let psh_a = Some(community.psh_a.as_str());
+        try_create_ce_event(
             &community.plm,
             &ce_enrollment,
-            "2026-03-01",
-            event_type,
-            None,
+            case.refused,
+            "REFERRAL_TO_PSH",
+            psh_a,
         )
-        .await;
-        assert_eq!(
-            reply.error_code(),
-            "BAD_USER_INPUT",
-            "{event_type}: {}",
-            reply.body
+        .await
+        .expect_refused(case.name, "BAD_USER_INPUT", case.says);
+        assert!(
+            events_in(&community, &ce_enrollment).await.is_empty(),
+            "case {}",
+            case.name
         );
-    }
-    assert!(events_in(&community, &ce_enrollment).await.is_empty());
-}
-
-#[tokio::test]
-async fn event_type_17_is_no_longer_collected() {
-    let community = Community::new().await;
-    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
-    for project in [None, Some(community.psh_a.as_str())] {
-        let reply = try_create_ce_event(
+        try_create_ce_event(
             &community.plm,
             &ce_enrollment,
-            "2026-03-01",
-            "REFERRAL_TO_EMERGENCY_HOUSING_VOUCHER",
-            project,
+            case.allowed,
+            "REFERRAL_TO_PSH",
+            psh_a,
         )
-        .await;
-        let message = reply.expect_error("BAD_USER_INPUT");
-        assert!(message.contains("no longer collected"), "{message}");
+        .await
+        .expect_ok(case.name);
     }
-    assert!(events_in(&community, &ce_enrollment).await.is_empty());
 }
 
 #[tokio::test]
@@ -396,26 +295,49 @@ async fn event_type_18_is_a_referral_without_a_project() {
 }
 
 #[tokio::test]
-async fn referred_project_is_forbidden_for_event_types_other_than_10_to_15() {
+async fn the_referred_project_follows_the_event_type() {
     let community = Community::new().await;
     let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
-    for event_type in without_project() {
-        let reply = try_create_ce_event(
-            &community.plm,
-            &ce_enrollment,
-            "2026-03-01",
-            event_type,
-            Some(&community.psh_a),
-        )
-        .await;
-        assert_eq!(
-            reply.error_code(),
-            "BAD_USER_INPUT",
-            "{event_type}: {}",
-            reply.body
-        );
+    let (psh_a, ce_project) = (community.psh_a.as_str(), community.ce_project.as_str());
+    let unknown = unknown_id();
+    let requiring: Vec<&str> = REQUIRING_PROJECT
+        .iter()
+        .map(|(event_type, _)| *event_type)
+        .collect();
+    let (ehv, psh, es) = (
+        "REFERRAL_TO_EMERGENCY_HOUSING_VOUCHER",
+        "REFERRAL_TO_PSH",
+        "REFERRAL_TO_EMERGENCY_SHELTER",
+    );
+    // (the event types, the project named, the code, what the message says): rule D2 (10-15 name a
+    // housing project, the others none) and D1 (17 is no longer collected, with a project or without).
+    #[rustfmt::skip]
+    let groups: [(Vec<&str>, Option<&str>, &str, &str); 6] = [
+        (requiring, None, "BAD_USER_INPUT", "referredProjectId is required for event type"),
+        (vec![ehv], None, "BAD_USER_INPUT", "no longer collected"),
+        (vec![ehv], Some(psh_a), "BAD_USER_INPUT", "no longer collected"),
+        (without_project().collect(), Some(psh_a), "BAD_USER_INPUT", "referredProjectId is not allowed for event type"),
+        (vec![psh, es], Some(ce_project), "BAD_USER_INPUT", "referredProjectId names a Coordinated Entry project"),
+        (vec![psh, es], Some(&unknown), "NOT_FOUND", "No project has id"),
+    ];
+    for (event_types, project, code, says) in groups {
+        for event_type in event_types {
+            let case = format!("{event_type} naming {project:?}");
+            try_create_ce_event(
+                &community.plm,
+                &ce_enrollment,
+                "2026-03-01",
+                event_type,
+                project,
+            )
+            .await
+            .expect_refused(&case, code, says);
+            assert!(
+                events_in(&community, &ce_enrollment).await.is_empty(),
+                "case {case}"
+            );
+        }
     }
-    assert!(events_in(&community, &ce_enrollment).await.is_empty());
 }
 
 #[tokio::test]
@@ -452,52 +374,6 @@ async fn referred_project_type_must_fit_the_event_type() {
     // 10: ES (0, 1) or Safe Haven (8), 11: TH, 12: TH or RRH, 13: RRH, 14: PSH, 15: PH (9, 10).
     assert_eq!(accepted, 3 + 1 + 2 + 1 + 1 + 2);
     assert_eq!(events_in(&community, &ce_enrollment).await.len(), accepted);
-}
-
-#[tokio::test]
-async fn referred_project_cannot_be_a_coordinated_entry_project() {
-    let community = Community::new().await;
-    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
-    for event_type in ["REFERRAL_TO_PSH", "REFERRAL_TO_EMERGENCY_SHELTER"] {
-        let reply = try_create_ce_event(
-            &community.plm,
-            &ce_enrollment,
-            "2026-03-01",
-            event_type,
-            Some(&community.ce_project),
-        )
-        .await;
-        assert_eq!(
-            reply.error_code(),
-            "BAD_USER_INPUT",
-            "{event_type}: {}",
-            reply.body
-        );
-    }
-    assert!(events_in(&community, &ce_enrollment).await.is_empty());
-}
-
-#[tokio::test]
-async fn unknown_referred_project_is_not_found() {
-    let community = Community::new().await;
-    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
-    for event_type in ["REFERRAL_TO_PSH", "REFERRAL_TO_EMERGENCY_SHELTER"] {
-        let reply = try_create_ce_event(
-            &community.plm,
-            &ce_enrollment,
-            "2026-03-01",
-            event_type,
-            Some(&unknown_id()),
-        )
-        .await;
-        assert_eq!(
-            reply.error_code(),
-            "NOT_FOUND",
-            "{event_type}: {}",
-            reply.body
-        );
-    }
-    assert!(events_in(&community, &ce_enrollment).await.is_empty());
 }
 
 #[tokio::test]
