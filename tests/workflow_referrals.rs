@@ -23,10 +23,13 @@ async fn stored_event(community: &Community, event: &str) -> entity::ce_event::M
         .expect("the CE event exists")
 }
 
-/// Asserts the enrollment is the resulting enrollment of no referral.
-async fn assert_resolves_nothing(community: &Community, enrollment: &str) {
+/// Asserts the enrollment is the resulting enrollment of no referral (failing as `case`).
+async fn assert_resolves_nothing(community: &Community, enrollment: &str, case: &str) {
     let stored = read_enrollment(&community.admin(), enrollment).await;
-    assert!(stored["resolvedReferral"].is_null(), "{stored}");
+    assert!(
+        stored["resolvedReferral"].is_null(),
+        "case {case}: {stored}"
+    );
 }
 
 /// A second Priority List Manager, of another CE lead agency.
@@ -210,80 +213,242 @@ async fn resolution_records_who_resolved_it_as_which_organization_and_when() {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Who may resolve
+// Refused resolutions: each case resolves a referral made for it, and leaves it unresolved
 // ---------------------------------------------------------------------------------------------------
 
-#[tokio::test]
-async fn resolve_by_staff_of_another_organization_is_not_found() {
-    let community = Community::new().await;
-    let (_, _, event) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
-        .await;
-    // Org B's staff cannot see a referral to org A's project, so it is NOT_FOUND (not FORBIDDEN).
-    assert!(read_ce_event(&community.staff_b, &event).await.is_null());
-    resolve(
-        &community.staff_b,
-        &event,
-        PROVIDER_REJECTED,
-        Some("2026-03-02"),
-        None,
-    )
-    .await
-    .expect_error("NOT_FOUND");
-    assert_pending(&community.plm, &event).await;
+/// Who tries a resolution.
+#[derive(Clone, Copy)]
+enum Who {
+    StaffA,
+    StaffB,
+    Plm,
+    Admin,
+    /// A PRIORITY_LIST_MANAGER of org A: the referred organization, the wrong role.
+    PlmOfA,
+    /// A PRIORITY_LIST_MANAGER of another CE lead agency.
+    OtherPlm,
+    /// HOUSING_STAFF of the CE lead agency.
+    CeStaff,
 }
 
-#[tokio::test]
-async fn plm_cannot_resolve_a_referral_that_names_a_project() {
-    let community = Community::new().await;
-    let (client, _, event) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
+/// The referral a case resolves, made for it on 2026-03-01.
+#[derive(Clone, Copy)]
+enum Referral {
+    ToPshA,
+    /// Event type 18, which names no project.
+    WithoutProject,
+    /// An event of a type that carries no result.
+    WithoutResult(&'static str),
+    /// An id that names nothing (a referral to Hope PSH is made beside it, and stays pending).
+    UnknownEvent,
+    /// An id that is not a UUID (a referral to Hope PSH is made beside it, and stays pending).
+    MalformedEvent,
+}
+
+/// The resulting enrollment a case names, made for it (of the referral's client unless said).
+#[derive(Clone, Copy)]
+enum Resulting {
+    NoEnrollment,
+    /// An intake in Hope PSH on the date, not named.
+    IntakeNotNamed(&'static str),
+    /// An enrollment in Hope PSH from the date.
+    InPshA(&'static str),
+    /// Another client's enrollment in Hope PSH.
+    OtherClientsInPshA,
+    /// An enrollment in org A's other project, Hope RRH.
+    InRrhA,
+    /// An enrollment in Hope PSH made by an ADMIN: the PLM sees it.
+    MadeByAdminInPshA,
+    /// An enrollment in org B's shelter, where the client is referred too: invisible to org A.
+    InShelterOfB,
+    UnknownEnrollment,
+    MalformedEnrollment,
+}
+
+struct Refusal {
+    name: &'static str,
+    who: Who,
+    referral: Referral,
+    result: &'static str,
+    result_date: Option<&'static str>,
+    resulting: Resulting,
+    code: &'static str,
+    says: &'static str,
+}
+
+/// The users beyond the community's that the cases act as.
+struct Callers {
+    admin: Gql,
+    plm_of_a: Gql,
+    other_plm: Gql,
+    ce_staff: Gql,
+}
+
+impl Callers {
+    async fn new(community: &Community) -> Callers {
+        let admin = community.admin();
+        let plm_of_a = create_member(
+            &admin,
+            "plm@hope.test",
+            &community.housing_a,
+            "PRIORITY_LIST_MANAGER",
+        )
         .await;
-    resolve(
-        &community.plm,
-        &event,
-        PROVIDER_REJECTED,
-        Some("2026-03-02"),
-        None,
-    )
-    .await
-    .expect_error("FORBIDDEN");
-    let housing =
-        create_enrollment(&community.staff_a, &client, &community.psh_a, "2026-03-10").await;
-    resolve(&community.plm, &event, SUCCESSFUL, None, Some(&housing))
+        let ce_staff =
+            create_member(&admin, "staff@ce.test", &community.ce_org, "HOUSING_STAFF").await;
+        Callers {
+            plm_of_a: community.server.as_user(&plm_of_a, None),
+            other_plm: other_plm(community).await,
+            ce_staff: community.server.as_user(&ce_staff, None),
+            admin,
+        }
+    }
+
+    fn get<'a>(&'a self, community: &'a Community, who: Who) -> &'a Gql {
+        match who {
+            Who::StaffA => &community.staff_a,
+            Who::StaffB => &community.staff_b,
+            Who::Plm => &community.plm,
+            Who::Admin => &self.admin,
+            Who::PlmOfA => &self.plm_of_a,
+            Who::OtherPlm => &self.other_plm,
+            Who::CeStaff => &self.ce_staff,
+        }
+    }
+}
+
+impl Referral {
+    /// Makes the case's referral: (client, CE enrollment, event).
+    async fn make(self, community: &Community) -> (String, String, String) {
+        match self {
+            Referral::WithoutProject => referral_without_project(community).await,
+            Referral::WithoutResult(event_type) => {
+                let (client, ce_enrollment) =
+                    community.client_in_ce("No", "Result", "2026-01-05").await;
+                let plm = &community.plm;
+                let event =
+                    create_ce_event(plm, &ce_enrollment, "2026-03-01", event_type, None).await;
+                (client, ce_enrollment, event)
+            }
+            _ => {
+                community
+                    .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
+                    .await
+            }
+        }
+    }
+
+    /// The id the resolution names.
+    fn id(self, event: &str) -> String {
+        match self {
+            Referral::UnknownEvent => unknown_id(),
+            Referral::MalformedEvent => "not-an-id".to_owned(),
+            _ => event.to_owned(),
+        }
+    }
+
+    /// The event's status, which a refusal leaves as it was.
+    fn status(self) -> &'static str {
+        match self {
+            Referral::WithoutResult(_) => "NOT_A_REFERRAL",
+            _ => "PENDING",
+        }
+    }
+}
+
+impl Resulting {
+    /// Makes the case's enrollment, if it has one that exists.
+    async fn make(
+        self,
+        community: &Community,
+        client: &str,
+        ce_enrollment: &str,
+    ) -> Option<String> {
+        let (staff_a, psh_a) = (&community.staff_a, &community.psh_a);
+        match self {
+            Resulting::NoEnrollment
+            | Resulting::UnknownEnrollment
+            | Resulting::MalformedEnrollment => None,
+            Resulting::IntakeNotNamed(entry) | Resulting::InPshA(entry) => {
+                Some(create_enrollment(staff_a, client, psh_a, entry).await)
+            }
+            Resulting::OtherClientsInPshA => {
+                let someone_else = create_client(staff_a, "Someone", "Else").await;
+                Some(create_enrollment(staff_a, &someone_else, psh_a, "2026-03-10").await)
+            }
+            Resulting::InRrhA => {
+                Some(create_enrollment(staff_a, client, &community.rrh_a, "2026-03-10").await)
+            }
+            Resulting::MadeByAdminInPshA => {
+                Some(create_enrollment(&community.admin(), client, psh_a, "2026-03-08").await)
+            }
+            Resulting::InShelterOfB => {
+                let (plm, es_b) = (&community.plm, &community.es_b);
+                let shelter = "REFERRAL_TO_EMERGENCY_SHELTER";
+                create_ce_event(plm, ce_enrollment, "2026-03-01", shelter, Some(es_b)).await;
+                let enrollment =
+                    create_enrollment(&community.staff_b, client, es_b, "2026-03-10").await;
+                let unseen = read_enrollment(staff_a, &enrollment).await;
+                assert!(
+                    unseen.is_null(),
+                    "org A sees org B's shelter enrollment: {unseen}"
+                );
+                Some(enrollment)
+            }
+        }
+    }
+
+    /// The resultingEnrollmentId the resolution names.
+    fn id(self, made: Option<&str>) -> Option<String> {
+        match self {
+            Resulting::NoEnrollment | Resulting::IntakeNotNamed(_) => None,
+            Resulting::UnknownEnrollment => Some(unknown_id()),
+            Resulting::MalformedEnrollment => Some("not-an-enrollment".to_owned()),
+            _ => made.map(str::to_owned),
+        }
+    }
+}
+
+/// Tries each case on a referral and an enrollment of its own; asserts the refusal, that the
+/// referral is still unresolved and that the enrollment made resolves nothing.
+async fn assert_refused(community: &Community, callers: &Callers, cases: &[Refusal]) {
+    for case in cases {
+        let (client, ce_enrollment, event) = case.referral.make(community).await;
+        let made = case
+            .resulting
+            .make(community, &client, &ce_enrollment)
+            .await;
+        let who = callers.get(community, case.who);
+        let (event_id, enrollment_id) =
+            (case.referral.id(&event), case.resulting.id(made.as_deref()));
+        resolve(
+            who,
+            &event_id,
+            case.result,
+            case.result_date,
+            enrollment_id.as_deref(),
+        )
         .await
-        .expect_error("FORBIDDEN");
-    assert_pending(&community.plm, &event).await;
-    assert_resolves_nothing(&community, &housing).await;
+        .expect_refused(case.name, case.code, case.says);
+        let stored = read_ce_event(&community.plm, &event).await;
+        assert_eq!(
+            stored["status"],
+            case.referral.status(),
+            "case {}: {stored}",
+            case.name
+        );
+        for field in ["referralResult", "resultDate", "resultingEnrollment"] {
+            assert!(stored[field].is_null(), "case {}: {stored}", case.name);
+        }
+        if let Some(enrollment) = made {
+            assert_resolves_nothing(community, &enrollment, case.name).await;
+        }
+    }
 }
 
-#[tokio::test]
-async fn only_housing_staff_of_the_referred_organization_may_resolve() {
-    let community = Community::new().await;
-    let admin = community.admin();
-    // The right organization but the wrong role: a PLM membership in org A.
-    let token = create_member(
-        &admin,
-        "plm@hope.test",
-        &community.housing_a,
-        "PRIORITY_LIST_MANAGER",
-    )
-    .await;
-    let plm_of_a = community.server.as_user(&token, None);
-    let (_, _, event) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
-        .await;
-    resolve(
-        &plm_of_a,
-        &event,
-        PROVIDER_REJECTED,
-        Some("2026-03-02"),
-        None,
-    )
-    .await
-    .expect_error("FORBIDDEN");
-    assert_pending(&community.plm, &event).await;
-}
+// ---------------------------------------------------------------------------------------------------
+// Who may resolve
+// ---------------------------------------------------------------------------------------------------
 
 #[tokio::test]
 async fn admin_may_resolve_any_referral() {
@@ -372,51 +537,33 @@ async fn referral_without_a_project_succeeds_with_an_enrollment_of_the_plms_orga
 }
 
 #[tokio::test]
-async fn referral_without_a_project_needs_an_enrollment_in_the_acting_organizations_project() {
+async fn only_housing_staff_of_the_referred_organization_or_a_plm_of_the_referral_s_agency_resolve()
+{
+    use Referral::*;
+    use Resulting::*;
+    use Who::*;
     let community = Community::new().await;
-    let (client, _, event) = referral_without_project(&community).await;
-    // The PLM sees this enrollment (made by an ADMIN), but it is in org A's project, not the CE lead
-    // agency's.
-    let elsewhere =
-        create_enrollment(&community.admin(), &client, &community.psh_a, "2026-03-08").await;
-    resolve(&community.plm, &event, SUCCESSFUL, None, Some(&elsewhere))
-        .await
-        .expect_error("BAD_USER_INPUT");
-    assert_pending(&community.plm, &event).await;
-    assert_resolves_nothing(&community, &elsewhere).await;
-}
-
-#[tokio::test]
-async fn referral_without_a_project_by_a_plm_of_another_organization_is_forbidden() {
-    let community = Community::new().await;
-    let other = other_plm(&community).await;
-    let (_, _, event) = referral_without_project(&community).await;
-    // A PLM sees every CE event, but this one was recorded in another agency's CE project.
-    assert!(!read_ce_event(&other, &event).await.is_null());
-    resolve(&other, &event, CLIENT_REJECTED, Some("2026-03-03"), None)
-        .await
-        .expect_error("FORBIDDEN");
-    assert_pending(&community.plm, &event).await;
-}
-
-#[tokio::test]
-async fn referral_without_a_project_is_not_found_for_housing_staff() {
-    let community = Community::new().await;
-    let token = create_member(
-        &community.admin(),
-        "staff@ce.test",
-        &community.ce_org,
-        "HOUSING_STAFF",
-    )
-    .await;
-    let ce_staff = community.server.as_user(&token, None);
-    let (_, _, event) = referral_without_project(&community).await;
-    for who in [&community.staff_a, &ce_staff] {
-        resolve(who, &event, CLIENT_REJECTED, Some("2026-03-03"), None)
-            .await
-            .expect_error("NOT_FOUND");
-    }
-    assert_pending(&community.plm, &event).await;
+    let callers = Callers::new(&community).await;
+    // Org B's staff cannot see a referral to org A's project, so it is NOT_FOUND (not FORBIDDEN); a
+    // PLM sees every CE event, but one recorded in another agency's CE project is FORBIDDEN.
+    let (_, _, to_a) = community
+        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
+        .await;
+    assert!(read_ce_event(&community.staff_b, &to_a).await.is_null());
+    let (_, _, voucher) = referral_without_project(&community).await;
+    assert!(!read_ce_event(&callers.other_plm, &voucher).await.is_null());
+    #[rustfmt::skip]
+    let cases = [
+        Refusal { name: "staff of another organization", who: StaffB, referral: ToPshA, result: PROVIDER_REJECTED, result_date: Some("2026-03-02"), resulting: NoEnrollment, code: "NOT_FOUND", says: "No CE event with id" },
+        Refusal { name: "a PLM, unsuccessful", who: Plm, referral: ToPshA, result: PROVIDER_REJECTED, result_date: Some("2026-03-02"), resulting: NoEnrollment, code: "FORBIDDEN", says: "Only HOUSING_STAFF of the organization that operates the referred project" },
+        Refusal { name: "a PLM, successful", who: Plm, referral: ToPshA, result: SUCCESSFUL, result_date: None, resulting: InPshA("2026-03-10"), code: "FORBIDDEN", says: "Only HOUSING_STAFF of the organization that operates the referred project" },
+        // The right organization but the wrong role.
+        Refusal { name: "a PLM of the referred organization", who: PlmOfA, referral: ToPshA, result: PROVIDER_REJECTED, result_date: Some("2026-03-02"), resulting: NoEnrollment, code: "FORBIDDEN", says: "Only HOUSING_STAFF of the organization that operates the referred project" },
+        Refusal { name: "a PLM of another agency, no project", who: OtherPlm, referral: WithoutProject, result: CLIENT_REJECTED, result_date: Some("2026-03-03"), resulting: NoEnrollment, code: "FORBIDDEN", says: "only a PRIORITY_LIST_MANAGER of the organization operating the CE project" },
+        Refusal { name: "housing staff, no project", who: StaffA, referral: WithoutProject, result: CLIENT_REJECTED, result_date: Some("2026-03-03"), resulting: NoEnrollment, code: "NOT_FOUND", says: "No CE event with id" },
+        Refusal { name: "the CE agency's housing staff, no project", who: CeStaff, referral: WithoutProject, result: CLIENT_REJECTED, result_date: Some("2026-03-03"), resulting: NoEnrollment, code: "NOT_FOUND", says: "No CE event with id" },
+    ];
+    assert_refused(&community, &callers, &cases).await;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -424,91 +571,34 @@ async fn referral_without_a_project_is_not_found_for_housing_staff() {
 // ---------------------------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn unknown_ce_event_is_not_found() {
+async fn a_resolution_naming_no_referral_or_an_event_without_a_result_is_refused() {
+    use Referral::*;
+    use Resulting::*;
+    use Who::*;
     let community = Community::new().await;
-    let (_, _, event) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
-        .await;
-    resolve(
-        &community.staff_a,
-        &unknown_id(),
-        PROVIDER_REJECTED,
-        Some("2026-03-02"),
-        None,
-    )
-    .await
-    .expect_error("NOT_FOUND");
-    resolve(
-        &community.admin(),
-        &unknown_id(),
-        PROVIDER_REJECTED,
-        Some("2026-03-02"),
-        None,
-    )
-    .await
-    .expect_error("NOT_FOUND");
-    assert_pending(&community.plm, &event).await;
-}
-
-#[tokio::test]
-async fn malformed_ids_are_bad_user_input() {
-    let community = Community::new().await;
-    let (_, _, event) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
-        .await;
-    resolve(
-        &community.staff_a,
-        "not-an-id",
-        PROVIDER_REJECTED,
-        Some("2026-03-02"),
-        None,
-    )
-    .await
-    .expect_error("BAD_USER_INPUT");
-    resolve(
-        &community.staff_a,
-        &event,
-        SUCCESSFUL,
-        None,
-        Some("not-an-enrollment"),
-    )
-    .await
-    .expect_error("BAD_USER_INPUT");
-    assert_pending(&community.plm, &event).await;
-}
-
-#[tokio::test]
-async fn event_types_without_a_result_cannot_be_resolved() {
-    let community = Community::new().await;
-    let (_, ce_enrollment) = community.client_in_ce("No", "Result", "2026-01-05").await;
-    let admin = community.admin();
-    for event_type in [
-        "PROBLEM_SOLVING_DIVERSION_RAPID_RESOLUTION",
-        "REFERRAL_TO_STREET_OUTREACH",
-        "REFERRAL_TO_EMERGENCY_ASSISTANCE",
-    ] {
-        let event = create_ce_event(
-            &community.plm,
-            &ce_enrollment,
-            "2026-03-01",
-            event_type,
-            None,
-        )
-        .await;
-        for who in [&community.plm, &admin] {
-            let reply = resolve(who, &event, CLIENT_REJECTED, Some("2026-03-02"), None).await;
-            assert_eq!(
-                reply.error_code(),
-                "BAD_USER_INPUT",
-                "{event_type}: {}",
-                reply.body
-            );
-        }
-        let stored = read_ce_event(&community.plm, &event).await;
-        assert_eq!(stored["status"], "NOT_A_REFERRAL", "{stored}");
-        assert!(stored["referralResult"].is_null(), "{stored}");
-        assert!(stored["resultDate"].is_null(), "{stored}");
+    let callers = Callers::new(&community).await;
+    #[rustfmt::skip]
+    let mut cases = vec![
+        Refusal { name: "an unknown event, by staff", who: StaffA, referral: UnknownEvent, result: PROVIDER_REJECTED, result_date: Some("2026-03-02"), resulting: NoEnrollment, code: "NOT_FOUND", says: "No CE event with id" },
+        Refusal { name: "an unknown event, by an ADMIN", who: Admin, referral: UnknownEvent, result: PROVIDER_REJECTED, result_date: Some("2026-03-02"), resulting: NoEnrollment, code: "NOT_FOUND", says: "No CE event with id" },
+        Refusal { name: "a malformed event id", who: StaffA, referral: MalformedEvent, result: PROVIDER_REJECTED, result_date: Some("2026-03-02"), resulting: NoEnrollment, code: "BAD_USER_INPUT", says: "ceEventId \"not-an-id\" is not a valid id" },
+        Refusal { name: "a malformed enrollment id", who: StaffA, referral: ToPshA, result: SUCCESSFUL, result_date: None, resulting: MalformedEnrollment, code: "BAD_USER_INPUT", says: "resultingEnrollmentId \"not-an-enrollment\" is not a valid id" },
+    ];
+    // Event types that carry no result, by the PLM and by an ADMIN.
+    #[rustfmt::skip]
+    let without_result = [
+        ("diversion, by the PLM", Plm, "PROBLEM_SOLVING_DIVERSION_RAPID_RESOLUTION"),
+        ("diversion, by an ADMIN", Admin, "PROBLEM_SOLVING_DIVERSION_RAPID_RESOLUTION"),
+        ("street outreach, by the PLM", Plm, "REFERRAL_TO_STREET_OUTREACH"),
+        ("street outreach, by an ADMIN", Admin, "REFERRAL_TO_STREET_OUTREACH"),
+        ("emergency assistance, by the PLM", Plm, "REFERRAL_TO_EMERGENCY_ASSISTANCE"),
+        ("emergency assistance, by an ADMIN", Admin, "REFERRAL_TO_EMERGENCY_ASSISTANCE"),
+    ];
+    for (name, who, event_type) in without_result {
+        #[rustfmt::skip]
+        cases.push(Refusal { name, who, referral: WithoutResult(event_type), result: CLIENT_REJECTED, result_date: Some("2026-03-02"), resulting: NoEnrollment, code: "BAD_USER_INPUT", says: "carries no referral result" });
     }
+    assert_refused(&community, &callers, &cases).await;
 }
 
 #[tokio::test]
@@ -553,7 +643,7 @@ async fn a_referral_is_resolved_once() {
     assert_eq!(stored["referralResult"], PROVIDER_REJECTED);
     assert_eq!(stored["resultDate"], "2026-03-02");
     assert!(stored["resultingEnrollment"].is_null());
-    assert_resolves_nothing(&community, &housing).await;
+    assert_resolves_nothing(&community, &housing, "").await;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -561,145 +651,36 @@ async fn a_referral_is_resolved_once() {
 // ---------------------------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn successful_referral_requires_a_resulting_enrollment() {
+async fn a_successful_resolution_names_the_client_s_enrollment_in_the_referred_project_from_its_entry()
+ {
+    use Referral::*;
+    use Resulting::*;
+    use Who::*;
     let community = Community::new().await;
-    let (client, _, event) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
-        .await;
-    // Even with an intake done, the resolution must name it.
-    create_enrollment(&community.staff_a, &client, &community.psh_a, "2026-03-10").await;
-    for result_date in [None, Some("2026-03-10")] {
-        resolve(&community.staff_a, &event, SUCCESSFUL, result_date, None)
-            .await
-            .expect_error("BAD_USER_INPUT");
-    }
-    assert_pending(&community.plm, &event).await;
-}
-
-#[tokio::test]
-async fn resulting_enrollment_of_another_client_is_bad_user_input() {
-    let community = Community::new().await;
-    let (_, _, event) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
-        .await;
-    let someone_else = create_client(&community.staff_a, "Someone", "Else").await;
-    let housing = create_enrollment(
-        &community.staff_a,
-        &someone_else,
-        &community.psh_a,
-        "2026-03-10",
-    )
-    .await;
-    resolve(&community.staff_a, &event, SUCCESSFUL, None, Some(&housing))
-        .await
-        .expect_error("BAD_USER_INPUT");
-    assert_pending(&community.plm, &event).await;
-    assert_resolves_nothing(&community, &housing).await;
-}
-
-#[tokio::test]
-async fn resulting_enrollment_in_another_project_is_bad_user_input() {
-    let community = Community::new().await;
-    let (client, _, event) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
-        .await;
-    // Same client, same organization, but not the referred project.
-    let housing =
-        create_enrollment(&community.staff_a, &client, &community.rrh_a, "2026-03-10").await;
-    resolve(&community.staff_a, &event, SUCCESSFUL, None, Some(&housing))
-        .await
-        .expect_error("BAD_USER_INPUT");
-    // ADMIN sees every enrollment: the project rule still holds.
-    resolve(&community.admin(), &event, SUCCESSFUL, None, Some(&housing))
-        .await
-        .expect_error("BAD_USER_INPUT");
-    assert_pending(&community.plm, &event).await;
-    assert_resolves_nothing(&community, &housing).await;
-}
-
-#[tokio::test]
-async fn resulting_enrollment_not_visible_is_not_found() {
-    let community = Community::new().await;
-    let (client, ce_enrollment, event) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
-        .await;
-    // The same client is also referred to and enrolled in org B's shelter: invisible to org A.
-    create_ce_event(
-        &community.plm,
-        &ce_enrollment,
-        "2026-03-01",
-        "REFERRAL_TO_EMERGENCY_SHELTER",
-        Some(&community.es_b),
-    )
-    .await;
-    let shelter =
-        create_enrollment(&community.staff_b, &client, &community.es_b, "2026-03-10").await;
-    assert!(
-        read_enrollment(&community.staff_a, &shelter)
-            .await
-            .is_null()
-    );
-    resolve(&community.staff_a, &event, SUCCESSFUL, None, Some(&shelter))
-        .await
-        .expect_error("NOT_FOUND");
-    resolve(
-        &community.staff_a,
-        &event,
-        SUCCESSFUL,
-        None,
-        Some(&unknown_id()),
-    )
-    .await
-    .expect_error("NOT_FOUND");
-    assert_pending(&community.plm, &event).await;
-    assert_resolves_nothing(&community, &shelter).await;
-}
-
-#[tokio::test]
-async fn resulting_enrollment_starting_before_the_event_is_bad_user_input() {
-    let community = Community::new().await;
-    let (client, _, event) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
-        .await;
-    let early =
-        create_enrollment(&community.staff_a, &client, &community.psh_a, "2026-02-28").await;
-    resolve(&community.staff_a, &event, SUCCESSFUL, None, Some(&early))
-        .await
-        .expect_error("BAD_USER_INPUT");
-    resolve(
-        &community.staff_a,
-        &event,
-        SUCCESSFUL,
-        Some("2026-02-28"),
-        Some(&early),
-    )
-    .await
-    .expect_error("BAD_USER_INPUT");
-    assert_pending(&community.plm, &event).await;
-    assert_resolves_nothing(&community, &early).await;
-}
-
-#[tokio::test]
-async fn result_date_must_equal_the_resulting_enrollments_entry_date() {
-    let community = Community::new().await;
-    let (client, _, event) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
-        .await;
-    let housing =
-        create_enrollment(&community.staff_a, &client, &community.psh_a, "2026-03-10").await;
-    for wrong in ["2026-03-09", "2026-03-11", "2026-03-01"] {
-        resolve(
-            &community.staff_a,
-            &event,
-            SUCCESSFUL,
-            Some(wrong),
-            Some(&housing),
-        )
-        .await
-        .expect_error("BAD_USER_INPUT");
-    }
-    assert_pending(&community.plm, &event).await;
-    assert_resolves_nothing(&community, &housing).await;
+    let callers = Callers::new(&community).await;
+    #[rustfmt::skip]
+    let cases = [
+        // Even with an intake done, the resolution must name it.
+        Refusal { name: "no resulting enrollment", who: StaffA, referral: ToPshA, result: SUCCESSFUL, result_date: None, resulting: IntakeNotNamed("2026-03-10"), code: "BAD_USER_INPUT", says: "resultingEnrollmentId is required for SUCCESSFUL_CLIENT_ACCEPTED" },
+        Refusal { name: "no resulting enrollment, a result date", who: StaffA, referral: ToPshA, result: SUCCESSFUL, result_date: Some("2026-03-10"), resulting: IntakeNotNamed("2026-03-10"), code: "BAD_USER_INPUT", says: "resultingEnrollmentId is required for SUCCESSFUL_CLIENT_ACCEPTED" },
+        Refusal { name: "another client's enrollment", who: StaffA, referral: ToPshA, result: SUCCESSFUL, result_date: None, resulting: OtherClientsInPshA, code: "BAD_USER_INPUT", says: "belongs to another client than the referral's" },
+        // Same client, same organization, but not the referred project; ADMIN sees every enrollment,
+        // and the project rule still holds.
+        Refusal { name: "an enrollment in another project", who: StaffA, referral: ToPshA, result: SUCCESSFUL, result_date: None, resulting: InRrhA, code: "BAD_USER_INPUT", says: "is not in the referred project" },
+        Refusal { name: "an enrollment in another project, by an ADMIN", who: Admin, referral: ToPshA, result: SUCCESSFUL, result_date: None, resulting: InRrhA, code: "BAD_USER_INPUT", says: "is not in the referred project" },
+        Refusal { name: "an enrollment not visible", who: StaffA, referral: ToPshA, result: SUCCESSFUL, result_date: None, resulting: InShelterOfB, code: "NOT_FOUND", says: "No enrollment with id" },
+        Refusal { name: "an unknown enrollment", who: StaffA, referral: ToPshA, result: SUCCESSFUL, result_date: None, resulting: UnknownEnrollment, code: "NOT_FOUND", says: "No enrollment with id" },
+        Refusal { name: "an enrollment from before the event", who: StaffA, referral: ToPshA, result: SUCCESSFUL, result_date: None, resulting: InPshA("2026-02-28"), code: "BAD_USER_INPUT", says: "starts 2026-02-28, before the referral's eventDate 2026-03-01" },
+        Refusal { name: "an enrollment and a result date before the event", who: StaffA, referral: ToPshA, result: SUCCESSFUL, result_date: Some("2026-02-28"), resulting: InPshA("2026-02-28"), code: "BAD_USER_INPUT", says: "starts 2026-02-28, before the referral's eventDate 2026-03-01" },
+        // resultDate must equal the resulting enrollment's entryDate.
+        Refusal { name: "a result date the day before entry", who: StaffA, referral: ToPshA, result: SUCCESSFUL, result_date: Some("2026-03-09"), resulting: InPshA("2026-03-10"), code: "BAD_USER_INPUT", says: "resultDate 2026-03-09 must equal the resulting enrollment's entryDate 2026-03-10" },
+        Refusal { name: "a result date the day after entry", who: StaffA, referral: ToPshA, result: SUCCESSFUL, result_date: Some("2026-03-11"), resulting: InPshA("2026-03-10"), code: "BAD_USER_INPUT", says: "resultDate 2026-03-11 must equal the resulting enrollment's entryDate 2026-03-10" },
+        Refusal { name: "a result date of the event", who: StaffA, referral: ToPshA, result: SUCCESSFUL, result_date: Some("2026-03-01"), resulting: InPshA("2026-03-10"), code: "BAD_USER_INPUT", says: "resultDate 2026-03-01 must equal the resulting enrollment's entryDate 2026-03-10" },
+        // The PLM sees this enrollment (made by an ADMIN), but it is in org A's project, not the CE
+        // lead agency's.
+        Refusal { name: "no project, an enrollment of another organization", who: Plm, referral: WithoutProject, result: SUCCESSFUL, result_date: None, resulting: MadeByAdminInPshA, code: "BAD_USER_INPUT", says: "is not in a project of the organization you act as" },
+    ];
+    assert_refused(&community, &callers, &cases).await;
 }
 
 #[tokio::test]
@@ -740,95 +721,46 @@ async fn enrollment_resolving_another_referral_is_a_conflict() {
 // ---------------------------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn unsuccessful_referral_forbids_a_resulting_enrollment() {
+async fn an_unsuccessful_resolution_has_a_result_date_and_no_resulting_enrollment() {
+    use Referral::*;
+    use Resulting::*;
+    use Who::*;
     let community = Community::new().await;
-    let (client, _, event) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
-        .await;
-    let housing =
-        create_enrollment(&community.staff_a, &client, &community.psh_a, "2026-03-10").await;
-    for result in [CLIENT_REJECTED, PROVIDER_REJECTED] {
-        resolve(
-            &community.staff_a,
-            &event,
-            result,
-            Some("2026-03-10"),
-            Some(&housing),
-        )
-        .await
-        .expect_error("BAD_USER_INPUT");
-    }
-    assert_pending(&community.plm, &event).await;
-    assert_resolves_nothing(&community, &housing).await;
+    let callers = Callers::new(&community).await;
+    #[rustfmt::skip]
+    let cases = [
+        Refusal { name: "client rejected, with an enrollment", who: StaffA, referral: ToPshA, result: CLIENT_REJECTED, result_date: Some("2026-03-10"), resulting: InPshA("2026-03-10"), code: "BAD_USER_INPUT", says: "resultingEnrollmentId is only for SUCCESSFUL_CLIENT_ACCEPTED" },
+        Refusal { name: "provider rejected, with an enrollment", who: StaffA, referral: ToPshA, result: PROVIDER_REJECTED, result_date: Some("2026-03-10"), resulting: InPshA("2026-03-10"), code: "BAD_USER_INPUT", says: "resultingEnrollmentId is only for SUCCESSFUL_CLIENT_ACCEPTED" },
+        Refusal { name: "client rejected, no result date", who: StaffA, referral: ToPshA, result: CLIENT_REJECTED, result_date: None, resulting: NoEnrollment, code: "BAD_USER_INPUT", says: "resultDate is required for an unsuccessful referral" },
+        Refusal { name: "provider rejected, no result date", who: StaffA, referral: ToPshA, result: PROVIDER_REJECTED, result_date: None, resulting: NoEnrollment, code: "BAD_USER_INPUT", says: "resultDate is required for an unsuccessful referral" },
+    ];
+    assert_refused(&community, &callers, &cases).await;
 }
 
 #[tokio::test]
-async fn unsuccessful_referral_requires_a_result_date() {
+async fn an_unsuccessful_result_date_is_from_the_event_to_today() {
     let community = Community::new().await;
-    let (_, _, event) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
-        .await;
-    for result in [CLIENT_REJECTED, PROVIDER_REJECTED] {
-        resolve(&community.staff_a, &event, result, None, None)
+    // (case, result, the date refused, the nearest date allowed)
+    #[rustfmt::skip]
+    let cases = [
+        ("tomorrow", CLIENT_REJECTED, "2026-06-16", TODAY, "resultDate 2026-06-16 is in the future"),
+        // Decided on the day of the referral is fine.
+        ("before the event", PROVIDER_REJECTED, "2026-02-28", "2026-03-01", "before the eventDate 2026-03-01"),
+    ];
+    for (name, result, refused, allowed, says) in cases {
+        let (_, _, event) = community
+            .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
+            .await;
+        resolve(&community.staff_a, &event, result, Some(refused), None)
             .await
-            .expect_error("BAD_USER_INPUT");
+            .expect_refused(name, "BAD_USER_INPUT", says);
+        let stored = read_ce_event(&community.plm, &event).await;
+        assert_eq!(stored["status"], "PENDING", "case {name}: {stored}");
+        assert!(stored["resultDate"].is_null(), "case {name}: {stored}");
+        resolve(&community.staff_a, &event, result, Some(allowed), None)
+            .await
+            .expect_ok(name);
     }
-    assert_pending(&community.plm, &event).await;
-}
-
-#[tokio::test]
-async fn unsuccessful_result_date_in_the_future_is_bad_user_input() {
-    let community = Community::new().await;
-    let (_, _, event) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
-        .await;
-    resolve(
-        &community.staff_a,
-        &event,
-        CLIENT_REJECTED,
-        Some("2026-06-16"),
-        None,
-    )
-    .await
-    .expect_error("BAD_USER_INPUT");
-    assert_pending(&community.plm, &event).await;
-    resolve(
-        &community.staff_a,
-        &event,
-        CLIENT_REJECTED,
-        Some(TODAY),
-        None,
-    )
-    .await
-    .data();
-}
-
-#[tokio::test]
-async fn unsuccessful_result_date_before_the_event_is_bad_user_input() {
-    let community = Community::new().await;
-    let (_, _, event) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
-        .await;
-    resolve(
-        &community.staff_a,
-        &event,
-        PROVIDER_REJECTED,
-        Some("2026-02-28"),
-        None,
-    )
-    .await
-    .expect_error("BAD_USER_INPUT");
-    assert_pending(&community.plm, &event).await;
-    // Decided on the day of the referral is fine.
-    resolve(
-        &community.staff_a,
-        &event,
-        PROVIDER_REJECTED,
-        Some("2026-03-01"),
-        None,
-    )
-    .await
-    .data();
 }
 
 // ---------------------------------------------------------------------------------------------------
