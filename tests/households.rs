@@ -45,6 +45,15 @@ async fn intake(who: &Gql, head: &str, project: &str, entry: &str, members: Valu
     .await
 }
 
+/// `client` joins `household` as a child on `entry`.
+async fn join(who: &Gql, household: &str, client: &str, entry: &str) -> Reply {
+    who.run(
+        ADD_MEMBER,
+        json!({ "input": { "householdId": household, "clientId": client, "relationshipToHoH": "CHILD", "entryDate": entry } }),
+    )
+    .await
+}
+
 /// A family of three (two adults, a child) and its CE intake; returns (clients, head's CE enrollment
 /// reply data).
 async fn family_in_ce(c: &Community) -> ([String; 3], Value) {
@@ -97,73 +106,59 @@ async fn a_family_enters_together_with_one_head() {
     );
 }
 
+/// A household intake with a member it may not have.
+struct BadMember<'a> {
+    name: &'static str,
+    who: &'a Gql,
+    head: &'a str,
+    project: &'a str,
+    members: Value,
+    code: &'static str,
+    says: &'static str,
+}
+
 #[tokio::test]
 async fn one_bad_member_refuses_the_whole_intake() {
     let c = Community::new().await;
     let head = person(&c.plm, "Hana", "1988-05-01").await;
     let other = person(&c.plm, "Oli", "1990-01-01").await;
     let outside = person(&c.staff_b, "Zed", "1990-01-01").await;
-    let cases = [
-        (
-            json!([member(&other, "SELF_HEAD_OF_HOUSEHOLD", None)]),
-            "BAD_USER_INPUT",
-            "members[0]",
-        ),
-        (
-            json!([member(&other, "CHILD", None), member(&other, "CHILD", None)]),
-            "BAD_USER_INPUT",
-            "more than once",
-        ),
-        (
-            json!([member(&head, "SPOUSE_OR_PARTNER", None)]),
-            "BAD_USER_INPUT",
-            "more than once",
-        ),
-        (
-            json!([member(&other, "CHILD", Some("2026-01-09"))]),
-            "BAD_USER_INPUT",
-            "head of household's entryDate",
-        ),
-        (
-            json!([member(&other, "CHILD", Some("2099-01-01"))]),
-            "BAD_USER_INPUT",
-            "future",
-        ),
-        (
-            json!([member(&unknown_id(), "CHILD", None)]),
-            "NOT_FOUND",
-            "client",
-        ),
-    ];
-    for (members, code, says) in cases {
-        let reply = intake(&c.plm, &head, &c.ce_project, "2026-01-10", members.clone()).await;
-        let message = reply.expect_error(code);
-        assert!(message.contains(says), "{members}: {message}");
-    }
-    // A member the intake's organization does not see is NOT_FOUND, as for no client at all.
     let theirs = person(&c.staff_a, "Hana", "1988-05-01").await;
-    let reply = intake(
-        &c.staff_a,
-        &theirs,
-        &c.psh_a,
-        "2026-01-10",
-        json!([member(&outside, "CHILD", None)]),
-    )
-    .await;
-    reply.expect_error("NOT_FOUND");
-    // A member already enrolled in the project overlaps: CONFLICT, and the head is not written.
-    create_enrollment(&c.plm, &other, &c.ce_project, "2026-01-01").await;
-    let reply = intake(
-        &c.plm,
-        &head,
-        &c.ce_project,
-        "2026-01-10",
-        json!([member(&other, "CHILD", None)]),
-    )
-    .await;
-    reply.expect_error("CONFLICT");
-    let client = read_client(&c.plm, &head).await;
-    assert_eq!(client["enrollments"], json!([]), "nothing written");
+    let enrolled = person(&c.plm, "Ena", "1990-01-01").await;
+    create_enrollment(&c.plm, &enrolled, &c.ce_project, "2026-01-01").await;
+    let (plm, ce) = (&c.plm, c.ce_project.as_str());
+    let bad = "BAD_USER_INPUT";
+    #[rustfmt::skip]
+    let cases = [
+        BadMember { name: "a second head", who: plm, head: &head, project: ce, members: json!([member(&other, "SELF_HEAD_OF_HOUSEHOLD", None)]), code: bad, says: "members[0]" },
+        BadMember { name: "a member twice", who: plm, head: &head, project: ce, members: json!([member(&other, "CHILD", None), member(&other, "CHILD", None)]), code: bad, says: "more than once" },
+        BadMember { name: "the head as a member", who: plm, head: &head, project: ce, members: json!([member(&head, "SPOUSE_OR_PARTNER", None)]), code: bad, says: "more than once" },
+        BadMember { name: "entering before the head", who: plm, head: &head, project: ce, members: json!([member(&other, "CHILD", Some("2026-01-09"))]), code: bad, says: "head of household's entryDate" },
+        BadMember { name: "entering in the future", who: plm, head: &head, project: ce, members: json!([member(&other, "CHILD", Some("2099-01-01"))]), code: bad, says: "future" },
+        BadMember { name: "an unknown client", who: plm, head: &head, project: ce, members: json!([member(&unknown_id(), "CHILD", None)]), code: "NOT_FOUND", says: "client" },
+        // A member the intake's organization does not see is NOT_FOUND, as for no client at all.
+        BadMember { name: "a client not visible", who: &c.staff_a, head: &theirs, project: &c.psh_a, members: json!([member(&outside, "CHILD", None)]), code: "NOT_FOUND", says: "No client with id" },
+        // A member already enrolled in the project overlaps: CONFLICT, and the head is not written.
+        BadMember { name: "a member already enrolled", who: plm, head: &head, project: ce, members: json!([member(&enrolled, "CHILD", None)]), code: "CONFLICT", says: "already has an enrollment in project" },
+    ];
+    for case in cases {
+        let reply = intake(
+            case.who,
+            case.head,
+            case.project,
+            "2026-01-10",
+            case.members,
+        )
+        .await;
+        reply.expect_refused(case.name, case.code, case.says);
+        let client = read_client(&c.admin(), case.head).await;
+        assert_eq!(
+            client["enrollments"],
+            json!([]),
+            "case {}: nothing written",
+            case.name
+        );
+    }
 }
 
 #[tokio::test]
@@ -172,17 +167,7 @@ async fn a_member_joins_an_open_household_later() {
     let (_, head) = family_in_ce(&c).await;
     let household = head["household"]["id"].as_str().expect("an id").to_owned();
     let baby = person(&c.plm, "Bea", "2026-03-01").await;
-    let join = |client: String, entry: &'static str, household: String| {
-        let plm = c.plm.clone();
-        async move {
-            plm.run(
-                ADD_MEMBER,
-                json!({ "input": { "householdId": household, "clientId": client, "relationshipToHoH": "CHILD", "entryDate": entry } }),
-            )
-            .await
-        }
-    };
-    let joined = join(baby.clone(), "2026-03-02", household.clone()).await;
+    let joined = join(&c.plm, &household, &baby, "2026-03-02").await;
     let joined = &joined.data()["addHouseholdMember"];
     assert_eq!(joined["relationshipToHoH"], "CHILD");
     assert_eq!(
@@ -190,26 +175,31 @@ async fn a_member_joins_an_open_household_later() {
         Some(4)
     );
 
-    join(baby.clone(), "2026-03-03", household.clone())
-        .await
-        .expect_error("BAD_USER_INPUT");
     let early = person(&c.plm, "Eve", "2010-01-01").await;
-    join(early, "2026-01-09", household.clone())
-        .await
-        .expect_error("BAD_USER_INPUT");
     let stranger = person(&c.plm, "Sam", "2010-01-01").await;
-    join(stranger.clone(), "2026-03-02", unknown_id())
-        .await
-        .expect_error("NOT_FOUND");
-    // Staff of another organization do not see the household: NOT_FOUND, as for no household.
     let theirs = person(&c.staff_b, "Tia", "2010-01-01").await;
-    c.staff_b
-        .run(
-            ADD_MEMBER,
-            json!({ "input": { "householdId": household, "clientId": theirs, "relationshipToHoH": "CHILD", "entryDate": "2026-03-02" } }),
-        )
-        .await
-        .expect_error("NOT_FOUND");
+    let unknown = unknown_id();
+    // (case, who, client, household, entry date, code, what the message says). Staff of another
+    // organization do not see the household: NOT_FOUND, as for no household.
+    #[rustfmt::skip]
+    let cases = [
+        ("a member twice", &c.plm, &baby, &household, "2026-03-03", "BAD_USER_INPUT", "in the household more than once"),
+        ("entering before the head", &c.plm, &early, &household, "2026-01-09", "BAD_USER_INPUT", "before the head of household's entryDate"),
+        ("an unknown household", &c.plm, &stranger, &unknown, "2026-03-02", "NOT_FOUND", "No household with id"),
+        ("a household not visible", &c.staff_b, &theirs, &household, "2026-03-02", "NOT_FOUND", "No household with id"),
+    ];
+    for (name, who, client, household_id, entry, code, says) in cases {
+        join(who, household_id, client, entry)
+            .await
+            .expect_refused(name, code, says);
+        let read = c.plm.ok(READ, json!({ "id": head["id"] })).await;
+        let members = &read["enrollment"]["household"]["members"];
+        assert_eq!(
+            members.as_array().map(Vec::len),
+            Some(4),
+            "case {name}: {members}"
+        );
+    }
 
     // Once the head has exited (with the whole household), nobody joins.
     let exited = c
@@ -220,11 +210,20 @@ async fn a_member_joins_an_open_household_later() {
         )
         .await;
     exited.data();
-    let message = join(stranger, "2026-04-02", household)
+    let message = join(&c.plm, &household, &stranger, "2026-04-02")
         .await
         .expect_error("BAD_USER_INPUT")
         .to_owned();
     assert!(message.contains("exited"), "{message}");
+}
+
+/// An exit the household's rules refuse.
+struct RefusedExit<'a> {
+    name: &'static str,
+    enrollment: &'a str,
+    whole_household: Option<bool>,
+    new_head: Option<&'a str>,
+    says: &'static [&'static str],
 }
 
 #[tokio::test]
@@ -243,23 +242,42 @@ async fn the_head_exits_last_with_the_household_or_hands_over() {
         async move { plm.run(EXIT, json!({ "input": input })).await }
     };
 
-    let refused = exit(json!({ "enrollmentId": head_id, "exitDate": "2026-03-01" })).await;
-    let message = refused.expect_error("BAD_USER_INPUT");
-    assert!(
-        message.contains("Pat Family") && message.contains("Kit Family"),
-        "{message}"
-    );
-    exit(json!({ "enrollmentId": head_id, "exitDate": "2026-03-01", "wholeHousehold": true, "newHeadOfHouseholdId": partner }))
-        .await
-        .expect_error("BAD_USER_INPUT");
-    exit(json!({ "enrollmentId": head_id, "exitDate": "2026-03-01", "newHeadOfHouseholdId": unknown_id() }))
-        .await
-        .expect_error("BAD_USER_INPUT");
-    exit(
-        json!({ "enrollmentId": child, "exitDate": "2026-03-01", "newHeadOfHouseholdId": partner }),
-    )
-    .await
-    .expect_error("BAD_USER_INPUT");
+    let stranger = unknown_id();
+    #[rustfmt::skip]
+    let cases = [
+        RefusedExit { name: "the head before the members", enrollment: &head_id, whole_household: None, new_head: None, says: &["Pat Family", "Kit Family"] },
+        RefusedExit { name: "the whole household and a new head", enrollment: &head_id, whole_household: Some(true), new_head: Some(&partner), says: &["not both"] },
+        RefusedExit { name: "a new head not in the household", enrollment: &head_id, whole_household: None, new_head: Some(&stranger), says: &["not the enrollment of a member"] },
+        RefusedExit { name: "a new head named by a member", enrollment: &child, whole_household: None, new_head: Some(&partner), says: &["only for the head of household's exit"] },
+    ];
+    for RefusedExit {
+        name,
+        enrollment,
+        whole_household,
+        new_head,
+        says,
+    } in cases
+    {
+        let mut input = json!({ "enrollmentId": enrollment, "exitDate": "2026-03-01" });
+        if let Some(whole) = whole_household {
+            input["wholeHousehold"] = json!(whole);
+        }
+        if let Some(new_head) = new_head {
+            input["newHeadOfHouseholdId"] = json!(new_head);
+        }
+        let refused = exit(input).await;
+        for says in says {
+            refused.expect_refused(name, "BAD_USER_INPUT", says);
+        }
+        let read = c.plm.ok(READ, json!({ "id": head_id })).await;
+        let members = &read["enrollment"]["household"]["members"];
+        let exited = members
+            .as_array()
+            .expect("members")
+            .iter()
+            .any(|m| !m["exitDate"].is_null());
+        assert!(!exited, "case {name}: {members}");
+    }
 
     // A member exits alone; then the head hands over to the partner.
     exit(json!({ "enrollmentId": child, "exitDate": "2026-02-01" }))
@@ -329,6 +347,16 @@ async fn referred_family(c: &Community) -> ([String; 3], String, Vec<String>, St
     (clients, head_id, members, event)
 }
 
+/// The referred family's intake at Hope PSH, as a household on 2026-02-10; the head's enrollment.
+async fn enrolled_at_hope_psh(c: &Community, family: &[String; 3]) -> Value {
+    let members = json!([
+        member(&family[1], "SPOUSE_OR_PARTNER", None),
+        member(&family[2], "CHILD", None)
+    ]);
+    let program = intake(&c.staff_a, &family[0], &c.psh_a, "2026-02-10", members).await;
+    program.data()["createEnrollment"].clone()
+}
+
 #[tokio::test]
 async fn a_referral_is_recorded_on_the_head_and_results_in_the_head_s_enrollment() {
     let c = Community::new().await;
@@ -346,18 +374,7 @@ async fn a_referral_is_recorded_on_the_head_and_results_in_the_head_s_enrollment
 
     // At the program the family enters as a household: the partner's enrollment is not the result.
     let (family, _, _, referral) = referred_family(&c).await;
-    let program = intake(
-        &c.staff_a,
-        &family[0],
-        &c.psh_a,
-        "2026-02-10",
-        json!([
-            member(&family[1], "SPOUSE_OR_PARTNER", None),
-            member(&family[2], "CHILD", None)
-        ]),
-    )
-    .await;
-    let program = program.data()["createEnrollment"].clone();
+    let program = enrolled_at_hope_psh(&c, &family).await;
     let partner_enrollment = program["household"]["members"][1]["id"]
         .as_str()
         .expect("id")
@@ -527,18 +544,7 @@ async fn a_family_is_referred_housed_moved_in_and_exits_together() {
     for client in &family {
         assert_ne!(read_client(&c.staff_a, client).await, Value::Null);
     }
-    let program = intake(
-        &c.staff_a,
-        &family[0],
-        &c.psh_a,
-        "2026-02-10",
-        json!([
-            member(&family[1], "SPOUSE_OR_PARTNER", None),
-            member(&family[2], "CHILD", None)
-        ]),
-    )
-    .await;
-    let program = program.data()["createEnrollment"].clone();
+    let program = enrolled_at_hope_psh(&c, &family).await;
     let head = program["id"].as_str().expect("id").to_owned();
     assert_eq!(
         program["household"]["householdType"],
