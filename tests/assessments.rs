@@ -100,6 +100,19 @@ async fn the_plm_records_an_assessment_in_the_head_s_ce_enrollment() {
     );
 }
 
+const ASSESSMENTS_OF: &str = "query($e: ID!) { enrollment(id: $e) { assessments { id } } }";
+
+/// An assessment rule A1 refuses.
+struct Assess<'a> {
+    name: &'static str,
+    who: &'a Gql,
+    enrollment: &'a str,
+    date: &'static str,
+    location: &'a str,
+    code: &'static str,
+    says: &'static str,
+}
+
 #[tokio::test]
 async fn rule_a1_refuses_each_bad_assessment() {
     let c = Community::new().await;
@@ -138,73 +151,36 @@ async fn rule_a1_refuses_each_bad_assessment() {
         value["input"]["location"] = json!(location);
         value
     };
-    let long = "x".repeat(251);
-    let cases: Vec<(&Gql, Value, &str, &str)> = vec![
-        (
-            &c.staff_a,
-            with(&ce, "2026-02-01", "Office"),
-            "FORBIDDEN",
-            "PRIORITY_LIST_MANAGER",
-        ),
-        (
-            &c.plm,
-            with(&member_ce, "2026-02-01", "Office"),
-            "BAD_USER_INPUT",
-            "head of household",
-        ),
-        (
-            &c.plm,
-            with(&psh, "2026-02-01", "Office"),
-            "BAD_USER_INPUT",
-            "Coordinated Entry",
-        ),
-        (
-            &c.plm,
-            with(&elsewhere, "2026-02-01", "Office"),
-            "BAD_USER_INPUT",
-            "another organization",
-        ),
-        (
-            &c.plm,
-            with(&ce, "2026-01-04", "Office"),
-            "BAD_USER_INPUT",
-            "entryDate 2026-01-05",
-        ),
-        (
-            &c.plm,
-            with(&exited, "2026-03-02", "Office"),
-            "BAD_USER_INPUT",
-            "exitDate 2026-03-01",
-        ),
-        (
-            &c.plm,
-            with(&ce, "2026-06-16", "Office"),
-            "BAD_USER_INPUT",
-            "future",
-        ),
-        (
-            &c.plm,
-            with(&ce, "2026-02-01", "   "),
-            "BAD_USER_INPUT",
-            "location",
-        ),
-        (
-            &c.plm,
-            with(&ce, "2026-02-01", &long),
-            "BAD_USER_INPUT",
-            "location",
-        ),
-        (
-            &c.plm,
-            with(&unknown_id(), "2026-02-01", "Office"),
-            "NOT_FOUND",
-            "enrollment",
-        ),
+    let (long, unknown) = ("x".repeat(251), unknown_id());
+    let (plm, bad) = (&c.plm, "BAD_USER_INPUT");
+    #[rustfmt::skip]
+    let cases = [
+        Assess { name: "by housing staff", who: &c.staff_a, enrollment: &ce, date: "2026-02-01", location: "Office", code: "FORBIDDEN", says: "PRIORITY_LIST_MANAGER" },
+        Assess { name: "in a member's enrollment", who: plm, enrollment: &member_ce, date: "2026-02-01", location: "Office", code: bad, says: "head of household" },
+        Assess { name: "outside Coordinated Entry", who: plm, enrollment: &psh, date: "2026-02-01", location: "Office", code: bad, says: "Coordinated Entry" },
+        Assess { name: "in another organization's CE project", who: plm, enrollment: &elsewhere, date: "2026-02-01", location: "Office", code: bad, says: "another organization" },
+        Assess { name: "before entry", who: plm, enrollment: &ce, date: "2026-01-04", location: "Office", code: bad, says: "entryDate 2026-01-05" },
+        Assess { name: "after exit", who: plm, enrollment: &exited, date: "2026-03-02", location: "Office", code: bad, says: "exitDate 2026-03-01" },
+        Assess { name: "tomorrow", who: plm, enrollment: &ce, date: "2026-06-16", location: "Office", code: bad, says: "future" },
+        Assess { name: "a blank location", who: plm, enrollment: &ce, date: "2026-02-01", location: "   ", code: bad, says: "location" },
+        Assess { name: "a location of 251 characters", who: plm, enrollment: &ce, date: "2026-02-01", location: &long, code: bad, says: "location" },
+        Assess { name: "an unknown enrollment", who: plm, enrollment: &unknown, date: "2026-02-01", location: "Office", code: "NOT_FOUND", says: "enrollment" },
     ];
-    for (who, variables, code, says) in cases {
-        let reply = who.run(RECORD, variables.clone()).await;
-        let message = reply.expect_error(code);
-        assert!(message.contains(says), "{variables}: {message}");
+    for case in cases {
+        let reply = case
+            .who
+            .run(RECORD, with(case.enrollment, case.date, case.location))
+            .await;
+        reply.expect_refused(case.name, case.code, case.says);
+        let read = admin
+            .ok(ASSESSMENTS_OF, json!({ "e": case.enrollment }))
+            .await;
+        let assessments = &read["enrollment"]["assessments"];
+        assert!(
+            read["enrollment"].is_null() || *assessments == json!([]),
+            "case {}: {assessments}",
+            case.name
+        );
     }
     // An ADMIN may assess in any organization's CE project; the edges of the enrollment are in.
     admin
@@ -213,13 +189,7 @@ async fn rule_a1_refuses_each_bad_assessment() {
     c.plm
         .ok(RECORD, with(&exited, "2026-03-01", "Office"))
         .await;
-    let read = c
-        .plm
-        .ok(
-            "query($e: ID!) { enrollment(id: $e) { assessments { id } } }",
-            json!({ "e": ce }),
-        )
-        .await;
+    let read = c.plm.ok(ASSESSMENTS_OF, json!({ "e": ce })).await;
     assert_eq!(
         read["enrollment"]["assessments"],
         json!([]),
