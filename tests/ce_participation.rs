@@ -99,34 +99,33 @@ async fn referrals_go_only_to_projects_receiving_them_on_the_event_date() {
 async fn periods_never_overlap_and_only_an_admin_sets_them() {
     let community = Community::new().await;
     let admin = community.admin();
-    for who in [&community.plm, &community.staff_a] {
-        let reply = who
-            .run(SET, roles(&community.psh_a, false, "2026-03-01"))
-            .await;
-        reply.expect_error("FORBIDDEN");
-    }
     admin
         .ok(SET, roles(&community.psh_a, false, "2026-03-01"))
         .await;
-    // Before the latest period's start: refused; on it: the period is corrected.
-    let earlier = admin
-        .run(SET, roles(&community.psh_a, true, "2026-02-01"))
-        .await;
-    earlier.expect_error("BAD_USER_INPUT");
-    let before_operating = admin
-        .run(SET, roles(&community.psh_a, true, "2019-01-01"))
-        .await;
-    before_operating.expect_error("BAD_USER_INPUT");
+    let (psh_a, unknown) = (community.psh_a.as_str(), unknown_id());
+    // (case, who, project, receivesReferrals, startDate, code, what the message says)
+    #[rustfmt::skip]
+    let cases = [
+        ("by a PLM", &community.plm, psh_a, false, "2026-03-01", "FORBIDDEN", "Only an ADMIN may do this"),
+        ("by housing staff", &community.staff_a, psh_a, false, "2026-03-01", "FORBIDDEN", "Only an ADMIN may do this"),
+        // Before the latest period's start: refused (on it, the period is corrected).
+        ("before the latest period's start", &admin, psh_a, true, "2026-02-01", "BAD_USER_INPUT", "periods never overlap"),
+        ("before the project operated", &admin, psh_a, true, "2019-01-01", "BAD_USER_INPUT", "before the project's operatingStartDate 2020-01-01"),
+        ("of an unknown project", &admin, &unknown, true, "2026-03-01", "NOT_FOUND", "No project has id"),
+    ];
+    let periods = participation(&community.plm, psh_a, None).await["ceParticipation"].clone();
+    for (name, who, project, receives, start, code, says) in cases {
+        let reply = who.run(SET, roles(project, receives, start)).await;
+        reply.expect_refused(name, code, says);
+        let now = participation(&community.plm, psh_a, None).await;
+        assert_eq!(now["ceParticipation"], periods, "case {name}");
+    }
     admin
         .ok(SET, roles(&community.psh_a, true, "2026-03-01"))
         .await;
     let psh = participation(&community.plm, &community.psh_a, Some("2026-03-05")).await;
     assert_eq!(psh["receivesReferrals"], true);
     assert_eq!(psh["ceParticipation"].as_array().map(Vec::len), Some(2));
-    let unknown = admin
-        .run(SET, roles(&unknown_id(), true, "2026-03-01"))
-        .await;
-    unknown.expect_error("NOT_FOUND");
 }
 
 #[tokio::test]
