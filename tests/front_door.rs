@@ -38,19 +38,45 @@ async fn with_limit(per_minute: u32) -> TestServer {
 // F2: a document is priced before it runs
 // ---------------------------------------------------------------------------------------------------
 
+/// A document the server refuses before running it: what its message must say, and how long it may
+/// be at most (a refusal does not echo the document).
+struct Refused {
+    name: &'static str,
+    query: String,
+    says: &'static [&'static str],
+    at_most: Option<usize>,
+}
+
 #[tokio::test]
-async fn a_fragment_bomb_is_refused_before_it_expands() {
+async fn hostile_documents_are_refused_at_once_with_a_short_message() {
     let server = TestServer::start().await;
     let admin = server.admin();
-    // 10^8 `__typename`s (the 646 bytes took the process to 24 GB), then 10^8 real fields.
-    for bottom in ["__typename", "me { role }"] {
-        let bomb = fragment_bomb(8, 10, bottom);
-        let reply = tokio::time::timeout(WAIT, admin.run(&bomb, json!({})))
+    // 10^8 `__typename`s (the 646 bytes took the process to 24 GB), then 10^8 real fields;
+    // almost a megabyte on one line, broken at its end; a name of 100,000 characters.
+    #[rustfmt::skip]
+    let cases = [
+        Refused { name: "a fragment bomb", query: fragment_bomb(8, 10, "__typename"), says: &["fragments expanded", "HEARTH_MAX_SELECTIONS"], at_most: None },
+        Refused { name: "a fragment bomb of real fields", query: fragment_bomb(8, 10, "me { role }"), says: &["fragments expanded", "HEARTH_MAX_SELECTIONS"], at_most: None },
+        Refused { name: "a fragment that spreads itself", query: "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }".into(), says: &["spreads itself"], at_most: None },
+        Refused { name: "a syntax error at the end of a long line", query: format!("{{ me {{ role {} }} }} }}}}", "__typename ".repeat(90_000)), says: &["line 1, column"], at_most: Some(300) },
+        Refused { name: "an unknown field of a long name", query: format!("{{ {} }}", "x".repeat(100_000)), says: &[], at_most: Some(400) },
+    ];
+    for case in cases {
+        let reply = tokio::time::timeout(WAIT, admin.run(&case.query, json!({})))
             .await
-            .expect("refused without expanding the fragments");
-        let message = reply.expect_error("BAD_USER_INPUT");
-        assert!(message.contains("fragments expanded"), "{message}");
-        assert!(message.contains("HEARTH_MAX_SELECTIONS"), "{message}");
+            .unwrap_or_else(|_| panic!("case {}: not refused within {WAIT:?}", case.name));
+        for says in case.says {
+            reply.expect_refused(case.name, "BAD_USER_INPUT", says);
+        }
+        let message = reply.expect_refused(case.name, "BAD_USER_INPUT", "");
+        if let Some(at_most) = case.at_most {
+            assert!(
+                message.len() < at_most,
+                "case {}: {} bytes: {message:.200}",
+                case.name,
+                message.len()
+            );
+        }
     }
     // The server is answering.
     let health = server.http.get(server.url("/healthz")).send().await;
@@ -96,35 +122,6 @@ async fn spreads_count_as_often_as_they_are_spread() {
         "{}",
         reply.body
     );
-}
-
-#[tokio::test]
-async fn a_fragment_that_spreads_itself_is_refused() {
-    let server = TestServer::start().await;
-    let reply = server
-        .admin()
-        .run(
-            "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }",
-            json!({}),
-        )
-        .await;
-    let message = reply.expect_error("BAD_USER_INPUT");
-    assert!(message.contains("spreads itself"), "{message}");
-}
-
-#[tokio::test]
-async fn a_syntax_error_does_not_echo_the_document() {
-    let server = TestServer::start().await;
-    // Almost a megabyte on one line, broken at its end.
-    let query = format!("{{ me {{ role {} }} }} }}}}", "__typename ".repeat(90_000));
-    let reply = server.admin().run(&query, json!({})).await;
-    let message = reply.expect_error("BAD_USER_INPUT");
-    assert!(
-        message.len() < 300,
-        "{} bytes: {message:.200}",
-        message.len()
-    );
-    assert!(message.contains("line 1, column"), "{message}");
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -232,22 +229,40 @@ async fn an_expired_token_closes_its_socket() {
     assert_closed_with(&mut socket, 4401).await;
 }
 
-#[tokio::test]
-async fn an_invalid_token_is_refused_with_4401() {
-    let server = TestServer::start().await;
-    let mut socket = Subscriber::open(&server.ws_url()).await;
-    let answer = socket.init("hth_not-a-token", None).await;
-    assert_eq!(answer["type"], "__closed", "{answer}");
-    assert_eq!(answer["code"], 4401, "{answer}");
+/// What a client does first on a new socket, before the server closes it.
+#[derive(Clone, Copy)]
+enum Opening {
+    /// connection_init with a token that is no token.
+    InvalidToken,
+    /// Nothing at all.
+    Silence,
+    /// An operation before connection_init.
+    OperationFirst,
 }
 
 #[tokio::test]
-async fn a_socket_without_connection_init_is_closed_after_ten_seconds() {
+async fn a_socket_that_does_not_sign_in_first_is_closed() {
+    use Opening::*;
     let server = TestServer::start().await;
-    let mut socket = Subscriber::open(&server.ws_url()).await;
-    let closed = socket.next_message(Duration::from_secs(15)).await;
-    assert_eq!(closed["type"], "__closed", "{closed}");
-    assert_eq!(closed["code"], 4408, "{closed}");
+    // (case, the opening, the close code)
+    let cases = [
+        ("an invalid token", InvalidToken, 4401),
+        ("no connection_init for ten seconds", Silence, 4408),
+        ("an operation before connection_init", OperationFirst, 4401),
+    ];
+    for (name, opening, code) in cases {
+        let mut socket = Subscriber::open(&server.ws_url()).await;
+        let closed = match opening {
+            InvalidToken => socket.init("hth_not-a-token", None).await,
+            Silence => socket.next_message(Duration::from_secs(15)).await,
+            OperationFirst => {
+                socket.subscribe("1", "{ me { role } }").await;
+                socket.next_message(WAIT).await
+            }
+        };
+        assert_eq!(closed["type"], "__closed", "case {name}: {closed}");
+        assert_eq!(closed["code"], code, "case {name}: {closed}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -579,16 +594,6 @@ async fn an_empty_reports_totals_still_have_an_event_type() {
 }
 
 #[tokio::test]
-async fn an_operation_before_connection_init_closes_the_socket_with_4401() {
-    let server = TestServer::start().await;
-    let mut socket = Subscriber::open(&server.ws_url()).await;
-    socket.subscribe("1", "{ me { role } }").await;
-    let closed = socket.next_message(WAIT).await;
-    assert_eq!(closed["type"], "__closed", "{closed}");
-    assert_eq!(closed["code"], 4401, "{closed}");
-}
-
-#[tokio::test]
 async fn a_socket_message_over_the_body_limit_ends_the_socket() {
     let server = TestServer::start_with(ServerSettings {
         body_limit: 4096,
@@ -603,18 +608,6 @@ async fn a_socket_message_over_the_body_limit_ends_the_socket() {
         socket.ends_within(WAIT).await,
         "the server kept a socket that sent more than HEARTH_BODY_LIMIT"
     );
-}
-
-#[tokio::test]
-async fn validation_errors_do_not_echo_long_names() {
-    let server = TestServer::start().await;
-    let name = "x".repeat(100_000);
-    let reply = server
-        .admin()
-        .run(&format!("{{ {name} }}"), json!({}))
-        .await;
-    let message = reply.expect_error("BAD_USER_INPUT");
-    assert!(message.len() < 400, "{} bytes", message.len());
 }
 
 #[tokio::test]
