@@ -104,28 +104,6 @@ async fn query_nested_fifteen_deep_runs() {
     assert_eq!(bottom["id"], housing.as_str(), "{data}");
 }
 
-#[tokio::test]
-async fn query_nested_past_depth_fifteen_is_refused_before_it_runs() {
-    let (community, event, _) = referral_cycle().await;
-    let server = &community.server;
-    let plm = &community.plm;
-    warm_up(plm).await;
-    let auth_only = authentication_cost(server, plm).await;
-    // The refused queries run no statement beyond authenticating the caller...
-    for depth in [16, 17, 40] {
-        let (reply, cost) = counting(server, plm, &chain(depth), json!({ "id": event })).await;
-        assert_refused(&reply, &format!("depth {depth}"));
-        assert_eq!(
-            cost, auth_only,
-            "depth {depth}: {cost} statements, authentication alone costs {auth_only}"
-        );
-    }
-    // ...while the same chain within the limit reads the database.
-    let (reply, cost) = counting(server, plm, &chain(15), json!({ "id": event })).await;
-    reply.data();
-    assert!(cost > auth_only, "{cost} vs {auth_only}");
-}
-
 // ---------------------------------------------------------------------------------------------------
 // The benchmark queries and aliases
 // ---------------------------------------------------------------------------------------------------
@@ -182,19 +160,35 @@ async fn benchmark_queries_nested_four_levels_with_first_100_pass() {
 }
 
 #[tokio::test]
-async fn benchmark_query_aliased_ten_times_is_refused_before_it_runs() {
-    let (community, _, _) = referral_cycle().await;
+async fn queries_past_the_depth_or_alias_limit_are_refused_before_they_run() {
+    let (community, event, _) = referral_cycle().await;
     let server = &community.server;
     let plm = &community.plm;
     warm_up(plm).await;
     let auth_only = authentication_cost(server, plm).await;
-    let (reply, cost) = counting(server, plm, &aliased_benchmark(10), json!({})).await;
-    assert_refused(&reply, "the benchmark query aliased ten times");
-    assert_eq!(cost, auth_only, "the refused query ran statements");
-    // Once is fine.
+    let id = json!({ "id": event });
+    // (case, query, variables): each refused runs no statement beyond authenticating the caller.
+    #[rustfmt::skip]
+    let cases = [
+        ("depth 16", chain(16), id.clone()),
+        ("depth 17", chain(17), id.clone()),
+        ("depth 40", chain(40), id.clone()),
+        ("the benchmark query aliased ten times", aliased_benchmark(10), json!({})),
+    ];
+    for (name, query, variables) in cases {
+        let (reply, cost) = counting(server, plm, &query, variables).await;
+        assert_refused(&reply, name);
+        assert_eq!(
+            cost, auth_only,
+            "case {name}: {cost} statements, authentication alone costs {auth_only}"
+        );
+    }
+    // ...while the same chain within the limit reads the database, and the benchmark once is fine.
+    let (reply, cost) = counting(server, plm, &chain(15), id).await;
+    reply.data();
+    assert!(cost > auth_only, "{cost} vs {auth_only}");
     plm.ok(&aliased_benchmark(1), json!({})).await;
 }
-
 /// `{ a1: me { role } ... }` with `count` aliases.
 fn aliased_me(count: usize) -> String {
     let fields: Vec<String> = (1..=count)
@@ -203,66 +197,66 @@ fn aliased_me(count: usize) -> String {
     format!("{{ {} }}", fields.join(" "))
 }
 
+/// `{ me { ...Roles } o1: me { role } ... }` with `operation` aliases there and `fragment` in Roles.
+fn aliased_through_a_fragment(operation: usize, fragment: usize) -> String {
+    let fields: Vec<String> = (1..=operation)
+        .map(|i| format!("o{i}: me {{ role }}"))
+        .collect();
+    let roles: Vec<String> = (1..=fragment).map(|i| format!("f{i}: role")).collect();
+    format!(
+        "query {{ me {{ ...Roles }} {} }} fragment Roles on Viewer {{ {} }}",
+        fields.join(" "),
+        roles.join(" ")
+    )
+}
+
+/// `{ me { ... on Viewer { i1: role ... } } }` with `count` aliases.
+fn aliased_in_an_inline_fragment(count: usize) -> String {
+    let fields: Vec<String> = (1..=count).map(|i| format!("i{i}: role")).collect();
+    format!("{{ me {{ ... on Viewer {{ {} }} }} }}", fields.join(" "))
+}
+
+/// `{ viewer: me { r1: role ... } }`: one alias at the root and `count` below it.
+fn aliased_below_the_root(count: usize) -> String {
+    let fields: Vec<String> = (1..=count).map(|i| format!("r{i}: role")).collect();
+    format!("{{ viewer: me {{ {} }} }}", fields.join(" "))
+}
+
 #[tokio::test]
-async fn eight_aliases_pass_and_nine_are_refused() {
+async fn eight_aliases_pass_and_nine_are_refused_wherever_they_are() {
     let server = TestServer::start().await;
     let admin = server.admin();
-    let data = admin.ok(&aliased_me(8), json!({})).await;
-    assert_eq!(data["a8"]["role"], "ADMIN");
-    for count in [9, 10, 30] {
-        let reply = admin.run(&aliased_me(count), json!({})).await;
-        assert_refused(&reply, &format!("{count} aliases"));
+    // (case, query, for one that passes: (JSON pointers, ADMIN at each))
+    #[rustfmt::skip]
+    let cases: [(&str, String, &[&str]); 8] = [
+        ("eight at the root", aliased_me(8), &["/a8/role"]),
+        ("nine at the root", aliased_me(9), &[]),
+        ("ten at the root", aliased_me(10), &[]),
+        ("thirty at the root", aliased_me(30), &[]),
+        // Aliases below the root count too: 1 + 8 = 9.
+        ("one at the root and eight below", aliased_below_the_root(8), &[]),
+        // Aliases inside a fragment count: 5 in the fragment and 4 in the operation.
+        ("four in the operation and five in a fragment", aliased_through_a_fragment(4, 5), &[]),
+        ("nine in an inline fragment", aliased_in_an_inline_fragment(9), &[]),
+        // Eight spread over the operation and a fragment are fine.
+        ("three in the operation and five in a fragment", aliased_through_a_fragment(3, 5), &["/me/f5", "/o3/role"]),
+    ];
+    for (name, query, passes) in cases {
+        let reply = admin.run(&query, json!({})).await;
+        if passes.is_empty() {
+            assert_refused(&reply, name);
+        } else {
+            let data = reply.expect_ok(name);
+            for pointer in passes {
+                assert_eq!(
+                    data.pointer(pointer),
+                    Some(&json!("ADMIN")),
+                    "case {name}: {data}"
+                );
+            }
+        }
     }
 }
-
-#[tokio::test]
-async fn aliases_are_counted_in_nested_fields_and_fragments() {
-    let server = TestServer::start().await;
-    let admin = server.admin();
-    // Aliases below the root count too: 1 + 8 = 9.
-    let nested: Vec<String> = (1..=8).map(|i| format!("r{i}: role")).collect();
-    let reply = admin
-        .run(
-            &format!("{{ viewer: me {{ {} }} }}", nested.join(" ")),
-            json!({}),
-        )
-        .await;
-    assert_refused(&reply, "nested aliases");
-    // Aliases inside a fragment count: 5 in the fragment and 4 in the operation.
-    let fragment: Vec<String> = (1..=5).map(|i| format!("f{i}: role")).collect();
-    let query = format!(
-        "query {{ me {{ ...Roles }} {} }} fragment Roles on Viewer {{ {} }}",
-        (1..=4)
-            .map(|i| format!("o{i}: me {{ role }}"))
-            .collect::<Vec<_>>()
-            .join(" "),
-        fragment.join(" ")
-    );
-    let reply = admin.run(&query, json!({})).await;
-    assert_refused(&reply, "aliases in a fragment");
-    // And inside an inline fragment: 9 in all.
-    let inline: Vec<String> = (1..=9).map(|i| format!("i{i}: role")).collect();
-    let reply = admin
-        .run(
-            &format!("{{ me {{ ... on Viewer {{ {} }} }} }}", inline.join(" ")),
-            json!({}),
-        )
-        .await;
-    assert_refused(&reply, "aliases in an inline fragment");
-    // Eight spread over the operation and a fragment are fine.
-    let query = format!(
-        "query {{ me {{ ...Roles }} {} }} fragment Roles on Viewer {{ {} }}",
-        (1..=3)
-            .map(|i| format!("o{i}: me {{ role }}"))
-            .collect::<Vec<_>>()
-            .join(" "),
-        fragment.join(" ")
-    );
-    let data = admin.ok(&query, json!({})).await;
-    assert_eq!(data["me"]["f5"], "ADMIN");
-    assert_eq!(data["o3"]["role"], "ADMIN");
-}
-
 // ---------------------------------------------------------------------------------------------------
 // /metrics
 // ---------------------------------------------------------------------------------------------------
