@@ -96,6 +96,42 @@ where
     Ok(loaded.into_values().flatten().collect())
 }
 
+/// A level's loader of its own nested fields (`clients`, `enrollments`, `projects` …).
+type Level<V> = for<'a> fn(&'a Context<'a>, Lookahead<'a>, Vec<V>) -> BoxFuture<'a, Result<()>>;
+
+/// The records a level's rows name by `key` (`field`, if selected: an enrollment's client, a
+/// referral's project), loaded as by [`load_each`], then their own nested fields by `next`.
+async fn linked<'a, K, V>(
+    ctx: &'a Context<'a>,
+    field: Lookahead<'a>,
+    ids: impl Iterator<Item = Uuid>,
+    key: fn(Uuid) -> K,
+    next: Level<V>,
+) -> Result<()>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    V: Send + Sync + Clone + 'static,
+    HearthLoader: Loader<K, Value = V, Error = async_graphql::Error>,
+{
+    if !field.exists() {
+        return Ok(());
+    }
+    let rows = load_each(ctx.loaders(), ids, key).await?;
+    next(ctx, field, rows).await
+}
+
+/// The households a level's rows name (`field`, if selected), and their own nested fields.
+async fn linked_households<'a>(
+    ctx: &'a Context<'a>,
+    field: Lookahead<'a>,
+    ids: impl Iterator<Item = Uuid>,
+) -> Result<()> {
+    if !field.exists() {
+        return Ok(());
+    }
+    households(ctx, field, unique(ids)).await
+}
+
 pub fn clients<'a>(
     ctx: &'a Context<'a>,
     selection: Lookahead<'a>,
@@ -140,15 +176,23 @@ pub fn enrollments<'a>(
         }
         let loaders = ctx.loaders();
         let client = selection.field("client");
-        if client.exists() {
-            let rows = load_each(loaders, rows.iter().map(|e| e.client_id), ClientKey).await?;
-            clients(ctx, client, rows).await?;
-        }
+        linked(
+            ctx,
+            client,
+            rows.iter().map(|e| e.client_id),
+            ClientKey,
+            clients,
+        )
+        .await?;
         let project = selection.field("project");
-        if project.exists() {
-            let rows = load_each(loaders, rows.iter().map(|e| e.project_id), ProjectKey).await?;
-            projects(ctx, project, rows).await?;
-        }
+        linked(
+            ctx,
+            project,
+            rows.iter().map(|e| e.project_id),
+            ProjectKey,
+            projects,
+        )
+        .await?;
         let ids = unique(rows.iter().map(|e| e.id));
         let events = selection.field("ceEvents");
         if events.exists() {
@@ -161,9 +205,7 @@ pub fn enrollments<'a>(
             ce_events(ctx, resolved, rows).await?;
         }
         let household = selection.field("household");
-        if household.exists() {
-            households(ctx, household, unique(rows.iter().map(|e| e.household_id))).await?;
-        }
+        linked_households(ctx, household, rows.iter().map(|e| e.household_id)).await?;
         if selection.field("assessments").exists() {
             load_lists::<_, entity::assessment::Model>(
                 loaders,
@@ -189,15 +231,8 @@ pub fn households<'a>(
         let loaders = ctx.loaders();
         let households = load_now(loaders, ids.iter().copied().map(HouseholdKey)).await?;
         let project = selection.field("project");
-        if project.exists() {
-            let rows = load_each(
-                loaders,
-                households.values().map(|h| h.project_id),
-                ProjectKey,
-            )
-            .await?;
-            projects(ctx, project, rows).await?;
-        }
+        let of_households = households.values().map(|h| h.project_id);
+        linked(ctx, project, of_households, ProjectKey, projects).await?;
         if selection.field("householdType").exists() {
             load_now(loaders, ids.iter().copied().map(HouseholdAges)).await?;
         }
@@ -227,40 +262,25 @@ pub fn ce_events<'a>(
         }
         let loaders = ctx.loaders();
         let client = selection.field("client");
-        if client.exists() {
-            let rows = load_each(loaders, rows.iter().map(|e| e.client_id), ClientKey).await?;
-            clients(ctx, client, rows).await?;
-        }
+        linked(
+            ctx,
+            client,
+            rows.iter().map(|e| e.client_id),
+            ClientKey,
+            clients,
+        )
+        .await?;
         let enrollment = selection.field("enrollment");
-        if enrollment.exists() {
-            let rows =
-                load_each(loaders, rows.iter().map(|e| e.enrollment_id), EnrollmentKey).await?;
-            enrollments(ctx, enrollment, rows).await?;
-        }
+        let ids = rows.iter().map(|e| e.enrollment_id);
+        linked(ctx, enrollment, ids, EnrollmentKey, enrollments).await?;
         let resulting = selection.field("resultingEnrollment");
-        if resulting.exists() {
-            let rows = load_each(
-                loaders,
-                rows.iter().filter_map(|e| e.resulting_enrollment_id),
-                EnrollmentKey,
-            )
-            .await?;
-            enrollments(ctx, resulting, rows).await?;
-        }
+        let ids = rows.iter().filter_map(|e| e.resulting_enrollment_id);
+        linked(ctx, resulting, ids, EnrollmentKey, enrollments).await?;
         let referred = selection.field("referredProject");
-        if referred.exists() {
-            let rows = load_each(
-                loaders,
-                rows.iter().filter_map(|e| e.referred_project_id),
-                ProjectKey,
-            )
-            .await?;
-            projects(ctx, referred, rows).await?;
-        }
+        let ids = rows.iter().filter_map(|e| e.referred_project_id);
+        linked(ctx, referred, ids, ProjectKey, projects).await?;
         let household = selection.field("household");
-        if household.exists() {
-            households(ctx, household, unique(rows.iter().map(|e| e.household_id))).await?;
-        }
+        linked_households(ctx, household, rows.iter().map(|e| e.household_id)).await?;
         // A referral's notes (`CeEvent.notes`), for every event of the level at once.
         if selection.field("notes").exists() {
             let ids = rows.iter().map(|e| e.id);

@@ -20,7 +20,7 @@
 
 use super::scope::Shared;
 use entity::{organization, project};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, QueryFilter};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -59,13 +59,8 @@ impl Catalog {
         db: &DatabaseConnection,
         ids: &[Uuid],
     ) -> Result<Vec<project::Model>, DbErr> {
-        kept_or_read(&self.projects, ids, |missing| async move {
-            let rows = project::Entity::find()
-                .filter(project::Entity::live())
-                .filter(project::Column::Id.is_in(missing))
-                .all(db)
-                .await?;
-            Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+        kept_or_read(&self.projects, ids, |missing| {
+            live::<project::Entity>(db, project::Column::Id, missing, |row| row.id)
         })
         .await
     }
@@ -76,16 +71,26 @@ impl Catalog {
         db: &DatabaseConnection,
         ids: &[Uuid],
     ) -> Result<Vec<organization::Model>, DbErr> {
-        kept_or_read(&self.organizations, ids, |missing| async move {
-            let rows = organization::Entity::find()
-                .filter(organization::Entity::live())
-                .filter(organization::Column::Id.is_in(missing))
-                .all(db)
-                .await?;
-            Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+        kept_or_read(&self.organizations, ids, |missing| {
+            live::<organization::Entity>(db, organization::Column::Id, missing, |row| row.id)
         })
         .await
     }
+}
+
+/// The live rows of `E` whose `id_column` is among `ids`, each with its id.
+async fn live<E: Shared>(
+    db: &DatabaseConnection,
+    id_column: E::Column,
+    ids: Vec<Uuid>,
+    id: fn(&E::Model) -> Uuid,
+) -> Result<Vec<(Uuid, E::Model)>, DbErr> {
+    let rows = E::find()
+        .filter(E::live())
+        .filter(id_column.is_in(ids))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|row| (id(&row), row)).collect())
 }
 
 impl Default for Catalog {
