@@ -146,22 +146,7 @@ pub async fn revoke(
         .await?
         .filter(|t| actor.is_admin() || t.user_id == actor.user_id)
         .ok_or_else(|| AppError::not_found(format!("No API token of yours has id {token_id}")))?;
-    let revoked = revoke_row(&txn, token.clone()).await?;
-    super::audit::record(
-        &txn,
-        actor.into(),
-        "revokeApiToken",
-        "api_token",
-        token.id,
-        Some(&token),
-        &revoked,
-    )
-    .await?;
-    let change = services.stage_sign_in_change(&txn).await?;
-    txn.commit().await?;
-    change.deliver();
-    services.notifier.announce_revoked(revoked.id);
-    Ok(revoked)
+    revoke_and_announce(services, txn, token, actor.into(), "revokeApiToken").await
 }
 
 /// Revokes a token from the command line (an operator on the server needs no token), by its id or
@@ -181,16 +166,28 @@ pub async fn revoke_by_operator(
         }
     };
     let token = found.ok_or_else(|| AppError::not_found("No such API token"))?;
-    let revoked = revoke_row(&txn, token.clone()).await?;
     // An operator command on the server: recorded under the token's own user, as no organization.
     let who = super::audit::Who {
         user_id: token.user_id,
         organization_id: None,
     };
+    revoke_and_announce(services, txn, token, who, "hearth token revoke").await
+}
+
+/// Both revocations' ending: the row revoked and audited as `operation` by `who`, the sign-in
+/// change staged, committed, and every server told the token is gone.
+async fn revoke_and_announce(
+    services: &Services,
+    txn: super::WriteTransaction,
+    token: api_token::Model,
+    who: super::audit::Who,
+    operation: &str,
+) -> AppResult<TokenInfo> {
+    let revoked = revoke_row(&txn, token.clone()).await?;
     super::audit::record(
         &txn,
         who,
-        "hearth token revoke",
+        operation,
         "api_token",
         token.id,
         Some(&token),
