@@ -24,32 +24,23 @@ struct Asset {
 const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
 
+/// An [`Asset`] of `assets/<folder>/<name>`, served as `/graphql/assets/<name>`.
+macro_rules! asset {
+    ($folder:literal, $name:literal, $content_type:expr) => {
+        Asset {
+            name: $name,
+            content_type: $content_type,
+            bytes: include_bytes!(concat!("../../assets/", $folder, "/", $name)),
+        }
+    };
+}
+
 const ASSETS: &[Asset] = &[
-    Asset {
-        name: "react.production.min.js",
-        content_type: JAVASCRIPT,
-        bytes: include_bytes!("../../assets/graphiql/react.production.min.js"),
-    },
-    Asset {
-        name: "react-dom.production.min.js",
-        content_type: JAVASCRIPT,
-        bytes: include_bytes!("../../assets/graphiql/react-dom.production.min.js"),
-    },
-    Asset {
-        name: "graphiql.min.js",
-        content_type: JAVASCRIPT,
-        bytes: include_bytes!("../../assets/graphiql/graphiql.min.js"),
-    },
-    Asset {
-        name: "graphiql.min.css",
-        content_type: CSS,
-        bytes: include_bytes!("../../assets/graphiql/graphiql.min.css"),
-    },
-    Asset {
-        name: "hearth-playground.js",
-        content_type: JAVASCRIPT,
-        bytes: include_bytes!("../../assets/playground/hearth-playground.js"),
-    },
+    asset!("graphiql", "react.production.min.js", JAVASCRIPT),
+    asset!("graphiql", "react-dom.production.min.js", JAVASCRIPT),
+    asset!("graphiql", "graphiql.min.js", JAVASCRIPT),
+    asset!("graphiql", "graphiql.min.css", CSS),
+    asset!("playground", "hearth-playground.js", JAVASCRIPT),
 ];
 
 /// The page's template; `{{v}}` stands for [`ASSETS_VERSION`].
