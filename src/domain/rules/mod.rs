@@ -250,24 +250,25 @@ impl RuleBreak {
                 other,
                 owner,
                 bound,
-            } => format!(
-                "{} {date} is before {}{} {bound}",
-                field.name(wording),
-                owner.prefix(),
-                other.name(wording)
-            ),
-            RuleBreak::After {
+            }
+            | RuleBreak::After {
                 field,
                 date,
                 other,
                 owner,
                 bound,
-            } => format!(
-                "{} {date} is after {}{} {bound}",
-                field.name(wording),
-                owner.prefix(),
-                other.name(wording)
-            ),
+            } => {
+                let side = match self {
+                    RuleBreak::Before { .. } => "before",
+                    _ => "after",
+                };
+                format!(
+                    "{} {date} is {side} {}{} {bound}",
+                    field.name(wording),
+                    owner.prefix(),
+                    other.name(wording)
+                )
+            }
             RuleBreak::MoveInOutsidePermanentHousing { project_type } => format!(
                 "{} applies only to permanent housing projects (HUD project types 3, 9, 10, 13); \
                  this project is of type {}",
