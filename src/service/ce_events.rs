@@ -38,6 +38,21 @@ pub struct Resolution {
     pub note: Option<String>,
 }
 
+/// A new CE event's lifecycle, empty: resolved by no one, not acknowledged, declined or cancelled.
+/// The rest of a new event's row (`..without_lifecycle()`), for createCeEvent and the importer alike.
+pub(crate) fn without_lifecycle() -> ce_event::ActiveModel {
+    ce_event::ActiveModel {
+        resolved_by_user_id: Set(None),
+        resolved_as_organization_id: Set(None),
+        acknowledged_at: Set(None),
+        acknowledged_by_user_id: Set(None),
+        decline_reason: Set(None),
+        cancelled_at: Set(None),
+        cancellation_reason: Set(None),
+        ..Default::default()
+    }
+}
+
 /// Records a CE event in a client's Coordinated Entry enrollment (PLM or ADMIN).
 pub async fn create(
     services: &Services,
@@ -124,13 +139,7 @@ pub async fn create(
             referral_result: Set(None),
             result_date: Set(None),
             resulting_enrollment_id: Set(None),
-            resolved_by_user_id: Set(None),
-            resolved_as_organization_id: Set(None),
-            acknowledged_at: Set(None),
-            acknowledged_by_user_id: Set(None),
-            decline_reason: Set(None),
-            cancelled_at: Set(None),
-            cancellation_reason: Set(None),
+            ..without_lifecycle()
         }
     )
     .insert(&txn)

@@ -17,6 +17,7 @@ use crate::interop::import::parse::{EventRow, parse_event};
 use crate::interop::import::read::Chunk;
 use crate::service;
 use crate::service::batch::Batch;
+use crate::service::ce_events;
 use chrono::NaiveDate;
 use entity::{ce_event, enrollment};
 use sea_orm::ActiveValue::Set;
@@ -198,14 +199,8 @@ fn record(
             referral_result: Set(row.referral_result),
             result_date: Set(row.result_date),
             resulting_enrollment_id: Set(resulting),
-            resolved_by_user_id: Set(None),
-            resolved_as_organization_id: Set(None),
             // Event.csv carries none of the lifecycle; a DateDeleted row is imported as deleted.
-            acknowledged_at: Set(None),
-            acknowledged_by_user_id: Set(None),
-            decline_reason: Set(None),
-            cancelled_at: Set(None),
-            cancellation_reason: Set(None),
+            ..ce_events::without_lifecycle()
         }
     )
 }

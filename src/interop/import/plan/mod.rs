@@ -21,7 +21,9 @@
 /// them one way for every file. A macro because those columns are fields of each entity's own struct
 /// literal, which a function cannot fill in.
 macro_rules! imported {
-    ($users:expr, $row:expr, $entity:ident :: ActiveModel { $($field:ident : $value:expr),* $(,)? }) => {{
+    ($users:expr, $row:expr, $entity:ident :: ActiveModel {
+        $($field:ident : $value:expr,)* $(..$rest:expr)?
+    }) => {{
         let (user_id, hud_user_id) = $users.of(&$row.audit.user);
         $entity::ActiveModel {
             $($field: $value,)*
@@ -31,6 +33,7 @@ macro_rules! imported {
             date_deleted: sea_orm::ActiveValue::Set($row.audit.date_deleted),
             hud_id: sea_orm::ActiveValue::Set($row.key.imported()),
             hud_user_id: sea_orm::ActiveValue::Set(hud_user_id),
+            $(..$rest)?
         }
     }};
 }
