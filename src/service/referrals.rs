@@ -10,7 +10,7 @@
 use super::ce_events::{self, Resolution, StoredResolution, require_resolver};
 use super::notify::{ReferralChanged, Staged};
 use super::page::{self, Page, PageRequest};
-use super::{Services, admin, audit, new_id, scope};
+use super::{Services, WriteTransaction, admin, audit, new_id, scope};
 use crate::domain::rules::referral::{self as rule, Change, State};
 use crate::domain::{Actor, CeEventType, ReferralResult, ReferralStatus, rules, values};
 use crate::error::{AppError, AppResult};
@@ -146,27 +146,46 @@ fn reason(raw: &str) -> AppResult<String> {
     values::text("reason", raw, rule::REASON_MAX)
 }
 
-/// Re-reads the changed referral, audits the change with `reason` and stages its notification.
+/// Opens referral `id` for a change that takes a reason (reopen, correct, cancel): the reason is
+/// checked before anything is read, and kept in the opened referral for the audit trail.
+async fn open_with_reason(
+    services: &Services,
+    actor: &Actor,
+    id: Uuid,
+    raw_reason: &str,
+    change: Change,
+) -> AppResult<(WriteTransaction, Opened, String)> {
+    let why = reason(raw_reason)?;
+    let txn = services.write_transaction().await?;
+    let mut opened = open(services, &txn, actor, id, change).await?;
+    opened.reason = Some(why.clone());
+    Ok((txn, opened, why))
+}
+
+/// Re-reads the changed referral, audits the change as `operation` with the opened referral's
+/// reason, commits, and delivers its notification.
 async fn finish(
     services: &Services,
-    txn: &DatabaseTransaction,
+    txn: WriteTransaction,
     actor: &Actor,
     opened: &Opened,
     operation: &str,
-    reason: Option<&str>,
-) -> AppResult<(ce_event::Model, Staged)> {
+) -> AppResult<ce_event::Model> {
     let changed = ce_event::Entity::find_by_id(opened.event.id)
-        .one(txn)
+        .one(&txn)
         .await?
         .ok_or_else(|| AppError::internal("a changed CE event vanished"))?;
     let who = actor.into();
     let before = Some(&opened.event);
+    let reason = opened.reason.as_deref();
     audit::record_with_reason(
-        txn, who, operation, "ce_event", changed.id, before, &changed, reason,
+        &txn, who, operation, "ce_event", changed.id, before, &changed, reason,
     )
     .await?;
-    let staged = announce(services, txn, &changed, opened.referred_project.as_ref()).await?;
-    Ok((changed, staged))
+    let staged = announce(services, &txn, &changed, opened.referred_project.as_ref()).await?;
+    txn.commit().await?;
+    staged.deliver();
+    Ok(changed)
 }
 
 /// Runs `update` on the opened referral's row alone, under the conditions the change was judged in
@@ -221,11 +240,7 @@ pub async fn acknowledge(
         .filter(ce_event::Column::AcknowledgedAt.is_null())
         .filter(still_pending());
     update_as_judged(&txn, &opened, acknowledge).await?;
-    let (acknowledged, staged) =
-        finish(services, &txn, actor, &opened, "acknowledgeReferral", None).await?;
-    txn.commit().await?;
-    staged.deliver();
-    Ok(acknowledged)
+    finish(services, txn, actor, &opened, "acknowledgeReferral").await
 }
 
 /// L2: a note on a referral, by the PLM or an ADMIN, or by staff of the referred project's
@@ -267,20 +282,15 @@ pub async fn reopen(
     id: Uuid,
     raw_reason: &str,
 ) -> AppResult<ce_event::Model> {
-    let why = reason(raw_reason)?;
-    let txn = services.write_transaction().await?;
-    let opened = open(services, &txn, actor, id, Change::Reopen).await?;
+    let (txn, opened, why) =
+        open_with_reason(services, actor, id, raw_reason, Change::Reopen).await?;
     let result = opened.event.referral_result;
     let reopen = StoredResolution::CLEARED
         .update_by(actor)
         .filter(ce_event::Column::ReferralResult.eq(result));
     update_as_judged(&txn, &opened, reopen).await?;
     write_note(&txn, actor, id, format!("Reopened: {why}")).await?;
-    let (reopened, staged) =
-        finish(services, &txn, actor, &opened, "reopenReferral", Some(&why)).await?;
-    txn.commit().await?;
-    staged.deliver();
-    Ok(reopened)
+    finish(services, txn, actor, &opened, "reopenReferral").await
 }
 
 /// L5: a resolved referral gets another resolution, under every rule of resolveReferral.
@@ -290,17 +300,9 @@ pub async fn correct(
     resolution: Resolution,
     raw_reason: &str,
 ) -> AppResult<ce_event::Model> {
-    let why = reason(raw_reason)?;
-    let txn = services.write_transaction().await?;
-    let mut opened = open(
-        services,
-        &txn,
-        actor,
-        resolution.ce_event_id,
-        Change::Correct,
-    )
-    .await?;
-    opened.reason = Some(why.clone());
+    let id = resolution.ce_event_id;
+    let (txn, opened, why) =
+        open_with_reason(services, actor, id, raw_reason, Change::Correct).await?;
     let (corrected, staged) = ce_events::write_resolution(
         services,
         &txn,
@@ -323,9 +325,8 @@ pub async fn cancel(
     id: Uuid,
     raw_reason: &str,
 ) -> AppResult<ce_event::Model> {
-    let why = reason(raw_reason)?;
-    let txn = services.write_transaction().await?;
-    let opened = open(services, &txn, actor, id, Change::Cancel).await?;
+    let (txn, opened, why) =
+        open_with_reason(services, actor, id, raw_reason, Change::Cancel).await?;
     let cancel = ce_event::Entity::update_many()
         .col_expr(ce_event::Column::CancelledAt, Expr::value(Utc::now()))
         .col_expr(
@@ -336,11 +337,7 @@ pub async fn cancel(
         .col_expr(ce_event::Column::DateUpdated, Expr::value(Utc::now()))
         .filter(still_pending());
     update_as_judged(&txn, &opened, cancel).await?;
-    let (cancelled, staged) =
-        finish(services, &txn, actor, &opened, "cancelReferral", Some(&why)).await?;
-    txn.commit().await?;
-    staged.deliver();
-    Ok(cancelled)
+    finish(services, txn, actor, &opened, "cancelReferral").await
 }
 
 /// The referral inbox: housing referrals (event types that carry a result) in the actor's scope,
