@@ -44,15 +44,7 @@ pub async fn create_organization(
     let name = values::display_name("name", name)?;
     let txn = services.write_transaction().await?;
     let org = insert_organization(&txn, name, victim_service_provider, Some(actor.user_id)).await?;
-    audit::created(
-        &txn,
-        actor,
-        "createOrganization",
-        "organization",
-        org.id,
-        &org,
-    )
-    .await?;
+    audit::created(&txn, actor, "createOrganization", &org).await?;
     txn.commit().await?;
     Ok(org)
 }
@@ -117,30 +109,14 @@ pub async fn create_project(
     )
     .insert(&txn)
     .await?;
-    audit::created(
-        &txn,
-        actor,
-        "createProject",
-        "project",
-        project.id,
-        &project,
-    )
-    .await?;
+    audit::created(&txn, actor, "createProject", &project).await?;
     let period = super::ce_participation::first_period(
         &project,
         super::ce_participation::Roles::default_for(input.project_type),
     )
     .insert(&txn)
     .await?;
-    audit::created(
-        &txn,
-        actor,
-        "createProject",
-        "ce_participation",
-        period.id,
-        &period,
-    )
-    .await?;
+    audit::created(&txn, actor, "createProject", &period).await?;
     txn.commit().await?;
     Ok(project)
 }
@@ -156,7 +132,7 @@ pub async fn create_user(
     let name = values::display_name("name", name)?;
     let txn = services.write_transaction().await?;
     let user = insert_user(&txn, email, name).await?;
-    audit::created(&txn, actor, "createUser", "app_user", user.id, &user).await?;
+    audit::created(&txn, actor, "createUser", &user).await?;
     txn.commit().await?;
     Ok(user)
 }
@@ -207,8 +183,6 @@ pub async fn grant_role(
         &txn,
         actor.into(),
         "grantRole",
-        "membership",
-        membership.id,
         before.as_ref(),
         &membership,
     )
@@ -274,7 +248,7 @@ pub async fn create_api_token(
     let txn = services.write_transaction().await?;
     scope::get_live::<app_user::Entity>(&txn, user_id).await?;
     let (token, info) = tokens::issue(&txn, user_id, label, expires_at).await?;
-    audit::created(&txn, actor, "createApiToken", "api_token", info.id, &info).await?;
+    audit::created(&txn, actor, "createApiToken", &info).await?;
     txn.commit().await?;
     Ok((token, info))
 }
@@ -335,26 +309,17 @@ pub async fn create_admin(
     };
     const OPERATION: &str = "hearth create-admin";
     if let Some(org) = &created_organization {
-        audit::record(&txn, who, OPERATION, "organization", org.id, None, org).await?;
+        audit::record(&txn, who, OPERATION, None, org).await?;
     }
     if let Some(user) = &created_user {
-        audit::record(&txn, who, OPERATION, "app_user", user.id, None, user).await?;
+        audit::record(&txn, who, OPERATION, None, user).await?;
     }
     let (before, membership) =
         upsert_membership(&txn, user.id, organization.id, Role::Admin).await?;
-    audit::record(
-        &txn,
-        who,
-        OPERATION,
-        "membership",
-        membership.id,
-        before.as_ref(),
-        &membership,
-    )
-    .await?;
+    audit::record(&txn, who, OPERATION, before.as_ref(), &membership).await?;
     let (token, info) =
         tokens::issue(&txn, user.id, "hearth create-admin".to_owned(), None).await?;
-    audit::record(&txn, who, OPERATION, "api_token", info.id, None, &info).await?;
+    audit::record(&txn, who, OPERATION, None, &info).await?;
     // An existing user may have just become ADMIN: their servers must sign them in as one.
     let change = services.stage_sign_in_change(&txn).await?;
     txn.commit().await?;

@@ -89,7 +89,7 @@ pub async fn record(
     )
     .insert(&txn)
     .await?;
-    audit::created(&txn, actor, "recordAssessment", "assessment", row.id, &row).await?;
+    audit::created(&txn, actor, "recordAssessment", &row).await?;
     txn.commit().await?;
     Ok(row)
 }

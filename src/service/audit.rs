@@ -83,47 +83,58 @@ pub fn diff<M: Serialize>(old: Option<&M>, new: &M) -> AppResult<Value> {
     Ok(Value::Object(changes))
 }
 
-/// Records one change to `record_type` `record_id` by `who`, inside the change's transaction.
-pub async fn record<C: ConnectionTrait, M: Serialize>(
+/// A row the audit trail records: its record type (its table's name) and its id, named once per
+/// table here rather than beside every change.
+pub trait Audited: Serialize {
+    const RECORD_TYPE: &'static str;
+    fn record_id(&self) -> Uuid;
+}
+
+macro_rules! audited {
+    ($($table:ident),* $(,)?) => {$(
+        impl Audited for entity::$table::Model {
+            const RECORD_TYPE: &'static str = stringify!($table);
+            fn record_id(&self) -> Uuid {
+                self.id
+            }
+        }
+    )*};
+}
+
+audited!(
+    api_token,
+    app_user,
+    assessment,
+    ce_event,
+    ce_participation,
+    client,
+    enrollment,
+    membership,
+    organization,
+    project,
+    referral_note,
+);
+
+/// Records one change to the row `new` (before it, `old`) by `who`, inside the change's transaction.
+pub async fn record<C: ConnectionTrait, M: Audited>(
     conn: &C,
     who: Who,
     operation: &str,
-    record_type: &str,
-    record_id: Uuid,
     old: Option<&M>,
     new: &M,
 ) -> AppResult<()> {
-    write(
-        conn,
-        who,
-        operation,
-        (record_type, record_id),
-        diff(old, new)?,
-        None,
-    )
-    .await
+    record_with_reason(conn, who, operation, old, new, None).await
 }
 
 /// Records that the actor's mutation `operation` created `new` (it has no before-state): the audit
 /// row every creating mutation writes beside its insert, in the same transaction.
-pub async fn created<C: ConnectionTrait, M: Serialize>(
+pub async fn created<C: ConnectionTrait, M: Audited>(
     conn: &C,
     actor: &Actor,
     operation: &str,
-    record_type: &str,
-    record_id: Uuid,
     new: &M,
 ) -> AppResult<()> {
-    record(
-        conn,
-        actor.into(),
-        operation,
-        record_type,
-        record_id,
-        None,
-        new,
-    )
-    .await
+    record(conn, actor.into(), operation, None, new).await
 }
 
 async fn write<C: ConnectionTrait>(
@@ -153,27 +164,16 @@ async fn write<C: ConnectionTrait>(
 /// As [`record`], with the reason the actor gave for the change when the change takes one (a
 /// referral's reopening, correction or cancellation), so that such a change is recorded one way
 /// whether or not this one has a reason.
-#[allow(clippy::too_many_arguments)]
-pub async fn record_with_reason<C: ConnectionTrait, M: Serialize>(
+pub async fn record_with_reason<C: ConnectionTrait, M: Audited>(
     conn: &C,
     who: Who,
     operation: &str,
-    record_type: &str,
-    record_id: Uuid,
     old: Option<&M>,
     new: &M,
     reason: Option<&str>,
 ) -> AppResult<()> {
-    let changes = diff(old, new)?;
-    write(
-        conn,
-        who,
-        operation,
-        (record_type, record_id),
-        changes,
-        reason,
-    )
-    .await
+    let record = (M::RECORD_TYPE, new.record_id());
+    write(conn, who, operation, record, diff(old, new)?, reason).await
 }
 
 /// Records that `actor` read these clients' records, before the answer that shows them is handed out.

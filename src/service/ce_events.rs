@@ -144,7 +144,7 @@ pub async fn create(
     )
     .insert(&txn)
     .await?;
-    audit::created(&txn, actor, "createCeEvent", "ce_event", event.id, &event).await?;
+    audit::created(&txn, actor, "createCeEvent", &event).await?;
     let staged = if input.event_type.carries_result() {
         let change = ReferralChanged {
             ce_event_id: event.id,
@@ -279,8 +279,6 @@ pub(super) async fn write_resolution(
         txn,
         actor.into(),
         operation,
-        "ce_event",
-        resolved.id,
         Some(event),
         &resolved,
         opened.reason.as_deref(),

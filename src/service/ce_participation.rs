@@ -165,8 +165,6 @@ pub async fn set(
                 &txn,
                 actor.into(),
                 "setCeParticipation",
-                "ce_participation",
-                corrected.id,
                 Some(&latest),
                 &corrected,
             )
@@ -187,8 +185,6 @@ pub async fn set(
                 &txn,
                 actor.into(),
                 "setCeParticipation",
-                "ce_participation",
-                ended.id,
                 Some(&latest),
                 &ended,
             )
@@ -204,15 +200,7 @@ pub async fn set(
     )
     .insert(&txn)
     .await?;
-    audit::created(
-        &txn,
-        actor,
-        "setCeParticipation",
-        "ce_participation",
-        opened.id,
-        &opened,
-    )
-    .await?;
+    audit::created(&txn, actor, "setCeParticipation", &opened).await?;
     txn.commit().await?;
     Ok(opened)
 }

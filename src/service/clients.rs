@@ -46,7 +46,7 @@ pub async fn create(
     )
     .insert(&txn)
     .await?;
-    super::audit::created(&txn, actor, "createClient", "client", client.id, &client).await?;
+    super::audit::created(&txn, actor, "createClient", &client).await?;
     txn.commit().await?;
     Ok(client)
 }

@@ -189,8 +189,6 @@ pub async fn record_move_in(
         &txn,
         actor.into(),
         "recordMoveIn",
-        "enrollment",
-        saved.id,
         Some(&enrollment),
         &saved,
     )
@@ -351,8 +349,6 @@ async fn exit_one(
         txn,
         actor.into(),
         "exitEnrollment",
-        "enrollment",
-        saved.id,
         Some(enrollment),
         &saved,
     )
@@ -403,16 +399,7 @@ async fn hand_over(
             .one(txn)
             .await?
             .ok_or_else(|| AppError::internal("a household member vanished"))?;
-        audit::record(
-            txn,
-            actor.into(),
-            "exitEnrollment",
-            "enrollment",
-            after.id,
-            Some(&before),
-            &after,
-        )
-        .await?;
+        audit::record(txn, actor.into(), "exitEnrollment", Some(&before), &after).await?;
     }
     Ok(())
 }

@@ -143,15 +143,7 @@ pub(super) async fn enroll(
     )
     .insert(txn)
     .await?;
-    audit::created(
-        txn,
-        actor,
-        operation,
-        "enrollment",
-        enrollment.id,
-        &enrollment,
-    )
-    .await?;
+    audit::created(txn, actor, operation, &enrollment).await?;
     Ok(enrollment)
 }
 

@@ -129,15 +129,7 @@ pub(super) async fn write_note(
     }
     .insert(txn)
     .await?;
-    audit::created(
-        txn,
-        actor,
-        "addReferralNote",
-        "referral_note",
-        note.id,
-        &note,
-    )
-    .await?;
+    audit::created(txn, actor, "addReferralNote", &note).await?;
     Ok(note)
 }
 
@@ -178,10 +170,7 @@ async fn finish(
     let who = actor.into();
     let before = Some(&opened.event);
     let reason = opened.reason.as_deref();
-    audit::record_with_reason(
-        &txn, who, operation, "ce_event", changed.id, before, &changed, reason,
-    )
-    .await?;
+    audit::record_with_reason(&txn, who, operation, before, &changed, reason).await?;
     let staged = announce(services, &txn, &changed, opened.referred_project.as_ref()).await?;
     txn.commit().await?;
     staged.deliver();

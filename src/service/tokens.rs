@@ -184,16 +184,7 @@ async fn revoke_and_announce(
     operation: &str,
 ) -> AppResult<TokenInfo> {
     let revoked = revoke_row(&txn, token.clone()).await?;
-    super::audit::record(
-        &txn,
-        who,
-        operation,
-        "api_token",
-        token.id,
-        Some(&token),
-        &revoked,
-    )
-    .await?;
+    super::audit::record(&txn, who, operation, Some(&token), &revoked).await?;
     let change = services.stage_sign_in_change(&txn).await?;
     txn.commit().await?;
     change.deliver();
