@@ -55,12 +55,9 @@ async fn insert_organization<C: ConnectionTrait>(
     victim_service_provider: bool,
     user_id: Option<Uuid>,
 ) -> AppResult<organization::Model> {
-    let now = Utc::now();
     Ok(audit::new_record!(
-        now,
         user_id,
         organization::ActiveModel {
-            id: Set(new_id()),
             name: Set(name),
             victim_service_provider: Set(victim_service_provider),
         }
@@ -92,12 +89,9 @@ pub async fn create_project(
         .transpose()?;
     let txn = services.write_transaction().await?;
     scope::get_live::<organization::Entity>(&txn, input.organization_id).await?;
-    let now = Utc::now();
     let project = audit::new_record!(
-        now,
         Some(actor.user_id),
         project::ActiveModel {
-            id: Set(new_id()),
             organization_id: Set(input.organization_id),
             name: Set(name),
             project_type: Set(input.project_type),

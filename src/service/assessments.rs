@@ -8,14 +8,14 @@
 //! correction, an exit, an import) can leave it stale.
 
 use super::page::{Page, PageRequest};
-use super::{Services, admin, audit, new_id, obey, reports, scope};
+use super::{Services, admin, audit, obey, reports, scope};
 use crate::domain::rules::assessment::{AssessedEnrollment, location};
 use crate::domain::{
     Actor, AssessmentLevel, AssessmentType, HouseholdType, PrioritizationStatus, ProjectType,
     ReferralResult, Role, rules,
 };
 use crate::error::{AppError, AppResult};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use entity::{assessment, enrollment};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbBackend, EntityTrait, Statement, Value,
@@ -71,12 +71,9 @@ pub async fn record(
         input.assessment_date,
         today,
     ))?;
-    let now = Utc::now();
     let row = audit::new_record!(
-        now,
         Some(actor.user_id),
         assessment::ActiveModel {
-            id: Set(new_id()),
             enrollment_id: Set(enrollment.id),
             household_id: Set(enrollment.household_id),
             client_id: Set(enrollment.client_id),

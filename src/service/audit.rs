@@ -16,19 +16,20 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-/// A record Hearth itself creates, as an `ActiveModel`: the columns its mutation gives, then the HMIS
-/// audit columns every table stores alike for such a record (DateCreated and DateUpdated `now`,
-/// UserID its author, not deleted, and no HUD key or UserID from an import), so that each creating
-/// mutation stamps them one way. A macro because those columns are fields of each entity's own
-/// struct literal, which a function cannot fill in. (The import keeps a file's own values instead:
-/// `interop::import::plan`'s `imported!`.)
+/// A record Hearth itself creates, as an `ActiveModel`: the columns its mutation gives, then a new
+/// id and the HMIS audit columns every table stores alike for such a record (DateCreated and
+/// DateUpdated now, UserID its author, not deleted, and no HUD key or UserID from an import), so that
+/// each creating mutation stamps them one way. A macro because those columns are fields of each
+/// entity's own struct literal, which a function cannot fill in. (The import keeps a file's own
+/// values instead: `interop::import::plan`'s `imported!`.)
 macro_rules! new_record {
-    ($now:expr, $user_id:expr, $entity:ident :: ActiveModel {
+    ($user_id:expr, $entity:ident :: ActiveModel {
         $($field:ident : $value:expr,)* $(..$rest:expr)?
     }) => {{
-        let now = $now;
+        let now = chrono::Utc::now();
         $entity::ActiveModel {
             $($field: $value,)*
+            id: sea_orm::ActiveValue::Set($crate::service::new_id()),
             date_created: sea_orm::ActiveValue::Set(now),
             date_updated: sea_orm::ActiveValue::Set(now),
             user_id: sea_orm::ActiveValue::Set($user_id),

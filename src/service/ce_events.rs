@@ -3,7 +3,7 @@
 //! updated).
 
 use super::notify::{ReferralChanged, Staged};
-use super::{Services, admin, audit, ce_participation, new_id, obey, referrals, scope};
+use super::{Services, admin, audit, ce_participation, obey, referrals, scope};
 use crate::domain::rules::referral::Change;
 use crate::domain::{Actor, CeEventType, DeclineReason, ReferralResult, Role, rules, values};
 use crate::error::{AppError, AppResult};
@@ -122,12 +122,9 @@ pub async fn create(
         )?;
     }
 
-    let now = Utc::now();
     let event = audit::new_record!(
-        now,
         Some(actor.user_id),
         ce_event::ActiveModel {
-            id: Set(new_id()),
             enrollment_id: Set(enrollment.id),
             household_id: Set(enrollment.household_id),
             client_id: Set(enrollment.client_id),

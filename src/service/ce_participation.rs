@@ -6,7 +6,7 @@
 //! the day before, so that periods never overlap; given the start date of the latest period, it
 //! corrects that period's roles instead.
 
-use super::{Services, audit, new_id, require_admin, scope};
+use super::{Services, audit, require_admin, scope};
 use crate::domain::{Actor, ProjectType, values};
 use crate::error::{AppError, AppResult};
 use chrono::{Days, NaiveDate, Utc};
@@ -63,12 +63,9 @@ fn period(
     end_date: Option<NaiveDate>,
     user_id: Option<Uuid>,
 ) -> ce_participation::ActiveModel {
-    let now = Utc::now();
     let mut period = audit::new_record!(
-        now,
         user_id,
         ce_participation::ActiveModel {
-            id: Set(new_id()),
             project_id: Set(project_id),
             start_date: Set(start_date),
             end_date: Set(end_date),

@@ -1,9 +1,9 @@
 //! Clients (HUD 3.01-3.03): creation and scoped reads.
 
-use super::{Services, new_id, scope};
+use super::{Services, scope};
 use crate::domain::{Actor, Sex, values};
 use crate::error::AppResult;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use entity::client;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 
@@ -28,13 +28,10 @@ pub async fn create(
         values::not_before_1900("dateOfBirth", dob)?;
         values::not_in_future("dateOfBirth", dob, services.clock.today())?;
     }
-    let now = Utc::now();
     let txn = services.write_transaction().await?;
     let client = super::audit::new_record!(
-        now,
         Some(actor.user_id),
         client::ActiveModel {
-            id: Set(new_id()),
             first_name_search: Set(values::name_search_key(&first_name)),
             last_name_search: Set(values::name_search_key(&last_name)),
             first_name: Set(first_name),

@@ -123,12 +123,9 @@ pub(super) async fn enroll(
             member.client_id, project.id, member.entry_date
         )));
     }
-    let now = Utc::now();
     let enrollment = audit::new_record!(
-        now,
         Some(actor.user_id),
         enrollment::ActiveModel {
-            id: Set(new_id()),
             client_id: Set(member.client_id),
             project_id: Set(project.id),
             entry_date: Set(member.entry_date),
