@@ -72,39 +72,28 @@ impl Baseline {
         user_id: Uuid,
     ) -> std::result::Result<String, String> {
         let error = |err: sqlx::Error| err.to_string();
+        // One transaction, the same on either database; only the pool's type differs.
+        macro_rules! audited_read {
+            ($pool:expr) => {{
+                let mut txn = $pool.begin().await.map_err(error)?;
+                sqlx::query(self.sql(&self.w1_audit))
+                    .bind(organization_id)
+                    .bind(user_id)
+                    .execute(&mut *txn)
+                    .await
+                    .map_err(error)?;
+                let data = sqlx::query_scalar::<_, String>(self.sql(&self.w1))
+                    .bind(organization_id)
+                    .fetch_one(&mut *txn)
+                    .await
+                    .map_err(error)?;
+                txn.commit().await.map_err(error)?;
+                Ok(data)
+            }};
+        }
         match self.connection.get_database_backend() {
-            DbBackend::Postgres => {
-                let mut txn = self.pg().begin().await.map_err(error)?;
-                sqlx::query(self.sql(&self.w1_audit))
-                    .bind(organization_id)
-                    .bind(user_id)
-                    .execute(&mut *txn)
-                    .await
-                    .map_err(error)?;
-                let data = sqlx::query_scalar::<_, String>(self.sql(&self.w1))
-                    .bind(organization_id)
-                    .fetch_one(&mut *txn)
-                    .await
-                    .map_err(error)?;
-                txn.commit().await.map_err(error)?;
-                Ok(data)
-            }
-            _ => {
-                let mut txn = self.sqlite().begin().await.map_err(error)?;
-                sqlx::query(self.sql(&self.w1_audit))
-                    .bind(organization_id)
-                    .bind(user_id)
-                    .execute(&mut *txn)
-                    .await
-                    .map_err(error)?;
-                let data = sqlx::query_scalar::<_, String>(self.sql(&self.w1))
-                    .bind(organization_id)
-                    .fetch_one(&mut *txn)
-                    .await
-                    .map_err(error)?;
-                txn.commit().await.map_err(error)?;
-                Ok(data)
-            }
+            DbBackend::Postgres => audited_read!(self.pg()),
+            _ => audited_read!(self.sqlite()),
         }
     }
 
