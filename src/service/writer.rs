@@ -66,19 +66,24 @@ impl WriteTransaction {
     }
 
     /// Commits, then gives the turn to the next writer.
-    pub async fn commit(mut self) -> Result<(), DbErr> {
-        let result = match self.txn.take() {
-            Some(txn) => txn.commit().await,
-            None => Ok(()),
-        };
-        drop(self.turn.take());
-        result
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.end(DatabaseTransaction::commit).await
     }
 
     /// Rolls back, then gives the turn to the next writer.
-    pub async fn rollback(mut self) -> Result<(), DbErr> {
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.end(DatabaseTransaction::rollback).await
+    }
+
+    /// Ends the transaction with `how` (commit or roll back), then gives the turn to the next
+    /// writer, whether or not it ended well.
+    async fn end<F, Ending>(mut self, how: F) -> Result<(), DbErr>
+    where
+        F: FnOnce(DatabaseTransaction) -> Ending,
+        Ending: std::future::Future<Output = Result<(), DbErr>>,
+    {
         let result = match self.txn.take() {
-            Some(txn) => txn.rollback().await,
+            Some(txn) => how(txn).await,
             None => Ok(()),
         };
         drop(self.turn.take());
