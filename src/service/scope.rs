@@ -150,25 +150,28 @@ pub trait Scoped: EntityTrait {
     fn id_column() -> Self::Column;
 }
 
-impl Scoped for client::Entity {
-    const RECORD: &'static str = "client";
-    fn visible_to(actor: &Actor) -> Condition {
-        clients(actor)
-    }
-    fn id_column() -> client::Column {
-        client::Column::Id
-    }
+/// A table scoped by its own condition of this module (`clients`, `enrollments`, ...), named
+/// `$record` in messages.
+macro_rules! scoped {
+    ($($entity:ident => $record:literal by $visible:ident),+ $(,)?) => {$(
+        impl Scoped for $entity::Entity {
+            const RECORD: &'static str = $record;
+            fn visible_to(actor: &Actor) -> Condition {
+                $visible(actor)
+            }
+            fn id_column() -> $entity::Column {
+                $entity::Column::Id
+            }
+        }
+    )+};
 }
 
-impl Scoped for enrollment::Entity {
-    const RECORD: &'static str = "enrollment";
-    fn visible_to(actor: &Actor) -> Condition {
-        enrollments(actor)
-    }
-    fn id_column() -> enrollment::Column {
-        enrollment::Column::Id
-    }
-}
+scoped!(
+    client => "client" by clients,
+    enrollment => "enrollment" by enrollments,
+    ce_event => "CE event" by ce_events,
+    assessment => "assessment" by assessments,
+);
 
 /// A household is visible with any of its enrollments.
 impl Scoped for household::Entity {
@@ -185,26 +188,6 @@ impl Scoped for household::Entity {
     }
     fn id_column() -> household::Column {
         household::Column::Id
-    }
-}
-
-impl Scoped for ce_event::Entity {
-    const RECORD: &'static str = "CE event";
-    fn visible_to(actor: &Actor) -> Condition {
-        ce_events(actor)
-    }
-    fn id_column() -> ce_event::Column {
-        ce_event::Column::Id
-    }
-}
-
-impl Scoped for assessment::Entity {
-    const RECORD: &'static str = "assessment";
-    fn visible_to(actor: &Actor) -> Condition {
-        assessments(actor)
-    }
-    fn id_column() -> assessment::Column {
-        assessment::Column::Id
     }
 }
 
