@@ -306,29 +306,6 @@ async fn scoped_events(
         .map_err(db_error)
 }
 
-impl Loader<CeEventsOfClient> for HearthLoader {
-    type Value = Vec<ce_event::Model>;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[CeEventsOfClient]) -> LoadResult<CeEventsOfClient> {
-        let condition = Condition::all().add(ce_event::Column::ClientId.is_in(ids(keys, |k| k.0)));
-        let rows = scoped_events(self, condition).await?;
-        Ok(group(rows, |e| CeEventsOfClient(e.client_id)))
-    }
-}
-
-impl Loader<CeEventsOfEnrollment> for HearthLoader {
-    type Value = Vec<ce_event::Model>;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[CeEventsOfEnrollment]) -> LoadResult<CeEventsOfEnrollment> {
-        let condition =
-            Condition::all().add(ce_event::Column::EnrollmentId.is_in(ids(keys, |k| k.0)));
-        let rows = scoped_events(self, condition).await?;
-        Ok(group(rows, |e| CeEventsOfEnrollment(e.enrollment_id)))
-    }
-}
-
 impl Loader<ReferralResolvedBy> for HearthLoader {
     type Value = ce_event::Model;
     type Error = async_graphql::Error;
@@ -362,29 +339,30 @@ async fn scoped_assessments(
         .map_err(db_error)
 }
 
-impl Loader<AssessmentsOfClient> for HearthLoader {
-    type Value = Vec<assessment::Model>;
-    type Error = async_graphql::Error;
+/// The loader of a nested list: the rows `$read` finds in scope whose `$column` is one of the keys,
+/// each under its own key (`$field`).
+macro_rules! list_loader {
+    ($($key:ident: $entity:ident::$column:ident ($field:ident) by $read:ident),+ $(,)?) => {$(
+        impl Loader<$key> for HearthLoader {
+            type Value = Vec<$entity::Model>;
+            type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[AssessmentsOfClient]) -> LoadResult<AssessmentsOfClient> {
-        let condition =
-            Condition::all().add(assessment::Column::ClientId.is_in(ids(keys, |k| k.0)));
-        let rows = scoped_assessments(self, condition).await?;
-        Ok(group(rows, |a| AssessmentsOfClient(a.client_id)))
-    }
+            async fn load(&self, keys: &[$key]) -> LoadResult<$key> {
+                let condition =
+                    Condition::all().add($entity::Column::$column.is_in(ids(keys, |k| k.0)));
+                let rows = $read(self, condition).await?;
+                Ok(group(rows, |row| $key(row.$field)))
+            }
+        }
+    )+};
 }
 
-impl Loader<AssessmentsOfEnrollment> for HearthLoader {
-    type Value = Vec<assessment::Model>;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[AssessmentsOfEnrollment]) -> LoadResult<AssessmentsOfEnrollment> {
-        let condition =
-            Condition::all().add(assessment::Column::EnrollmentId.is_in(ids(keys, |k| k.0)));
-        let rows = scoped_assessments(self, condition).await?;
-        Ok(group(rows, |a| AssessmentsOfEnrollment(a.enrollment_id)))
-    }
-}
+list_loader!(
+    CeEventsOfClient: ce_event::ClientId (client_id) by scoped_events,
+    CeEventsOfEnrollment: ce_event::EnrollmentId (enrollment_id) by scoped_events,
+    AssessmentsOfClient: assessment::ClientId (client_id) by scoped_assessments,
+    AssessmentsOfEnrollment: assessment::EnrollmentId (enrollment_id) by scoped_assessments,
+);
 
 impl Loader<UserKey> for HearthLoader {
     type Value = app_user::Model;
