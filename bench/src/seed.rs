@@ -24,7 +24,9 @@ use hearth::config::{CommunitySettings, DatabaseSettings};
 use hearth::demo::names::{FIRST_NAMES, LAST_NAMES};
 use hearth::domain::codes::ReferredProjectRule;
 use hearth::domain::rules;
-use hearth::domain::{Actor, CeEventType, ProjectType, ReferralResult, RelationshipToHoH, Role};
+use hearth::domain::{
+    Actor, CeEventType, NoYes, ProjectType, ReferralResult, RelationshipToHoH, Role,
+};
 use hearth::service::batch::Batch;
 use hearth::service::{Services, admin, audit, obey};
 use rand::rngs::StdRng;
@@ -393,7 +395,8 @@ pub async fn seed(database_url: &str, scale: usize, rng_seed: u64) -> Result<Com
             if !referral {
                 if event_count == 1 && rng.random_bool(0.5) {
                     event.event_type = Set(CeEventType::ProblemSolvingDiversionRapidResolution);
-                    event.prob_sol_div_rr_result = Set(Some(rng.random_range(0..=1)));
+                    let housed = rng.random_range(0..=1_i32) == 1;
+                    event.prob_sol_div_rr_result = Set(Some(NoYes::from(housed)));
                 }
                 obey(batch.add_event(event, &ce_enrollment, None, today)?)?;
                 continue;

@@ -1,6 +1,6 @@
 //! HUD 4.20 Coordinated Entry Event (Event.csv), plus the guide's Resulting Enrollment and who resolved it.
 
-use crate::codes::{CeEventType, DeclineReason, ReferralResult};
+use crate::codes::{CeEventType, DeclineReason, NoYes, ReferralResult};
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
@@ -21,9 +21,9 @@ pub struct Model {
     /// Event (HUD 4.20.2), codes 1..18.
     pub event_type: CeEventType,
     /// ProbSolDivRRResult (HUD 4.20.A), event 2 only: 0 No, 1 Yes.
-    pub prob_sol_div_rr_result: Option<i32>,
+    pub prob_sol_div_rr_result: Option<NoYes>,
     /// ReferralCaseManageAfter (HUD 4.20.B), event 5 only: 0 No, 1 Yes.
-    pub referral_case_manage_after: Option<i32>,
+    pub referral_case_manage_after: Option<NoYes>,
     /// LocationCrisisOrPHHousing (HUD 4.20.C), as the project referred to.
     pub referred_project_id: Option<Uuid>,
     /// ReferralResult (HUD 4.20.D), codes 1..3; null while the referral is pending.

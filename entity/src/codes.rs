@@ -12,12 +12,18 @@
 use sea_orm::entity::prelude::*;
 
 /// Defines an enum whose every variant carries its HUD integer code: a SeaORM active enum stored as
-/// that integer, with lossless conversions and, with feature `graphql`, a GraphQL enum.
+/// that integer, with lossless conversions and, with feature `graphql`, a GraphQL enum. A list
+/// marked `integer_on_the_wire` gets no GraphQL enum: the API carries its HUD code (or, for
+/// `NoYes`, a Boolean) and converts at its edge.
 macro_rules! hud_code_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal,)+ }) => {
+    (integer_on_the_wire $($list:tt)+) => {
+        hud_code_enum! { @define [] $($list)+ }
+    };
+    (@define [$(#[$graphql:meta])*]
+     $(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal,)+ }) => {
         $(#[$meta])*
         #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
-        #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+        $(#[$graphql])*
         #[sea_orm(rs_type = "i32", db_type = "Integer")]
         pub enum $name {
             $($(#[$vmeta])* #[sea_orm(num_value = $code)] $variant,)+
@@ -48,6 +54,11 @@ macro_rules! hud_code_enum {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_i32(self.code())
             }
+        }
+    };
+    ($($list:tt)+) => {
+        hud_code_enum! {
+            @define [#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]] $($list)+
         }
     };
 }
@@ -326,5 +337,99 @@ hud_code_enum! {
         PlacedOnPrioritizationList = 1,
         /// 2 Not placed on prioritization list.
         NotPlacedOnPrioritizationList = 2,
+    }
+}
+
+hud_code_enum! {
+    integer_on_the_wire
+    /// HUD 3.12 Destination (FY2026 Data Dictionary, 3.12.1 Living Situation Option List as used
+    /// at exit). The API carries the HUD integer code (`Int`), as the HMIS CSV does.
+    Destination {
+        /// 8 Client doesn't know.
+        ClientDoesntKnow = 8,
+        /// 9 Client prefers not to answer.
+        ClientPrefersNotToAnswer = 9,
+        /// 17 Other.
+        Other = 17,
+        /// 24 Deceased.
+        Deceased = 24,
+        /// 30 No exit interview completed.
+        NoExitInterviewCompleted = 30,
+        /// 37 Worker unable to determine.
+        WorkerUnableToDetermine = 37,
+        /// 99 Data not collected.
+        DataNotCollected = 99,
+        /// 101 Emergency shelter, including hotel or motel paid for with emergency shelter
+        /// voucher, Host Home shelter.
+        EmergencyShelter = 101,
+        /// 116 Place not meant for habitation (e.g., a vehicle, an abandoned building,
+        /// bus/train/subway station/airport or anywhere outside).
+        PlaceNotMeantForHabitation = 116,
+        /// 118 Safe Haven.
+        SafeHaven = 118,
+        /// 204 Psychiatric hospital or other psychiatric facility.
+        PsychiatricFacility = 204,
+        /// 205 Substance abuse treatment facility or detox center.
+        SubstanceAbuseTreatmentFacility = 205,
+        /// 206 Hospital or other residential non-psychiatric medical facility.
+        HospitalOrMedicalFacility = 206,
+        /// 207 Jail, prison or juvenile detention facility.
+        JailPrisonOrJuvenileDetention = 207,
+        /// 215 Foster care home or foster care group home.
+        FosterCareHome = 215,
+        /// 225 Long-term care facility or nursing home.
+        LongTermCareOrNursingHome = 225,
+        /// 302 Transitional housing for homeless persons (including homeless youth).
+        TransitionalHousing = 302,
+        /// 312 Staying or living with family, temporary tenure (e.g. room, apartment or house).
+        WithFamilyTemporaryTenure = 312,
+        /// 313 Staying or living with friends, temporary tenure (e.g. room, apartment or house).
+        WithFriendsTemporaryTenure = 313,
+        /// 314 Hotel or motel paid for without emergency shelter voucher.
+        HotelOrMotelWithoutVoucher = 314,
+        /// 327 Moved from one HOPWA funded project to HOPWA TH.
+        HopwaToHopwaTh = 327,
+        /// 329 Residential project or halfway house with no homeless criteria.
+        ResidentialProjectNoHomelessCriteria = 329,
+        /// 332 Host Home (non-crisis).
+        HostHomeNonCrisis = 332,
+        /// 410 Rental by client, no ongoing housing subsidy.
+        RentalNoSubsidy = 410,
+        /// 411 Owned by client, no ongoing housing subsidy.
+        OwnedNoSubsidy = 411,
+        /// 421 Owned by client, with ongoing housing subsidy.
+        OwnedWithSubsidy = 421,
+        /// 422 Staying or living with family, permanent tenure.
+        WithFamilyPermanentTenure = 422,
+        /// 423 Staying or living with friends, permanent tenure.
+        WithFriendsPermanentTenure = 423,
+        /// 426 Moved from one HOPWA funded project to HOPWA PH.
+        HopwaToHopwaPh = 426,
+        /// 435 Rental by client, with ongoing housing subsidy.
+        RentalWithSubsidy = 435,
+    }
+}
+
+hud_code_enum! {
+    integer_on_the_wire
+    /// HUD No/Yes list (0 No, 1 Yes): 4.20.A ProbSolDivRRResult and 4.20.B
+    /// ReferralCaseManageAfter. The API reads and writes it as a Boolean.
+    NoYes {
+        /// 0 No.
+        No = 0,
+        /// 1 Yes.
+        Yes = 1,
+    }
+}
+
+impl From<bool> for NoYes {
+    fn from(yes: bool) -> Self {
+        if yes { NoYes::Yes } else { NoYes::No }
+    }
+}
+
+impl From<NoYes> for bool {
+    fn from(answer: NoYes) -> bool {
+        answer == NoYes::Yes
     }
 }

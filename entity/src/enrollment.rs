@@ -1,6 +1,6 @@
 //! HUD 3.10 / 3.11 / 3.20 project enrollment (Enrollment.csv, with Exit.csv's exit folded in).
 
-use crate::codes::RelationshipToHoH;
+use crate::codes::{Destination, RelationshipToHoH};
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
@@ -18,8 +18,8 @@ pub struct Model {
     pub entry_date: Date,
     /// ExitDate (HUD 3.11 Project Exit Date), from Exit.csv.
     pub exit_date: Option<Date>,
-    /// Destination (HUD 3.12), the HUD integer code, from Exit.csv.
-    pub destination: Option<i32>,
+    /// Destination (HUD 3.12), stored as the HUD integer code, from Exit.csv.
+    pub destination: Option<Destination>,
     /// MoveInDate (HUD 3.20 Housing Move-In Date).
     pub move_in_date: Option<Date>,
     pub date_created: DateTimeUtc,

@@ -4,8 +4,8 @@
 use async_graphql::Enum;
 
 pub use entity::codes::{
-    AssessmentLevel, AssessmentType, CeEventType, DeclineReason, PrioritizationStatus, ProjectType,
-    ReferralResult, ReferredProjectRule, RelationshipToHoH, Sex,
+    AssessmentLevel, AssessmentType, CeEventType, DeclineReason, Destination, NoYes,
+    PrioritizationStatus, ProjectType, ReferralResult, ReferredProjectRule, RelationshipToHoH, Sex,
 };
 
 /// Where a CE event stands, derived from its type and HUD 4.20.D Referral Result.

@@ -11,7 +11,7 @@ pub mod values;
 pub use actor::{Actor, Role};
 pub use clock::Clock;
 pub use codes::{
-    AssessmentLevel, AssessmentType, CeEventType, DeclineReason, PrioritizationStatus, ProjectType,
-    ReferralResult, ReferralStatus, RelationshipToHoH, Sex,
+    AssessmentLevel, AssessmentType, CeEventType, DeclineReason, Destination, NoYes,
+    PrioritizationStatus, ProjectType, ReferralResult, ReferralStatus, RelationshipToHoH, Sex,
 };
 pub use household::HouseholdType;

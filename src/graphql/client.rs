@@ -15,7 +15,7 @@ use super::referral::ReferralNote;
 use super::scalars::Date;
 use super::viewer::User;
 use crate::domain::{
-    CeEventType, DeclineReason, ReferralResult, ReferralStatus, RelationshipToHoH, Sex,
+    CeEventType, DeclineReason, Destination, ReferralResult, ReferralStatus, RelationshipToHoH, Sex,
 };
 use crate::error::AppError;
 use crate::service::admin;
@@ -139,7 +139,7 @@ impl Enrollment {
     }
     /// Destination at exit (HUD 3.12), the HUD integer code.
     async fn destination(&self) -> Option<i32> {
-        self.0.destination
+        self.0.destination.map(Destination::code)
     }
     /// The household the client entered the project with (HUD 3.14).
     async fn household(&self, ctx: &Context<'_>) -> Result<Household> {
@@ -276,12 +276,12 @@ impl CeEvent {
     /// ProbSolDivRRResult (HUD 4.20.A): whether problem solving housed the client in a safe
     /// alternative; event type 2 only, null when not recorded.
     async fn safe_alternative_housed(&self) -> Option<bool> {
-        self.0.prob_sol_div_rr_result.map(|code| code == 1)
+        self.0.prob_sol_div_rr_result.map(bool::from)
     }
     /// ReferralCaseManageAfter (HUD 4.20.B): whether the client enrolled in aftercare; event type
     /// 5 only, null when not recorded.
     async fn enrolled_in_aftercare(&self) -> Option<bool> {
-        self.0.referral_case_manage_after.map(|code| code == 1)
+        self.0.referral_case_manage_after.map(bool::from)
     }
     /// When the referred program acknowledged the referral (rule L1).
     async fn acknowledged_at(&self) -> Option<DateTime<Utc>> {

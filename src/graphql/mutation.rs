@@ -458,7 +458,10 @@ impl WorkflowMutation {
             enrollments::Exit {
                 enrollment_id,
                 exit_date: input.exit_date.0,
-                destination: input.destination,
+                destination: input
+                    .destination
+                    .map(enrollments::parse_destination)
+                    .transpose()?,
                 how,
             },
         )

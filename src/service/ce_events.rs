@@ -5,7 +5,9 @@
 use super::notify::{ReferralChanged, Staged};
 use super::{Services, admin, audit, ce_participation, obey, referrals, scope};
 use crate::domain::rules::referral::Change;
-use crate::domain::{Actor, CeEventType, DeclineReason, ReferralResult, Role, rules, values};
+use crate::domain::{
+    Actor, CeEventType, DeclineReason, NoYes, ReferralResult, Role, rules, values,
+};
 use crate::error::{AppError, AppResult};
 use chrono::{NaiveDate, Utc};
 use entity::{ce_event, enrollment, project};
@@ -130,8 +132,8 @@ pub async fn create(
             client_id: Set(enrollment.client_id),
             event_date: Set(input.event_date),
             event_type: Set(input.event_type),
-            prob_sol_div_rr_result: Set(input.safe_alternative_housed.map(i32::from)),
-            referral_case_manage_after: Set(input.enrolled_in_aftercare.map(i32::from)),
+            prob_sol_div_rr_result: Set(input.safe_alternative_housed.map(NoYes::from)),
+            referral_case_manage_after: Set(input.enrolled_in_aftercare.map(NoYes::from)),
             referred_project_id: Set(referred_project.as_ref().map(|p| p.id)),
             referral_result: Set(None),
             result_date: Set(None),

@@ -3,7 +3,7 @@
 
 use super::{Services, admin, audit, households, obey, scope};
 use crate::domain::rules::household::{HeadExit, Member};
-use crate::domain::{Actor, RelationshipToHoH, rules};
+use crate::domain::{Actor, Destination, RelationshipToHoH, rules};
 use crate::error::{AppError, AppResult};
 use chrono::{NaiveDate, Utc};
 use entity::{ce_event, enrollment, project};
@@ -22,11 +22,15 @@ pub struct NewEnrollment {
     pub members: Vec<households::NewMember>,
 }
 
-/// HUD 3.12 Destination codes (FY2024) accepted at exit (and by the HMIS CSV import).
-pub const DESTINATION_CODES: &[i32] = &[
-    101, 116, 118, 204, 205, 206, 207, 215, 225, 302, 312, 313, 314, 327, 329, 332, 410, 411, 421,
-    422, 423, 426, 435, 436, 8, 9, 17, 24, 30, 37, 99,
-];
+/// The HUD 3.12 Destination an exit's `destination` code names; BAD_USER_INPUT for a code outside
+/// the list.
+pub fn parse_destination(code: i32) -> AppResult<Destination> {
+    Destination::from_code(code).ok_or_else(|| {
+        AppError::bad_input(format!(
+            "destination {code} is not a HUD 3.12 Destination code"
+        ))
+    })
+}
 
 /// Fails with FORBIDDEN unless the actor acts as the project's organization or is an ADMIN.
 pub(super) fn require_project_staff(actor: &Actor, project: &project::Model) -> AppResult<()> {
@@ -209,7 +213,7 @@ fn move_in_recorded(enrollment: &enrollment::Model) -> AppError {
 pub struct Exit {
     pub enrollment_id: Uuid,
     pub exit_date: NaiveDate,
-    pub destination: Option<i32>,
+    pub destination: Option<Destination>,
     pub how: HeadExit,
 }
 
@@ -222,13 +226,6 @@ pub async fn exit(services: &Services, actor: &Actor, input: Exit) -> AppResult<
     households::lock(services, &txn, enrollment.household_id).await?;
     if enrollment.exit_date.is_some() {
         return Err(already_exited(&enrollment));
-    }
-    if let Some(code) = input.destination
-        && !DESTINATION_CODES.contains(&code)
-    {
-        return Err(AppError::bad_input(format!(
-            "destination {code} is not a HUD 3.12 Destination code"
-        )));
     }
     let others: Vec<enrollment::Model> = households::members(&txn, enrollment.household_id)
         .await?

@@ -4,8 +4,8 @@
 
 use super::Context;
 use crate::domain::{
-    AssessmentLevel, AssessmentType, CeEventType, PrioritizationStatus, ProjectType,
-    ReferralResult, RelationshipToHoH, Sex,
+    AssessmentLevel, AssessmentType, CeEventType, Destination, NoYes, PrioritizationStatus,
+    ProjectType, ReferralResult, RelationshipToHoH, Sex,
 };
 use crate::interop::columns::{self, CsvFormat, HmisFile};
 use crate::interop::format;
@@ -210,7 +210,7 @@ pub(super) struct EnrollmentRow {
     project_id: Uuid,
     entry_date: NaiveDate,
     exit_date: Option<NaiveDate>,
-    destination: Option<i32>,
+    destination: Option<Destination>,
     move_in_date: Option<NaiveDate>,
     hud_id: Option<String>,
     exit_hud_id: Option<String>,
@@ -277,7 +277,13 @@ pub(super) fn exit_row(e: EnrollmentRow, context: &Context) -> Vec<String> {
             format::hud_id(e.client_id, e.client_hud_id.as_deref()),
         )
         .set("ExitDate", format::optional_date(e.exit_date))
-        .set("Destination", e.destination.unwrap_or(99).to_string())
+        .set(
+            "Destination",
+            e.destination
+                .unwrap_or(Destination::DataNotCollected)
+                .code()
+                .to_string(),
+        )
         .audit(&e.audit, context)
         .into_values()
 }
@@ -289,8 +295,8 @@ pub(super) struct EventRow {
     client_id: Uuid,
     event_date: NaiveDate,
     event_type: CeEventType,
-    prob_sol_div_rr_result: Option<i32>,
-    referral_case_manage_after: Option<i32>,
+    prob_sol_div_rr_result: Option<NoYes>,
+    referral_case_manage_after: Option<NoYes>,
     referred_project_id: Option<Uuid>,
     referral_result: Option<ReferralResult>,
     result_date: Option<NaiveDate>,
@@ -325,11 +331,11 @@ pub(super) fn event_row(e: EventRow, context: &Context) -> Vec<String> {
         .set("Event", e.event_type.code().to_string())
         .set(
             "ProbSolDivRRResult",
-            format::optional_code(e.prob_sol_div_rr_result),
+            format::optional_code(e.prob_sol_div_rr_result.map(NoYes::code)),
         )
         .set(
             "ReferralCaseManageAfter",
-            format::optional_code(e.referral_case_manage_after),
+            format::optional_code(e.referral_case_manage_after.map(NoYes::code)),
         )
         .set("LocationCrisisOrPHHousing", location)
         .set(

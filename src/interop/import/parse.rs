@@ -6,12 +6,11 @@
 use super::read::ParseContext;
 use crate::domain::rules::{self, DependentField, Wording};
 use crate::domain::{
-    AssessmentLevel, AssessmentType, CeEventType, PrioritizationStatus, ProjectType,
-    ReferralResult, RelationshipToHoH, Sex, values,
+    AssessmentLevel, AssessmentType, CeEventType, Destination, NoYes, PrioritizationStatus,
+    ProjectType, ReferralResult, RelationshipToHoH, Sex, values,
 };
 use crate::error::{AppError, AppResult};
 use crate::interop::format::{self, HudKey};
-use crate::service::enrollments::DESTINATION_CODES;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
@@ -85,7 +84,7 @@ pub(super) struct ExitRow {
     pub(super) enrollment: HudKey,
     pub(super) client: HudKey,
     pub(super) exit_date: NaiveDate,
-    pub(super) destination: Option<i32>,
+    pub(super) destination: Option<Destination>,
 }
 
 pub(super) struct EventRow {
@@ -95,8 +94,8 @@ pub(super) struct EventRow {
     pub(super) client: HudKey,
     pub(super) event_date: NaiveDate,
     pub(super) event_type: CeEventType,
-    pub(super) prob_sol_div_rr_result: Option<i32>,
-    pub(super) referral_case_manage_after: Option<i32>,
+    pub(super) prob_sol_div_rr_result: Option<NoYes>,
+    pub(super) referral_case_manage_after: Option<NoYes>,
     /// LocationCrisisOrPHHousing: read as the ProjectID of the project referred to, as exports write it.
     pub(super) referred_project: Option<HudKey>,
     pub(super) referral_result: Option<ReferralResult>,
@@ -290,7 +289,7 @@ impl Cells<'_> {
 const NO_YES: &str = "HUD list 1.1 (0 No, 1 Yes)";
 
 fn no_yes(code: i32) -> bool {
-    code == 0 || code == 1
+    NoYes::from_code(code).is_some()
 }
 
 pub(super) fn parse_user(c: &mut Cells) -> Option<UserRow> {
@@ -463,11 +462,13 @@ pub(super) fn parse_exit(c: &mut Cells) -> Option<ExitRow> {
     let enrollment = c.key("EnrollmentID");
     let client = c.key("PersonalID");
     let exit = c.date("ExitDate");
-    let destination = c.optional_code(
-        "Destination",
-        |code| DESTINATION_CODES.contains(&code),
-        "HUD 3.12 Destination",
-    );
+    let destination = c
+        .optional_code(
+            "Destination",
+            |code| Destination::from_code(code).is_some(),
+            "HUD 3.12 Destination",
+        )
+        .map(|code| code.and_then(Destination::from_code));
     Some(ExitRow {
         line: c.line,
         key: key?,
@@ -490,8 +491,12 @@ pub(super) fn parse_event(c: &mut Cells) -> Option<EventRow> {
             "HUD 4.20.2 Event",
         )
         .and_then(CeEventType::from_code);
-    let prob_sol = c.optional_code("ProbSolDivRRResult", no_yes, NO_YES);
-    let case_manage = c.optional_code("ReferralCaseManageAfter", no_yes, NO_YES);
+    let prob_sol = c
+        .optional_code("ProbSolDivRRResult", no_yes, NO_YES)
+        .map(|code| code.and_then(NoYes::from_code));
+    let case_manage = c
+        .optional_code("ReferralCaseManageAfter", no_yes, NO_YES)
+        .map(|code| code.and_then(NoYes::from_code));
     let location = c.raw("LocationCrisisOrPHHousing").to_owned();
     let result = c
         .optional_code(

@@ -4,6 +4,7 @@
 //! enrollment is written with its exit; what no enrollment row claims is reported after it.
 
 use super::Resolver;
+use crate::domain::Destination;
 use crate::domain::rules::{self, Wording};
 use crate::error::AppResult;
 use crate::interop::columns;
@@ -28,7 +29,7 @@ pub(super) struct ExitFacts {
     /// ExitID, when it is not the EnrollmentID (kept so that exports write it back).
     pub(super) own_id: Option<String>,
     pub(super) exit_date: NaiveDate,
-    pub(super) destination: Option<i32>,
+    pub(super) destination: Option<Destination>,
 }
 
 /// Exit.csv's exits by enrollment, and what no enrollment has claimed yet.
