@@ -17,84 +17,34 @@
 //!   his event is the street outreach.
 //! - Eli was assessed 2025-12-20 only (before the range): in no table.
 
+mod ce_apr_support;
 mod common;
 
+use ce_apr_support::*;
 use common::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
-const CE_APR: &str = "query($from: Date!, $to: Date!) {
-  ceApr(from: $from, to: $to) { from to tables { question title columns rows { label values } } }
-}";
-
-const RECORD: &str =
-    "mutation($input: RecordAssessmentInput!) { recordAssessment(input: $input) { id } }";
-
-async fn assess(
-    c: &Community,
-    enrollment: &str,
-    date: &str,
-    kind: &str,
-    level: &str,
-    placed: bool,
-) {
-    let status = if placed {
-        "PLACED_ON_PRIORITIZATION_LIST"
-    } else {
-        "NOT_PLACED_ON_PRIORITIZATION_LIST"
-    };
-    c.plm
-        .ok(
-            RECORD,
-            json!({ "input": {
-                "enrollmentId": enrollment, "assessmentDate": date, "location": "Access point",
-                "assessmentType": kind, "assessmentLevel": level, "prioritizationStatus": status
-            }}),
-        )
-        .await;
-}
-
-async fn person(c: &Community, first: &str, born: Option<&str>) -> String {
-    id(&try_create_client(&c.plm, first, "Apr", born).await.data()["createClient"])
-}
-
-async fn event(c: &Community, enrollment: &str, date: &str, kind: &str, extra: Value) -> String {
-    let mut input = json!({ "enrollmentId": enrollment, "eventDate": date, "eventType": kind });
-    if let (Some(input), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
-        input.extend(extra.clone());
-    }
-    id(&c.plm.ok(CREATE_CE_EVENT, json!({ "input": input })).await["createCeEvent"])
-}
+const PROBLEM_SOLVING: &str = "PROBLEM_SOLVING_DIVERSION_RAPID_RESOLUTION";
+const OUTREACH: &str = "REFERRAL_TO_STREET_OUTREACH";
+const NAVIGATION: &str = "REFERRAL_TO_HOUSING_NAVIGATION";
 
 /// The community of the module's comment.
 async fn community() -> Community {
     let c = Community::new().await;
-    let (housing, crisis) = ("HOUSING_NEEDS_ASSESSMENT", "CRISIS_NEEDS_ASSESSMENT");
+    let ce = c.ce_project.clone();
 
     let ava = person(&c, "Ava", Some("1980-01-01")).await;
-    let ava_ce = create_enrollment(&c.plm, &ava, &c.ce_project, "2026-01-05").await;
-    assess(&c, &ava_ce, "2026-01-10", "PHONE", crisis, true).await;
-    event(
-        &c,
-        &ava_ce,
-        "2026-01-12",
-        "REFERRAL_TO_HOUSING_NAVIGATION",
-        json!({}),
-    )
-    .await;
-    assess(&c, &ava_ce, "2026-02-20", "IN_PERSON", housing, true).await;
-    let psh = event(
-        &c,
-        &ava_ce,
-        "2026-02-25",
-        "REFERRAL_TO_PSH",
-        json!({ "referredProjectId": c.psh_a }),
-    )
-    .await;
+    let ava_ce = create_enrollment(&c.plm, &ava, &ce, "2026-01-05").await;
+    assess(&c, &ava_ce, "2026-01-10", "PHONE", CRISIS, true).await;
+    event(&c, &ava_ce, "2026-01-12", NAVIGATION).await;
+    assess(&c, &ava_ce, "2026-02-20", "IN_PERSON", HOUSING, true).await;
+    let psh = referral(&c, &ava_ce, "2026-02-25", "REFERRAL_TO_PSH", &c.psh_a).await;
     let housed = create_enrollment(&c.staff_a, &ava, &c.psh_a, "2026-03-01").await;
+    let accepted = "SUCCESSFUL_CLIENT_ACCEPTED";
     resolve(
         &c.staff_a,
         &psh,
-        "SUCCESSFUL_CLIENT_ACCEPTED",
+        accepted,
         Some("2026-03-01"),
         Some(&housed),
     )
@@ -103,112 +53,40 @@ async fn community() -> Community {
 
     let bea = person(&c, "Bea", Some("1985-03-03")).await;
     let kid = person(&c, "Bo", Some("2015-07-07")).await;
-    let family = c
-        .plm
-        .ok(
-            "mutation($input: CreateEnrollmentInput!) { createEnrollment(input: $input) { id } }",
-            json!({ "input": { "clientId": bea, "projectId": c.ce_project, "entryDate": "2026-01-05",
-                "members": [{ "clientId": kid, "relationshipToHoH": "CHILD" }] } }),
-        )
-        .await;
-    let bea_ce = id(&family["createEnrollment"]);
-    assess(&c, &bea_ce, "2026-02-01", "VIRTUAL", housing, true).await;
-    event(
-        &c,
-        &bea_ce,
-        "2026-02-05",
-        "PROBLEM_SOLVING_DIVERSION_RAPID_RESOLUTION",
-        json!({ "safeAlternativeHoused": true }),
-    )
-    .await;
+    let (bea_ce, _) = family(&c, &bea, "2026-01-05", &[(&kid, "CHILD")]).await;
+    assess(&c, &bea_ce, "2026-02-01", "VIRTUAL", HOUSING, true).await;
+    let housed = json!({ "safeAlternativeHoused": true });
+    event_with(&c, &bea_ce, "2026-02-05", PROBLEM_SOLVING, housed).await;
 
-    let cody = person(&c, "Cody", Some("2010-09-01")).await;
-    let cody_ce = create_enrollment(&c.plm, &cody, &c.ce_project, "2026-02-15").await;
-    assess(&c, &cody_ce, "2026-03-01", "PHONE", crisis, false).await;
+    let cody_ce = alone(&c, "Cody", Some("2010-09-01"), &ce, "2026-02-15").await;
+    assess(&c, &cody_ce, "2026-03-01", "PHONE", CRISIS, false).await;
 
-    let dan = person(&c, "Dan", None).await;
-    let dan_ce = create_enrollment(&c.plm, &dan, &c.ce_project, "2026-03-01").await;
-    assess(&c, &dan_ce, "2026-03-15", "IN_PERSON", housing, true).await;
-    let mistaken = event(
-        &c,
-        &dan_ce,
-        "2026-03-20",
-        "REFERRAL_TO_RRH",
-        json!({ "referredProjectId": c.rrh_a }),
-    )
-    .await;
+    let dan_ce = alone(&c, "Dan", None, &ce, "2026-03-01").await;
+    assess(&c, &dan_ce, "2026-03-15", "IN_PERSON", HOUSING, true).await;
+    let mistaken = referral(&c, &dan_ce, "2026-03-20", "REFERRAL_TO_RRH", &c.rrh_a).await;
     c.plm
         .ok(
             "mutation($id: ID!) { cancelReferral(input: { ceEventId: $id, reason: \"Wrong client\" }) { id } }",
             json!({ "id": mistaken }),
         )
         .await;
-    event(
-        &c,
-        &dan_ce,
-        "2026-04-10",
-        "REFERRAL_TO_PSH",
-        json!({ "referredProjectId": c.psh_b }),
-    )
-    .await;
+    referral(&c, &dan_ce, "2026-04-10", "REFERRAL_TO_PSH", &c.psh_b).await;
 
-    let gus = person(&c, "Gus", Some("1975-05-05")).await;
-    let gus_ce = create_enrollment(&c.plm, &gus, &c.ce_project, "2026-03-01").await;
-    assess(&c, &gus_ce, "2026-03-05", "PHONE", housing, true).await;
-    event(
-        &c,
-        &gus_ce,
-        "2026-03-10",
-        "REFERRAL_TO_STREET_OUTREACH",
-        json!({}),
-    )
-    .await;
-    assess(&c, &gus_ce, "2026-04-15", "IN_PERSON", housing, true).await;
-    event(
-        &c,
-        &gus_ce,
-        "2026-04-20",
-        "REFERRAL_TO_RRH",
-        json!({ "referredProjectId": c.rrh_a }),
-    )
-    .await;
+    let gus_ce = alone(&c, "Gus", Some("1975-05-05"), &ce, "2026-03-01").await;
+    assess(&c, &gus_ce, "2026-03-05", "PHONE", HOUSING, true).await;
+    event(&c, &gus_ce, "2026-03-10", OUTREACH).await;
+    assess(&c, &gus_ce, "2026-04-15", "IN_PERSON", HOUSING, true).await;
+    referral(&c, &gus_ce, "2026-04-20", "REFERRAL_TO_RRH", &c.rrh_a).await;
 
-    let eli = person(&c, "Eli", Some("1970-01-01")).await;
-    let eli_ce = create_enrollment(&c.plm, &eli, &c.ce_project, "2025-12-01").await;
-    assess(&c, &eli_ce, "2025-12-20", "PHONE", housing, true).await;
+    let eli_ce = alone(&c, "Eli", Some("1970-01-01"), &ce, "2025-12-01").await;
+    assess(&c, &eli_ce, "2025-12-20", "PHONE", HOUSING, true).await;
     c
-}
-
-/// The values of `label` in `question`'s table.
-fn row(report: &Value, question: &str, label: &str) -> Vec<i64> {
-    let table = report["tables"]
-        .as_array()
-        .expect("tables")
-        .iter()
-        .find(|t| t["question"] == question)
-        .unwrap_or_else(|| panic!("no table {question}"));
-    let row = table["rows"]
-        .as_array()
-        .expect("rows")
-        .iter()
-        .find(|r| r["label"] == label)
-        .unwrap_or_else(|| panic!("{question} has no row {label}"));
-    row["values"]
-        .as_array()
-        .expect("values")
-        .iter()
-        .map(|v| v.as_i64().expect("a count"))
-        .collect()
 }
 
 #[tokio::test]
 async fn rule_a3_each_question_counts_what_hud_asks() {
     let c = community().await;
-    let data = c
-        .plm
-        .ok(CE_APR, json!({ "from": "2026-01-01", "to": "2026-03-31" }))
-        .await;
-    let report = &data["ceApr"];
+    let report = &first_quarter(&c).await;
     let questions: Vec<&str> = report["tables"]
         .as_array()
         .expect("tables")
@@ -227,101 +105,60 @@ async fn rule_a3_each_question_counts_what_hud_asks() {
         ])
     );
     //                                    Total, without, with children, only children, unknown
-    assert_eq!(row(report, "Q9a", "Phone"), [2, 1, 0, 1, 0]);
-    assert_eq!(row(report, "Q9a", "Virtual"), [1, 0, 1, 0, 0]);
-    assert_eq!(row(report, "Q9a", "In-person"), [2, 1, 0, 0, 1]);
-    assert_eq!(
-        row(report, "Q9a", "Total Households Assessed"),
-        [5, 2, 1, 1, 1]
-    );
-
-    assert_eq!(
-        row(report, "Q9b", "Placed on Prioritization List (Prioritized)"),
-        [4, 2, 1, 0, 1]
-    );
-    assert_eq!(
-        row(report, "Q9b", "Not Placed on Prioritization List"),
-        [1, 0, 0, 1, 0]
-    );
-
+    table(report, "Q9a").has(&[
+        ("Phone", &[2, 1, 0, 1, 0]),
+        ("Virtual", &[1, 0, 1, 0, 0]),
+        ("In-person", &[2, 1, 0, 0, 1]),
+        ("Total Households Assessed", &[5, 2, 1, 1, 1]),
+    ]);
+    table(report, "Q9b").has(&[
+        (
+            "Placed on Prioritization List (Prioritized)",
+            &[4, 2, 1, 0, 1],
+        ),
+        ("Not Placed on Prioritization List", &[1, 0, 0, 1, 0]),
+    ]);
     let problem_solving = "Problem Solving/Diversion/Rapid Resolution intervention or service";
-    assert_eq!(row(report, "Q9c", problem_solving), [1, 0, 1, 0, 0]);
-    assert_eq!(
-        row(report, "Q9c", "Referral to Prevention Assistance project"),
-        [0; 5]
-    );
-    assert_eq!(row(report, "Q9c", "Total"), [1, 0, 1, 0, 0]);
-    assert_eq!(
-        row(
-            report,
-            "Q9c",
-            "Result: Client housed/Re-Housed in a safe alternative"
+    table(report, "Q9c").has(&[
+        (problem_solving, &[1, 0, 1, 0, 0]),
+        ("Referral to Prevention Assistance project", &[0; 5]),
+        ("Total", &[1, 0, 1, 0, 0]),
+        (
+            "Result: Client housed/Re-Housed in a safe alternative",
+            &[1, 0, 1, 0, 0],
         ),
-        [1, 0, 1, 0, 0]
-    );
-
-    assert_eq!(
-        row(report, "Q9d", "PSH project resource opening"),
-        [2, 1, 0, 0, 1]
-    );
-    assert_eq!(
-        row(report, "Q9d", "Street Outreach project or services"),
-        [1, 1, 0, 0, 0]
-    );
-    assert_eq!(
-        row(report, "Q9d", "Housing Navigation project or services"),
-        [0; 5]
-    );
-    assert_eq!(row(report, "Q9d", "RRH project resource opening"), [0; 5]);
-    assert_eq!(row(report, "Q9d", "Total"), [3, 2, 0, 0, 1]);
-    assert_eq!(
-        row(
-            report,
-            "Q9d",
-            "Result: successful referral: client accepted"
+    ]);
+    table(report, "Q9d").has(&[
+        ("PSH project resource opening", &[2, 1, 0, 0, 1]),
+        ("Street Outreach project or services", &[1, 1, 0, 0, 0]),
+        ("Housing Navigation project or services", &[0; 5]),
+        ("RRH project resource opening", &[0; 5]),
+        ("Total", &[3, 2, 0, 0, 1]),
+        (
+            "Result: successful referral: client accepted",
+            &[1, 1, 0, 0, 0],
         ),
-        [1, 1, 0, 0, 0]
-    );
-    assert_eq!(
-        row(
-            report,
-            "Q9d",
-            "Result: Unsuccessful referral: client rejected"
-        ),
-        [0; 5]
-    );
-    assert_eq!(row(report, "Q9d", "No result recorded"), [1, 0, 0, 0, 1]);
-
+        ("Result: Unsuccessful referral: client rejected", &[0; 5]),
+        ("No result recorded", &[1, 0, 0, 0, 1]),
+    ]);
     //                                   occurrences, successful, client rej., provider rej., safe alternative, aftercare
-    assert_eq!(
-        row(report, "Q10", "Crisis Needs Assessment"),
-        [2, 0, 0, 0, 0, 0]
-    );
-    assert_eq!(
-        row(report, "Q10", "Housing Needs Assessment"),
-        [4, 0, 0, 0, 0, 0]
-    );
-    assert_eq!(row(report, "Q10", problem_solving), [1, 0, 0, 0, 1, 0]);
-    assert_eq!(
-        row(
-            report,
-            "Q10",
-            "Referral to Street Outreach project or services"
+    table(report, "Q10").has(&[
+        ("Crisis Needs Assessment", &[2, 0, 0, 0, 0, 0]),
+        ("Housing Needs Assessment", &[4, 0, 0, 0, 0, 0]),
+        (problem_solving, &[1, 0, 0, 0, 1, 0]),
+        (
+            "Referral to Street Outreach project or services",
+            &[1, 0, 0, 0, 0, 0],
         ),
-        [1, 0, 0, 0, 0, 0]
-    );
-    assert_eq!(
-        row(
-            report,
-            "Q10",
-            "Referral to Housing Navigation project or services"
+        (
+            "Referral to Housing Navigation project or services",
+            &[1, 0, 0, 0, 0, 0],
         ),
-        [1, 0, 0, 0, 0, 0]
-    );
-    assert_eq!(
-        row(report, "Q10", "Referral to PSH project resource opening"),
-        [1, 1, 0, 0, 0, 0]
-    );
+        (
+            "Referral to PSH project resource opening",
+            &[1, 1, 0, 0, 0, 0],
+        ),
+    ]);
     assert_eq!(
         row(report, "Q10", "Referral to RRH project resource opening"),
         [0; 6],
@@ -332,51 +169,22 @@ async fn rule_a3_each_question_counts_what_hud_asks() {
 #[tokio::test]
 async fn a_range_without_activity_counts_nothing_and_the_roles_are_checked() {
     let c = community().await;
-    let data = c
-        .plm
-        .ok(CE_APR, json!({ "from": "2024-01-01", "to": "2024-12-31" }))
-        .await;
-    assert_eq!(
-        row(&data["ceApr"], "Q9a", "Total Households Assessed"),
-        [0; 5]
-    );
-    assert_eq!(
-        row(&data["ceApr"], "Q10", "Housing Needs Assessment"),
-        [0; 6]
-    );
-    c.staff_a
-        .run(CE_APR, json!({ "from": "2026-01-01", "to": "2026-03-31" }))
+    let report = &ce_apr(&c, "2024-01-01", "2024-12-31").await;
+    assert_eq!(row(report, "Q9a", "Total Households Assessed"), [0; 5]);
+    assert_eq!(row(report, "Q10", "Housing Needs Assessment"), [0; 6]);
+    try_ce_apr(&c.staff_a, "2026-01-01", "2026-03-31")
         .await
         .expect_error("FORBIDDEN");
-    let backwards = c
-        .plm
-        .run(CE_APR, json!({ "from": "2026-03-31", "to": "2026-01-01" }))
-        .await;
+    let backwards = try_ce_apr(&c.plm, "2026-03-31", "2026-01-01").await;
     assert!(backwards.expect_error("BAD_USER_INPUT").contains("before"));
 }
 
 #[tokio::test]
 async fn the_download_is_one_csv_per_question_in_hud_s_upload_shape() {
     let c = community().await;
-    let get = |token: Option<String>| {
-        let request = c.server.http.get(
-            c.server
-                .url("/reports/ce-apr.zip?from=2026-01-01&to=2026-03-31"),
-        );
-        async move {
-            match token {
-                Some(token) => request.bearer_auth(token),
-                None => request,
-            }
-            .send()
-            .await
-            .expect("download")
-        }
-    };
-    let response = get(c.plm.token.clone()).await;
+    let response = download(&c, c.plm.token.clone()).await;
     assert_eq!(response.status().as_u16(), 200);
-    let bytes = response.bytes().await.expect("the zip");
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    let mut zip = unzip(response).await;
     let mut names: Vec<String> = zip
         .file_names()
         .map(|name| name.expect("a name").into_owned())
@@ -386,21 +194,7 @@ async fn the_download_is_one_csv_per_question_in_hud_s_upload_shape() {
         names,
         ["Q10.csv", "Q9a.csv", "Q9b.csv", "Q9c.csv", "Q9d.csv"]
     );
-    let read = |zip: &mut zip::ZipArchive<std::io::Cursor<Vec<u8>>>, name: &str| {
-        let file = zip.by_name(name).expect("the table");
-        csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(file)
-            .records()
-            .map(|r| {
-                r.expect("a row")
-                    .iter()
-                    .map(str::to_owned)
-                    .collect::<Vec<_>>()
-            })
-            .collect::<Vec<_>>()
-    };
-    let q9b = read(&mut zip, "Q9b.csv");
+    let q9b = csv_rows(&mut zip, "Q9b.csv");
     assert_eq!(
         q9b[0],
         [
@@ -412,69 +206,21 @@ async fn the_download_is_one_csv_per_question_in_hud_s_upload_shape() {
             "Unknown Household Type"
         ]
     );
-    assert_eq!(
-        q9b[1],
-        [
-            "Placed on Prioritization List (Prioritized)",
-            "4",
-            "2",
-            "1",
-            "0",
-            "1"
-        ]
-    );
+    let prioritized = "Placed on Prioritization List (Prioritized)";
+    assert_eq!(q9b[1], [prioritized, "4", "2", "1", "0", "1"]);
+    let percent = "Percent of Assessed Prioritized Of the total HH Assessed report the percent of \
+                   those placed on the prioritization list";
     assert_eq!(
         q9b[3],
-        [
-            "Percent of Assessed Prioritized Of the total HH Assessed report the percent of those \
-             placed on the prioritization list",
-            "0.8000",
-            "1.0000",
-            "1.0000",
-            "0.0000",
-            "1.0000"
-        ]
+        [percent, "0.8000", "1.0000", "1.0000", "0.0000", "1.0000"]
     );
-    let q10 = read(&mut zip, "Q10.csv");
+    let q10 = csv_rows(&mut zip, "Q10.csv");
     assert_eq!(q10[0][0], "Assessment/Event");
     assert_eq!(q10[1], ["Crisis Needs Assessment", "2", "", "", "", "", ""]);
 
-    assert_eq!(get(None).await.status().as_u16(), 401);
-    assert_eq!(get(c.staff_a.token.clone()).await.status().as_u16(), 403);
-}
-
-/// A CE project of the CE lead agency, as the admin makes it (`extra`: continuumProject, cocCode).
-async fn ce_project(c: &Community, name: &str, extra: Value) -> String {
-    let mut input = json!({
-        "organizationId": c.ce_org, "name": name, "projectType": "COORDINATED_ENTRY",
-        "operatingStartDate": "2020-01-01"
-    });
-    if let (Some(input), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
-        input.extend(extra.clone());
-    }
-    let data = c
-        .admin()
-        .ok(
-            "mutation($input: CreateProjectInput!) { createProject(input: $input) { id } }",
-            json!({ "input": input }),
-        )
-        .await;
-    id(&data["createProject"])
-}
-
-/// Opens a 2.09 period of `project` from `start`: an access point or not, receiving no referrals.
-async fn participation(c: &Community, project: &str, start: &str, access_point: bool) {
-    c.admin()
-        .ok(
-            "mutation($input: SetCeParticipationInput!) { setCeParticipation(input: $input) { id } }",
-            json!({ "input": {
-                "projectId": project, "accessPoint": access_point,
-                "preventionAssessment": false, "crisisAssessment": access_point,
-                "housingAssessment": access_point, "directServices": false,
-                "receivesReferrals": false, "startDate": start
-            }}),
-        )
-        .await;
+    assert_eq!(download(&c, None).await.status().as_u16(), 401);
+    let staff = download(&c, c.staff_a.token.clone()).await;
+    assert_eq!(staff.status().as_u16(), 403);
 }
 
 /// HUD's report universe (steps 1-7 of the CE APR specifications): only CE data of continuum
@@ -495,109 +241,61 @@ async fn participation(c: &Community, project: &str, start: &str, access_point: 
 #[tokio::test]
 async fn only_access_points_of_continuum_projects_of_this_coc_count() {
     let c = Community::new().await;
-    let (crisis, housing) = ("CRISIS_NEEDS_ASSESSMENT", "HOUSING_NEEDS_ASSESSMENT");
     participation(&c, &c.ce_project, "2026-02-01", false).await;
     participation(&c, &c.ce_project, "2026-03-01", true).await;
     let outside = ce_project(&c, "Outside CE", json!({ "continuumProject": false })).await;
     let neighbor = ce_project(&c, "Neighbor CE", json!({ "cocCode": "XX-502" })).await;
 
-    let ann = person(&c, "Ann", Some("1980-01-01")).await;
-    let ann_ce = create_enrollment(&c.plm, &ann, &c.ce_project, "2026-01-05").await;
-    assess(&c, &ann_ce, "2026-01-15", "PHONE", crisis, true).await;
-    event(
-        &c,
-        &ann_ce,
-        "2026-01-20",
-        "REFERRAL_TO_STREET_OUTREACH",
-        json!({}),
-    )
-    .await;
-    assess(&c, &ann_ce, "2026-02-10", "IN_PERSON", housing, false).await;
-    event(
-        &c,
-        &ann_ce,
-        "2026-02-12",
-        "REFERRAL_TO_HOUSING_NAVIGATION",
-        json!({}),
-    )
-    .await;
+    let ann_ce = alone(&c, "Ann", Some("1980-01-01"), &c.ce_project, "2026-01-05").await;
+    assess(&c, &ann_ce, "2026-01-15", "PHONE", CRISIS, true).await;
+    event(&c, &ann_ce, "2026-01-20", OUTREACH).await;
+    assess(&c, &ann_ce, "2026-02-10", "IN_PERSON", HOUSING, false).await;
+    event(&c, &ann_ce, "2026-02-12", NAVIGATION).await;
 
-    let ben = person(&c, "Ben", Some("1981-01-01")).await;
-    let ben_ce = create_enrollment(&c.plm, &ben, &outside, "2026-01-05").await;
-    assess(&c, &ben_ce, "2026-01-20", "VIRTUAL", housing, true).await;
-    event(
-        &c,
-        &ben_ce,
-        "2026-01-22",
-        "PROBLEM_SOLVING_DIVERSION_RAPID_RESOLUTION",
-        json!({}),
-    )
-    .await;
+    let ben_ce = alone(&c, "Ben", Some("1981-01-01"), &outside, "2026-01-05").await;
+    assess(&c, &ben_ce, "2026-01-20", "VIRTUAL", HOUSING, true).await;
+    event(&c, &ben_ce, "2026-01-22", PROBLEM_SOLVING).await;
 
-    let cat = person(&c, "Cat", Some("1982-01-01")).await;
-    let cat_ce = create_enrollment(&c.plm, &cat, &neighbor, "2026-01-05").await;
-    assess(&c, &cat_ce, "2026-01-25", "VIRTUAL", housing, true).await;
+    let cat_ce = alone(&c, "Cat", Some("1982-01-01"), &neighbor, "2026-01-05").await;
+    assess(&c, &cat_ce, "2026-01-25", "VIRTUAL", HOUSING, true).await;
 
-    let data = c
-        .plm
-        .ok(CE_APR, json!({ "from": "2026-01-01", "to": "2026-03-31" }))
-        .await;
-    let report = &data["ceApr"];
+    let report = &first_quarter(&c).await;
     //                                    Total, without, with children, only children, unknown
-    assert_eq!(row(report, "Q9a", "Phone"), [1, 1, 0, 0, 0]);
-    assert_eq!(row(report, "Q9a", "Virtual"), [0; 5]);
-    assert_eq!(row(report, "Q9a", "In-person"), [0; 5]);
-    assert_eq!(
-        row(report, "Q9a", "Total Households Assessed"),
-        [1, 1, 0, 0, 0]
-    );
-    assert_eq!(
-        row(report, "Q9b", "Placed on Prioritization List (Prioritized)"),
-        [1, 1, 0, 0, 0]
-    );
-    assert_eq!(
-        row(report, "Q9b", "Not Placed on Prioritization List"),
-        [0; 5]
-    );
-    assert_eq!(
-        row(report, "Q9d", "Street Outreach project or services"),
-        [1, 1, 0, 0, 0]
-    );
-    assert_eq!(
-        row(report, "Q9d", "Housing Navigation project or services"),
-        [0; 5]
-    );
+    table(report, "Q9a").has(&[
+        ("Phone", &[1, 1, 0, 0, 0]),
+        ("Virtual", &[0; 5]),
+        ("In-person", &[0; 5]),
+        ("Total Households Assessed", &[1, 1, 0, 0, 0]),
+    ]);
+    table(report, "Q9b").has(&[
+        (
+            "Placed on Prioritization List (Prioritized)",
+            &[1, 1, 0, 0, 0],
+        ),
+        ("Not Placed on Prioritization List", &[0; 5]),
+    ]);
+    table(report, "Q9d").has(&[
+        ("Street Outreach project or services", &[1, 1, 0, 0, 0]),
+        ("Housing Navigation project or services", &[0; 5]),
+    ]);
     assert_eq!(row(report, "Q9c", "Total"), [0; 5]);
     //                                   occurrences, successful, client rej., provider rej., safe alternative, aftercare
-    assert_eq!(
-        row(report, "Q10", "Crisis Needs Assessment"),
-        [1, 0, 0, 0, 0, 0]
-    );
-    assert_eq!(row(report, "Q10", "Housing Needs Assessment"), [0; 6]);
-    assert_eq!(
-        row(
-            report,
-            "Q10",
-            "Referral to Street Outreach project or services"
+    table(report, "Q10").has(&[
+        ("Crisis Needs Assessment", &[1, 0, 0, 0, 0, 0]),
+        ("Housing Needs Assessment", &[0; 6]),
+        (
+            "Referral to Street Outreach project or services",
+            &[1, 0, 0, 0, 0, 0],
         ),
-        [1, 0, 0, 0, 0, 0]
-    );
-    assert_eq!(
-        row(
-            report,
-            "Q10",
-            "Referral to Housing Navigation project or services"
+        (
+            "Referral to Housing Navigation project or services",
+            &[0; 6],
         ),
-        [0; 6]
-    );
-    assert_eq!(
-        row(
-            report,
-            "Q10",
-            "Problem Solving/Diversion/Rapid Resolution intervention or service"
+        (
+            "Problem Solving/Diversion/Rapid Resolution intervention or service",
+            &[0; 6],
         ),
-        [0; 6]
-    );
+    ]);
 }
 
 /// Q9c/Q9d, the household's event: events dated before the latest assessment that falls after the
@@ -612,83 +310,27 @@ async fn only_access_points_of_continuum_projects_of_this_coc_count() {
 #[tokio::test]
 async fn events_count_until_the_latest_assessment_after_the_report_end() {
     let c = Community::new().await;
-    let housing = "HOUSING_NEEDS_ASSESSMENT";
-    let dee = person(&c, "Dee", Some("1979-04-04")).await;
-    let dee_ce = create_enrollment(&c.plm, &dee, &c.ce_project, "2026-03-01").await;
-    assess(&c, &dee_ce, "2026-03-10", "PHONE", housing, true).await;
-    event(
-        &c,
-        &dee_ce,
-        "2026-03-15",
-        "REFERRAL_TO_STREET_OUTREACH",
-        json!({}),
-    )
-    .await;
-    assess(&c, &dee_ce, "2026-04-10", "PHONE", housing, true).await;
-    event(
-        &c,
-        &dee_ce,
-        "2026-04-20",
-        "REFERRAL_TO_HOUSING_NAVIGATION",
-        json!({}),
-    )
-    .await;
-    assess(&c, &dee_ce, "2026-05-10", "IN_PERSON", housing, true).await;
-    event(
-        &c,
-        &dee_ce,
-        "2026-05-20",
-        "REFERRAL_TO_RRH",
-        json!({ "referredProjectId": c.rrh_a }),
-    )
-    .await;
+    let dee_ce = alone(&c, "Dee", Some("1979-04-04"), &c.ce_project, "2026-03-01").await;
+    assess(&c, &dee_ce, "2026-03-10", "PHONE", HOUSING, true).await;
+    event(&c, &dee_ce, "2026-03-15", OUTREACH).await;
+    assess(&c, &dee_ce, "2026-04-10", "PHONE", HOUSING, true).await;
+    event(&c, &dee_ce, "2026-04-20", NAVIGATION).await;
+    assess(&c, &dee_ce, "2026-05-10", "IN_PERSON", HOUSING, true).await;
+    referral(&c, &dee_ce, "2026-05-20", "REFERRAL_TO_RRH", &c.rrh_a).await;
 
-    let data = c
-        .plm
-        .ok(CE_APR, json!({ "from": "2026-01-01", "to": "2026-03-31" }))
-        .await;
-    let report = &data["ceApr"];
+    let report = &first_quarter(&c).await;
     //                                    Total, without, with children, only children, unknown
-    assert_eq!(
-        row(report, "Q9d", "Housing Navigation project or services"),
-        [1, 1, 0, 0, 0]
-    );
-    assert_eq!(
-        row(report, "Q9d", "Street Outreach project or services"),
-        [0; 5]
-    );
-    assert_eq!(row(report, "Q9d", "RRH project resource opening"), [0; 5]);
-    assert_eq!(row(report, "Q9d", "Total"), [1, 1, 0, 0, 0]);
+    table(report, "Q9d").has(&[
+        ("Housing Navigation project or services", &[1, 1, 0, 0, 0]),
+        ("Street Outreach project or services", &[0; 5]),
+        ("RRH project resource opening", &[0; 5]),
+        ("Total", &[1, 1, 0, 0, 0]),
+    ]);
     // Q9a counts her by the 03-10 assessment, the latest in the range.
-    assert_eq!(row(report, "Q9a", "Phone"), [1, 1, 0, 0, 0]);
-    assert_eq!(
-        row(report, "Q9a", "Total Households Assessed"),
-        [1, 1, 0, 0, 0]
-    );
-}
-
-/// A head entering the CE project with `members` (client, relationship); returns (enrollment,
-/// household).
-async fn family(
-    c: &Community,
-    head: &str,
-    entry: &str,
-    members: &[(&str, &str)],
-) -> (String, String) {
-    let members: Vec<Value> = members
-        .iter()
-        .map(|(client, relationship)| json!({ "clientId": client, "relationshipToHoH": relationship }))
-        .collect();
-    let data = c
-        .plm
-        .ok(
-            "mutation($input: CreateEnrollmentInput!) { createEnrollment(input: $input) { id household { id } } }",
-            json!({ "input": { "clientId": head, "projectId": c.ce_project, "entryDate": entry,
-                "members": members } }),
-        )
-        .await;
-    let enrollment = &data["createEnrollment"];
-    (id(enrollment), id(&enrollment["household"]))
+    table(report, "Q9a").has(&[
+        ("Phone", &[1, 1, 0, 0, 0]),
+        ("Total Households Assessed", &[1, 1, 0, 0, 0]),
+    ]);
 }
 
 /// The columns' household type: the ages of the members present on the assessment's date, each
@@ -707,11 +349,10 @@ async fn family(
 #[tokio::test]
 async fn household_type_takes_each_member_s_age_when_the_report_or_their_stay_began() {
     let c = Community::new().await;
-    let housing = "HOUSING_NEEDS_ASSESSMENT";
     let eve = person(&c, "Eve", Some("1990-06-06")).await;
     let finn = person(&c, "Finn", Some("2008-02-15")).await;
     let (eve_ce, _) = family(&c, &eve, "2026-01-05", &[(&finn, "CHILD")]).await;
-    assess(&c, &eve_ce, "2026-03-01", "PHONE", housing, true).await;
+    assess(&c, &eve_ce, "2026-03-01", "PHONE", HOUSING, true).await;
 
     let ivy = person(&c, "Ivy", Some("1980-08-08")).await;
     let jay = person(&c, "Jay", Some("2008-03-01")).await;
@@ -723,26 +364,21 @@ async fn household_type_takes_each_member_s_age_when_the_report_or_their_stay_be
                 "relationshipToHoH": "CHILD", "entryDate": "2026-03-05" } }),
         )
         .await;
-    assess(&c, &ivy_ce, "2026-03-10", "VIRTUAL", housing, true).await;
+    assess(&c, &ivy_ce, "2026-03-10", "VIRTUAL", HOUSING, true).await;
 
     let kim = person(&c, "Kim", Some("1975-01-01")).await;
     let lou = person(&c, "Lou", Some("2008-01-10")).await;
     let (kim_ce, _) = family(&c, &kim, "2025-11-01", &[(&lou, "CHILD")]).await;
-    assess(&c, &kim_ce, "2026-03-20", "IN_PERSON", housing, true).await;
+    assess(&c, &kim_ce, "2026-03-20", "IN_PERSON", HOUSING, true).await;
 
-    let data = c
-        .plm
-        .ok(CE_APR, json!({ "from": "2026-01-01", "to": "2026-03-31" }))
-        .await;
-    let report = &data["ceApr"];
+    let report = &first_quarter(&c).await;
     //                                    Total, without, with children, only children, unknown
-    assert_eq!(row(report, "Q9a", "Phone"), [1, 0, 1, 0, 0]);
-    assert_eq!(row(report, "Q9a", "Virtual"), [1, 1, 0, 0, 0]);
-    assert_eq!(row(report, "Q9a", "In-person"), [1, 0, 1, 0, 0]);
-    assert_eq!(
-        row(report, "Q9a", "Total Households Assessed"),
-        [3, 1, 2, 0, 0]
-    );
+    table(report, "Q9a").has(&[
+        ("Phone", &[1, 0, 1, 0, 0]),
+        ("Virtual", &[1, 1, 0, 0, 0]),
+        ("In-person", &[1, 0, 1, 0, 0]),
+        ("Total Households Assessed", &[3, 1, 2, 0, 0]),
+    ]);
 }
 
 /// Q9d "No result recorded" is one of HUD's result rows, which count the households whose event is
@@ -755,50 +391,23 @@ async fn household_type_takes_each_member_s_age_when_the_report_or_their_stay_be
 #[tokio::test]
 async fn no_result_recorded_counts_only_referrals_that_carry_a_result() {
     let c = Community::new().await;
-    let housing = "HOUSING_NEEDS_ASSESSMENT";
-    let moe = person(&c, "Moe", Some("1970-07-07")).await;
-    let moe_ce = create_enrollment(&c.plm, &moe, &c.ce_project, "2026-01-10").await;
-    assess(&c, &moe_ce, "2026-02-01", "PHONE", housing, true).await;
-    event(
-        &c,
-        &moe_ce,
-        "2026-02-05",
-        "REFERRAL_TO_POST_PLACEMENT_CASE_MANAGEMENT",
-        json!({}),
-    )
-    .await;
-    let ned = person(&c, "Ned", Some("1971-07-07")).await;
-    let ned_ce = create_enrollment(&c.plm, &ned, &c.ce_project, "2026-01-10").await;
-    assess(&c, &ned_ce, "2026-02-01", "PHONE", housing, true).await;
-    event(
-        &c,
-        &ned_ce,
-        "2026-02-10",
-        "REFERRAL_TO_PSH",
-        json!({ "referredProjectId": c.psh_a }),
-    )
-    .await;
+    let moe_ce = alone(&c, "Moe", Some("1970-07-07"), &c.ce_project, "2026-01-10").await;
+    assess(&c, &moe_ce, "2026-02-01", "PHONE", HOUSING, true).await;
+    let case_management = "REFERRAL_TO_POST_PLACEMENT_CASE_MANAGEMENT";
+    event(&c, &moe_ce, "2026-02-05", case_management).await;
+    let ned_ce = alone(&c, "Ned", Some("1971-07-07"), &c.ce_project, "2026-01-10").await;
+    assess(&c, &ned_ce, "2026-02-01", "PHONE", HOUSING, true).await;
+    referral(&c, &ned_ce, "2026-02-10", "REFERRAL_TO_PSH", &c.psh_a).await;
 
-    let data = c
-        .plm
-        .ok(CE_APR, json!({ "from": "2026-01-01", "to": "2026-03-31" }))
-        .await;
-    let report = &data["ceApr"];
+    let report = &first_quarter(&c).await;
     //                                    Total, without, with children, only children, unknown
-    assert_eq!(
-        row(report, "Q9d", "Post-placement/follow-up case management"),
-        [1, 1, 0, 0, 0]
-    );
-    assert_eq!(
-        row(report, "Q9d", "PSH project resource opening"),
-        [1, 1, 0, 0, 0]
-    );
-    assert_eq!(row(report, "Q9d", "Total"), [2, 2, 0, 0, 0]);
-    assert_eq!(row(report, "Q9d", "No result recorded"), [1, 1, 0, 0, 0]);
-    assert_eq!(
-        row(report, "Q9d", "Result: Enrolled in Aftercare project"),
-        [0; 5]
-    );
+    table(report, "Q9d").has(&[
+        ("Post-placement/follow-up case management", &[1, 1, 0, 0, 0]),
+        ("PSH project resource opening", &[1, 1, 0, 0, 0]),
+        ("Total", &[2, 2, 0, 0, 0]),
+        ("No result recorded", &[1, 1, 0, 0, 0]),
+        ("Result: Enrolled in Aftercare project", &[0; 5]),
+    ]);
 }
 
 /// Every table's title, header and row labels as HUD's CE APR programming specifications (FY2026)
@@ -920,35 +529,14 @@ async fn every_table_is_labelled_as_hud_prints_it() {
         ),
     ];
 
-    let data = c
-        .plm
-        .ok(CE_APR, json!({ "from": "2026-01-01", "to": "2026-03-31" }))
-        .await;
-    let tables = data["ceApr"]["tables"].as_array().expect("tables").clone();
-    let response = c
-        .server
-        .http
-        .get(
-            c.server
-                .url("/reports/ce-apr.zip?from=2026-01-01&to=2026-03-31"),
-        )
-        .bearer_auth(c.plm.token.clone().expect("a token"))
-        .send()
-        .await
-        .expect("download");
-    let bytes = response.bytes().await.expect("the zip");
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    let report = first_quarter(&c).await;
+    let tables = report["tables"].as_array().expect("tables");
+    let mut zip = unzip(download(&c, c.plm.token.clone()).await).await;
     for (table, (question, title, header, labels)) in tables.iter().zip(expected) {
         assert_eq!(table["question"], question);
         assert_eq!(table["title"], title, "{question}'s title");
         assert_eq!(table["columns"], json!(header[1..]), "{question}'s columns");
-        let file = zip.by_name(&format!("{question}.csv")).expect("the table");
-        let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(file)
-            .records()
-            .map(|r| r.expect("a row").iter().map(str::to_owned).collect())
-            .collect();
+        let rows = csv_rows(&mut zip, &format!("{question}.csv"));
         assert_eq!(rows[0], header, "{question}'s header");
         let csv_labels: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
         assert_eq!(csv_labels, labels, "{question}'s rows");
@@ -977,7 +565,6 @@ async fn every_table_is_labelled_as_hud_prints_it() {
 #[tokio::test]
 async fn a_household_assessed_under_two_heads_counts_once() {
     let c = Community::new().await;
-    let housing = "HOUSING_NEEDS_ASSESSMENT";
     let oli = person(&c, "Oli", Some("1960-10-10")).await;
     let pam = person(&c, "Pam", Some("1962-10-10")).await;
     let data = c
@@ -997,7 +584,7 @@ async fn a_household_assessed_under_two_heads_counts_once() {
         .find(|m| m["client"]["id"] == pam.as_str())
         .map(id)
         .expect("Pam's enrollment");
-    assess(&c, &oli_ce, "2026-01-10", "PHONE", housing, true).await;
+    assess(&c, &oli_ce, "2026-01-10", "PHONE", HOUSING, true).await;
     c.plm
         .ok(
             "mutation($input: ExitEnrollmentInput!) { exitEnrollment(input: $input) { id } }",
@@ -1005,28 +592,19 @@ async fn a_household_assessed_under_two_heads_counts_once() {
                 "newHeadOfHouseholdId": pam_ce } }),
         )
         .await;
-    assess(&c, &pam_ce, "2026-02-15", "VIRTUAL", housing, false).await;
+    assess(&c, &pam_ce, "2026-02-15", "VIRTUAL", HOUSING, false).await;
 
-    let data = c
-        .plm
-        .ok(CE_APR, json!({ "from": "2026-01-01", "to": "2026-03-31" }))
-        .await;
-    let report = &data["ceApr"];
+    let report = &first_quarter(&c).await;
     //                                    Total, without, with children, only children, unknown
-    assert_eq!(row(report, "Q9a", "Phone"), [0; 5]);
-    assert_eq!(row(report, "Q9a", "Virtual"), [1, 1, 0, 0, 0]);
-    assert_eq!(
-        row(report, "Q9a", "Total Households Assessed"),
-        [1, 1, 0, 0, 0]
-    );
-    assert_eq!(
-        row(report, "Q9b", "Not Placed on Prioritization List"),
-        [1, 1, 0, 0, 0]
-    );
-    assert_eq!(
-        row(report, "Q9b", "Placed on Prioritization List (Prioritized)"),
-        [0; 5]
-    );
+    table(report, "Q9a").has(&[
+        ("Phone", &[0; 5]),
+        ("Virtual", &[1, 1, 0, 0, 0]),
+        ("Total Households Assessed", &[1, 1, 0, 0, 0]),
+    ]);
+    table(report, "Q9b").has(&[
+        ("Not Placed on Prioritization List", &[1, 1, 0, 0, 0]),
+        ("Placed on Prioritization List (Prioritized)", &[0; 5]),
+    ]);
     // Q10 still counts both assessments.
     assert_eq!(
         row(report, "Q10", "Housing Needs Assessment"),
