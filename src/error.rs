@@ -36,24 +36,24 @@ pub enum AppError {
     Database(#[from] DbErr),
 }
 
+/// The constructors of the variants that carry only their message (`AppError::forbidden("...")`),
+/// one line each instead of one function body each.
+macro_rules! with_message {
+    ($($constructor:ident => $variant:ident),+ $(,)?) => {$(
+        pub fn $constructor(message: impl Into<String>) -> Self {
+            AppError::$variant(message.into())
+        }
+    )+};
+}
+
 impl AppError {
-    pub fn unauthenticated(message: impl Into<String>) -> Self {
-        AppError::Unauthenticated(message.into())
-    }
-    pub fn forbidden(message: impl Into<String>) -> Self {
-        AppError::Forbidden(message.into())
-    }
-    pub fn not_found(message: impl Into<String>) -> Self {
-        AppError::NotFound(message.into())
-    }
-    pub fn bad_input(message: impl Into<String>) -> Self {
-        AppError::BadUserInput(message.into())
-    }
-    pub fn conflict(message: impl Into<String>) -> Self {
-        AppError::Conflict(message.into())
-    }
-    pub fn internal(message: impl Into<String>) -> Self {
-        AppError::Internal(message.into())
+    with_message! {
+        unauthenticated => Unauthenticated,
+        forbidden => Forbidden,
+        not_found => NotFound,
+        bad_input => BadUserInput,
+        conflict => Conflict,
+        internal => Internal,
     }
     /// RATE_LIMITED after `wait`, rounded up to whole seconds so that a client retrying on time is
     /// let through.

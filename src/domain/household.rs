@@ -51,10 +51,7 @@ pub fn household_type(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn on(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date")
-    }
+    use crate::domain::on;
 
     #[test]
     fn ages_count_whole_years_to_the_day() {

@@ -15,3 +15,10 @@ pub use codes::{
     PrioritizationStatus, ProjectType, ReferralResult, ReferralStatus, RelationshipToHoH, Sex,
 };
 pub use household::HouseholdType;
+
+/// A day written as the rule tests write their communities' dates ("2026-03-01"): one helper for
+/// every module's tests, so that they all read a date the same way.
+#[cfg(test)]
+pub(crate) fn on(text: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date")
+}

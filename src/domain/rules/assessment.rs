@@ -70,10 +70,7 @@ pub fn location(raw: &str) -> Result<String, RuleBreak> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn on(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date")
-    }
+    use crate::domain::on;
 
     fn head_in_ce() -> AssessedEnrollment {
         AssessedEnrollment {

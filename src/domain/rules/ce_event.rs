@@ -161,10 +161,7 @@ pub fn record(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn at(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date")
-    }
+    use crate::domain::on as at;
 
     fn ce() -> CeEnrollmentFacts {
         CeEnrollmentFacts {

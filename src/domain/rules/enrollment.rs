@@ -106,10 +106,7 @@ pub fn exit(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn at(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date")
-    }
+    use crate::domain::on as at;
 
     const TODAY: &str = "2026-06-30";
 

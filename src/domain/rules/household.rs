@@ -103,11 +103,8 @@ pub fn resulting_enrollment_is_head(relationship: RelationshipToHoH) -> Option<R
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::on;
     use crate::domain::rules::Wording;
-
-    fn on(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date")
-    }
 
     #[test]
     fn members_are_not_heads_enter_once_and_not_before_the_head() {

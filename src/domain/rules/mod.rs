@@ -452,7 +452,7 @@ mod tests {
 
     #[test]
     fn breaks_are_worded_in_the_callers_names() {
-        let at = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a date");
+        let at = crate::domain::on;
         let broken = RuleBreak::Before {
             field: DateField::EntryDate,
             date: at("2019-12-31"),
