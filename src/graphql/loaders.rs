@@ -189,7 +189,7 @@ impl Loader<ProjectKey> for HearthLoader {
     async fn load(&self, keys: &[ProjectKey]) -> LoadResult<ProjectKey> {
         let rows = self
             .catalog
-            .projects(&self.db, &ids(keys, |k| k.0))
+            .live::<project::Entity>(&self.db, &ids(keys, |k| k.0))
             .await
             .map_err(db_error)?;
         Ok(rows.into_iter().map(|p| (ProjectKey(p.id), p)).collect())
@@ -203,7 +203,7 @@ impl Loader<OrganizationKey> for HearthLoader {
     async fn load(&self, keys: &[OrganizationKey]) -> LoadResult<OrganizationKey> {
         let rows = self
             .catalog
-            .organizations(&self.db, &ids(keys, |k| k.0))
+            .live::<organization::Entity>(&self.db, &ids(keys, |k| k.0))
             .await
             .map_err(db_error)?;
         Ok(rows

@@ -53,44 +53,51 @@ impl Catalog {
         }
     }
 
-    /// The live projects among `ids`: those kept, and the rest read with one statement.
-    pub async fn projects(
+    /// The live rows of `E` among `ids`: those kept, and the rest read with one statement.
+    pub async fn live<E: Cataloged>(
         &self,
         db: &DatabaseConnection,
         ids: &[Uuid],
-    ) -> Result<Vec<project::Model>, DbErr> {
-        kept_or_read(&self.projects, ids, |missing| {
-            live::<project::Entity>(db, project::Column::Id, missing, |row| row.id)
-        })
-        .await
-    }
-
-    /// The live organizations among `ids`: those kept, and the rest read with one statement.
-    pub async fn organizations(
-        &self,
-        db: &DatabaseConnection,
-        ids: &[Uuid],
-    ) -> Result<Vec<organization::Model>, DbErr> {
-        kept_or_read(&self.organizations, ids, |missing| {
-            live::<organization::Entity>(db, organization::Column::Id, missing, |row| row.id)
-        })
-        .await
+    ) -> Result<Vec<E::Model>, DbErr> {
+        kept_or_read(E::kept(self), ids, |missing| live::<E>(db, missing)).await
     }
 }
 
-/// The live rows of `E` whose `id_column` is among `ids`, each with its id.
-async fn live<E: Shared>(
+/// A table the catalog keeps: where its rows are kept, and each row's id.
+pub trait Cataloged: Shared<Model: Clone + Send + Sync + 'static> {
+    fn kept(catalog: &Catalog) -> &moka::sync::Cache<Uuid, Self::Model>;
+    fn id(row: &Self::Model) -> Uuid;
+}
+
+impl Cataloged for project::Entity {
+    fn kept(catalog: &Catalog) -> &moka::sync::Cache<Uuid, project::Model> {
+        &catalog.projects
+    }
+    fn id(row: &project::Model) -> Uuid {
+        row.id
+    }
+}
+
+impl Cataloged for organization::Entity {
+    fn kept(catalog: &Catalog) -> &moka::sync::Cache<Uuid, organization::Model> {
+        &catalog.organizations
+    }
+    fn id(row: &organization::Model) -> Uuid {
+        row.id
+    }
+}
+
+/// The live rows of `E` whose id is among `ids`, each with its id.
+async fn live<E: Cataloged>(
     db: &DatabaseConnection,
-    id_column: E::Column,
     ids: Vec<Uuid>,
-    id: fn(&E::Model) -> Uuid,
 ) -> Result<Vec<(Uuid, E::Model)>, DbErr> {
     let rows = E::find()
         .filter(E::live())
-        .filter(id_column.is_in(ids))
+        .filter(E::id_column().is_in(ids))
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(|row| (id(&row), row)).collect())
+    Ok(rows.into_iter().map(|row| (E::id(&row), row)).collect())
 }
 
 impl Default for Catalog {
