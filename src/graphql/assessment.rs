@@ -3,7 +3,7 @@
 
 use super::LIST_FANOUT;
 use super::client::{CeEvent, Client, Enrollment, household, visible_client, visible_enrollment};
-use super::connection::{CursorList, PageInfo, decode_cursor, encode_cursor};
+use super::connection::{CursorList, PageInfo, edges_and_nodes, page_request, total};
 use super::context::ContextExt;
 use super::household::Household;
 use super::loaders::CeEventsOfEnrollment;
@@ -15,7 +15,7 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::service::assessments::{self, NewAssessment, PriorityListFilter};
 use crate::service::ce_apr::{self, Cell};
-use crate::service::page::{Page, PageRequest};
+use crate::service::page::Page;
 use crate::service::parse_id;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -187,26 +187,20 @@ pub struct PriorityListConnection {
 
 impl PriorityListConnection {
     fn new(page: Page<assessment::Model>, today: chrono::NaiveDate) -> Self {
-        let cursor = |a: &assessment::Model| encode_cursor(CursorList::PriorityList, a.id);
-        let page_info = PageInfo::new(
-            page.has_next_page,
-            page.has_previous_page,
-            page.rows.first().map(cursor),
-            page.rows.last().map(cursor),
+        let page_info = PageInfo::of(CursorList::PriorityList, &page, |a| a.id);
+        let total_count = total(page.total_count);
+        let (edges, nodes) = edges_and_nodes(
+            CursorList::PriorityList,
+            page.rows,
+            |a| a.id,
+            |assessment| PriorityListEntry { assessment, today },
+            |cursor, node| PriorityListEdge { cursor, node },
         );
-        let entry = |assessment: assessment::Model| PriorityListEntry { assessment, today };
         PriorityListConnection {
-            edges: page
-                .rows
-                .iter()
-                .map(|a| PriorityListEdge {
-                    cursor: cursor(a),
-                    node: entry(a.clone()),
-                })
-                .collect(),
-            nodes: page.rows.into_iter().map(entry).collect(),
+            edges,
+            nodes,
             page_info,
-            total_count: i32::try_from(page.total_count).unwrap_or(i32::MAX),
+            total_count,
         }
     }
 }
@@ -298,11 +292,7 @@ impl AssessmentQuery {
         >,
     ) -> Result<PriorityListConnection> {
         let actor = ctx.actor()?;
-        let request = PageRequest::new(
-            first,
-            decode_cursor(CursorList::PriorityList, after.as_deref())?,
-        )?
-        .count_total(ctx.look_ahead().field("totalCount").exists());
+        let request = page_request(ctx, CursorList::PriorityList, first, after.as_deref())?;
         let services = ctx.services();
         let page = assessments::priority_list(
             &services.db,

@@ -1,6 +1,6 @@
 //! `AuditEvent`: the audit trail, per record (`auditTrail`) and as a whole (`auditEvents`, ADMIN).
 
-use super::connection::{CursorList, PageInfo, encode_cursor};
+use super::connection::{CursorList, PageInfo, edges_and_nodes, total};
 use super::context::ContextExt;
 use super::loaders::{AuditOfRecord, OrganizationKey, UserKey, list_field};
 use super::organization::Organization;
@@ -118,32 +118,28 @@ pub struct AuditEventPage {
 
 impl From<Page<audit_event::Model>> for AuditEventPage {
     fn from(page: Page<audit_event::Model>) -> Self {
-        let cursor = |event: &audit_event::Model| encode_cursor(CursorList::AuditEvents, event.id);
-        let page_info = PageInfo::new(
-            page.has_next_page,
-            page.has_previous_page,
-            page.rows.first().map(cursor),
-            page.rows.last().map(cursor),
+        let page_info = PageInfo::of(CursorList::AuditEvents, &page, |event| event.id);
+        // Null on the last page, as it always was (pageInfo.endCursor is the last row's).
+        let end_cursor = page
+            .has_next_page
+            .then(|| page_info.end_cursor.clone())
+            .flatten();
+        let has_next_page = page.has_next_page;
+        let total_count = total(page.total_count);
+        let (edges, nodes) = edges_and_nodes(
+            CursorList::AuditEvents,
+            page.rows,
+            |event| event.id,
+            AuditEvent,
+            |cursor, node| AuditEventEdge { cursor, node },
         );
-        let edges = page
-            .rows
-            .iter()
-            .map(|event| AuditEventEdge {
-                cursor: cursor(event),
-                node: AuditEvent(event.clone()),
-            })
-            .collect();
         AuditEventPage {
             edges,
-            // Null on the last page, as it always was (pageInfo.endCursor is the last row's).
-            end_cursor: page
-                .has_next_page
-                .then(|| page.rows.last().map(cursor))
-                .flatten(),
-            has_next_page: page.has_next_page,
+            nodes,
             page_info,
-            total_count: i32::try_from(page.total_count).unwrap_or(i32::MAX),
-            nodes: page.rows.into_iter().map(AuditEvent).collect(),
+            end_cursor,
+            has_next_page,
+            total_count,
         }
     }
 }

@@ -3,7 +3,9 @@
 use super::LIST_FANOUT;
 use super::audit::AuditEventPage;
 use super::client::{CeEvent, Client, Enrollment};
-use super::connection::{CeEventConnection, ClientConnection, CursorList, decode_cursor};
+use super::connection::{
+    CeEventConnection, ClientConnection, CursorList, decode_cursor, page_request,
+};
 use super::context::ContextExt;
 use super::organization::{Organization, Project};
 use super::prefetch;
@@ -150,11 +152,7 @@ impl WorkflowQuery {
         after: Option<String>,
     ) -> Result<CeEventConnection> {
         let actor = ctx.actor()?;
-        let request = PageRequest::new(
-            first,
-            decode_cursor(CursorList::CeEvents, after.as_deref())?,
-        )?
-        .count_total(ctx.look_ahead().field("totalCount").exists());
+        let request = page_request(ctx, CursorList::CeEvents, first, after.as_deref())?;
         let project_id = project_id
             .map(|id| parse_id("projectId", &id))
             .transpose()?;
@@ -232,11 +230,7 @@ impl WorkflowQuery {
     ) -> Result<AuditEventPage> {
         let actor = ctx.actor()?;
         require_admin(actor)?;
-        let request = PageRequest::new(
-            first,
-            decode_cursor(CursorList::AuditEvents, after.as_deref())?,
-        )?
-        .count_total(ctx.look_ahead().field("totalCount").exists());
+        let request = page_request(ctx, CursorList::AuditEvents, first, after.as_deref())?;
         let record_id = record_id.map(|id| parse_id("recordId", &id)).transpose()?;
         let page = audit::list(&ctx.services().db, actor, record_id, request).await?;
         Ok(page.into())
