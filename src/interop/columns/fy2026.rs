@@ -3,137 +3,61 @@
 //! Enrollment.csv without the C4 and R3 language and orientation columns and with V10
 //! MentalHealthConsultation, and the two CE files Hearth adds in FY2026 exports.
 
+use super::{
+    AUDIT, CLIENT_IDENTITY, CLIENT_VETERAN, ENROLLMENT_INTAKE, ENROLLMENT_SCREENING, joined,
+};
+
 /// Client.csv (HUD 3.01-3.07 and 4.21 Sex).
-pub const CLIENT: [&str; 38] = [
-    "PersonalID",
-    "FirstName",
-    "MiddleName",
-    "LastName",
-    "NameSuffix",
-    "NameDataQuality",
-    "SSN",
-    "SSNDataQuality",
-    "DOB",
-    "DOBDataQuality",
-    "Sex",
-    "AmIndAKNative",
-    "Asian",
-    "BlackAfAmerican",
-    "HispanicLatinao",
-    "MidEastNAfrican",
-    "NativeHIPacific",
-    "White",
-    "RaceNone",
-    "AdditionalRaceEthnicity",
-    "VeteranStatus",
-    "YearEnteredService",
-    "YearSeparated",
-    "WorldWarII",
-    "KoreanWar",
-    "VietnamWar",
-    "DesertStorm",
-    "AfghanistanOEF",
-    "IraqOIF",
-    "IraqOND",
-    "OtherTheater",
-    "MilitaryBranch",
-    "DischargeStatus",
-    "DateCreated",
-    "DateUpdated",
-    "UserID",
-    "DateDeleted",
-    "ExportID",
-];
+pub const CLIENT: [&str; 38] = joined(&[
+    &CLIENT_IDENTITY,
+    // HUD 4.21 Sex.
+    &["Sex"],
+    // HUD 3.04 Race and Ethnicity (FY2026 spells HispanicLatinao).
+    &[
+        "AmIndAKNative",
+        "Asian",
+        "BlackAfAmerican",
+        "HispanicLatinao",
+        "MidEastNAfrican",
+        "NativeHIPacific",
+        "White",
+        "RaceNone",
+        "AdditionalRaceEthnicity",
+    ],
+    &CLIENT_VETERAN,
+    &AUDIT,
+]);
 
 /// Enrollment.csv (HUD 3.08-3.20 and the program-specific elements).
-pub const ENROLLMENT: [&str; 67] = [
-    "EnrollmentID",
-    "PersonalID",
-    "ProjectID",
-    "EntryDate",
-    "HouseholdID",
-    "RelationshipToHoH",
-    "EnrollmentCoC",
-    "LivingSituation",
-    "RentalSubsidyType",
-    "LengthOfStay",
-    "LOSUnderThreshold",
-    "PreviousStreetESSH",
-    "DateToStreetESSH",
-    "TimesHomelessPastThreeYears",
-    "MonthsHomelessPastThreeYears",
-    "DisablingCondition",
-    "DateOfEngagement",
-    "MoveInDate",
-    "DateOfPATHStatus",
-    "ClientEnrolledInPATH",
-    "ReasonNotEnrolled",
-    "PercentAMI",
-    "ReferralSource",
-    "CountOutreachReferralApproaches",
-    "DateOfBCPStatus",
-    "EligibleForRHY",
-    "ReasonNoServices",
-    "RunawayYouth",
-    "FormerWardChildWelfare",
-    "ChildWelfareYears",
-    "ChildWelfareMonths",
-    "FormerWardJuvenileJustice",
-    "JuvenileJusticeYears",
-    "JuvenileJusticeMonths",
-    "UnemploymentFam",
-    "MentalHealthDisorderFam",
-    "PhysicalDisabilityFam",
-    "AlcoholDrugUseDisorderFam",
-    "InsufficientIncome",
-    "IncarceratedParent",
-    "VAMCStation",
-    "TargetScreenReqd",
-    "TimeToHousingLoss",
-    "AnnualPercentAMI",
-    "LiteralHomelessHistory",
-    "ClientLeaseholder",
-    "HOHLeaseholder",
-    "SubsidyAtRisk",
-    "EvictionHistory",
-    "CriminalRecord",
-    "IncarceratedAdult",
-    "PrisonDischarge",
-    "SexOffender",
-    "DisabledHoH",
-    "CurrentPregnant",
-    "SingleParent",
-    "DependentUnder6",
-    "HH5Plus",
-    "CoCPrioritized",
-    "HPScreeningScore",
-    "ThresholdScore",
-    "MentalHealthConsultation",
-    "DateCreated",
-    "DateUpdated",
-    "UserID",
-    "DateDeleted",
-    "ExportID",
-];
+pub const ENROLLMENT: [&str; 67] = joined(&[
+    &ENROLLMENT_INTAKE,
+    &ENROLLMENT_SCREENING,
+    // V10 Mental Health Consultation.
+    &["MentalHealthConsultation"],
+    &AUDIT,
+]);
 
-/// CEParticipation.csv (HUD 2.09 Coordinated Entry Participation Status).
-pub const CE_PARTICIPATION: [&str; 15] = [
-    "CEParticipationID",
-    "ProjectID",
+/// The HUD 2.09 roles of a project's CE participation, as CEParticipation.csv names them (the
+/// importer reads them in this order).
+pub const CE_PARTICIPATION_ROLES: [&str; 6] = [
     "AccessPoint",
     "PreventionAssessment",
     "CrisisAssessment",
     "HousingAssessment",
     "DirectServices",
     "ReceivesReferrals",
-    "CEParticipationStatusStartDate",
-    "CEParticipationStatusEndDate",
-    "DateCreated",
-    "DateUpdated",
-    "UserID",
-    "DateDeleted",
-    "ExportID",
 ];
+
+/// CEParticipation.csv (HUD 2.09 Coordinated Entry Participation Status).
+pub const CE_PARTICIPATION: [&str; 15] = joined(&[
+    &["CEParticipationID", "ProjectID"],
+    &CE_PARTICIPATION_ROLES,
+    &[
+        "CEParticipationStatusStartDate",
+        "CEParticipationStatusEndDate",
+    ],
+    &AUDIT,
+]);
 
 /// Assessment.csv (HUD 4.19 Coordinated Entry Assessment).
 pub const ASSESSMENT: [&str; 13] = [

@@ -89,37 +89,30 @@ pub struct HmisFile {
 }
 
 impl HmisFile {
+    /// A file every column of which Hearth collects or leaves empty.
+    const fn plain(name: &'static str, columns: &'static [&'static str]) -> Self {
+        HmisFile {
+            name,
+            columns,
+            not_collected: &[],
+        }
+    }
+
     /// The position of `column` in the header.
     pub fn index(&self, column: &str) -> Option<usize> {
         self.columns.iter().position(|c| *c == column)
     }
 }
 
-pub const EXPORT_FILE: HmisFile = HmisFile {
-    name: "Export.csv",
-    columns: &EXPORT,
-    not_collected: &[],
-};
+pub const EXPORT_FILE: HmisFile = HmisFile::plain("Export.csv", &EXPORT);
 
-pub const ORGANIZATION_FILE: HmisFile = HmisFile {
-    name: "Organization.csv",
-    columns: &ORGANIZATION,
-    not_collected: &[],
-};
+pub const ORGANIZATION_FILE: HmisFile = HmisFile::plain("Organization.csv", &ORGANIZATION);
 
-pub const USER_FILE: HmisFile = HmisFile {
-    name: "User.csv",
-    columns: &USER,
-    not_collected: &[],
-};
+pub const USER_FILE: HmisFile = HmisFile::plain("User.csv", &USER);
 
 /// ContinuumProject, HousingType, TargetPopulation and the rest have no "data not collected" code in
 /// HUD's lists: they stay empty.
-pub const PROJECT_FILE: HmisFile = HmisFile {
-    name: "Project.csv",
-    columns: &PROJECT,
-    not_collected: &[],
-};
+pub const PROJECT_FILE: HmisFile = HmisFile::plain("Project.csv", &PROJECT);
 
 /// HUD 3.02 SSN (Hearth never stores one), 3.04 Race and Ethnicity, 3.06 Gender and 3.07 Veteran
 /// Status are not collected. Name and DOB quality are written per record (see the export).
@@ -157,17 +150,9 @@ pub const ENROLLMENT_FILE: HmisFile = HmisFile {
 };
 
 /// Destination (HUD 3.12) is written per record: its code, or 99 when the exit recorded none.
-pub const EXIT_FILE: HmisFile = HmisFile {
-    name: "Exit.csv",
-    columns: &EXIT,
-    not_collected: &[],
-};
+pub const EXIT_FILE: HmisFile = HmisFile::plain("Exit.csv", &EXIT);
 
-pub const EVENT_FILE: HmisFile = HmisFile {
-    name: "Event.csv",
-    columns: &EVENT,
-    not_collected: &[],
-};
+pub const EVENT_FILE: HmisFile = HmisFile::plain("Event.csv", &EVENT);
 
 /// FY2026 Client.csv: 4.21 Sex is written per record; 3.04 Race and Ethnicity and 3.07 Veteran
 /// Status are not collected, as in FY2024.
@@ -196,18 +181,11 @@ pub const ENROLLMENT_FY2026_FILE: HmisFile = HmisFile {
 };
 
 /// CEParticipation.csv (HUD 2.09): one row per period of a project's CE roles.
-pub const CE_PARTICIPATION_FILE: HmisFile = HmisFile {
-    name: "CEParticipation.csv",
-    columns: &fy2026::CE_PARTICIPATION,
-    not_collected: &[],
-};
+pub const CE_PARTICIPATION_FILE: HmisFile =
+    HmisFile::plain("CEParticipation.csv", &fy2026::CE_PARTICIPATION);
 
 /// Assessment.csv (HUD 4.19).
-pub const ASSESSMENT_FILE: HmisFile = HmisFile {
-    name: "Assessment.csv",
-    columns: &fy2026::ASSESSMENT,
-    not_collected: &[],
-};
+pub const ASSESSMENT_FILE: HmisFile = HmisFile::plain("Assessment.csv", &fy2026::ASSESSMENT);
 
 /// The FY2026 export's files, in the order written.
 pub const FY2026_FILES: [HmisFile; 10] = [
@@ -235,6 +213,137 @@ pub const FILES: [HmisFile; 9] = [
     EXIT_FILE,
     EVENT_FILE,
     ASSESSMENT_FILE,
+];
+
+/// The columns `parts` hold, one after another. Client.csv and Enrollment.csv are long runs of
+/// columns the two formats share around the few each has of its own: each run is written once
+/// (below), and a format's list names its own columns between them. A wrong length does not build.
+const fn joined<const N: usize>(parts: &[&[&'static str]]) -> [&'static str; N] {
+    let mut columns = [""; N];
+    let mut n = 0;
+    let mut part = 0;
+    while part < parts.len() {
+        let mut i = 0;
+        while i < parts[part].len() {
+            columns[n] = parts[part][i];
+            n += 1;
+            i += 1;
+        }
+        part += 1;
+    }
+    assert!(n == N, "the parts hold more or fewer columns than the list");
+    columns
+}
+
+/// Client.csv's first columns in both formats: HUD 3.01 Name, 3.02 SSN and 3.03 Date of Birth.
+const CLIENT_IDENTITY: [&str; 10] = [
+    "PersonalID",
+    "FirstName",
+    "MiddleName",
+    "LastName",
+    "NameSuffix",
+    "NameDataQuality",
+    "SSN",
+    "SSNDataQuality",
+    "DOB",
+    "DOBDataQuality",
+];
+
+/// Client.csv's HUD 3.07 Veteran Status and the V1 Veteran's Information columns, in both formats.
+const CLIENT_VETERAN: [&str; 13] = [
+    "VeteranStatus",
+    "YearEnteredService",
+    "YearSeparated",
+    "WorldWarII",
+    "KoreanWar",
+    "VietnamWar",
+    "DesertStorm",
+    "AfghanistanOEF",
+    "IraqOIF",
+    "IraqOND",
+    "OtherTheater",
+    "MilitaryBranch",
+    "DischargeStatus",
+];
+
+/// Enrollment.csv's columns up to RunawayYouth, the same in both formats (before FY2024's R3 Sexual
+/// Orientation).
+const ENROLLMENT_INTAKE: [&str; 28] = [
+    "EnrollmentID",
+    "PersonalID",
+    "ProjectID",
+    "EntryDate",
+    "HouseholdID",
+    "RelationshipToHoH",
+    "EnrollmentCoC",
+    "LivingSituation",
+    "RentalSubsidyType",
+    "LengthOfStay",
+    "LOSUnderThreshold",
+    "PreviousStreetESSH",
+    "DateToStreetESSH",
+    "TimesHomelessPastThreeYears",
+    "MonthsHomelessPastThreeYears",
+    "DisablingCondition",
+    "DateOfEngagement",
+    "MoveInDate",
+    "DateOfPATHStatus",
+    "ClientEnrolledInPATH",
+    "ReasonNotEnrolled",
+    "PercentAMI",
+    "ReferralSource",
+    "CountOutreachReferralApproaches",
+    "DateOfBCPStatus",
+    "EligibleForRHY",
+    "ReasonNoServices",
+    "RunawayYouth",
+];
+
+/// Enrollment.csv's columns from FormerWardChildWelfare to ThresholdScore, the same in both formats
+/// (after R3 Sexual Orientation, before FY2024's C4 and FY2026's V10).
+const ENROLLMENT_SCREENING: [&str; 33] = [
+    "FormerWardChildWelfare",
+    "ChildWelfareYears",
+    "ChildWelfareMonths",
+    "FormerWardJuvenileJustice",
+    "JuvenileJusticeYears",
+    "JuvenileJusticeMonths",
+    "UnemploymentFam",
+    "MentalHealthDisorderFam",
+    "PhysicalDisabilityFam",
+    "AlcoholDrugUseDisorderFam",
+    "InsufficientIncome",
+    "IncarceratedParent",
+    "VAMCStation",
+    "TargetScreenReqd",
+    "TimeToHousingLoss",
+    "AnnualPercentAMI",
+    "LiteralHomelessHistory",
+    "ClientLeaseholder",
+    "HOHLeaseholder",
+    "SubsidyAtRisk",
+    "EvictionHistory",
+    "CriminalRecord",
+    "IncarceratedAdult",
+    "PrisonDischarge",
+    "SexOffender",
+    "DisabledHoH",
+    "CurrentPregnant",
+    "SingleParent",
+    "DependentUnder6",
+    "HH5Plus",
+    "CoCPrioritized",
+    "HPScreeningScore",
+    "ThresholdScore",
+];
+
+/// Who changed a record and when: the last columns of every file but Export.csv and User.csv.
+pub const AUDIT: [&str; 5] = [
+    "DateCreated",
+    "DateUpdated",
+    "UserID",
+    "DateDeleted",
+    "ExportID",
 ];
 
 /// Export.csv: one row describing the export (no audit columns).

@@ -10,6 +10,7 @@ use crate::domain::{
     ProjectType, ReferralResult, RelationshipToHoH, Sex, values,
 };
 use crate::error::{AppError, AppResult};
+use crate::interop::columns::fy2026::CE_PARTICIPATION_ROLES;
 use crate::interop::format::{self, HudKey};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
@@ -587,30 +588,19 @@ pub(super) struct ParticipationRow {
     pub(super) line: u64,
     pub(super) key: HudKey,
     pub(super) project: HudKey,
-    /// AccessPoint, PreventionAssessment, CrisisAssessment, HousingAssessment, DirectServices,
-    /// ReceivesReferrals (empty: No).
+    /// In the order of [`CE_PARTICIPATION_ROLES`] (empty: No).
     pub(super) roles: [bool; 6],
     pub(super) start_date: NaiveDate,
     pub(super) end_date: Option<NaiveDate>,
     pub(super) audit: Audit,
 }
 
-/// The 2.09 role columns, in the order of [`ParticipationRow::roles`].
-pub(super) const PARTICIPATION_ROLES: [&str; 6] = [
-    "AccessPoint",
-    "PreventionAssessment",
-    "CrisisAssessment",
-    "HousingAssessment",
-    "DirectServices",
-    "ReceivesReferrals",
-];
-
 pub(super) fn parse_participation(c: &mut Cells) -> Option<ParticipationRow> {
     let key = c.key("CEParticipationID");
     let project = c.key("ProjectID");
     let mut roles = [false; 6];
     let mut readable = true;
-    for (i, column) in PARTICIPATION_ROLES.iter().enumerate() {
+    for (i, column) in CE_PARTICIPATION_ROLES.iter().enumerate() {
         match c.optional_code(column, no_yes, NO_YES) {
             Some(code) => roles[i] = code == Some(1),
             None => readable = false,

@@ -8,7 +8,7 @@ use super::super::parse::Cells;
 use super::ParseContext;
 use crate::error::{AppError, AppResult};
 use crate::interop::bounds::{self, ExpansionBudget, Problem};
-use crate::interop::columns::HmisFile;
+use crate::interop::columns::{AUDIT, HmisFile};
 use crate::interop::format::HudKey;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
@@ -56,14 +56,6 @@ fn link_columns(file: &HmisFile) -> &'static [&'static str] {
         _ => &[],
     }
 }
-
-const AUDIT: [&str; 5] = [
-    "DateCreated",
-    "DateUpdated",
-    "UserID",
-    "DateDeleted",
-    "ExportID",
-];
 
 /// Columns Hearth reads when a file has them: HUD requires them, but files from other systems (and
 /// Hearth's own exports before it kept them) may lack them, and Hearth has a default for each.
