@@ -122,6 +122,28 @@ impl Resolver<'_> {
         });
     }
 
+    /// What resolving a file read whole starts with: the Hearth records its rows already are (by
+    /// each row's HUD key), the users its rows' UserIDs name (loaded), and its tally of the rows read.
+    async fn start<E: HmisTable, R>(
+        &mut self,
+        table: &Table<R>,
+        key_and_user: fn(&R) -> (&HudKey, &Option<String>),
+    ) -> AppResult<(HashMap<String, E::Model>, Tally)>
+    where
+        E::Model: Clone,
+    {
+        let rows = table.rows.iter().map(key_and_user);
+        let existing = find_keyed::<E>(self.txn, rows.clone().map(|(key, _)| key)).await?;
+        self.users
+            .load(self.txn, rows.map(|(_, user)| user))
+            .await?;
+        let tally = Tally {
+            rows: table.read,
+            ..Tally::default()
+        };
+        Ok((existing, tally))
+    }
+
     /// Takes a chunk's reading problems.
     fn take_problems<R>(&mut self, chunk: &mut Chunk<R>) {
         self.problems.0.extend(std::mem::take(&mut chunk.problems));

@@ -1,6 +1,6 @@
 //! Organization.csv: its organizations, and the Hearth organizations that Project.csv names.
 
-use super::{Link, Resolver, SmallFiles, Tally, find_keyed, missing, target};
+use super::{Link, Resolver, SmallFiles, find_keyed, missing, target};
 use crate::error::AppResult;
 use crate::interop::columns;
 use crate::service::batch::Batch;
@@ -13,14 +13,9 @@ pub(super) async fn resolve(
     plan: &mut Batch,
 ) -> AppResult<()> {
     let rows = &small.organizations.rows;
-    let existing = find_keyed::<organization::Entity>(r.txn, rows.iter().map(|o| &o.key)).await?;
-    r.users
-        .load(r.txn, rows.iter().map(|o| &o.audit.user))
+    let (existing, mut tally) = r
+        .start::<organization::Entity, _>(&small.organizations, |o| (&o.key, &o.audit.user))
         .await?;
-    let mut tally = Tally {
-        rows: small.organizations.read,
-        ..Tally::default()
-    };
     for row in rows {
         let target = target::<organization::Entity>(&row.key, &existing);
         r.organizations.file.insert(row.key.text(), target.id);

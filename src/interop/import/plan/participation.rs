@@ -2,7 +2,7 @@
 //! set takes the file's periods instead of the default first one (`projects`); they must not overlap.
 //! The referral rule D4 on Event.csv then reads them.
 
-use super::{Link, Resolver, SmallFiles, Tally, find_keyed, missing, target};
+use super::{Link, Resolver, SmallFiles, missing, target};
 use crate::error::AppResult;
 use crate::interop::columns;
 use crate::interop::import::parse::ParticipationRow;
@@ -18,18 +18,12 @@ pub(super) async fn resolve(
     plan: &mut Batch,
 ) -> AppResult<()> {
     let rows = &small.participations.rows;
-    let existing =
-        find_keyed::<ce_participation::Entity>(r.txn, rows.iter().map(|p| &p.key)).await?;
-    r.users
-        .load(r.txn, rows.iter().map(|p| &p.audit.user))
+    let (existing, mut tally) = r
+        .start::<ce_participation::Entity, _>(&small.participations, |p| (&p.key, &p.audit.user))
         .await?;
     r.projects
         .load(r.txn, rows.iter().map(|p| &p.project))
         .await?;
-    let mut tally = Tally {
-        rows: small.participations.read,
-        ..Tally::default()
-    };
     let mut by_project: HashMap<String, Vec<&ParticipationRow>> = HashMap::new();
     for row in rows {
         let target = target::<ce_participation::Entity>(&row.key, &existing);

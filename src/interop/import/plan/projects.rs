@@ -2,8 +2,7 @@
 //! enrollments and referrals name, with their stored periods (rule D4).
 
 use super::{
-    Link, ProjectInfo, Resolver, SmallFiles, Tally, Target, find_keyed, missing,
-    stored_participation, target,
+    Link, ProjectInfo, Resolver, SmallFiles, Target, missing, stored_participation, target,
 };
 use crate::error::AppResult;
 use crate::interop::columns;
@@ -21,14 +20,9 @@ pub(super) async fn resolve(
     plan: &mut Batch,
 ) -> AppResult<()> {
     let rows = &small.projects.rows;
-    let existing = find_keyed::<project::Entity>(r.txn, rows.iter().map(|p| &p.key)).await?;
-    r.users
-        .load(r.txn, rows.iter().map(|p| &p.audit.user))
+    let (existing, mut tally) = r
+        .start::<project::Entity, _>(&small.projects, |p| (&p.key, &p.audit.user))
         .await?;
-    let mut tally = Tally {
-        rows: small.projects.read,
-        ..Tally::default()
-    };
     let mut stored = Vec::new();
     for row in rows {
         let target = target::<project::Entity>(&row.key, &existing);
