@@ -89,10 +89,7 @@ impl Batch {
         project: &rules::enrollment::ProjectFacts,
         today: NaiveDate,
     ) -> AppResult<Vec<RuleBreak>> {
-        let entry = *record
-            .entry_date
-            .try_as_ref()
-            .ok_or_else(|| unset("enrollment", "entry_date"))?;
+        let entry = set(&record.entry_date, "enrollment", "entry_date")?;
         let move_in = record.move_in_date.try_as_ref().copied().flatten();
         let breaks = rules::enrollment::record(entry, move_in, project, today);
         if breaks.is_empty() {
@@ -112,14 +109,8 @@ impl Batch {
         referred: Option<&rules::ce_event::ReferredFacts<'_>>,
         today: NaiveDate,
     ) -> AppResult<Vec<RuleBreak>> {
-        let date = *record
-            .event_date
-            .try_as_ref()
-            .ok_or_else(|| unset("ce_event", "event_date"))?;
-        let event_type = *record
-            .event_type
-            .try_as_ref()
-            .ok_or_else(|| unset("ce_event", "event_type"))?;
+        let date = set(&record.event_date, "ce_event", "event_date")?;
+        let event_type = set(&record.event_type, "ce_event", "event_type")?;
         let breaks = rules::ce_event::record(event_type, date, Some(enrollment), referred, today);
         if breaks.is_empty() {
             self.events.push(record);
@@ -153,10 +144,18 @@ impl Batch {
 }
 
 /// A record handed to the batch without a value its rules read: the caller's mistake, not the data's.
-fn unset(table: &str, column: &str) -> crate::error::AppError {
-    crate::error::AppError::internal(format!(
-        "a {table} record reached the batch without its {column}"
-    ))
+/// The value `column` of a `table` record was set to: every record reaches the batch with the
+/// columns its rules read.
+fn set<T: Copy + Into<sea_orm::Value>>(
+    value: &sea_orm::ActiveValue<T>,
+    table: &str,
+    column: &str,
+) -> AppResult<T> {
+    value.try_as_ref().copied().ok_or_else(|| {
+        crate::error::AppError::internal(format!(
+            "a {table} record reached the batch without its {column}"
+        ))
+    })
 }
 
 /// Inserts `models` in chunks, each with its audit rows (one per record, in the same transaction).

@@ -112,6 +112,27 @@ pub fn receives_on(periods: &[ce_participation::Model], date: NaiveDate) -> bool
     })
 }
 
+/// Saves `changed` (of the period `latest`) as changed by `actor` now, with its audit row.
+async fn update<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    latest: &ce_participation::Model,
+    mut changed: ce_participation::ActiveModel,
+) -> AppResult<ce_participation::Model> {
+    changed.date_updated = Set(Utc::now());
+    changed.user_id = Set(Some(actor.user_id));
+    let changed = changed.update(txn).await?;
+    audit::record(
+        txn,
+        actor.into(),
+        "setCeParticipation",
+        Some(latest),
+        &changed,
+    )
+    .await?;
+    Ok(changed)
+}
+
 /// setCeParticipation (ADMIN): opens a period of `roles` from `start_date`, ending the one before.
 pub async fn set(
     services: &Services,
@@ -155,17 +176,7 @@ pub async fn set(
             // The same start: the period's roles are corrected in place.
             let mut corrected: ce_participation::ActiveModel = latest.clone().into();
             set_roles(&mut corrected, roles);
-            corrected.date_updated = Set(Utc::now());
-            corrected.user_id = Set(Some(actor.user_id));
-            let corrected = corrected.update(&txn).await?;
-            audit::record(
-                &txn,
-                actor.into(),
-                "setCeParticipation",
-                Some(&latest),
-                &corrected,
-            )
-            .await?;
+            let corrected = update(&txn, actor, &latest, corrected).await?;
             txn.commit().await?;
             return Ok(corrected);
         }
@@ -175,17 +186,7 @@ pub async fn set(
                 .ok_or_else(|| AppError::bad_input("startDate has no day before it"))?;
             let mut ended: ce_participation::ActiveModel = latest.clone().into();
             ended.end_date = Set(Some(day_before));
-            ended.date_updated = Set(Utc::now());
-            ended.user_id = Set(Some(actor.user_id));
-            let ended = ended.update(&txn).await?;
-            audit::record(
-                &txn,
-                actor.into(),
-                "setCeParticipation",
-                Some(&latest),
-                &ended,
-            )
-            .await?;
+            update(&txn, actor, &latest, ended).await?;
         }
     }
     let opened = period(

@@ -82,24 +82,20 @@ pub fn clients(actor: &Actor) -> Condition {
     }
     let org = actor.organization_id;
     let this_client = || (client::Entity, client::Column::Id);
-    let enrolled_here = Condition::all()
-        .add(
-            enrollment::Column::ClientId
-                .into_expr()
-                .equals(this_client()),
-        )
-        .add(enrollment::Column::DateDeleted.is_null())
-        .add(enrollment::Column::ProjectId.in_subquery(projects_of(org)));
+    // A live enrollment of the client, wherever it is.
+    let enrolled = || {
+        Condition::all()
+            .add(
+                enrollment::Column::ClientId
+                    .into_expr()
+                    .equals(this_client()),
+            )
+            .add(enrollment::Column::DateDeleted.is_null())
+    };
+    let enrolled_here = enrolled().add(enrollment::Column::ProjectId.in_subquery(projects_of(org)));
     let referred_here =
         referrals_to(org).add(ce_event::Column::ClientId.into_expr().equals(this_client()));
-    let in_referred_household = Condition::all()
-        .add(
-            enrollment::Column::ClientId
-                .into_expr()
-                .equals(this_client()),
-        )
-        .add(enrollment::Column::DateDeleted.is_null())
-        .add(household_referred_to(org));
+    let in_referred_household = enrolled().add(household_referred_to(org));
     live.add(
         Condition::any()
             .add(client::Column::CreatedByOrganizationId.eq(org))
