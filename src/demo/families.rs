@@ -79,6 +79,27 @@ fn with(members: &[(uuid::Uuid, RelationshipToHoH)]) -> Vec<NewMember> {
         .collect()
 }
 
+/// Enrolls the family (its head and members) in `project` on `entry`.
+async fn enroll(
+    services: &Services,
+    actor: &Actor,
+    project: &project::Model,
+    (head, members): (uuid::Uuid, &[(uuid::Uuid, RelationshipToHoH)]),
+    entry: chrono::NaiveDate,
+) -> AppResult<entity::enrollment::Model> {
+    enrollments::create(
+        services,
+        actor,
+        enrollments::NewEnrollment {
+            client_id: head,
+            project_id: project.id,
+            entry_date: entry,
+            members: with(members),
+        },
+    )
+    .await
+}
+
 /// A family's CE intake and its referral to `program`; returns the head, the members and the
 /// referral.
 async fn referred(
@@ -94,17 +115,7 @@ async fn referred(
     entity::ce_event::Model,
 )> {
     let (head, members) = clients_of(services, plm, family).await?;
-    let ce_enrollment = enrollments::create(
-        services,
-        plm,
-        enrollments::NewEnrollment {
-            client_id: head,
-            project_id: ce_project.id,
-            entry_date: ce_entry,
-            members: with(&members),
-        },
-    )
-    .await?;
+    let ce_enrollment = enroll(services, plm, ce_project, (head, &members), ce_entry).await?;
     // HUD 4.19: the family is assessed and placed on the priority list before its referral.
     super::assess(
         services,
@@ -151,17 +162,7 @@ pub(super) async fn seed(
     .await?;
     // The guide's order: the program enrolls the household first, then resolves the referral.
     let entry = days_after(referral.event_date, 10);
-    let housed = enrollments::create(
-        services,
-        staff,
-        enrollments::NewEnrollment {
-            client_id: head,
-            project_id: program.id,
-            entry_date: entry,
-            members: with(&members),
-        },
-    )
-    .await?;
+    let housed = enroll(services, staff, program, (head, &members), entry).await?;
     ce_events::resolve(
         services,
         staff,

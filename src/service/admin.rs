@@ -333,6 +333,17 @@ pub async fn find_project(
     scope::find_live::<project::Entity>(conn, id).await
 }
 
+/// The live project `enrollment` is in: an enrollment's project is never deleted while it is
+/// (INTERNAL when it is).
+pub async fn project_of(
+    conn: &impl ConnectionTrait,
+    enrollment: &entity::enrollment::Model,
+) -> AppResult<project::Model> {
+    find_project(conn, enrollment.project_id)
+        .await?
+        .ok_or_else(|| AppError::internal("enrollment without a live project"))
+}
+
 /// Every live organization, by name: organizations are visible to every signed-in user.
 pub async fn list_organizations(services: &Services) -> AppResult<Vec<organization::Model>> {
     Ok(organization::Entity::find()

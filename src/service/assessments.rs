@@ -55,9 +55,7 @@ pub async fn record(
     let today = services.clock.today();
     let txn = services.write_transaction().await?;
     let enrollment = scope::get::<enrollment::Entity, _>(&txn, actor, input.enrollment_id).await?;
-    let project = admin::find_project(&txn, enrollment.project_id)
-        .await?
-        .ok_or_else(|| AppError::internal("enrollment without a live project"))?;
+    let project = admin::project_of(&txn, &enrollment).await?;
     let facts = AssessedEnrollment {
         project_type: project.project_type,
         relationship: enrollment.relationship_to_hoh,

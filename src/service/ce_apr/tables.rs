@@ -38,6 +38,17 @@ fn percent(label: &'static str, numerator: ByType, denominator: ByType) -> Row {
     }
 }
 
+/// A row per event type (`labels[i]` counting `by_event[i]`), then their "Total" row.
+fn each_with_total(labels: &[&'static str], by_event: &[ByType]) -> Vec<Row> {
+    let mut rows: Vec<Row> = labels
+        .iter()
+        .zip(by_event)
+        .map(|(label, n)| counts(label, *n))
+        .collect();
+    rows.push(counts("Total", sum(by_event)));
+    rows
+}
+
 fn sum(rows: &[ByType]) -> ByType {
     let mut total = [0; 5];
     for row in rows {
@@ -167,12 +178,7 @@ fn q9c(events: &Groups) -> Table {
     let housed = by_type(events, |r| {
         r[EVENT] == Some(2) && r[SAFE_ALTERNATIVE] == Some(1)
     });
-    let mut rows: Vec<Row> = ACCESS_EVENTS
-        .iter()
-        .zip(&access)
-        .map(|(label, n)| counts(label, *n))
-        .collect();
-    rows.push(counts("Total", sum(&access)));
+    let mut rows = each_with_total(&ACCESS_EVENTS, &access);
     rows.push(counts(
         "Result: Client housed/Re-Housed in a safe alternative",
         housed,
@@ -213,12 +219,7 @@ fn q9d(events: &Groups, prioritized: ByType) -> Table {
         .filter(|(code, _)| residential(*code))
         .map(|(_, n)| *n)
         .collect::<Vec<_>>());
-    let mut rows: Vec<Row> = REFERRAL_EVENTS_Q9D
-        .iter()
-        .zip(&referral)
-        .map(|(label, n)| counts(label, *n))
-        .collect();
-    rows.push(counts("Total", sum(&referral)));
+    let mut rows = each_with_total(&REFERRAL_EVENTS_Q9D, &referral);
     rows.push(percent(
         "Of the total HH prioritized (Q9b row 1) what percentage received a referral",
         referred_prioritized,
