@@ -4,7 +4,7 @@
 use super::LIST_FANOUT;
 use super::client::Enrollment;
 use super::context::ContextExt;
-use super::loaders::{HouseholdAges, MembersOfHousehold};
+use super::loaders::{HouseholdAges, MembersOfHousehold, list_field};
 use super::organization::Project;
 use super::scalars::Date;
 use crate::domain::household::household_type;
@@ -41,12 +41,7 @@ impl Household {
     /// Every enrollment of the household the caller may see, head first.
     #[graphql(complexity = "LIST_FANOUT * child_complexity")]
     async fn members(&self, ctx: &Context<'_>) -> Result<Vec<Enrollment>> {
-        Ok(self
-            .members_in_scope(ctx)
-            .await?
-            .into_iter()
-            .map(Enrollment)
-            .collect())
+        list_field(ctx.loaders(), MembersOfHousehold(self.0.id), Enrollment).await
     }
     /// From every member's age on the head's entry date (rule H7; under 18: a child).
     async fn household_type(&self, ctx: &Context<'_>) -> Result<HouseholdType> {

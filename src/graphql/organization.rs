@@ -82,12 +82,12 @@ impl Project {
     /// Its Coordinated Entry Participation Status periods (HUD 2.09), oldest first.
     #[graphql(complexity = "LIST_FANOUT * child_complexity")]
     async fn ce_participation(&self, ctx: &Context<'_>) -> Result<Vec<CeParticipation>> {
-        Ok(self
-            .participation(ctx)
-            .await?
-            .into_iter()
-            .map(CeParticipation)
-            .collect())
+        list_field(
+            ctx.loaders(),
+            ParticipationOfProject(self.0.id),
+            CeParticipation,
+        )
+        .await
     }
     /// Whether CE referrals may be made to the project on `date` (today when left out): HUD 2.09.2
     /// ReceivesReferrals of the period covering it.
