@@ -4,35 +4,30 @@
 
 use super::{
     AUDIT, CLIENT_IDENTITY, CLIENT_VETERAN, ENROLLMENT_INTAKE, ENROLLMENT_SCREENING, joined,
+    race_options,
 };
+
+/// HUD 3.04 Race and Ethnicity's option columns, as FY2024 spells them (RaceNone follows them).
+pub const RACE_OPTIONS: [&str; 7] = race_options("HispanicLatinaeo");
+
+/// HUD 3.06 Gender's option columns (GenderNone follows them); FY2026 has no 3.06.
+pub const GENDER_OPTIONS: [&str; 7] = [
+    "Woman",
+    "Man",
+    "NonBinary",
+    "CulturallySpecific",
+    "Transgender",
+    "Questioning",
+    "DifferentIdentity",
+];
 
 /// Client.csv (HUD 3.01-3.07).
 pub const CLIENT: [&str; 46] = joined(&[
     &CLIENT_IDENTITY,
-    // HUD 3.04 Race and Ethnicity.
-    &[
-        "AmIndAKNative",
-        "Asian",
-        "BlackAfAmerican",
-        "HispanicLatinaeo",
-        "MidEastNAfrican",
-        "NativeHIPacific",
-        "White",
-        "RaceNone",
-        "AdditionalRaceEthnicity",
-    ],
-    // HUD 3.06 Gender.
-    &[
-        "Woman",
-        "Man",
-        "NonBinary",
-        "CulturallySpecific",
-        "Transgender",
-        "Questioning",
-        "DifferentIdentity",
-        "GenderNone",
-        "DifferentIdentityText",
-    ],
+    &RACE_OPTIONS,
+    &["RaceNone", "AdditionalRaceEthnicity"],
+    &GENDER_OPTIONS,
+    &["GenderNone", "DifferentIdentityText"],
     &CLIENT_VETERAN,
     &AUDIT,
 ]);

@@ -5,25 +5,19 @@
 
 use super::{
     AUDIT, CLIENT_IDENTITY, CLIENT_VETERAN, ENROLLMENT_INTAKE, ENROLLMENT_SCREENING, joined,
+    race_options,
 };
+
+/// HUD 3.04 Race and Ethnicity's option columns, as FY2026 spells them (RaceNone follows them).
+pub const RACE_OPTIONS: [&str; 7] = race_options("HispanicLatinao");
 
 /// Client.csv (HUD 3.01-3.07 and 4.21 Sex).
 pub const CLIENT: [&str; 38] = joined(&[
     &CLIENT_IDENTITY,
     // HUD 4.21 Sex.
     &["Sex"],
-    // HUD 3.04 Race and Ethnicity (FY2026 spells HispanicLatinao).
-    &[
-        "AmIndAKNative",
-        "Asian",
-        "BlackAfAmerican",
-        "HispanicLatinao",
-        "MidEastNAfrican",
-        "NativeHIPacific",
-        "White",
-        "RaceNone",
-        "AdditionalRaceEthnicity",
-    ],
+    &RACE_OPTIONS,
+    &["RaceNone", "AdditionalRaceEthnicity"],
     &CLIENT_VETERAN,
     &AUDIT,
 ]);

@@ -119,26 +119,10 @@ pub const PROJECT_FILE: HmisFile = HmisFile::plain("Project.csv", &PROJECT);
 pub const CLIENT_FILE: HmisFile = HmisFile {
     name: "Client.csv",
     columns: &fy2024::CLIENT,
-    not_collected: &[
-        ("SSNDataQuality", "99"),
-        ("AmIndAKNative", "0"),
-        ("Asian", "0"),
-        ("BlackAfAmerican", "0"),
-        ("HispanicLatinaeo", "0"),
-        ("MidEastNAfrican", "0"),
-        ("NativeHIPacific", "0"),
-        ("White", "0"),
-        ("RaceNone", "99"),
-        ("Woman", "0"),
-        ("Man", "0"),
-        ("NonBinary", "0"),
-        ("CulturallySpecific", "0"),
-        ("Transgender", "0"),
-        ("Questioning", "0"),
-        ("DifferentIdentity", "0"),
-        ("GenderNone", "99"),
-        ("VeteranStatus", "99"),
-    ],
+    not_collected: &client_not_collected::<18>(&[
+        (&fy2024::RACE_OPTIONS, "RaceNone"),
+        (&fy2024::GENDER_OPTIONS, "GenderNone"),
+    ]),
 };
 
 /// HUD 3.08 Disabling Condition and 3.917 Prior Living Situation are universal data elements Hearth
@@ -159,18 +143,7 @@ pub const EVENT_FILE: HmisFile = HmisFile::plain("Event.csv", &EVENT);
 pub const CLIENT_FY2026_FILE: HmisFile = HmisFile {
     name: "Client.csv",
     columns: &fy2026::CLIENT,
-    not_collected: &[
-        ("SSNDataQuality", "99"),
-        ("AmIndAKNative", "0"),
-        ("Asian", "0"),
-        ("BlackAfAmerican", "0"),
-        ("HispanicLatinao", "0"),
-        ("MidEastNAfrican", "0"),
-        ("NativeHIPacific", "0"),
-        ("White", "0"),
-        ("RaceNone", "99"),
-        ("VeteranStatus", "99"),
-    ],
+    not_collected: &client_not_collected::<10>(&[(&fy2026::RACE_OPTIONS, "RaceNone")]),
 };
 
 /// FY2026 Enrollment.csv: the same universal data elements not collected as in FY2024.
@@ -233,6 +206,51 @@ const fn joined<const N: usize>(parts: &[&[&'static str]]) -> [&'static str; N] 
     }
     assert!(n == N, "the parts hold more or fewer columns than the list");
     columns
+}
+
+/// Client.csv's columns Hearth does not collect, with HUD's value for each: 3.02's SSNDataQuality
+/// 99; each option of a multi-select element (`elements`: 3.04 Race and Ethnicity, FY2024's 3.06
+/// Gender) 0 and the element's "none" column 99; 3.07 VeteranStatus 99. A wrong length does not
+/// build.
+const fn client_not_collected<const N: usize>(
+    elements: &[(&[&'static str], &'static str)],
+) -> [(&'static str, &'static str); N] {
+    let mut pairs = [("", ""); N];
+    pairs[0] = ("SSNDataQuality", "99");
+    let mut n = 1;
+    let mut element = 0;
+    while element < elements.len() {
+        let (options, none) = elements[element];
+        let mut i = 0;
+        while i < options.len() {
+            pairs[n] = (options[i], "0");
+            n += 1;
+            i += 1;
+        }
+        pairs[n] = (none, "99");
+        n += 1;
+        element += 1;
+    }
+    pairs[n] = ("VeteranStatus", "99");
+    assert!(
+        n + 1 == N,
+        "the elements hold more or fewer columns than the list"
+    );
+    pairs
+}
+
+/// HUD 3.04 Race and Ethnicity's option columns: the same in both formats but for the one FY2026
+/// renamed (FY2024's HispanicLatinaeo is FY2026's HispanicLatinao), given as `hispanic`.
+const fn race_options(hispanic: &'static str) -> [&'static str; 7] {
+    [
+        "AmIndAKNative",
+        "Asian",
+        "BlackAfAmerican",
+        hispanic,
+        "MidEastNAfrican",
+        "NativeHIPacific",
+        "White",
+    ]
 }
 
 /// Client.csv's first columns in both formats: HUD 3.01 Name, 3.02 SSN and 3.03 Date of Birth.
