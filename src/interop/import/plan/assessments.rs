@@ -43,12 +43,11 @@ async fn resolve_chunk(
     tally: &mut Tally,
 ) -> AppResult<()> {
     let rows = &chunk.rows;
-    let unparsed_links = |column| chunk.unparsed.iter().filter_map(move |u| u.link(column));
     let stored = find_keyed::<enrollment::Entity>(
         r.txn,
         rows.iter()
             .map(|a| &a.enrollment)
-            .chain(unparsed_links("EnrollmentID")),
+            .chain(chunk.unparsed_keys("EnrollmentID")),
     )
     .await?;
     r.projects

@@ -53,7 +53,6 @@ async fn resolve_chunk(
 ) -> AppResult<()> {
     let rows = &chunk.rows;
     r.enrollments.note_unparsed(&chunk.unparsed);
-    let unparsed_links = |column| chunk.unparsed.iter().filter_map(move |u| u.link(column));
     let found = Found {
         existing: find_keyed::<enrollment::Entity>(r.txn, rows.iter().map(|e| &e.key)).await?,
         clients: clients_named(r.txn, chunk, |row| &row.client).await?,
@@ -66,7 +65,7 @@ async fn resolve_chunk(
     let projects = rows
         .iter()
         .map(|e| &e.project)
-        .chain(unparsed_links("ProjectID"));
+        .chain(chunk.unparsed_keys("ProjectID"));
     r.projects.load(r.txn, projects).await?;
     r.users
         .load(r.txn, rows.iter().map(|e| &e.audit.user))

@@ -43,13 +43,12 @@ async fn resolve_chunk(
     tally: &mut Tally,
 ) -> AppResult<()> {
     let rows = &chunk.rows;
-    let unparsed_links = |column| chunk.unparsed.iter().filter_map(move |u| u.link(column));
     let found = Found {
         enrollments: enrollments(
             r,
             rows.iter()
                 .map(|e| &e.enrollment)
-                .chain(unparsed_links("EnrollmentID")),
+                .chain(chunk.unparsed_keys("EnrollmentID")),
         )
         .await?,
         clients: clients_named(r.txn, chunk, |row| &row.client).await?,

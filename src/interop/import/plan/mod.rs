@@ -303,7 +303,7 @@ async fn clients_named<R>(
     chunk: &Chunk<R>,
     client_of: fn(&R) -> &HudKey,
 ) -> AppResult<HashMap<String, Uuid>> {
-    let unparsed = chunk.unparsed.iter().filter_map(|u| u.link("PersonalID"));
+    let unparsed = chunk.unparsed_keys("PersonalID");
     let found =
         find_keyed::<entity::client::Entity>(txn, chunk.rows.iter().map(client_of).chain(unparsed))
             .await?;

@@ -96,6 +96,12 @@ impl<R> Chunk<R> {
     fn len(&self) -> usize {
         self.rows.len() + self.unparsed.len()
     }
+
+    /// The keys the chunk's unparsed rows give in `column`: their links are checked like the
+    /// parsed rows' (see [`Table::unparsed_links`]).
+    pub(super) fn unparsed_keys(&self, column: &'static str) -> impl Iterator<Item = &HudKey> {
+        self.unparsed.iter().filter_map(move |u| u.link(column))
+    }
 }
 
 /// What the zip holds, before any modeled file but Export.csv is read.
