@@ -18,6 +18,11 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
         .min_connections(1)
         .acquire_timeout(settings.acquire_timeout())
         .connect_timeout(Duration::from_secs(10))
+        // sqlx pings a pooled connection on every checkout by default: a round trip to the database
+        // (or to SQLite's worker thread) before each statement outside a transaction, which doubled
+        // a warm read's trips. Only a connection idle long enough for a server, proxy or firewall to
+        // have dropped it is pinged now; a hot one is handed out as it is.
+        .test_before_acquire_if_idle_for(STALE_AFTER)
         // Statements are logged by tracing at debug level only: they may carry personal data.
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
@@ -33,6 +38,9 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
     }
     Database::connect(options).await
 }
+
+/// How long a pooled connection may sit idle before it is pinged on checkout.
+const STALE_AFTER: Duration = Duration::from_secs(30);
 
 /// Any fixed number: the PostgreSQL advisory lock that lets one instance migrate at a time.
 const MIGRATION_LOCK: i64 = 0x4845_4152_5448; // "HEARTH"
