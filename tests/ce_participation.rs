@@ -128,20 +128,50 @@ async fn periods_never_overlap_and_only_an_admin_sets_them() {
     assert_eq!(psh["ceParticipation"].as_array().map(Vec::len), Some(2));
 }
 
+/// The HUD 2.09 migration, by name: the test rolls back to just before it, however many land later.
+const CE_PARTICIPATION_MIGRATION: &str = "m20261201_000003_ce_participation";
+
 #[tokio::test]
 async fn the_migration_gives_every_existing_project_its_period() {
-    use migration::MigratorTrait;
+    use migration::{MigratorTrait, SchemaManager};
     let community = Community::new().await;
     let db = &community.server.services.db;
+    let migrations = migration::Migrator::migrations();
+    let position = migrations
+        .iter()
+        .position(|m| m.name() == CE_PARTICIPATION_MIGRATION)
+        .expect("the 2.09 migration is in the Migrator");
+    // 2.09 and every migration after it.
+    let steps = u32::try_from(migrations.len() - position).expect("a few migrations");
     // Back to before 2.09, then forward again: the projects made since get their periods.
-    migration::Migrator::down(db, Some(1))
+    migration::Migrator::down(db, Some(steps))
         .await
-        .expect("down one");
+        .expect("down to before 2.09");
+    let manager = SchemaManager::new(db);
+    assert!(
+        !manager
+            .has_table("ce_participation")
+            .await
+            .expect("has_table"),
+        "rolled back past 2.09: no ce_participation table"
+    );
+    let pending = migration::Migrator::get_pending_migrations(db)
+        .await
+        .expect("pending migrations");
+    assert_eq!(
+        pending.first().map(|m| m.name().to_owned()).as_deref(),
+        Some(CE_PARTICIPATION_MIGRATION)
+    );
     migration::Migrator::up(db, None).await.expect("up again");
     let psh = participation(&community.plm, &community.psh_a, None).await;
     assert_eq!(psh["receivesReferrals"], true);
-    assert_eq!(psh["ceParticipation"][0]["startDate"], "2020-01-01");
+    assert_eq!(
+        psh["ceParticipation"],
+        json!([{ "accessPoint": false, "housingAssessment": false, "receivesReferrals": true,
+            "startDate": "2020-01-01", "endDate": null }])
+    );
     let ce = participation(&community.plm, &community.ce_project, None).await;
     assert_eq!(ce["ceParticipation"][0]["accessPoint"], true);
+    assert_eq!(ce["ceParticipation"][0]["housingAssessment"], true);
     assert_eq!(ce["receivesReferrals"], false);
 }
