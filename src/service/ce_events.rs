@@ -270,10 +270,8 @@ pub(super) async fn write_resolution(
     if update.exec(txn).await?.rows_affected != 1 {
         return Err(already_resolved(event));
     }
-    let resolved = ce_event::Entity::find_by_id(event.id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| AppError::internal("resolved CE event vanished"))?;
+    let resolved =
+        super::reread::<ce_event::Entity>(txn, event.id, "the resolved CE event").await?;
     audit::record_with_reason(
         txn,
         actor.into(),

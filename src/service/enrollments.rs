@@ -253,10 +253,8 @@ pub async fn exit(services: &Services, actor: &Actor, input: Exit) -> AppResult<
     if let HeadExit::NewHead(new_head) = input.how {
         hand_over(&txn, actor, &enrollment, new_head).await?;
         // The answer shows the former head's relationship after the hand-over.
-        exited = enrollment::Entity::find_by_id(exited.id)
-            .one(&txn)
-            .await?
-            .ok_or_else(|| AppError::internal("an exited enrollment vanished"))?;
+        exited =
+            super::reread::<enrollment::Entity>(&txn, exited.id, "an exited enrollment").await?;
     }
     txn.commit().await?;
     Ok(exited)
@@ -338,10 +336,8 @@ async fn exit_one(
     if !changed {
         return Err(already_exited(enrollment));
     }
-    let saved = enrollment::Entity::find_by_id(enrollment.id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| AppError::internal("an exited enrollment vanished"))?;
+    let saved =
+        super::reread::<enrollment::Entity>(txn, enrollment.id, "an exited enrollment").await?;
     audit::record(
         txn,
         actor.into(),
@@ -363,10 +359,8 @@ async fn hand_over(
     former: &enrollment::Model,
     new_head: Uuid,
 ) -> AppResult<()> {
-    let successor = enrollment::Entity::find_by_id(new_head)
-        .one(txn)
-        .await?
-        .ok_or_else(|| AppError::internal("the new head's enrollment vanished"))?;
+    let successor =
+        super::reread::<enrollment::Entity>(txn, new_head, "the new head's enrollment").await?;
     let theirs = successor.relationship_to_hoh;
     let former_now = match theirs {
         RelationshipToHoH::SpouseOrPartner
@@ -378,10 +372,8 @@ async fn hand_over(
         (former.clone(), former_now),
         (successor, RelationshipToHoH::SelfHeadOfHousehold),
     ] {
-        let before = enrollment::Entity::find_by_id(model.id)
-            .one(txn)
-            .await?
-            .ok_or_else(|| AppError::internal("a household member vanished"))?;
+        let before =
+            super::reread::<enrollment::Entity>(txn, model.id, "a household member").await?;
         enrollment::Entity::update_many()
             .col_expr(
                 enrollment::Column::RelationshipToHoh,
@@ -392,10 +384,8 @@ async fn hand_over(
             .filter(enrollment::Column::Id.eq(model.id))
             .exec(txn)
             .await?;
-        let after = enrollment::Entity::find_by_id(model.id)
-            .one(txn)
-            .await?
-            .ok_or_else(|| AppError::internal("a household member vanished"))?;
+        let after =
+            super::reread::<enrollment::Entity>(txn, model.id, "a household member").await?;
         audit::record(txn, actor.into(), "exitEnrollment", Some(&before), &after).await?;
     }
     Ok(())

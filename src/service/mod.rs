@@ -169,3 +169,20 @@ pub fn parse_id(what: &str, raw: &str) -> AppResult<Uuid> {
         ))
     })
 }
+
+/// Reads back the row `id` that this transaction has just changed, to return and audit it as it now
+/// stands. The change held the row, so its absence is Hearth's fault (INTERNAL), described by `what`.
+pub async fn reread<E>(
+    conn: &impl sea_orm::ConnectionTrait,
+    id: Uuid,
+    what: &str,
+) -> AppResult<E::Model>
+where
+    E: sea_orm::EntityTrait,
+    E::PrimaryKey: sea_orm::PrimaryKeyTrait<ValueType = Uuid>,
+{
+    E::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::internal(format!("{what} vanished within its own transaction")))
+}

@@ -163,10 +163,8 @@ async fn finish(
     opened: &Opened,
     operation: &str,
 ) -> AppResult<ce_event::Model> {
-    let changed = ce_event::Entity::find_by_id(opened.event.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::internal("a changed CE event vanished"))?;
+    let changed =
+        super::reread::<ce_event::Entity>(&txn, opened.event.id, "a changed CE event").await?;
     let who = actor.into();
     let before = Some(&opened.event);
     let reason = opened.reason.as_deref();
