@@ -6,6 +6,12 @@ use hearth::app::{self, AppState};
 use hearth::config::{CommunitySettings, DatabaseSettings, ServerSettings};
 use std::process::ExitCode;
 
+/// jemalloc for everything Rust allocates (the bundled SQLite keeps the C library's malloc): see the
+/// dependency's note in Cargo.toml.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Parser)]
 #[command(
     name = "hearth",
