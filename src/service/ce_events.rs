@@ -86,9 +86,7 @@ pub async fn create(
     let today = services.clock.today();
     let txn = services.write_transaction().await?;
     let enrollment = scope::get::<enrollment::Entity, _>(&txn, actor, input.enrollment_id).await?;
-    let ce_project = admin::find_project(&txn, enrollment.project_id)
-        .await?
-        .ok_or_else(|| AppError::internal("enrollment without a live project"))?;
+    let ce_project = admin::project_of(&txn, &enrollment).await?;
     obey(rules::ce_event::event(
         input.event_date,
         &rules::ce_event::CeEnrollmentFacts {
@@ -360,9 +358,7 @@ pub(super) async fn is_ce_side_plm<C: ConnectionTrait>(
         .one(conn)
         .await?
         .ok_or_else(|| AppError::internal("CE event without its enrollment"))?;
-    let ce_project = admin::find_project(conn, ce_enrollment.project_id)
-        .await?
-        .ok_or_else(|| AppError::internal("CE enrollment without its project"))?;
+    let ce_project = admin::project_of(conn, &ce_enrollment).await?;
     Ok(actor.role == Role::PriorityListManager
         && ce_project.organization_id == actor.organization_id)
 }
@@ -439,9 +435,7 @@ async fn check_resulting_enrollment<C: ConnectionTrait>(
         }
         Some(_) => {}
         None => {
-            let project = admin::find_project(conn, enrollment.project_id)
-                .await?
-                .ok_or_else(|| AppError::internal("enrollment without a live project"))?;
+            let project = admin::project_of(conn, &enrollment).await?;
             if project.organization_id != actor.organization_id {
                 return Err(AppError::bad_input(format!(
                     "Enrollment {enrollment_id} is not in a project of the organization you act as"

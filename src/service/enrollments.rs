@@ -122,9 +122,7 @@ async fn get_for_change<C: ConnectionTrait>(
     id: Uuid,
 ) -> AppResult<(enrollment::Model, project::Model)> {
     let enrollment = scope::get::<enrollment::Entity, _>(conn, actor, id).await?;
-    let project = admin::find_project(conn, enrollment.project_id)
-        .await?
-        .ok_or_else(|| AppError::internal(format!("enrollment {id} has no live project")))?;
+    let project = admin::project_of(conn, &enrollment).await?;
     require_project_staff(actor, &project)?;
     Ok((enrollment, project))
 }
