@@ -170,8 +170,9 @@ pub fn parse_id(what: &str, raw: &str) -> AppResult<Uuid> {
     })
 }
 
-/// Reads back the row `id` that this transaction has just changed, to return and audit it as it now
-/// stands. The change held the row, so its absence is Hearth's fault (INTERNAL), described by `what`.
+/// Reads the row `id` again within a transaction that has already found it (and may have changed
+/// it since): to return and audit it as it now stands, or to take its current values before a change.
+/// The transaction holds the row, so its absence is Hearth's fault (INTERNAL), described by `what`.
 pub async fn reread<E>(
     conn: &impl sea_orm::ConnectionTrait,
     id: Uuid,
