@@ -16,7 +16,7 @@ use super::loaders::{
 };
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Lookahead, Result};
-use entity::{ce_event, client, enrollment, organization, project};
+use entity::{assessment, ce_event, client, enrollment, organization, project, referral_note};
 use futures_util::future::BoxFuture;
 use std::collections::BTreeSet;
 use std::collections::HashMap;
@@ -120,6 +120,32 @@ where
     next(ctx, field, rows).await
 }
 
+/// The lists the rows of a level own under `field` (if selected: a client's enrollments, a
+/// referral's notes), loaded as by [`load_lists`], then their own nested fields by `next`.
+async fn owned<'a, K, V>(
+    ctx: &'a Context<'a>,
+    field: Lookahead<'a>,
+    ids: impl Iterator<Item = Uuid>,
+    key: fn(Uuid) -> K,
+    next: Level<V>,
+) -> Result<()>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    V: Send + Sync + Clone + 'static,
+    HearthLoader: Loader<K, Value = Vec<V>, Error = async_graphql::Error>,
+{
+    if !field.exists() {
+        return Ok(());
+    }
+    let rows = load_lists(ctx.loaders(), ids, key).await?;
+    next(ctx, field, rows).await
+}
+
+/// The [`Level`] of rows with no nested fields to load (assessments, notes).
+fn leaves<'a, V>(_: &'a Context<'a>, _: Lookahead<'a>, _: Vec<V>) -> BoxFuture<'a, Result<()>> {
+    Box::pin(std::future::ready(Ok(())))
+}
+
 /// The households a level's rows name (`field`, if selected), and their own nested fields.
 async fn linked_households<'a>(
     ctx: &'a Context<'a>,
@@ -138,30 +164,27 @@ pub fn clients<'a>(
     rows: Vec<client::Model>,
 ) -> BoxFuture<'a, Result<()>> {
     Box::pin(async move {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let loaders = ctx.loaders();
         let ids = unique(rows.iter().map(|c| c.id));
-        let enrollments = selection.field("enrollments");
-        if enrollments.exists() {
-            let rows = load_lists(loaders, ids.iter().copied(), EnrollmentsOfClient).await?;
-            self::enrollments(ctx, enrollments, rows).await?;
-        }
-        let events = selection.field("ceEvents");
-        if events.exists() {
-            let rows = load_lists(loaders, ids.iter().copied(), CeEventsOfClient).await?;
-            ce_events(ctx, events, rows).await?;
-        }
-        if selection.field("assessments").exists() {
-            load_lists::<_, entity::assessment::Model>(
-                loaders,
-                ids.iter().copied(),
-                AssessmentsOfClient,
-            )
-            .await?;
-        }
-        Ok(())
+        let of = || ids.iter().copied();
+        let field = |name| selection.field(name);
+        owned(
+            ctx,
+            field("enrollments"),
+            of(),
+            EnrollmentsOfClient,
+            enrollments,
+        )
+        .await?;
+        owned(ctx, field("ceEvents"), of(), CeEventsOfClient, ce_events).await?;
+        let assessments = leaves::<assessment::Model>;
+        owned(
+            ctx,
+            field("assessments"),
+            of(),
+            AssessmentsOfClient,
+            assessments,
+        )
+        .await
     })
 }
 
@@ -171,50 +194,40 @@ pub fn enrollments<'a>(
     rows: Vec<enrollment::Model>,
 ) -> BoxFuture<'a, Result<()>> {
     Box::pin(async move {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let loaders = ctx.loaders();
-        let client = selection.field("client");
-        linked(
-            ctx,
-            client,
-            rows.iter().map(|e| e.client_id),
-            ClientKey,
-            clients,
-        )
-        .await?;
-        let project = selection.field("project");
-        linked(
-            ctx,
-            project,
-            rows.iter().map(|e| e.project_id),
-            ProjectKey,
-            projects,
-        )
-        .await?;
+        let field = |name| selection.field(name);
+        let clients_of = rows.iter().map(|e| e.client_id);
+        linked(ctx, field("client"), clients_of, ClientKey, clients).await?;
+        let projects_of = rows.iter().map(|e| e.project_id);
+        linked(ctx, field("project"), projects_of, ProjectKey, projects).await?;
+        let households_of = rows.iter().map(|e| e.household_id);
+        linked_households(ctx, field("household"), households_of).await?;
         let ids = unique(rows.iter().map(|e| e.id));
-        let events = selection.field("ceEvents");
-        if events.exists() {
-            let rows = load_lists(loaders, ids.iter().copied(), CeEventsOfEnrollment).await?;
-            ce_events(ctx, events, rows).await?;
-        }
-        let resolved = selection.field("resolvedReferral");
-        if resolved.exists() {
-            let rows = load_each(loaders, ids.iter().copied(), ReferralResolvedBy).await?;
-            ce_events(ctx, resolved, rows).await?;
-        }
-        let household = selection.field("household");
-        linked_households(ctx, household, rows.iter().map(|e| e.household_id)).await?;
-        if selection.field("assessments").exists() {
-            load_lists::<_, entity::assessment::Model>(
-                loaders,
-                ids.iter().copied(),
-                AssessmentsOfEnrollment,
-            )
-            .await?;
-        }
-        Ok(())
+        let of = || ids.iter().copied();
+        owned(
+            ctx,
+            field("ceEvents"),
+            of(),
+            CeEventsOfEnrollment,
+            ce_events,
+        )
+        .await?;
+        linked(
+            ctx,
+            field("resolvedReferral"),
+            of(),
+            ReferralResolvedBy,
+            ce_events,
+        )
+        .await?;
+        let assessments = leaves::<assessment::Model>;
+        owned(
+            ctx,
+            field("assessments"),
+            of(),
+            AssessmentsOfEnrollment,
+            assessments,
+        )
+        .await
     })
 }
 
@@ -257,36 +270,35 @@ pub fn ce_events<'a>(
     rows: Vec<ce_event::Model>,
 ) -> BoxFuture<'a, Result<()>> {
     Box::pin(async move {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let loaders = ctx.loaders();
-        let client = selection.field("client");
+        let field = |name| selection.field(name);
+        let clients_of = rows.iter().map(|e| e.client_id);
+        linked(ctx, field("client"), clients_of, ClientKey, clients).await?;
+        let enrollments_of = rows.iter().map(|e| e.enrollment_id);
         linked(
             ctx,
-            client,
-            rows.iter().map(|e| e.client_id),
-            ClientKey,
-            clients,
+            field("enrollment"),
+            enrollments_of,
+            EnrollmentKey,
+            enrollments,
         )
         .await?;
-        let enrollment = selection.field("enrollment");
-        let ids = rows.iter().map(|e| e.enrollment_id);
-        linked(ctx, enrollment, ids, EnrollmentKey, enrollments).await?;
-        let resulting = selection.field("resultingEnrollment");
-        let ids = rows.iter().filter_map(|e| e.resulting_enrollment_id);
-        linked(ctx, resulting, ids, EnrollmentKey, enrollments).await?;
-        let referred = selection.field("referredProject");
-        let ids = rows.iter().filter_map(|e| e.referred_project_id);
-        linked(ctx, referred, ids, ProjectKey, projects).await?;
-        let household = selection.field("household");
-        linked_households(ctx, household, rows.iter().map(|e| e.household_id)).await?;
-        // A referral's notes (`CeEvent.notes`), for every event of the level at once.
-        if selection.field("notes").exists() {
-            let ids = rows.iter().map(|e| e.id);
-            load_lists::<_, entity::referral_note::Model>(loaders, ids, NotesOfReferral).await?;
-        }
-        Ok(())
+        let resulting = rows.iter().filter_map(|e| e.resulting_enrollment_id);
+        let field_resulting = field("resultingEnrollment");
+        linked(ctx, field_resulting, resulting, EnrollmentKey, enrollments).await?;
+        let referred = rows.iter().filter_map(|e| e.referred_project_id);
+        linked(
+            ctx,
+            field("referredProject"),
+            referred,
+            ProjectKey,
+            projects,
+        )
+        .await?;
+        let households_of = rows.iter().map(|e| e.household_id);
+        linked_households(ctx, field("household"), households_of).await?;
+        let notes = leaves::<referral_note::Model>;
+        let ids = rows.iter().map(|e| e.id);
+        owned(ctx, field("notes"), ids, NotesOfReferral, notes).await
     })
 }
 
@@ -296,13 +308,9 @@ pub fn projects<'a>(
     rows: Vec<project::Model>,
 ) -> BoxFuture<'a, Result<()>> {
     Box::pin(async move {
-        let organization = selection.field("organization");
-        if rows.is_empty() || !organization.exists() {
-            return Ok(());
-        }
-        let ids = rows.iter().map(|p| p.organization_id);
-        let rows = load_each(ctx.loaders(), ids, OrganizationKey).await?;
-        organizations(ctx, organization, rows).await
+        let organizations_of = rows.iter().map(|p| p.organization_id);
+        let field = selection.field("organization");
+        linked(ctx, field, organizations_of, OrganizationKey, organizations).await
     })
 }
 
@@ -312,12 +320,8 @@ pub fn organizations<'a>(
     rows: Vec<organization::Model>,
 ) -> BoxFuture<'a, Result<()>> {
     Box::pin(async move {
-        let projects_field = selection.field("projects");
-        if rows.is_empty() || !projects_field.exists() {
-            return Ok(());
-        }
         let ids = rows.iter().map(|o| o.id);
-        let rows = load_lists(ctx.loaders(), ids, ProjectsOfOrganization).await?;
-        projects(ctx, projects_field, rows).await
+        let field = selection.field("projects");
+        owned(ctx, field, ids, ProjectsOfOrganization, projects).await
     })
 }
