@@ -5,105 +5,93 @@
 use super::*;
 
 #[tokio::test]
-async fn successful_referral_links_the_enrollment_created_at_intake() {
+async fn successful_referral_links_the_enrollment_created_at_intake_dated_its_entry() {
     let community = Community::new().await;
-    let (client, _, event) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
-        .await;
-    // Intake first: the housing enrollment exists before the event is updated.
-    let housing =
-        create_enrollment(&community.staff_a, &client, &community.psh_a, "2026-03-10").await;
-    let reply = resolve(&community.staff_a, &event, SUCCESSFUL, None, Some(&housing)).await;
-    let resolved = reply.data()["resolveReferral"].clone();
-    assert_eq!(resolved["status"], "SUCCESSFUL");
-    assert_eq!(resolved["referralResult"], SUCCESSFUL);
-    // resultDate defaults to the resulting enrollment's entryDate.
-    assert_eq!(resolved["resultDate"], "2026-03-10");
-    assert_eq!(resolved["resultingEnrollment"]["id"], housing.as_str());
-
-    for who in [&community.plm, &community.staff_a] {
-        let stored = read_ce_event(who, &event).await;
-        assert_eq!(stored["status"], "SUCCESSFUL");
-        assert_eq!(stored["resultDate"], "2026-03-10");
-        assert_eq!(stored["resultingEnrollment"]["id"], housing.as_str());
-    }
-    let enrollment = read_enrollment(&community.staff_a, &housing).await;
-    assert_eq!(enrollment["resolvedReferral"]["id"], event.as_str());
-}
-
-#[tokio::test]
-async fn successful_result_date_may_be_given_when_it_equals_the_entry_date() {
-    let community = Community::new().await;
-    let (client, _, event) = community
-        .referral("REFERRAL_TO_RRH", &community.rrh_a, "2026-03-01")
-        .await;
-    // Enrolled on the day of the referral: "on or after eventDate" includes the day itself.
-    let housing =
-        create_enrollment(&community.staff_a, &client, &community.rrh_a, "2026-03-01").await;
-    let reply = resolve(
-        &community.staff_a,
-        &event,
-        SUCCESSFUL,
-        Some("2026-03-01"),
-        Some(&housing),
-    )
-    .await;
-    assert_eq!(reply.data()["resolveReferral"]["resultDate"], "2026-03-01");
-    let stored = read_ce_event(&community.plm, &event).await;
-    assert_eq!(stored["status"], "SUCCESSFUL");
-    assert_eq!(stored["resultingEnrollment"]["id"], housing.as_str());
-}
-
-#[tokio::test]
-async fn unsuccessful_referral_client_rejected() {
-    let community = Community::new().await;
-    let (_, _, event) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
-        .await;
-    let reply = resolve(
-        &community.staff_a,
-        &event,
-        CLIENT_REJECTED,
-        Some("2026-03-04"),
-        None,
-    )
-    .await;
-    let resolved = reply.data()["resolveReferral"].clone();
-    assert_eq!(resolved["status"], "UNSUCCESSFUL");
-    assert_eq!(resolved["referralResult"], CLIENT_REJECTED);
-    assert_eq!(resolved["resultDate"], "2026-03-04");
-    assert!(resolved["resultingEnrollment"].is_null());
-    let stored = read_ce_event(&community.plm, &event).await;
-    assert_eq!(stored["status"], "UNSUCCESSFUL");
-    assert_eq!(stored["referralResult"], CLIENT_REJECTED);
-    assert_eq!(stored["resultDate"], "2026-03-04");
-}
-
-#[tokio::test]
-async fn unsuccessful_referral_provider_rejected() {
-    let community = Community::new().await;
-    let (_, _, event) = community
-        .referral(
-            "REFERRAL_TO_EMERGENCY_SHELTER",
-            &community.es_b,
-            "2026-03-01",
+    // (case, event type, referred project, entry date, result date given)
+    #[rustfmt::skip]
+    let cases = [
+        // resultDate defaults to the resulting enrollment's entryDate.
+        ("result date left to default", "REFERRAL_TO_PSH", &community.psh_a, "2026-03-10", None),
+        // Enrolled on the day of the referral: "on or after eventDate" includes the day itself.
+        ("result date given, the event's day", "REFERRAL_TO_RRH", &community.rrh_a, "2026-03-01", Some("2026-03-01")),
+    ];
+    for (name, event_type, project, entry, result_date) in cases {
+        let (client, _, event) = community.referral(event_type, project, "2026-03-01").await;
+        // Intake first: the housing enrollment exists before the event is updated.
+        let housing = create_enrollment(&community.staff_a, &client, project, entry).await;
+        let reply = resolve(
+            &community.staff_a,
+            &event,
+            SUCCESSFUL,
+            result_date,
+            Some(&housing),
         )
         .await;
-    let reply = resolve(
-        &community.staff_b,
-        &event,
-        PROVIDER_REJECTED,
-        Some(TODAY),
-        None,
-    )
-    .await;
-    let resolved = reply.data()["resolveReferral"].clone();
-    assert_eq!(resolved["status"], "UNSUCCESSFUL");
-    assert_eq!(resolved["referralResult"], PROVIDER_REJECTED);
-    assert_eq!(resolved["resultDate"], TODAY);
-    let stored = read_ce_event(&community.plm, &event).await;
-    assert_eq!(stored["status"], "UNSUCCESSFUL");
-    assert_eq!(stored["referralResult"], PROVIDER_REJECTED);
+        let resolved = &reply.expect_ok(name)["resolveReferral"];
+        assert_eq!(resolved["status"], "SUCCESSFUL", "case {name}: {resolved}");
+        assert_eq!(
+            resolved["referralResult"], SUCCESSFUL,
+            "case {name}: {resolved}"
+        );
+        assert_eq!(resolved["resultDate"], entry, "case {name}: {resolved}");
+        assert_eq!(
+            resolved["resultingEnrollment"]["id"],
+            housing.as_str(),
+            "case {name}: {resolved}"
+        );
+        for who in [&community.plm, &community.staff_a] {
+            let stored = read_ce_event(who, &event).await;
+            assert_eq!(stored["status"], "SUCCESSFUL", "case {name}: {stored}");
+            assert_eq!(stored["resultDate"], entry, "case {name}: {stored}");
+            assert_eq!(
+                stored["resultingEnrollment"]["id"],
+                housing.as_str(),
+                "case {name}: {stored}"
+            );
+        }
+        let enrollment = read_enrollment(&community.staff_a, &housing).await;
+        assert_eq!(
+            enrollment["resolvedReferral"]["id"],
+            event.as_str(),
+            "case {name}: {enrollment}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unsuccessful_referral_is_rejected_by_the_client_or_the_provider() {
+    let community = Community::new().await;
+    // (case, event type, referred project, its staff, result, result date)
+    #[rustfmt::skip]
+    let cases = [
+        ("client rejected", "REFERRAL_TO_PSH", &community.psh_a, &community.staff_a, CLIENT_REJECTED, "2026-03-04"),
+        ("provider rejected", "REFERRAL_TO_EMERGENCY_SHELTER", &community.es_b, &community.staff_b, PROVIDER_REJECTED, TODAY),
+    ];
+    for (name, event_type, project, staff, result, result_date) in cases {
+        let (_, _, event) = community.referral(event_type, project, "2026-03-01").await;
+        let reply = resolve(staff, &event, result, Some(result_date), None).await;
+        let resolved = &reply.expect_ok(name)["resolveReferral"];
+        assert_eq!(
+            resolved["status"], "UNSUCCESSFUL",
+            "case {name}: {resolved}"
+        );
+        assert_eq!(
+            resolved["referralResult"], result,
+            "case {name}: {resolved}"
+        );
+        assert_eq!(
+            resolved["resultDate"], result_date,
+            "case {name}: {resolved}"
+        );
+        assert!(
+            resolved["resultingEnrollment"].is_null(),
+            "case {name}: {resolved}"
+        );
+        let stored = read_ce_event(&community.plm, &event).await;
+        assert_eq!(stored["status"], "UNSUCCESSFUL", "case {name}: {stored}");
+        assert_eq!(stored["referralResult"], result, "case {name}: {stored}");
+        assert_eq!(stored["resultDate"], result_date, "case {name}: {stored}");
+    }
 }
 
 #[tokio::test]
