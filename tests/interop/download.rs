@@ -45,28 +45,31 @@ async fn admin_and_priority_list_manager_download_the_export_as_a_zip() {
 async fn housing_staff_may_not_download_the_export_and_a_token_is_required() {
     let (c, _) = community_with_history().await;
     let range = format!("from={FROM}&to={TO}");
-
-    let staff = download(&c, Some(token(&c.staff_a)), &range).await;
-    assert_eq!(staff.status().as_u16(), 403);
-    let body: serde_json::Value = staff.json().await.expect("a JSON error");
-    assert_eq!(
-        body["errors"][0]["extensions"]["code"], "FORBIDDEN",
-        "{body}"
-    );
-
-    let anonymous = download(&c, None, &range).await;
-    assert_eq!(anonymous.status().as_u16(), 401);
-    let body: serde_json::Value = anonymous.json().await.expect("a JSON error");
-    assert_eq!(
-        body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
-        "{body}"
-    );
-
-    let backwards = download(&c, Some(token(&c.plm)), "from=2026-06-01&to=2026-01-01").await;
-    assert_eq!(backwards.status().as_u16(), 400);
-    let body: serde_json::Value = backwards.json().await.expect("a JSON error");
-    assert_eq!(
-        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
-        "{body}"
-    );
+    // (case, the token sent, the query string, the status and code answered)
+    let cases = [
+        (
+            "housing staff",
+            Some(token(&c.staff_a)),
+            range.as_str(),
+            403,
+            "FORBIDDEN",
+        ),
+        ("no token", None, range.as_str(), 401, "UNAUTHENTICATED"),
+        (
+            "a range ending before it starts",
+            Some(token(&c.plm)),
+            "from=2026-06-01&to=2026-01-01",
+            400,
+            "BAD_USER_INPUT",
+        ),
+    ];
+    for (name, token, query, status, code) in cases {
+        let response = download(&c, token, query).await;
+        assert_eq!(response.status().as_u16(), status, "case {name}");
+        let body: serde_json::Value = response.json().await.expect("a JSON error");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], code,
+            "case {name}: {body}"
+        );
+    }
 }
