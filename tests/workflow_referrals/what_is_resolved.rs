@@ -47,33 +47,30 @@ async fn a_referral_is_resolved_once() {
         None,
     )
     .await
-    .data();
-    resolve(
-        &community.staff_a,
-        &event,
-        CLIENT_REJECTED,
-        Some("2026-03-05"),
-        None,
-    )
-    .await
-    .expect_error("CONFLICT");
+    .expect_ok("the first resolution");
     let housing =
         create_enrollment(&community.staff_a, &client, &community.psh_a, "2026-03-10").await;
-    resolve(&community.staff_a, &event, SUCCESSFUL, None, Some(&housing))
-        .await
-        .expect_error("CONFLICT");
-    resolve(
-        &community.admin(),
-        &event,
-        PROVIDER_REJECTED,
-        Some("2026-03-03"),
-        None,
-    )
-    .await
-    .expect_error("CONFLICT");
-    let stored = read_ce_event(&community.plm, &event).await;
-    assert_eq!(stored["referralResult"], PROVIDER_REJECTED);
-    assert_eq!(stored["resultDate"], "2026-03-02");
-    assert!(stored["resultingEnrollment"].is_null());
-    assert_resolves_nothing(&community, &housing, "").await;
+    let admin = community.admin();
+    // (case, who resolves it again, the result, its date, the resulting enrollment)
+    #[rustfmt::skip]
+    let cases = [
+        ("another unsuccessful result", &community.staff_a, CLIENT_REJECTED, Some("2026-03-05"), None),
+        ("a successful result", &community.staff_a, SUCCESSFUL, None, Some(housing.as_str())),
+        ("by an ADMIN", &admin, PROVIDER_REJECTED, Some("2026-03-03"), None),
+    ];
+    for (name, who, result, result_date, resulting) in cases {
+        let reply = resolve(who, &event, result, result_date, resulting).await;
+        reply.expect_refused(name, "CONFLICT", "this one is already resolved");
+        let stored = read_ce_event(&community.plm, &event).await;
+        assert_eq!(
+            stored["referralResult"], PROVIDER_REJECTED,
+            "case {name}: {stored}"
+        );
+        assert_eq!(stored["resultDate"], "2026-03-02", "case {name}: {stored}");
+        assert!(
+            stored["resultingEnrollment"].is_null(),
+            "case {name}: {stored}"
+        );
+        assert_resolves_nothing(&community, &housing, name).await;
+    }
 }
