@@ -3,90 +3,134 @@
 
 use super::*;
 
+/// A resolution that is allowed: who makes it, of which referral, with what result.
+struct Allowed<'a> {
+    name: &'static str,
+    who: &'a Gql,
+    /// The referred project; none for a referral of event type 18.
+    referred: Option<&'a str>,
+    result: &'static str,
+    result_date: Option<&'static str>,
+    /// The resulting enrollment: who makes it, in which project, from which date.
+    resulting: Option<(&'a Gql, &'a str, &'static str)>,
+    /// The resolution's status and result date.
+    status: &'static str,
+    dated: &'static str,
+}
+
 #[tokio::test]
-async fn admin_may_resolve_any_referral() {
+async fn an_admin_resolves_any_referral_and_a_plm_of_the_ce_organization_one_naming_no_project() {
     let community = Community::new().await;
     let admin = community.admin();
-    let (_, _, to_a) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_a, "2026-03-01")
-        .await;
-    let (client_b, _, to_b) = community
-        .referral("REFERRAL_TO_PSH", &community.psh_b, "2026-03-01")
-        .await;
-    let (_, _, without_project) = referral_without_project(&community).await;
-
-    let reply = resolve(&admin, &to_a, PROVIDER_REJECTED, Some("2026-03-02"), None).await;
-    assert_eq!(reply.data()["resolveReferral"]["status"], "UNSUCCESSFUL");
-    let housing = create_enrollment(
-        &community.staff_b,
-        &client_b,
-        &community.psh_b,
-        "2026-03-05",
-    )
-    .await;
-    let reply = resolve(&admin, &to_b, SUCCESSFUL, None, Some(&housing)).await;
-    assert_eq!(reply.data()["resolveReferral"]["status"], "SUCCESSFUL");
-    let reply = resolve(
-        &admin,
-        &without_project,
-        CLIENT_REJECTED,
-        Some("2026-03-02"),
-        None,
-    )
-    .await;
-    assert_eq!(reply.data()["resolveReferral"]["status"], "UNSUCCESSFUL");
-
-    assert_eq!(
-        read_ce_event(&community.plm, &to_a).await["status"],
-        "UNSUCCESSFUL"
-    );
-    let stored = read_ce_event(&community.plm, &to_b).await;
-    assert_eq!(stored["resultingEnrollment"]["id"], housing.as_str());
-    assert_eq!(
-        read_ce_event(&community.plm, &without_project).await["status"],
-        "UNSUCCESSFUL"
-    );
-}
-
-#[tokio::test]
-async fn referral_without_a_project_is_resolved_by_a_plm_of_the_ce_organization() {
-    let community = Community::new().await;
-    let (_, _, event) = referral_without_project(&community).await;
-    let reply = resolve(
-        &community.plm,
-        &event,
-        CLIENT_REJECTED,
-        Some("2026-03-03"),
-        None,
-    )
-    .await;
-    let resolved = reply.data()["resolveReferral"].clone();
-    assert_eq!(resolved["status"], "UNSUCCESSFUL");
-    assert_eq!(resolved["resultDate"], "2026-03-03");
-    assert_eq!(
-        read_ce_event(&community.plm, &event).await["status"],
-        "UNSUCCESSFUL"
-    );
-}
-
-#[tokio::test]
-async fn referral_without_a_project_succeeds_with_an_enrollment_of_the_plms_organization() {
-    let community = Community::new().await;
+    let c = &community;
     let voucher_program = create_project(
-        &community.admin(),
-        &community.ce_org,
+        &admin,
+        &c.ce_org,
         "Metro Voucher Housing",
         "PH_HOUSING_ONLY",
     )
     .await;
-    let (client, _, event) = referral_without_project(&community).await;
-    let housing = create_enrollment(&community.plm, &client, &voucher_program, "2026-03-08").await;
-    let reply = resolve(&community.plm, &event, SUCCESSFUL, None, Some(&housing)).await;
-    let resolved = reply.data()["resolveReferral"].clone();
-    assert_eq!(resolved["status"], "SUCCESSFUL");
-    assert_eq!(resolved["resultDate"], "2026-03-08");
-    let enrollment = read_enrollment(&community.plm, &housing).await;
-    assert_eq!(enrollment["resolvedReferral"]["id"], event.as_str());
+    let cases = [
+        Allowed {
+            name: "an ADMIN, unsuccessful, to org A",
+            who: &admin,
+            referred: Some(&c.psh_a),
+            result: PROVIDER_REJECTED,
+            result_date: Some("2026-03-02"),
+            resulting: None,
+            status: "UNSUCCESSFUL",
+            dated: "2026-03-02",
+        },
+        Allowed {
+            name: "an ADMIN, successful, to org B",
+            who: &admin,
+            referred: Some(&c.psh_b),
+            result: SUCCESSFUL,
+            result_date: None,
+            resulting: Some((&c.staff_b, &c.psh_b, "2026-03-05")),
+            status: "SUCCESSFUL",
+            dated: "2026-03-05",
+        },
+        Allowed {
+            name: "an ADMIN, no project",
+            who: &admin,
+            referred: None,
+            result: CLIENT_REJECTED,
+            result_date: Some("2026-03-02"),
+            resulting: None,
+            status: "UNSUCCESSFUL",
+            dated: "2026-03-02",
+        },
+        Allowed {
+            name: "the PLM, unsuccessful, no project",
+            who: &c.plm,
+            referred: None,
+            result: CLIENT_REJECTED,
+            result_date: Some("2026-03-03"),
+            resulting: None,
+            status: "UNSUCCESSFUL",
+            dated: "2026-03-03",
+        },
+        // The enrollment is in a program of the PLM's own organization.
+        Allowed {
+            name: "the PLM, successful, no project",
+            who: &c.plm,
+            referred: None,
+            result: SUCCESSFUL,
+            result_date: None,
+            resulting: Some((&c.plm, &voucher_program, "2026-03-08")),
+            status: "SUCCESSFUL",
+            dated: "2026-03-08",
+        },
+    ];
+    for case in cases {
+        let name = case.name;
+        let (client, _, event) = match case.referred {
+            Some(project) => c.referral("REFERRAL_TO_PSH", project, "2026-03-01").await,
+            None => referral_without_project(c).await,
+        };
+        let housing = match case.resulting {
+            Some((who, project, entry)) => {
+                Some(create_enrollment(who, &client, project, entry).await)
+            }
+            None => None,
+        };
+        let reply = resolve(
+            case.who,
+            &event,
+            case.result,
+            case.result_date,
+            housing.as_deref(),
+        )
+        .await;
+        let resolved = &reply.expect_ok(name)["resolveReferral"];
+        assert_eq!(resolved["status"], case.status, "case {name}: {resolved}");
+        assert_eq!(
+            resolved["resultDate"], case.dated,
+            "case {name}: {resolved}"
+        );
+        let stored = read_ce_event(&c.plm, &event).await;
+        assert_eq!(stored["status"], case.status, "case {name}: {stored}");
+        match &housing {
+            Some(housing) => {
+                assert_eq!(
+                    stored["resultingEnrollment"]["id"],
+                    housing.as_str(),
+                    "case {name}: {stored}"
+                );
+                let enrollment = read_enrollment(&c.plm, housing).await;
+                assert_eq!(
+                    enrollment["resolvedReferral"]["id"],
+                    event.as_str(),
+                    "case {name}: {enrollment}"
+                );
+            }
+            None => assert!(
+                stored["resultingEnrollment"].is_null(),
+                "case {name}: {stored}"
+            ),
+        }
+    }
 }
 
 #[tokio::test]
