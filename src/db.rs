@@ -2,12 +2,14 @@
 
 use crate::config::DatabaseSettings;
 use migration::{Migrator, MigratorTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
     TransactionTrait,
 };
 use std::time::Duration;
+use uuid::Uuid;
 
 /// Connects with the configured pool. SQLite runs in WAL mode so readers never wait on the writer,
 /// with a busy timeout so that writers queue instead of failing.
@@ -79,4 +81,74 @@ pub fn is_background(sql: &str) -> bool {
 /// Whether every migration has run (for /readyz).
 pub async fn migrations_complete(db: &DatabaseConnection) -> Result<bool, DbErr> {
     Ok(Migrator::get_pending_migrations(db).await?.is_empty())
+}
+
+/// `column IN (ids)`, as one statement text whatever the number of ids.
+///
+/// `IN ($1, $2, …)` is a statement of its own for each number of ids: every pooled connection's
+/// cache of prepared statements then keeps one per length it has met (most of SQLite's serving
+/// RSS), and PostgreSQL parses and plans each length anew. PostgreSQL takes the ids as one `uuid[]`
+/// parameter (`= ANY($1)`); SQLite, which stores a UUID as its 16 bytes, as one JSON array of their
+/// hex digits, unpacked by `json_each` and `unhex` (its planner still searches `column`'s index
+/// once per id).
+pub fn one_of(
+    backend: DbBackend,
+    column: impl ColumnTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Expr {
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    match backend {
+        DbBackend::Postgres => column.eq_any(ids),
+        DbBackend::Sqlite if !ids.is_empty() => {
+            let hex: Vec<serde_json::Value> = ids
+                .iter()
+                .map(|id| id.simple().to_string().into())
+                .collect();
+            let list = serde_json::Value::Array(hex).to_string();
+            Expr::cust_with_exprs(
+                // SQLite's placeholders are `?`, taken in order.
+                "? IN (SELECT unhex(value) FROM json_each(?))",
+                [column.into_expr(), Expr::val(list)],
+            )
+        }
+        _ => column.is_in(ids),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use entity::client;
+    use sea_orm::{EntityTrait, QueryFilter, QueryTrait};
+
+    fn sql(backend: DbBackend, ids: Vec<Uuid>) -> String {
+        let filter = one_of(backend, client::Column::Id, ids);
+        client::Entity::find().filter(filter).build(backend).sql
+    }
+
+    #[test]
+    fn one_of_is_one_statement_text_whatever_the_number_of_ids() {
+        for backend in [DbBackend::Postgres, DbBackend::Sqlite] {
+            let one = sql(backend, vec![Uuid::now_v7()]);
+            let three = sql(backend, (0..3).map(|_| Uuid::now_v7()).collect());
+            assert_eq!(one, three, "{backend:?}");
+        }
+        assert!(
+            sql(DbBackend::Postgres, vec![Uuid::nil()]).ends_with(r#""client"."id" = ANY($1)"#)
+        );
+        let sqlite = sql(DbBackend::Sqlite, vec![Uuid::nil()]);
+        assert!(
+            sqlite.ends_with(r#""client"."id" IN (SELECT unhex(value) FROM json_each(?))"#),
+            "{sqlite}"
+        );
+    }
+
+    #[test]
+    fn one_of_no_ids_matches_nothing() {
+        for backend in [DbBackend::Postgres, DbBackend::Sqlite] {
+            let filter = one_of(backend, client::Column::Id, Vec::new());
+            let none = client::Entity::find().filter(filter).build(backend).to_string();
+            assert!(none.ends_with("WHERE 1 = 2"), "{backend:?}: {none}");
+        }
+    }
 }

@@ -12,6 +12,7 @@ use entity::{
     app_user, assessment, audit_event, ce_event, ce_participation, client, enrollment, household,
     organization, project,
 };
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     RelationTrait,
@@ -55,6 +56,12 @@ pub fn uncached_loaders(services: &Services, actor: Option<Actor>) -> Loaders {
 }
 
 impl HearthLoader {
+    /// `column` is one of `keys`' ids, as one statement text whatever their number.
+    fn one_of<K: Copy + Into<Uuid>>(&self, column: impl ColumnTrait, keys: &[K]) -> Expr {
+        let ids = keys.iter().map(|&key| key.into());
+        crate::db::one_of(self.db.get_database_backend(), column, ids)
+    }
+
     fn actor(&self) -> Result<&Actor, async_graphql::Error> {
         self.actor.as_ref().ok_or_else(|| {
             AppError::forbidden(
@@ -81,6 +88,11 @@ macro_rules! key {
         impl Keyed for $name {
             type Key = $name;
             type Value = $value;
+        }
+        impl From<$name> for Uuid {
+            fn from(key: $name) -> Uuid {
+                key.0
+            }
         }
     };
 }
@@ -220,7 +232,7 @@ impl Loader<ProjectsOfOrganization> for HearthLoader {
     async fn load(&self, keys: &[ProjectsOfOrganization]) -> LoadResult<ProjectsOfOrganization> {
         let rows = project::Entity::find()
             .filter(project::Entity::live())
-            .filter(project::Column::OrganizationId.is_in(ids(keys, |k| k.0)))
+            .filter(self.one_of(project::Column::OrganizationId, keys))
             .order_by_asc(project::Column::Name)
             .order_by_asc(project::Column::Id)
             .all(&self.db)
@@ -237,7 +249,7 @@ impl Loader<ParticipationOfProject> for HearthLoader {
     async fn load(&self, keys: &[ParticipationOfProject]) -> LoadResult<ParticipationOfProject> {
         let rows = ce_participation::Entity::find()
             .filter(ce_participation::Column::DateDeleted.is_null())
-            .filter(ce_participation::Column::ProjectId.is_in(ids(keys, |k| k.0)))
+            .filter(self.one_of(ce_participation::Column::ProjectId, keys))
             .order_by_asc(ce_participation::Column::StartDate)
             .all(&self.db)
             .await
@@ -253,7 +265,7 @@ impl Loader<ClientKey> for HearthLoader {
     async fn load(&self, keys: &[ClientKey]) -> LoadResult<ClientKey> {
         let rows = client::Entity::find()
             .filter(scope::clients(self.actor()?))
-            .filter(client::Column::Id.is_in(ids(keys, |k| k.0)))
+            .filter(self.one_of(client::Column::Id, keys))
             .all(&self.db)
             .await
             .map_err(db_error)?;
@@ -268,7 +280,7 @@ impl Loader<EnrollmentKey> for HearthLoader {
     async fn load(&self, keys: &[EnrollmentKey]) -> LoadResult<EnrollmentKey> {
         let rows = enrollment::Entity::find()
             .filter(scope::enrollments(self.actor()?))
-            .filter(enrollment::Column::Id.is_in(ids(keys, |k| k.0)))
+            .filter(self.one_of(enrollment::Column::Id, keys))
             .all(&self.db)
             .await
             .map_err(db_error)?;
@@ -283,7 +295,7 @@ impl Loader<EnrollmentsOfClient> for HearthLoader {
     async fn load(&self, keys: &[EnrollmentsOfClient]) -> LoadResult<EnrollmentsOfClient> {
         let rows = enrollment::Entity::find()
             .filter(scope::enrollments(self.actor()?))
-            .filter(enrollment::Column::ClientId.is_in(ids(keys, |k| k.0)))
+            .filter(self.one_of(enrollment::Column::ClientId, keys))
             .order_by_asc(enrollment::Column::Id)
             .all(&self.db)
             .await
@@ -312,7 +324,7 @@ impl Loader<ReferralResolvedBy> for HearthLoader {
 
     async fn load(&self, keys: &[ReferralResolvedBy]) -> LoadResult<ReferralResolvedBy> {
         let condition =
-            Condition::all().add(ce_event::Column::ResultingEnrollmentId.is_in(ids(keys, |k| k.0)));
+            Condition::all().add(self.one_of(ce_event::Column::ResultingEnrollmentId, keys));
         let rows = scoped_events(self, condition).await?;
         Ok(rows
             .into_iter()
@@ -349,7 +361,7 @@ macro_rules! list_loader {
 
             async fn load(&self, keys: &[$key]) -> LoadResult<$key> {
                 let condition =
-                    Condition::all().add($entity::Column::$column.is_in(ids(keys, |k| k.0)));
+                    Condition::all().add(self.one_of($entity::Column::$column, keys));
                 let rows = $read(self, condition).await?;
                 Ok(group(rows, |row| $key(row.$field)))
             }
@@ -371,7 +383,7 @@ impl Loader<UserKey> for HearthLoader {
     async fn load(&self, keys: &[UserKey]) -> LoadResult<UserKey> {
         // A deleted user still authored what they did: the trail names them.
         let rows = app_user::Entity::find()
-            .filter(app_user::Column::Id.is_in(ids(keys, |k| k.0)))
+            .filter(self.one_of(app_user::Column::Id, keys))
             .all(&self.db)
             .await
             .map_err(db_error)?;
@@ -386,7 +398,7 @@ impl Loader<AuditOfRecord> for HearthLoader {
     async fn load(&self, keys: &[AuditOfRecord]) -> LoadResult<AuditOfRecord> {
         let rows = audit_event::Entity::find()
             .filter(audit_event::Entity::visible_to(self.actor()?))
-            .filter(audit_event::Column::RecordId.is_in(ids(keys, |k| k.0)))
+            .filter(self.one_of(audit_event::Column::RecordId, keys))
             .order_by_asc(audit_event::Column::Id)
             .all(&self.db)
             .await
@@ -401,7 +413,7 @@ impl Loader<HouseholdKey> for HearthLoader {
 
     async fn load(&self, keys: &[HouseholdKey]) -> LoadResult<HouseholdKey> {
         let rows = household::Entity::find()
-            .filter(household::Column::Id.is_in(ids(keys, |k| k.0)))
+            .filter(self.one_of(household::Column::Id, keys))
             .all(&self.db)
             .await
             .map_err(db_error)?;
@@ -424,7 +436,7 @@ impl Loader<MembersOfHousehold> for HearthLoader {
     async fn load(&self, keys: &[MembersOfHousehold]) -> LoadResult<MembersOfHousehold> {
         let rows = enrollment::Entity::find()
             .filter(scope::enrollments(self.actor()?))
-            .filter(enrollment::Column::HouseholdId.is_in(ids(keys, |k| k.0)))
+            .filter(self.one_of(enrollment::Column::HouseholdId, keys))
             .all(&self.db)
             .await
             .map_err(db_error)?;
@@ -452,7 +464,7 @@ impl Loader<HouseholdAges> for HearthLoader {
                     enrollment::Relation::Client.def(),
                 )
                 .filter(enrollment::Column::DateDeleted.is_null())
-                .filter(enrollment::Column::HouseholdId.is_in(ids(keys, |k| k.0)))
+                .filter(self.one_of(enrollment::Column::HouseholdId, keys))
                 .into_tuple()
                 .all(&self.db)
                 .await

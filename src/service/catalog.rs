@@ -20,7 +20,7 @@
 
 use super::scope::Shared;
 use entity::{organization, project};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, QueryFilter};
+use sea_orm::{DatabaseConnection, DbErr, QueryFilter};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -94,7 +94,11 @@ async fn live<E: Cataloged>(
 ) -> Result<Vec<(Uuid, E::Model)>, DbErr> {
     let rows = E::find()
         .filter(E::live())
-        .filter(E::id_column().is_in(ids))
+        .filter(crate::db::one_of(
+            db.get_database_backend(),
+            E::id_column(),
+            ids,
+        ))
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|row| (E::id(&row), row)).collect())

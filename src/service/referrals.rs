@@ -394,7 +394,11 @@ pub async fn notes_of<C: ConnectionTrait>(
 ) -> AppResult<Vec<referral_note::Model>> {
     use sea_orm::QueryOrder;
     Ok(referral_note::Entity::find()
-        .filter(referral_note::Column::CeEventId.is_in(ce_event_ids))
+        .filter(crate::db::one_of(
+            conn.get_database_backend(),
+            referral_note::Column::CeEventId,
+            ce_event_ids,
+        ))
         .order_by_asc(referral_note::Column::Id)
         .all(conn)
         .await?)
