@@ -118,28 +118,74 @@ async fn write(db: DatabaseConnection, writer: Writer, mut receiver: mpsc::Recei
     }
 }
 
-/// One INSERT (or one per [`ROWS_PER_STATEMENT`], in one transaction when there are several, so
-/// that the group is written whole or not at all).
+/// The group's rows, written whole or not at all, as INSERTs of a power-of-two number of rows
+/// each (the binary digits of the group's size, largest first, at most [`ROWS_PER_STATEMENT`]).
+///
+/// Why not one INSERT of the whole group: each number of rows is a statement text of its own, and
+/// every pooled connection's cache of prepared statements kept one per group size it had met, the
+/// largest of SQLite's prepared statements (nine parameters a row). Power-of-two sizes are at most
+/// a dozen texts, at the cost of a few more statements in the group's one transaction.
 async fn insert(
     db: &DatabaseConnection,
     rows: Vec<audit_event::ActiveModel>,
 ) -> Result<(), String> {
     use sea_orm::TransactionTrait;
-    if rows.len() <= ROWS_PER_STATEMENT {
-        return audit_event::Entity::insert_many(rows)
-            .exec_without_returning(db)
-            .await
-            .map(|_| ())
-            .map_err(|err| err.to_string());
+    let sizes = statement_sizes(rows.len());
+    let mut rows = rows.into_iter();
+    if let [size] = sizes[..] {
+        return insert_rows(db, rows.by_ref().take(size).collect()).await;
     }
     let txn = db.begin().await.map_err(|err| err.to_string())?;
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(ROWS_PER_STATEMENT).collect();
-        audit_event::Entity::insert_many(chunk)
-            .exec_without_returning(&txn)
-            .await
-            .map_err(|err| err.to_string())?;
+    for size in sizes {
+        insert_rows(&txn, rows.by_ref().take(size).collect()).await?;
     }
     txn.commit().await.map_err(|err| err.to_string())
+}
+
+async fn insert_rows(
+    conn: &impl sea_orm::ConnectionTrait,
+    rows: Vec<audit_event::ActiveModel>,
+) -> Result<(), String> {
+    audit_event::Entity::insert_many(rows)
+        .exec_without_returning(conn)
+        .await
+        .map(|_| ())
+        .map_err(|err| err.to_string())
+}
+
+/// The row counts of the INSERTs that write `rows` rows: whole statements of the largest power of
+/// two under [`ROWS_PER_STATEMENT`], then the binary digits of the rest, largest first.
+fn statement_sizes(rows: usize) -> Vec<usize> {
+    let largest = 1 << ROWS_PER_STATEMENT.ilog2();
+    let mut sizes = vec![largest; rows / largest];
+    let rest = rows % largest;
+    sizes.extend(
+        (0..usize::BITS)
+            .rev()
+            .map(|bit| 1 << bit)
+            .filter(|size| rest & size != 0),
+    );
+    sizes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_is_written_in_power_of_two_statements_that_add_up_to_it() {
+        assert_eq!(statement_sizes(1), [1]);
+        assert_eq!(statement_sizes(25), [16, 8, 1]);
+        assert_eq!(statement_sizes(2048), [2048]);
+        assert_eq!(statement_sizes(5000), [2048, 2048, 512, 256, 128, 8]);
+        for rows in 1..5000 {
+            let sizes = statement_sizes(rows);
+            assert_eq!(sizes.iter().sum::<usize>(), rows);
+            assert!(
+                sizes
+                    .iter()
+                    .all(|s| s.is_power_of_two() && *s <= ROWS_PER_STATEMENT)
+            );
+        }
+    }
 }
