@@ -108,47 +108,50 @@ async fn project_of_every_type(community: &Community) -> Vec<(&'static str, Stri
 }
 
 #[tokio::test]
-async fn plm_records_a_referral_in_the_clients_ce_enrollment() {
+async fn the_plm_or_an_admin_records_a_referral_in_the_clients_ce_enrollment() {
     let community = Community::new().await;
-    let (client, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
-    let reply = try_create_ce_event(
-        &community.plm,
-        &ce_enrollment,
-        "2026-03-01",
-        "REFERRAL_TO_PSH",
-        Some(&community.psh_a),
-    )
-    .await;
-    let created = reply.data()["createCeEvent"].clone();
-    assert_eq!(created["status"], "PENDING");
-    let event = read_ce_event(&community.plm, &id(&created)).await;
-    assert_eq!(event["eventDate"], "2026-03-01");
-    assert_eq!(event["eventType"], "REFERRAL_TO_PSH");
-    assert_eq!(event["referredProject"]["id"], community.psh_a.as_str());
-    assert_eq!(event["client"]["id"], client.as_str());
-    assert_eq!(event["enrollment"]["id"], ce_enrollment.as_str());
-    assert_eq!(event["status"], "PENDING");
-    assert!(event["referralResult"].is_null());
-    assert_eq!(
-        events_in(&community, &ce_enrollment).await,
-        vec![id(&created)]
-    );
-}
-
-#[tokio::test]
-async fn admin_may_record_ce_events_in_any_ce_project() {
-    let community = Community::new().await;
-    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
-    let reply = try_create_ce_event(
-        &community.admin(),
-        &ce_enrollment,
-        "2026-03-01",
-        "REFERRAL_TO_PSH",
-        Some(&community.psh_b),
-    )
-    .await;
-    let created = id(&reply.data()["createCeEvent"]);
-    assert_eq!(events_in(&community, &ce_enrollment).await, vec![created]);
+    let admin = community.admin();
+    // (case, who records it, the event type, the referred project)
+    #[rustfmt::skip]
+    let cases = [
+        ("the PLM, to org A's PSH", &community.plm, "REFERRAL_TO_PSH", Some(community.psh_a.as_str())),
+        // An ADMIN may record CE events in any CE project, naming any organization's project.
+        ("an ADMIN, to org B's PSH", &admin, "REFERRAL_TO_PSH", Some(community.psh_b.as_str())),
+        // Event type 18 is a referral naming no project.
+        ("the PLM, a housing stability voucher", &community.plm, "REFERRAL_TO_HOUSING_STABILITY_VOUCHER", None),
+    ];
+    for (name, who, event_type, project) in cases {
+        let (client, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
+        let reply =
+            try_create_ce_event(who, &ce_enrollment, "2026-03-01", event_type, project).await;
+        let created = reply.expect_ok(name)["createCeEvent"].clone();
+        assert_eq!(created["status"], "PENDING", "case {name}: {created}");
+        let event = read_ce_event(&community.plm, &id(&created)).await;
+        assert_eq!(event["eventDate"], "2026-03-01", "case {name}: {event}");
+        assert_eq!(event["eventType"], event_type, "case {name}: {event}");
+        assert_eq!(
+            event["referredProject"]["id"].as_str(),
+            project,
+            "case {name}: {event}"
+        );
+        assert_eq!(
+            event["client"]["id"],
+            client.as_str(),
+            "case {name}: {event}"
+        );
+        assert_eq!(
+            event["enrollment"]["id"],
+            ce_enrollment.as_str(),
+            "case {name}: {event}"
+        );
+        assert_eq!(event["status"], "PENDING", "case {name}: {event}");
+        assert!(event["referralResult"].is_null(), "case {name}: {event}");
+        assert_eq!(
+            events_in(&community, &ce_enrollment).await,
+            vec![id(&created)],
+            "case {name}"
+        );
+    }
 }
 
 /// A CE event recorded by someone who may not, or in an enrollment it may not be in.
@@ -274,24 +277,6 @@ async fn ce_event_date_within_the_enrollment_and_not_in_the_future() {
         .await
         .expect_ok(case.name);
     }
-}
-
-#[tokio::test]
-async fn event_type_18_is_a_referral_without_a_project() {
-    let community = Community::new().await;
-    let (_, ce_enrollment) = community.client_in_ce("Ref", "Erred", "2026-01-05").await;
-    let created = create_ce_event(
-        &community.plm,
-        &ce_enrollment,
-        "2026-03-01",
-        "REFERRAL_TO_HOUSING_STABILITY_VOUCHER",
-        None,
-    )
-    .await;
-    let event = read_ce_event(&community.plm, &created).await;
-    assert!(event["referredProject"].is_null(), "{event}");
-    assert_eq!(event["status"], "PENDING");
-    assert_eq!(events_in(&community, &ce_enrollment).await.len(), 1);
 }
 
 #[tokio::test]
@@ -441,43 +426,41 @@ async fn try_with_dependent(
 async fn dependent_fields_are_kept_for_their_event_type_and_refused_for_others() {
     let community = Community::new().await;
     let (_, ce_enrollment) = community.client_in_ce("Dee", "Pendent", "2026-01-05").await;
-    let housed = try_with_dependent(
-        &community,
-        &ce_enrollment,
+    let (diversion, aftercare, outreach) = (
         "PROBLEM_SOLVING_DIVERSION_RAPID_RESOLUTION",
-        "safeAlternativeHoused",
-        true,
-    )
-    .await;
-    let created = &housed.data()["createCeEvent"];
-    assert_eq!(created["safeAlternativeHoused"], true);
-    assert!(created["enrolledInAftercare"].is_null());
-    let aftercare = try_with_dependent(
-        &community,
-        &ce_enrollment,
         "REFERRAL_TO_POST_PLACEMENT_CASE_MANAGEMENT",
-        "enrolledInAftercare",
-        false,
-    )
-    .await;
-    assert_eq!(
-        aftercare.data()["createCeEvent"]["enrolledInAftercare"],
-        false
+        "REFERRAL_TO_STREET_OUTREACH",
     );
-    for (event_type, field) in [
-        (
-            "REFERRAL_TO_POST_PLACEMENT_CASE_MANAGEMENT",
-            "safeAlternativeHoused",
-        ),
-        (
-            "PROBLEM_SOLVING_DIVERSION_RAPID_RESOLUTION",
-            "enrolledInAftercare",
-        ),
-        ("REFERRAL_TO_STREET_OUTREACH", "safeAlternativeHoused"),
-    ] {
-        let reply = try_with_dependent(&community, &ce_enrollment, event_type, field, true).await;
-        let message = reply.expect_error("BAD_USER_INPUT");
-        assert!(message.contains(field), "{message}");
+    let (housed, in_aftercare) = ("safeAlternativeHoused", "enrolledInAftercare");
+    // (case, event type, the dependent field, its value, kept)
+    #[rustfmt::skip]
+    let cases = [
+        ("housed, after diversion", diversion, housed, true, true),
+        ("in aftercare, after post-placement case management", aftercare, in_aftercare, false, true),
+        ("housed, after post-placement case management", aftercare, housed, true, false),
+        ("in aftercare, after diversion", diversion, in_aftercare, true, false),
+        ("housed, after street outreach", outreach, housed, true, false),
+    ];
+    let mut recorded = 0;
+    for (name, event_type, field, value, kept) in cases {
+        let reply = try_with_dependent(&community, &ce_enrollment, event_type, field, value).await;
+        if kept {
+            recorded += 1;
+            let created = &reply.expect_ok(name)["createCeEvent"];
+            assert_eq!(created[field], value, "case {name}: {created}");
+            let other = if field == housed {
+                in_aftercare
+            } else {
+                housed
+            };
+            assert!(created[other].is_null(), "case {name}: {created}");
+        } else {
+            reply.expect_refused(name, "BAD_USER_INPUT", field);
+        }
+        assert_eq!(
+            events_in(&community, &ce_enrollment).await.len(),
+            recorded,
+            "case {name}"
+        );
     }
-    assert_eq!(events_in(&community, &ce_enrollment).await.len(), 2);
 }
