@@ -153,29 +153,35 @@ async fn create_client_checks_its_names_and_date_of_birth() {
 // ---------------------------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn intake_enrolls_a_client_in_a_project_of_the_acting_organization() {
-    let community = Community::new().await;
-    let client = create_client(&community.staff_a, "Ina", "Take").await;
-    let reply =
-        try_create_enrollment(&community.staff_a, &client, &community.psh_a, "2026-03-01").await;
-    let created = id(&reply.data()["createEnrollment"]);
-    let stored = read_enrollment(&community.staff_a, &created).await;
-    assert_eq!(stored["entryDate"], "2026-03-01");
-    assert_eq!(stored["project"]["id"], community.psh_a.as_str());
-    assert_eq!(stored["client"]["id"], client.as_str());
-    assert!(stored["exitDate"].is_null());
-    assert!(stored["moveInDate"].is_null());
-}
-
-#[tokio::test]
-async fn admin_may_enroll_in_any_project() {
+async fn intake_enrolls_a_client_by_staff_of_the_project_s_organization_or_an_admin() {
     let community = Community::new().await;
     let admin = community.admin();
-    let client = create_client(&community.staff_b, "Bea", "Harbor").await;
-    let reply = try_create_enrollment(&admin, &client, &community.psh_a, "2026-03-01").await;
-    let created = id(&reply.data()["createEnrollment"]);
-    let stored = read_enrollment(&community.staff_a, &created).await;
-    assert_eq!(stored["project"]["id"], community.psh_a.as_str());
+    // (case, who makes the client, who enrolls it in org A's PSH)
+    #[rustfmt::skip]
+    let cases = [
+        ("staff of the acting organization", &community.staff_a, &community.staff_a),
+        // An ADMIN may enroll in any project, a client another organization made.
+        ("an ADMIN, a client of org B's", &community.staff_b, &admin),
+    ];
+    for (name, maker, who) in cases {
+        let client = create_client(maker, "Ina", "Take").await;
+        let reply = try_create_enrollment(who, &client, &community.psh_a, "2026-03-01").await;
+        let created = id(&reply.expect_ok(name)["createEnrollment"]);
+        let stored = read_enrollment(&community.staff_a, &created).await;
+        assert_eq!(stored["entryDate"], "2026-03-01", "case {name}: {stored}");
+        assert_eq!(
+            stored["project"]["id"],
+            community.psh_a.as_str(),
+            "case {name}: {stored}"
+        );
+        assert_eq!(
+            stored["client"]["id"],
+            client.as_str(),
+            "case {name}: {stored}"
+        );
+        assert!(stored["exitDate"].is_null(), "case {name}: {stored}");
+        assert!(stored["moveInDate"].is_null(), "case {name}: {stored}");
+    }
 }
 
 /// An intake refused for who asks or what it names.
