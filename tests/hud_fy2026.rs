@@ -271,31 +271,24 @@ async fn every_exported_file_of_both_formats_meets_hud_s_specification() {
 #[test]
 fn the_validator_finds_what_breaks_the_specification() {
     // The validator itself must catch each kind of violation, or a clean export proves nothing.
-    let files = BTreeMap::from([(
-        "Project.csv".to_owned(),
-        "ProjectID,ContinuumProject,ProjectType,OperatingStartDate,ProjectName\r\n\
-         p1,,99,2020-13-01,ok\r\n"
-            .to_owned(),
-    )]);
-    let found = violations(&files);
-    assert!(
-        found
-            .iter()
-            .any(|v| v.contains("ContinuumProject") && v.contains("required"))
-    );
-    assert!(
-        found
-            .iter()
-            .any(|v| v.contains("ProjectType") && v.contains("code list"))
-    );
-    assert!(
-        found
-            .iter()
-            .any(|v| v.contains("OperatingStartDate") && v.contains("type D"))
-    );
-    let rule = BTreeMap::from([(
-        "Exit.csv".to_owned(),
-        "ExitID,Destination\r\ne1,37\r\n".to_owned(),
-    )]);
-    assert!(violations(&rule).iter().any(|v| v.contains("HUD's rule")));
+    let project = "ProjectID,ContinuumProject,ProjectType,OperatingStartDate,ProjectName\r\n\
+                   p1,,99,2020-13-01,ok\r\n";
+    let exit = "ExitID,Destination\r\ne1,37\r\n";
+    // (case, the file, its text, what a violation found says)
+    #[rustfmt::skip]
+    let cases: [(&str, &str, &str, &[&str]); 4] = [
+        ("a required value left empty", "Project.csv", project, &["ContinuumProject", "required"]),
+        ("a code outside its list", "Project.csv", project, &["ProjectType", "code list"]),
+        ("a date that is none", "Project.csv", project, &["OperatingStartDate", "type D"]),
+        ("a destination HUD's rules refuse", "Exit.csv", exit, &["HUD's rule"]),
+    ];
+    for (name, file, text, says) in cases {
+        let found = violations(&BTreeMap::from([(file.to_owned(), text.to_owned())]));
+        assert!(
+            found
+                .iter()
+                .any(|v| says.iter().all(|part| v.contains(part))),
+            "case {name}: no violation says {says:?} in {found:?}"
+        );
+    }
 }
