@@ -2,14 +2,14 @@
 
 use super::*;
 
-/// A mutation naming a record out of the caller's scope, and the answer it must get.
-struct Case<'a> {
-    name: &'static str,
-    who: &'a Gql,
-    mutation: &'static str,
-    variables: Value,
-    says: String,
-}
+/// What the cases' mutations would change, as the PLM reads it.
+const WRITTEN: &str = "query($ev: ID!, $a: ID!, $b: ID!, $c: ID!, $d: ID!) {
+  ev: ceEvent(id: $ev) { status referralResult resultDate }
+  ea: enrollment(id: $a) { exitDate moveInDate }
+  eb: enrollment(id: $b) { exitDate moveInDate }
+  ca: client(id: $c) { enrollments { id } }
+  cb: client(id: $d) { enrollments { id } }
+}";
 
 #[tokio::test]
 async fn mutations_naming_records_out_of_scope_are_not_found() {
@@ -31,92 +31,59 @@ async fn mutations_naming_records_out_of_scope_are_not_found() {
         }})
     };
     let unknown = unknown_id();
-    let not_visible =
-        |record: &str, id: &str| format!("No {record} with id {id} is visible to you");
-    // Every case is answered as an id that names nothing would be: the record and the id it was
-    // given, never whether it exists.
+    let (staff_a, staff_b) = (&c.staff_a, &c.staff_b);
+    let (ev_psh_a2, ev_a) = (&world.ev_psh_a2, &world.ev_a);
+    let (c_a, c_ref_b, e_es_b, e_psh_a) =
+        (&world.c_a, &world.c_ref_b, &world.e_es_b, &world.e_psh_a);
+    // (case, who asks, the mutation, its variables, the record it names and its id). Each is
+    // answered as an id that names nothing would be: the record and the id, never that it exists.
+    #[rustfmt::skip]
     let cases = [
         // A's pending referral: B may not learn it exists.
-        Case {
-            name: "B resolves A's pending referral",
-            who: &c.staff_b,
-            mutation: RESOLVE_REFERRAL,
-            variables: resolve(&world.ev_psh_a2, "UNSUCCESSFUL_PROVIDER_REJECTED"),
-            says: not_visible("CE event", &world.ev_psh_a2),
-        },
+        ("B resolves A's pending referral", staff_b, RESOLVE_REFERRAL, resolve(ev_psh_a2, "UNSUCCESSFUL_PROVIDER_REJECTED"), "CE event", ev_psh_a2),
         // A's resolved referral: NOT_FOUND as well, not CONFLICT, which would tell B it exists.
-        Case {
-            name: "B resolves A's resolved referral",
-            who: &c.staff_b,
-            mutation: RESOLVE_REFERRAL,
-            variables: resolve(&world.ev_a, "UNSUCCESSFUL_CLIENT_REJECTED"),
-            says: not_visible("CE event", &world.ev_a),
-        },
+        ("B resolves A's resolved referral", staff_b, RESOLVE_REFERRAL, resolve(ev_a, "UNSUCCESSFUL_CLIENT_REJECTED"), "CE event", ev_a),
         // The same answer as for an id that names nothing.
-        Case {
-            name: "B resolves an id that names nothing",
-            who: &c.staff_b,
-            mutation: RESOLVE_REFERRAL,
-            variables: resolve(&unknown, "UNSUCCESSFUL_CLIENT_REJECTED"),
-            says: not_visible("CE event", &unknown),
-        },
+        ("B resolves an id that names nothing", staff_b, RESOLVE_REFERRAL, resolve(&unknown, "UNSUCCESSFUL_CLIENT_REJECTED"), "CE event", &unknown),
         // Intake of a client the caller cannot see, into the caller's own project.
-        Case {
-            name: "B takes in A's client",
-            who: &c.staff_b,
-            mutation: CREATE_ENROLLMENT,
-            variables: intake(&world.c_a, &c.es_b),
-            says: not_visible("client", &world.c_a),
-        },
-        Case {
-            name: "A takes in B's referred client",
-            who: &c.staff_a,
-            mutation: CREATE_ENROLLMENT,
-            variables: intake(&world.c_ref_b, &c.psh_a),
-            says: not_visible("client", &world.c_ref_b),
-        },
+        ("B takes in A's client", staff_b, CREATE_ENROLLMENT, intake(c_a, &c.es_b), "client", c_a),
+        ("A takes in B's referred client", staff_a, CREATE_ENROLLMENT, intake(c_ref_b, &c.psh_a), "client", c_ref_b),
         // A sees the client, not that enrollment.
-        Case {
-            name: "A exits B's enrollment",
-            who: &c.staff_a,
-            mutation: EXIT_ENROLLMENT,
-            variables: dated(&world.e_es_b, "exitDate"),
-            says: not_visible("enrollment", &world.e_es_b),
-        },
-        Case {
-            name: "B records a move-in in A's enrollment",
-            who: &c.staff_b,
-            mutation: RECORD_MOVE_IN,
-            variables: dated(&world.e_psh_a, "moveInDate"),
-            says: not_visible("enrollment", &world.e_psh_a),
-        },
+        ("A exits B's enrollment", staff_a, EXIT_ENROLLMENT, dated(e_es_b, "exitDate"), "enrollment", e_es_b),
+        ("B records a move-in in A's enrollment", staff_b, RECORD_MOVE_IN, dated(e_psh_a, "moveInDate"), "enrollment", e_psh_a),
     ];
-    for case in cases {
-        let reply = case.who.run(case.mutation, case.variables).await;
-        let message = reply.expect_refused(case.name, "NOT_FOUND", &case.says);
-        assert_eq!(message, case.says, "case {}", case.name);
+    for (name, who, mutation, variables, record, id) in cases {
+        let says = format!("No {record} with id {id} is visible to you");
+        let message = who
+            .run(mutation, variables)
+            .await
+            .expect_refused(name, "NOT_FOUND", &says)
+            .to_owned();
+        assert_eq!(message, says, "case {name}");
+        // Nothing was written.
+        let data = c
+            .plm
+            .ok(
+                WRITTEN,
+                json!({ "ev": ev_psh_a2, "a": e_es_b, "b": e_psh_a, "c": c_a, "d": c_ref_b }),
+            )
+            .await;
+        assert_eq!(data["ev"]["status"], "PENDING", "case {name}: {data}");
+        assert!(
+            data["ev"]["referralResult"].is_null(),
+            "case {name}: {data}"
+        );
+        assert!(data["ea"]["exitDate"].is_null(), "case {name}: {data}");
+        assert!(data["eb"]["moveInDate"].is_null(), "case {name}: {data}");
+        assert_eq!(
+            ids(&data["ca"]["enrollments"]).len(),
+            0,
+            "case {name}: {data}"
+        );
+        assert_eq!(
+            ids(&data["cb"]["enrollments"]),
+            owned(&[&world.ce_ref_b]),
+            "case {name}: {data}"
+        );
     }
-    // Nothing was written.
-    let data = c
-        .plm
-        .ok(
-            "query($ev: ID!, $a: ID!, $b: ID!, $c: ID!, $d: ID!) {
-               ev: ceEvent(id: $ev) { status referralResult resultDate }
-               ea: enrollment(id: $a) { exitDate moveInDate }
-               eb: enrollment(id: $b) { exitDate moveInDate }
-               ca: client(id: $c) { enrollments { id } }
-               cb: client(id: $d) { enrollments { id } }
-             }",
-            json!({
-                "ev": world.ev_psh_a2, "a": world.e_es_b, "b": world.e_psh_a, "c": world.c_a,
-                "d": world.c_ref_b
-            }),
-        )
-        .await;
-    assert_eq!(data["ev"]["status"], "PENDING", "{data}");
-    assert!(data["ev"]["referralResult"].is_null(), "{data}");
-    assert!(data["ea"]["exitDate"].is_null(), "{data}");
-    assert!(data["eb"]["moveInDate"].is_null(), "{data}");
-    assert_eq!(ids(&data["ca"]["enrollments"]).len(), 0, "{data}");
-    assert_eq!(ids(&data["cb"]["enrollments"]), owned(&[&world.ce_ref_b]));
 }
