@@ -187,19 +187,17 @@ pub async fn record_client_reads(
         return Ok(());
     }
     let now = Utc::now();
-    let rows = client_ids
-        .into_iter()
-        .map(|client_id| audit_event::ActiveModel {
-            id: Set(new_id()),
-            occurred_at: Set(now),
-            user_id: Set(actor.user_id),
-            organization_id: Set(Some(actor.organization_id)),
-            operation: Set("read".to_owned()),
-            record_type: Set("client".to_owned()),
-            record_id: Set(client_id),
-            changes: Set("{}".to_owned()),
-            reason: Set(None),
-        });
+    let rows = client_ids.into_iter().map(|client_id| audit_event::Model {
+        id: new_id(),
+        occurred_at: now,
+        user_id: actor.user_id,
+        organization_id: Some(actor.organization_id),
+        operation: "read".to_owned(),
+        record_type: "client".to_owned(),
+        record_id: client_id,
+        changes: "{}".to_owned(),
+        reason: None,
+    });
     // By group commit: the answer waits until these rows are durable, with others' (`read_log`).
     services.read_log.record(rows.collect()).await
 }

@@ -17,20 +17,22 @@
 
 use super::writer::Writer;
 use crate::error::{AppError, AppResult};
+use chrono::SecondsFormat;
 use entity::audit_event;
-use sea_orm::{DatabaseConnection, DbBackend, EntityTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use serde_json::json;
 use std::sync::Arc;
 use tokio::sync::{Semaphore, mpsc, oneshot};
+use uuid::Uuid;
 
 /// Requests whose rows may wait at once; more wait to enqueue.
 const QUEUE: usize = 1024;
-/// Rows per INSERT: 9 columns each, under SQLite's (32766) and PostgreSQL's (65535) bound
-/// parameters.
-const ROWS_PER_STATEMENT: usize = 3000;
+/// Rows a group takes at most (one INSERT, one JSON parameter of about 300 bytes a row).
+const ROWS_PER_GROUP: usize = 3000;
 
 /// One request's rows and who waits for them.
 struct Pending {
-    rows: Vec<audit_event::ActiveModel>,
+    rows: Vec<audit_event::Model>,
     done: oneshot::Sender<Result<(), String>>,
 }
 
@@ -50,7 +52,7 @@ impl ReadLog {
     }
 
     /// Writes `rows` with the rows of whoever else is waiting, and returns once they are committed.
-    pub async fn record(&self, rows: Vec<audit_event::ActiveModel>) -> AppResult<()> {
+    pub async fn record(&self, rows: Vec<audit_event::Model>) -> AppResult<()> {
         if rows.is_empty() {
             return Ok(());
         }
@@ -89,7 +91,7 @@ async fn write(db: DatabaseConnection, writer: Writer, mut receiver: mpsc::Recei
         };
         let mut group = vec![first];
         let mut rows = group[0].rows.len();
-        while rows < ROWS_PER_STATEMENT {
+        while rows < ROWS_PER_GROUP {
             match receiver.try_recv() {
                 Ok(more) => {
                     rows += more.rows.len();
@@ -118,74 +120,79 @@ async fn write(db: DatabaseConnection, writer: Writer, mut receiver: mpsc::Recei
     }
 }
 
-/// The group's rows, written whole or not at all, as INSERTs of a power-of-two number of rows
-/// each (the binary digits of the group's size, largest first, at most [`ROWS_PER_STATEMENT`]).
+/// The group's rows, in one INSERT whose text is the same whatever their number: the rows go as
+/// one JSON array parameter, which the database unpacks.
 ///
-/// Why not one INSERT of the whole group: each number of rows is a statement text of its own, and
-/// every pooled connection's cache of prepared statements kept one per group size it had met, the
-/// largest of SQLite's prepared statements (nine parameters a row). Power-of-two sizes are at most
-/// a dozen texts, at the cost of a few more statements in the group's one transaction.
-async fn insert(
-    db: &DatabaseConnection,
-    rows: Vec<audit_event::ActiveModel>,
-) -> Result<(), String> {
-    use sea_orm::TransactionTrait;
-    let sizes = statement_sizes(rows.len());
-    let mut rows = rows.into_iter();
-    if let [size] = sizes[..] {
-        return insert_rows(db, rows.by_ref().take(size).collect()).await;
-    }
-    let txn = db.begin().await.map_err(|err| err.to_string())?;
-    for size in sizes {
-        insert_rows(&txn, rows.by_ref().take(size).collect()).await?;
-    }
-    txn.commit().await.map_err(|err| err.to_string())
-}
-
-async fn insert_rows(
-    conn: &impl sea_orm::ConnectionTrait,
-    rows: Vec<audit_event::ActiveModel>,
-) -> Result<(), String> {
-    audit_event::Entity::insert_many(rows)
-        .exec_without_returning(conn)
+/// Why not `INSERT … VALUES (…), (…)`: each number of rows is a statement text of its own, and every
+/// pooled connection's cache of prepared statements kept one per group size it had met, the
+/// largest of them (nine parameters a row); PostgreSQL parsed and planned each size anew.
+async fn insert(db: &DatabaseConnection, rows: Vec<audit_event::Model>) -> Result<(), String> {
+    let backend = db.get_database_backend();
+    let statement = Statement::from_sql_and_values(
+        backend,
+        insert_sql(backend),
+        [as_json(backend, &rows).into()],
+    );
+    db.execute_raw(statement)
         .await
         .map(|_| ())
         .map_err(|err| err.to_string())
 }
 
-/// The row counts of the INSERTs that write `rows` rows: whole statements of the largest power of
-/// two under [`ROWS_PER_STATEMENT`], then the binary digits of the rest, largest first.
-fn statement_sizes(rows: usize) -> Vec<usize> {
-    let largest = 1 << ROWS_PER_STATEMENT.ilog2();
-    let mut sizes = vec![largest; rows / largest];
-    let rest = rows % largest;
-    sizes.extend(
-        (0..usize::BITS)
-            .rev()
-            .map(|bit| 1 << bit)
-            .filter(|size| rest & size != 0),
-    );
-    sizes
+/// The columns of `audit_event`, as the INSERT names them.
+const COLUMNS: &str =
+    "id, occurred_at, user_id, organization_id, operation, record_type, record_id, changes, reason";
+
+fn insert_sql(backend: DbBackend) -> String {
+    match backend {
+        // The table's own row type reads the JSON: each value as its column's type.
+        DbBackend::Postgres => format!(
+            "INSERT INTO audit_event ({COLUMNS}) SELECT {COLUMNS} \
+             FROM json_populate_recordset(NULL::audit_event, $1::json)"
+        ),
+        // A UUID is stored as its 16 bytes (the JSON holds its hex digits), a time as sqlx's text.
+        _ => format!(
+            "INSERT INTO audit_event ({COLUMNS}) SELECT unhex(value ->> 'id'), \
+             value ->> 'occurred_at', unhex(value ->> 'user_id'), \
+             unhex(value ->> 'organization_id'), value ->> 'operation', value ->> 'record_type', \
+             unhex(value ->> 'record_id'), value ->> 'changes', value ->> 'reason' \
+             FROM json_each(?)"
+        ),
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_group_is_written_in_power_of_two_statements_that_add_up_to_it() {
-        assert_eq!(statement_sizes(1), [1]);
-        assert_eq!(statement_sizes(25), [16, 8, 1]);
-        assert_eq!(statement_sizes(2048), [2048]);
-        assert_eq!(statement_sizes(5000), [2048, 2048, 512, 256, 128, 8]);
-        for rows in 1..5000 {
-            let sizes = statement_sizes(rows);
-            assert_eq!(sizes.iter().sum::<usize>(), rows);
-            assert!(
-                sizes
-                    .iter()
-                    .all(|s| s.is_power_of_two() && *s <= ROWS_PER_STATEMENT)
-            );
+/// The rows as the JSON array [`insert_sql`] unpacks, each value as `backend` stores it when bound
+/// as a parameter (so that these rows read back like any other audit row).
+fn as_json(backend: DbBackend, rows: &[audit_event::Model]) -> String {
+    let postgres = backend == DbBackend::Postgres;
+    let uuid = |id: Uuid| {
+        if postgres {
+            id.to_string()
+        } else {
+            id.simple().to_string()
         }
-    }
+    };
+    // PostgreSQL keeps microseconds; sqlx writes SQLite's times as `to_rfc3339_opts(AutoSi)`.
+    let precision = if postgres {
+        SecondsFormat::Micros
+    } else {
+        SecondsFormat::AutoSi
+    };
+    let rows: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|row| {
+            json!({
+                "id": uuid(row.id),
+                "occurred_at": row.occurred_at.to_rfc3339_opts(precision, false),
+                "user_id": uuid(row.user_id),
+                "organization_id": row.organization_id.map(uuid),
+                "operation": row.operation,
+                "record_type": row.record_type,
+                "record_id": uuid(row.record_id),
+                "changes": row.changes,
+                "reason": row.reason,
+            })
+        })
+        .collect();
+    serde_json::Value::Array(rows).to_string()
 }
