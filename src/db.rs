@@ -147,7 +147,10 @@ mod tests {
     fn one_of_no_ids_matches_nothing() {
         for backend in [DbBackend::Postgres, DbBackend::Sqlite] {
             let filter = one_of(backend, client::Column::Id, Vec::new());
-            let none = client::Entity::find().filter(filter).build(backend).to_string();
+            let none = client::Entity::find()
+                .filter(filter)
+                .build(backend)
+                .to_string();
             assert!(none.ends_with("WHERE 1 = 2"), "{backend:?}: {none}");
         }
     }
