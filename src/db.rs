@@ -102,7 +102,7 @@ pub fn one_of(
         DbBackend::Sqlite if !ids.is_empty() => {
             let hex: Vec<serde_json::Value> = ids
                 .iter()
-                .map(|id| id.simple().to_string().into())
+                .map(|&id| uuid_in_json(backend, id).into())
                 .collect();
             let list = serde_json::Value::Array(hex).to_string();
             Expr::cust_with_exprs(
@@ -112,6 +112,16 @@ pub fn one_of(
             )
         }
         _ => column.is_in(ids),
+    }
+}
+
+/// A UUID as a statement that unpacks JSON on `backend` reads it back into a UUID column:
+/// PostgreSQL casts its usual text; SQLite stores a UUID as its 16 bytes, which `unhex` makes of
+/// its 32 hex digits ([`one_of`], the read audit's INSERT).
+pub fn uuid_in_json(backend: DbBackend, id: Uuid) -> String {
+    match backend {
+        DbBackend::Postgres => id.to_string(),
+        _ => id.simple().to_string(),
     }
 }
 

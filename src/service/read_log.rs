@@ -83,7 +83,10 @@ fn groups_in_flight(backend: DbBackend) -> usize {
 
 /// The writer: each group is whatever queued while it waited for a free slot.
 async fn write(db: DatabaseConnection, writer: Writer, mut receiver: mpsc::Receiver<Pending>) {
-    let slots = Arc::new(Semaphore::new(groups_in_flight(db.get_database_backend())));
+    let backend = db.get_database_backend();
+    let slots = Arc::new(Semaphore::new(groups_in_flight(backend)));
+    // The one statement text every group is written with, built once.
+    let sql: Arc<str> = insert_sql(backend).into();
     while let Some(first) = receiver.recv().await {
         // The slot first, then the group: what queues while the slot is awaited joins this group.
         let Ok(slot) = slots.clone().acquire_owned().await else {
@@ -100,7 +103,7 @@ async fn write(db: DatabaseConnection, writer: Writer, mut receiver: mpsc::Recei
                 Err(_) => break,
             }
         }
-        let (db, writer) = (db.clone(), writer.clone());
+        let (db, writer, sql) = (db.clone(), writer.clone(), sql.clone());
         tokio::spawn(async move {
             let (rows, waiting): (Vec<_>, Vec<_>) = group
                 .into_iter()
@@ -109,7 +112,7 @@ async fn write(db: DatabaseConnection, writer: Writer, mut receiver: mpsc::Recei
             let outcome = {
                 // On SQLite, this process's turn to write (`writer`), held while the group is written.
                 let _turn = writer.turn(db.get_database_backend()).await;
-                insert(&db, rows.into_iter().flatten().collect()).await
+                insert(&db, &sql, rows.into_iter().flatten().collect()).await
             };
             drop(slot);
             for done in waiting {
@@ -126,13 +129,13 @@ async fn write(db: DatabaseConnection, writer: Writer, mut receiver: mpsc::Recei
 /// Why not `INSERT … VALUES (…), (…)`: each number of rows is a statement text of its own, and every
 /// pooled connection's cache of prepared statements kept one per group size it had met, the
 /// largest of them (nine parameters a row); PostgreSQL parsed and planned each size anew.
-async fn insert(db: &DatabaseConnection, rows: Vec<audit_event::Model>) -> Result<(), String> {
+async fn insert(
+    db: &DatabaseConnection,
+    sql: &str,
+    rows: Vec<audit_event::Model>,
+) -> Result<(), String> {
     let backend = db.get_database_backend();
-    let statement = Statement::from_sql_and_values(
-        backend,
-        insert_sql(backend),
-        [as_json(backend, &rows).into()],
-    );
+    let statement = Statement::from_sql_and_values(backend, sql, [as_json(backend, &rows).into()]);
     db.execute_raw(statement)
         .await
         .map(|_| ())
@@ -164,16 +167,9 @@ fn insert_sql(backend: DbBackend) -> String {
 /// The rows as the JSON array [`insert_sql`] unpacks, each value as `backend` stores it when bound
 /// as a parameter (so that these rows read back like any other audit row).
 fn as_json(backend: DbBackend, rows: &[audit_event::Model]) -> String {
-    let postgres = backend == DbBackend::Postgres;
-    let uuid = |id: Uuid| {
-        if postgres {
-            id.to_string()
-        } else {
-            id.simple().to_string()
-        }
-    };
+    let uuid = |id: Uuid| crate::db::uuid_in_json(backend, id);
     // PostgreSQL keeps microseconds; sqlx writes SQLite's times as `to_rfc3339_opts(AutoSi)`.
-    let precision = if postgres {
+    let precision = if backend == DbBackend::Postgres {
         SecondsFormat::Micros
     } else {
         SecondsFormat::AutoSi
