@@ -13,6 +13,7 @@ pub mod ce_event;
 pub mod ce_participation;
 pub mod client;
 pub mod codes;
+pub mod decode;
 pub mod enrollment;
 pub mod household;
 pub mod installation;

@@ -2,6 +2,7 @@
 //! depends on its shape, never on how many rows it returns. Scoped keys apply the same conditions as
 //! lookups and lists (`service::scope`), so nested fields show exactly what the caller may see.
 
+use crate::db::ReadModels;
 use crate::domain::{Actor, RelationshipToHoH};
 use crate::error::AppError;
 use crate::service::Services;
@@ -266,7 +267,7 @@ impl Loader<ClientKey> for HearthLoader {
         let rows = client::Entity::find()
             .filter(scope::clients(self.actor()?))
             .filter(self.one_of(client::Column::Id, keys))
-            .all(&self.db)
+            .read_all(&self.db)
             .await
             .map_err(db_error)?;
         Ok(rows.into_iter().map(|c| (ClientKey(c.id), c)).collect())
@@ -281,7 +282,7 @@ impl Loader<EnrollmentKey> for HearthLoader {
         let rows = enrollment::Entity::find()
             .filter(scope::enrollments(self.actor()?))
             .filter(self.one_of(enrollment::Column::Id, keys))
-            .all(&self.db)
+            .read_all(&self.db)
             .await
             .map_err(db_error)?;
         Ok(rows.into_iter().map(|e| (EnrollmentKey(e.id), e)).collect())
@@ -297,7 +298,7 @@ impl Loader<EnrollmentsOfClient> for HearthLoader {
             .filter(scope::enrollments(self.actor()?))
             .filter(self.one_of(enrollment::Column::ClientId, keys))
             .order_by_asc(enrollment::Column::Id)
-            .all(&self.db)
+            .read_all(&self.db)
             .await
             .map_err(db_error)?;
         Ok(group(rows, |e| EnrollmentsOfClient(e.client_id)))
@@ -313,7 +314,7 @@ async fn scoped_events(
         .filter(scope::ce_events(loader.actor()?))
         .filter(condition)
         .order_by_asc(ce_event::Column::Id)
-        .all(&loader.db)
+        .read_all(&loader.db)
         .await
         .map_err(db_error)
 }
@@ -346,7 +347,7 @@ async fn scoped_assessments(
         .filter(condition)
         .order_by_asc(assessment::Column::AssessmentDate)
         .order_by_asc(assessment::Column::Id)
-        .all(&loader.db)
+        .read_all(&loader.db)
         .await
         .map_err(db_error)
 }
@@ -400,7 +401,7 @@ impl Loader<AuditOfRecord> for HearthLoader {
             .filter(audit_event::Entity::visible_to(self.actor()?))
             .filter(self.one_of(audit_event::Column::RecordId, keys))
             .order_by_asc(audit_event::Column::Id)
-            .all(&self.db)
+            .read_all(&self.db)
             .await
             .map_err(db_error)?;
         Ok(group(rows, |e| AuditOfRecord(e.record_id)))
@@ -437,7 +438,7 @@ impl Loader<MembersOfHousehold> for HearthLoader {
         let rows = enrollment::Entity::find()
             .filter(scope::enrollments(self.actor()?))
             .filter(self.one_of(enrollment::Column::HouseholdId, keys))
-            .all(&self.db)
+            .read_all(&self.db)
             .await
             .map_err(db_error)?;
         let mut grouped = group(rows, |e| MembersOfHousehold(e.household_id));

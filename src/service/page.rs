@@ -1,10 +1,12 @@
 //! Keyset pagination over UUIDv7 ids: a page is "rows with id after the cursor, in id order", so
 //! pages stay stable while rows are inserted (new rows sort last), and no page scans skipped rows.
 
+use crate::db::ReadModels;
 use crate::error::{AppError, AppResult};
+use entity::decode::Decoded;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
 };
 use uuid::Uuid;
 
@@ -70,6 +72,7 @@ pub async fn keyset<E, C>(
 where
     E: EntityTrait,
     E::Model: Send + Sync,
+    Decoded<E::Model>: FromQueryResult + Send,
     C: ConnectionTrait,
 {
     let total_count = if request.count_total {
@@ -95,9 +98,10 @@ pub async fn read_page<E, C>(
 where
     E: EntityTrait,
     E::Model: Send + Sync,
+    Decoded<E::Model>: FromQueryResult + Send,
     C: ConnectionTrait,
 {
-    let rows = select.limit(request.first + 1).all(conn).await?;
+    let rows = select.limit(request.first + 1).read_all(conn).await?;
     Ok(Page::of(rows, request, total_count))
 }
 

@@ -1,0 +1,189 @@
+//! Reading a row into its model without an error per NULL.
+//!
+//! SeaORM 2.0 reads an `Option<T>` column by reading a `T` and turning its "null" error into `None`:
+//! every NULL builds that error's message (the column's name, `Debug`-formatted) and drops it
+//! (sea-orm issue #3201, open). A CE event row holds a dozen NULLs (a pending referral has no
+//! result, no resolver, no acknowledgement, no cancellation), so under the W2 traversal that
+//! formatting was a sixth of the server's CPU. [`Decoded`] reads the same columns through the same
+//! driver calls SeaORM makes (`sqlx::Row::try_get::<Option<T>, _>`, then the code list's
+//! `ActiveEnum::try_from_value` for a HUD code), with no work for a NULL. What a value decodes to,
+//! and which stored code is refused, is unchanged.
+//!
+//! `Select::into_model::<Decoded<Model>>()` reads the entity's rows this way; the server's
+//! `db::ReadModels` wraps it. A model gains a column: its [`decoded!`] list must name it, or the
+//! struct literal below does not compile; the tests check each list against the entity's columns.
+
+use crate::codes::*;
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sqlx::{self, Postgres, Row as _, Sqlite};
+use sea_orm::{ActiveEnum, DbErr, FromQueryResult, QueryResult, RuntimeErr, TryGetable};
+use std::borrow::Cow;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// A model read column by column with [`Column`]: `Entity::find().into_model::<Decoded<Model>>()`.
+pub struct Decoded<M>(pub M);
+
+/// A field's value read from its column.
+pub trait Column: Sized {
+    fn read(row: &QueryResult, column: &str) -> Result<Self, DbErr>;
+}
+
+/// A nullable column as the driver decodes it. A row of another driver (SeaORM's mock) is read by
+/// SeaORM itself.
+fn nullable<T>(row: &QueryResult, column: &str) -> Result<Option<T>, DbErr>
+where
+    T: TryGetable
+        + for<'r> sqlx::Decode<'r, Postgres>
+        + sqlx::Type<Postgres>
+        + for<'r> sqlx::Decode<'r, Sqlite>
+        + sqlx::Type<Sqlite>,
+{
+    let decoded = if let Some(pg) = row.try_as_pg_row() {
+        pg.try_get::<Option<T>, _>(column)
+    } else if let Some(sqlite) = row.try_as_sqlite_row() {
+        sqlite.try_get::<Option<T>, _>(column)
+    } else {
+        return row.try_get::<Option<T>>("", column);
+    };
+    decoded.map_err(|err| DbErr::Query(RuntimeErr::SqlxError(Arc::new(err))))
+}
+
+/// A NOT NULL column that held NULL: the schema and the model disagree.
+fn required<T>(value: Option<T>, column: &str) -> Result<T, DbErr> {
+    value.ok_or_else(|| DbErr::Type(format!("A null value was encountered in column {column}")))
+}
+
+/// The types the driver decodes itself.
+macro_rules! driver_types {
+    ($($type:ty),+ $(,)?) => {$(
+        impl Column for Option<$type> {
+            fn read(row: &QueryResult, column: &str) -> Result<Self, DbErr> {
+                nullable::<$type>(row, column)
+            }
+        }
+        impl Column for $type {
+            fn read(row: &QueryResult, column: &str) -> Result<Self, DbErr> {
+                required(nullable::<$type>(row, column)?, column)
+            }
+        }
+    )+};
+}
+
+driver_types!(Uuid, String, i32, bool, NaiveDate, DateTime<Utc>);
+
+/// The HUD code lists: the stored integer, then the list's own decoding (one place: `codes`).
+macro_rules! code_lists {
+    ($($list:ty),+ $(,)?) => {$(
+        impl Column for Option<$list> {
+            fn read(row: &QueryResult, column: &str) -> Result<Self, DbErr> {
+                nullable::<i32>(row, column)?
+                    .map(|code| <$list as ActiveEnum>::try_from_value(&code))
+                    .transpose()
+            }
+        }
+        impl Column for $list {
+            fn read(row: &QueryResult, column: &str) -> Result<Self, DbErr> {
+                required(Option::<$list>::read(row, column)?, column)
+            }
+        }
+    )+};
+}
+
+code_lists!(
+    CeEventType,
+    NoYes,
+    ReferralResult,
+    DeclineReason,
+    Destination,
+    RelationshipToHoH,
+    Sex,
+    AssessmentType,
+    AssessmentLevel,
+    PrioritizationStatus,
+);
+
+/// `Decoded<Model>` for each listed table: every field read from the column of its name.
+macro_rules! decoded {
+    ($($table:ident { $($field:ident),+ $(,)? })+) => {$(
+        impl FromQueryResult for Decoded<crate::$table::Model> {
+            fn from_query_result(row: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+                let column = |name: &'static str| -> Cow<'static, str> {
+                    if pre.is_empty() { name.into() } else { format!("{pre}{name}").into() }
+                };
+                Ok(Decoded(crate::$table::Model {
+                    $($field: Column::read(row, &column(stringify!($field)))?,)+
+                }))
+            }
+        }
+
+        impl Decoded<crate::$table::Model> {
+            /// The columns read, in the model's order.
+            pub const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),+];
+        }
+    )+};
+}
+
+decoded! {
+    ce_event {
+        id, enrollment_id, household_id, client_id, event_date, event_type, prob_sol_div_rr_result,
+        referral_case_manage_after, referred_project_id, referral_result, result_date,
+        resulting_enrollment_id, resolved_by_user_id, resolved_as_organization_id, date_created,
+        date_updated, user_id, date_deleted, hud_id, hud_user_id, acknowledged_at,
+        acknowledged_by_user_id, decline_reason, cancelled_at, cancellation_reason,
+    }
+    enrollment {
+        id, client_id, project_id, entry_date, exit_date, destination, move_in_date, date_created,
+        date_updated, user_id, date_deleted, hud_id, hud_user_id, exit_hud_id, enrollment_coc,
+        household_id, relationship_to_hoh,
+    }
+    client {
+        id, first_name, last_name, first_name_search, last_name_search, date_of_birth, sex,
+        created_by_organization_id, date_created, date_updated, user_id, date_deleted, hud_id,
+        hud_user_id,
+    }
+    assessment {
+        id, enrollment_id, household_id, client_id, assessment_date, assessment_location,
+        assessment_type, assessment_level, prioritization_status, date_created, date_updated,
+        user_id, date_deleted, hud_id, hud_user_id,
+    }
+    audit_event {
+        id, occurred_at, user_id, organization_id, operation, record_type, record_id, changes,
+        reason,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Decoded;
+    use crate::{assessment, audit_event, ce_event, client, enrollment};
+    use sea_orm::{EntityTrait, IdenStatic, Iterable};
+
+    fn columns<E: EntityTrait>() -> Vec<&'static str> {
+        E::Column::iter().map(|c| c.as_str()).collect()
+    }
+
+    #[test]
+    fn each_list_names_its_tables_columns_in_order() {
+        assert_eq!(
+            Decoded::<ce_event::Model>::COLUMNS,
+            columns::<ce_event::Entity>()
+        );
+        assert_eq!(
+            Decoded::<enrollment::Model>::COLUMNS,
+            columns::<enrollment::Entity>()
+        );
+        assert_eq!(
+            Decoded::<client::Model>::COLUMNS,
+            columns::<client::Entity>()
+        );
+        assert_eq!(
+            Decoded::<assessment::Model>::COLUMNS,
+            columns::<assessment::Entity>()
+        );
+        assert_eq!(
+            Decoded::<audit_event::Model>::COLUMNS,
+            columns::<audit_event::Entity>()
+        );
+    }
+}
