@@ -15,23 +15,51 @@
 
 use crate::codes::*;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sqlx::{self, Postgres, Row as _, Sqlite};
+use sea_orm::sqlx::{self, Postgres, Sqlite};
 use sea_orm::{ActiveEnum, DbErr, FromQueryResult, QueryResult, RuntimeErr, TryGetable};
-use std::borrow::Cow;
 use std::sync::Arc;
 use uuid::Uuid;
 
 /// A model read column by column with [`Column`]: `Entity::find().into_model::<Decoded<Model>>()`.
 pub struct Decoded<M>(pub M);
 
+/// Where a field's column is: its position in the entity's own select, checked against its name
+/// (a row of other columns, or of prefixed names, is read by name). sqlx finds a name through a
+/// hash map per value; the position is one comparison of two short strings.
+#[derive(Clone, Copy)]
+pub struct At<'a> {
+    pub position: usize,
+    pub name: &'a str,
+}
+
 /// A field's value read from its column.
 pub trait Column: Sized {
-    fn read(row: &QueryResult, column: &str) -> Result<Self, DbErr>;
+    fn read(row: &QueryResult, at: At<'_>) -> Result<Self, DbErr>;
+}
+
+/// A nullable column of a driver's row.
+fn driver_get<R, T>(row: &R, at: At<'_>) -> Result<Option<T>, sqlx::Error>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    for<'n> &'n str: sqlx::ColumnIndex<R>,
+    T: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    use sqlx::Column as _;
+    let in_place = row
+        .columns()
+        .get(at.position)
+        .is_some_and(|column| column.name() == at.name);
+    if in_place {
+        row.try_get::<Option<T>, _>(at.position)
+    } else {
+        row.try_get::<Option<T>, _>(at.name)
+    }
 }
 
 /// A nullable column as the driver decodes it. A row of another driver (SeaORM's mock) is read by
 /// SeaORM itself.
-fn nullable<T>(row: &QueryResult, column: &str) -> Result<Option<T>, DbErr>
+fn nullable<T>(row: &QueryResult, at: At<'_>) -> Result<Option<T>, DbErr>
 where
     T: TryGetable
         + for<'r> sqlx::Decode<'r, Postgres>
@@ -40,11 +68,11 @@ where
         + sqlx::Type<Sqlite>,
 {
     let decoded = if let Some(pg) = row.try_as_pg_row() {
-        pg.try_get::<Option<T>, _>(column)
+        driver_get(pg, at)
     } else if let Some(sqlite) = row.try_as_sqlite_row() {
-        sqlite.try_get::<Option<T>, _>(column)
+        driver_get(sqlite, at)
     } else {
-        return row.try_get::<Option<T>>("", column);
+        return row.try_get::<Option<T>>("", at.name);
     };
     decoded.map_err(|err| DbErr::Query(RuntimeErr::SqlxError(Arc::new(err))))
 }
@@ -58,13 +86,13 @@ fn required<T>(value: Option<T>, column: &str) -> Result<T, DbErr> {
 macro_rules! driver_types {
     ($($type:ty),+ $(,)?) => {$(
         impl Column for Option<$type> {
-            fn read(row: &QueryResult, column: &str) -> Result<Self, DbErr> {
-                nullable::<$type>(row, column)
+            fn read(row: &QueryResult, at: At<'_>) -> Result<Self, DbErr> {
+                nullable::<$type>(row, at)
             }
         }
         impl Column for $type {
-            fn read(row: &QueryResult, column: &str) -> Result<Self, DbErr> {
-                required(nullable::<$type>(row, column)?, column)
+            fn read(row: &QueryResult, at: At<'_>) -> Result<Self, DbErr> {
+                required(nullable::<$type>(row, at)?, at.name)
             }
         }
     )+};
@@ -76,15 +104,15 @@ driver_types!(Uuid, String, i32, bool, NaiveDate, DateTime<Utc>);
 macro_rules! code_lists {
     ($($list:ty),+ $(,)?) => {$(
         impl Column for Option<$list> {
-            fn read(row: &QueryResult, column: &str) -> Result<Self, DbErr> {
-                nullable::<i32>(row, column)?
+            fn read(row: &QueryResult, at: At<'_>) -> Result<Self, DbErr> {
+                nullable::<i32>(row, at)?
                     .map(|code| <$list as ActiveEnum>::try_from_value(&code))
                     .transpose()
             }
         }
         impl Column for $list {
-            fn read(row: &QueryResult, column: &str) -> Result<Self, DbErr> {
-                required(Option::<$list>::read(row, column)?, column)
+            fn read(row: &QueryResult, at: At<'_>) -> Result<Self, DbErr> {
+                required(Option::<$list>::read(row, at)?, at.name)
             }
         }
     )+};
@@ -103,16 +131,34 @@ code_lists!(
     PrioritizationStatus,
 );
 
+/// The field at `position` of the model's columns, named `name` (after a prefix, when `pre` gives
+/// one).
+fn field<T: Column>(row: &QueryResult, pre: &str, position: usize, name: &str) -> Result<T, DbErr> {
+    if pre.is_empty() {
+        return T::read(row, At { position, name });
+    }
+    let name = format!("{pre}{name}");
+    T::read(
+        row,
+        At {
+            position,
+            name: &name,
+        },
+    )
+}
+
 /// `Decoded<Model>` for each listed table: every field read from the column of its name.
 macro_rules! decoded {
     ($($table:ident { $($field:ident),+ $(,)? })+) => {$(
         impl FromQueryResult for Decoded<crate::$table::Model> {
             fn from_query_result(row: &QueryResult, pre: &str) -> Result<Self, DbErr> {
-                let column = |name: &'static str| -> Cow<'static, str> {
-                    if pre.is_empty() { name.into() } else { format!("{pre}{name}").into() }
-                };
+                // Fields initialize in the order written: the model's, the select's.
+                let mut position = 0;
                 Ok(Decoded(crate::$table::Model {
-                    $($field: Column::read(row, &column(stringify!($field)))?,)+
+                    $($field: {
+                        position += 1;
+                        field(row, pre, position - 1, stringify!($field))?
+                    },)+
                 }))
             }
         }
