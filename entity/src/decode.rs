@@ -11,7 +11,7 @@
 //! is unchanged.
 //!
 //! `Select::into_model::<Decoded<Model>>()` reads the entity's rows this way; the server's
-//! `db::ReadModels` wraps it. A model gains a column: its [`decoded!`] list must name it, or the
+//! `db::ReadModels` wraps it. A model gains a column: its `decoded!` list must name it, or the
 //! struct literal below does not compile; the tests check each list against the entity's columns.
 
 use crate::codes::*;
