@@ -210,27 +210,19 @@ mod tests {
         E::Column::iter().map(|c| c.as_str()).collect()
     }
 
+    /// Each table's list in `decoded!` against the entity's own columns.
+    macro_rules! listed_as_in_table {
+        ($($table:ident),+) => {$(
+            assert_eq!(
+                Decoded::<$table::Model>::COLUMNS,
+                columns::<$table::Entity>(),
+                stringify!($table)
+            );
+        )+};
+    }
+
     #[test]
     fn each_list_names_its_tables_columns_in_order() {
-        assert_eq!(
-            Decoded::<ce_event::Model>::COLUMNS,
-            columns::<ce_event::Entity>()
-        );
-        assert_eq!(
-            Decoded::<enrollment::Model>::COLUMNS,
-            columns::<enrollment::Entity>()
-        );
-        assert_eq!(
-            Decoded::<client::Model>::COLUMNS,
-            columns::<client::Entity>()
-        );
-        assert_eq!(
-            Decoded::<assessment::Model>::COLUMNS,
-            columns::<assessment::Entity>()
-        );
-        assert_eq!(
-            Decoded::<audit_event::Model>::COLUMNS,
-            columns::<audit_event::Entity>()
-        );
+        listed_as_in_table!(ce_event, enrollment, client, assessment, audit_event);
     }
 }
