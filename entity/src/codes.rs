@@ -4,8 +4,9 @@
 //! (feature `graphql`) carry readable names.
 //!
 //! Each list is a SeaORM active enum: a model field of a list's type is decoded when the row is read,
-//! in SeaORM's `TryGetable`, so there is one decoding of stored codes and no other. A stored code
-//! outside its list fails the read with `DbErr::Type("unexpected value for <List> enum: <code>")`,
+//! by its `ActiveEnum::try_from_value` (through SeaORM's `TryGetable`, or `decode` for the hot
+//! tables), so there is one decoding of stored codes and no other. A stored code outside its list
+//! fails the read with `DbErr::Type("unexpected value for <List> enum: <code>")`,
 //! which the server answers as one INTERNAL_SERVER_ERROR; it never becomes a default value.
 //! Serialized (the audit trail's before/after), a code is its HUD integer, as when it was an `i32`.
 
@@ -48,6 +49,8 @@ macro_rules! hud_code_enum {
                 }
             }
         }
+
+        impl crate::decode::HudCode for $name {}
 
         /// The HUD integer code, as the audit trail recorded it before codes were typed.
         impl serde::Serialize for $name {

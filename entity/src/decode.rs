@@ -14,7 +14,6 @@
 //! `db::ReadModels` wraps it. A model gains a column: its `decoded!` list must name it, or the
 //! struct literal below does not compile; the tests check each list against the entity's columns.
 
-use crate::codes::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sqlx::{self, Postgres, Sqlite};
 use sea_orm::{ActiveEnum, DbErr, FromQueryResult, QueryResult, RuntimeErr, TryGetable};
@@ -101,36 +100,23 @@ macro_rules! driver_types {
 
 driver_types!(Uuid, String, i32, bool, NaiveDate, DateTime<Utc>);
 
-/// The HUD code lists: the stored integer, then the list's own decoding (one place: `codes`).
-macro_rules! code_lists {
-    ($($list:ty),+ $(,)?) => {$(
-        impl Column for Option<$list> {
-            fn read(row: &QueryResult, at: At<'_>) -> Result<Self, DbErr> {
-                nullable::<i32>(row, at)?
-                    .map(|code| <$list as ActiveEnum>::try_from_value(&code))
-                    .transpose()
-            }
-        }
-        impl Column for $list {
-            fn read(row: &QueryResult, at: At<'_>) -> Result<Self, DbErr> {
-                required(Option::<$list>::read(row, at)?, at.name)
-            }
-        }
-    )+};
+/// A HUD code list of `codes` (each gets this from `hud_code_enum!`): read as its stored integer,
+/// then decoded by the list's own `ActiveEnum::try_from_value`, as SeaORM decodes it.
+pub trait HudCode: ActiveEnum<Value = i32> {}
+
+impl<T: HudCode> Column for Option<T> {
+    fn read(row: &QueryResult, at: At<'_>) -> Result<Self, DbErr> {
+        nullable::<i32>(row, at)?
+            .map(|code| T::try_from_value(&code))
+            .transpose()
+    }
 }
 
-code_lists!(
-    CeEventType,
-    NoYes,
-    ReferralResult,
-    DeclineReason,
-    Destination,
-    RelationshipToHoH,
-    Sex,
-    AssessmentType,
-    AssessmentLevel,
-    PrioritizationStatus,
-);
+impl<T: HudCode> Column for T {
+    fn read(row: &QueryResult, at: At<'_>) -> Result<Self, DbErr> {
+        required(Option::<T>::read(row, at)?, at.name)
+    }
+}
 
 /// The field at `position` of the model's columns, named `name` (after a prefix, when `pre` gives
 /// one).

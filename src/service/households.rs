@@ -3,6 +3,7 @@
 //! The rules themselves are `domain::rules::household`; this module loads their facts and writes.
 
 use super::{Services, admin, audit, new_id, obey, scope};
+use crate::db::ReadModels;
 use crate::domain::rules::household::{self as rule, Member};
 use crate::domain::{Actor, RelationshipToHoH, rules};
 use crate::error::{AppError, AppResult};
@@ -154,7 +155,7 @@ pub async fn members<C: ConnectionTrait>(
         .filter(enrollment::Column::DateDeleted.is_null())
         .order_by_asc(enrollment::Column::EntryDate)
         .order_by_asc(enrollment::Column::Id)
-        .all(conn)
+        .read_all(conn)
         .await?;
     members.sort_by_key(|e| e.relationship_to_hoh != RelationshipToHoH::SelfHeadOfHousehold);
     Ok(members)
