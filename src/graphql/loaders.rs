@@ -9,14 +9,15 @@ use crate::service::Services;
 use crate::service::catalog::Catalog;
 use crate::service::scope::{self, Scoped, Shared};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use entity::decode::Decoded;
 use entity::{
     app_user, assessment, audit_event, ce_event, ce_participation, client, enrollment, household,
     organization, project,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    RelationTrait,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, RelationTrait,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -259,35 +260,41 @@ impl Loader<ParticipationOfProject> for HearthLoader {
     }
 }
 
-impl Loader<ClientKey> for HearthLoader {
-    type Value = client::Model;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[ClientKey]) -> LoadResult<ClientKey> {
-        let rows = client::Entity::find()
-            .filter(scope::clients(self.actor()?))
-            .filter(self.one_of(client::Column::Id, keys))
-            .read_all(&self.db)
-            .await
-            .map_err(db_error)?;
-        Ok(rows.into_iter().map(|c| (ClientKey(c.id), c)).collect())
-    }
+/// The records among `keys` the actor may see (`service::scope::Scoped`).
+async fn scoped_by_id<E, K>(
+    loader: &HearthLoader,
+    keys: &[K],
+) -> Result<Vec<E::Model>, async_graphql::Error>
+where
+    E: Scoped,
+    E::Model: Send,
+    Decoded<E::Model>: FromQueryResult + Send,
+    K: Copy + Into<Uuid>,
+{
+    E::find()
+        .filter(E::visible_to(loader.actor()?))
+        .filter(loader.one_of(E::id_column(), keys))
+        .read_all(&loader.db)
+        .await
+        .map_err(db_error)
 }
 
-impl Loader<EnrollmentKey> for HearthLoader {
-    type Value = enrollment::Model;
-    type Error = async_graphql::Error;
+/// The loader of records by id within scope, each under its own key.
+macro_rules! by_id_loader {
+    ($($key:ident: $entity:ident),+ $(,)?) => {$(
+        impl Loader<$key> for HearthLoader {
+            type Value = $entity::Model;
+            type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[EnrollmentKey]) -> LoadResult<EnrollmentKey> {
-        let rows = enrollment::Entity::find()
-            .filter(scope::enrollments(self.actor()?))
-            .filter(self.one_of(enrollment::Column::Id, keys))
-            .read_all(&self.db)
-            .await
-            .map_err(db_error)?;
-        Ok(rows.into_iter().map(|e| (EnrollmentKey(e.id), e)).collect())
-    }
+            async fn load(&self, keys: &[$key]) -> LoadResult<$key> {
+                let rows = scoped_by_id::<$entity::Entity, _>(self, keys).await?;
+                Ok(rows.into_iter().map(|row| ($key(row.id), row)).collect())
+            }
+        }
+    )+};
 }
+
+by_id_loader!(ClientKey: client, EnrollmentKey: enrollment);
 
 impl Loader<EnrollmentsOfClient> for HearthLoader {
     type Value = Vec<enrollment::Model>;

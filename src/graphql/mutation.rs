@@ -6,10 +6,10 @@ use super::context::ContextExt;
 use super::household::{self, AddHouseholdMemberInput, HouseholdMemberInput};
 use super::organization::{Organization, Project};
 use super::participation::{CeParticipation, SetCeParticipationInput};
-use super::referral;
+use super::referral::{self, ResolveReferralInput};
 use super::scalars::Date;
 use super::viewer::{Membership, User};
-use crate::domain::{CeEventType, DeclineReason, ProjectType, ReferralResult, Role, Sex};
+use crate::domain::{CeEventType, ProjectType, Role, Sex};
 use crate::service::tokens::{self, TokenInfo};
 use crate::service::{
     admin, ce_events, ce_participation, clients, enrollments, households, parse_id,
@@ -195,25 +195,6 @@ pub struct ExitEnrollmentInput {
     /// The head of a household with members still enrolled: this member's enrollment becomes the
     /// head as the head exits (the household keeps its HouseholdID).
     new_head_of_household_id: Option<ID>,
-}
-
-/// The housing program's resolution of a referral (HUD 4.20.D, 4.20.E).
-#[derive(InputObject)]
-pub struct ResolveReferralInput {
-    /// The pending referral (the CE event's id).
-    ce_event_id: ID,
-    /// ReferralResult (HUD 4.20.D): successful, or unsuccessful and why.
-    referral_result: ReferralResult,
-    /// Required when unsuccessful (the day it was decided); when successful, defaults to the
-    /// resulting enrollment's entryDate and must equal it if given.
-    result_date: Option<Date>,
-    /// Required when successful (create the enrollment first), forbidden otherwise.
-    resulting_enrollment_id: Option<ID>,
-    /// Unsuccessful only: why, agreeing with referralResult (CLIENT_* / PROVIDER_*); the _OTHER
-    /// reasons need a note.
-    decline_reason: Option<DeclineReason>,
-    /// Added to the referral's notes in the same transaction (1..2000 characters).
-    note: Option<String>,
 }
 
 /// Every mutation: the ADMIN's, the workflow's, the referral's lifecycle and the assessments.
@@ -509,15 +490,7 @@ impl WorkflowMutation {
         input: ResolveReferralInput,
     ) -> Result<CeEvent> {
         let actor = ctx.actor()?;
-        let resolution = referral::resolution(
-            &input.ce_event_id,
-            input.referral_result,
-            input.result_date,
-            input.resulting_enrollment_id,
-            input.decline_reason,
-            input.note,
-        )?;
-        let event = ce_events::resolve(ctx.services(), actor, resolution).await?;
+        let event = ce_events::resolve(ctx.services(), actor, input.resolution()?).await?;
         Ok(CeEvent(event))
     }
 }

@@ -99,46 +99,20 @@ where
 /// A level's loader of its own nested fields (`clients`, `enrollments`, `projects` …).
 type Level<V> = for<'a> fn(&'a Context<'a>, Lookahead<'a>, Vec<V>) -> BoxFuture<'a, Result<()>>;
 
-/// The records a level's rows name by `key` (`field`, if selected: an enrollment's client, a
-/// referral's project), loaded as by [`load_each`], then their own nested fields by `next`.
-async fn linked<'a, K, V>(
+/// A nested field of a level (`field`, if selected: an enrollment's client, a client's enrollments):
+/// its rows, loaded by `rows` ([`load_each`] for a link, [`load_lists`] for what a row owns), then
+/// their own nested fields by `next`. `rows` is a future, so nothing loads for a field not asked
+/// for.
+async fn nested<'a, V>(
     ctx: &'a Context<'a>,
     field: Lookahead<'a>,
-    ids: impl Iterator<Item = Uuid>,
-    key: fn(Uuid) -> K,
+    rows: impl Future<Output = Result<Vec<V>>>,
     next: Level<V>,
-) -> Result<()>
-where
-    K: Send + Sync + Hash + Eq + Clone + 'static,
-    V: Send + Sync + Clone + 'static,
-    HearthLoader: Loader<K, Value = V, Error = async_graphql::Error>,
-{
+) -> Result<()> {
     if !field.exists() {
         return Ok(());
     }
-    let rows = load_each(ctx.loaders(), ids, key).await?;
-    next(ctx, field, rows).await
-}
-
-/// The lists the rows of a level own under `field` (if selected: a client's enrollments, a
-/// referral's notes), loaded as by [`load_lists`], then their own nested fields by `next`.
-async fn owned<'a, K, V>(
-    ctx: &'a Context<'a>,
-    field: Lookahead<'a>,
-    ids: impl Iterator<Item = Uuid>,
-    key: fn(Uuid) -> K,
-    next: Level<V>,
-) -> Result<()>
-where
-    K: Send + Sync + Hash + Eq + Clone + 'static,
-    V: Send + Sync + Clone + 'static,
-    HearthLoader: Loader<K, Value = Vec<V>, Error = async_graphql::Error>,
-{
-    if !field.exists() {
-        return Ok(());
-    }
-    let rows = load_lists(ctx.loaders(), ids, key).await?;
-    next(ctx, field, rows).await
+    next(ctx, field, rows.await?).await
 }
 
 /// The [`Level`] of rows with no nested fields to load (assessments, notes).
@@ -164,27 +138,16 @@ pub fn clients<'a>(
     rows: Vec<client::Model>,
 ) -> BoxFuture<'a, Result<()>> {
     Box::pin(async move {
+        let (loaders, field) = (ctx.loaders(), |name| selection.field(name));
         let ids = unique(rows.iter().map(|c| c.id));
         let of = || ids.iter().copied();
-        let field = |name| selection.field(name);
-        owned(
-            ctx,
-            field("enrollments"),
-            of(),
-            EnrollmentsOfClient,
-            enrollments,
-        )
-        .await?;
-        owned(ctx, field("ceEvents"), of(), CeEventsOfClient, ce_events).await?;
+        let enrollments_of = load_lists(loaders, of(), EnrollmentsOfClient);
+        nested(ctx, field("enrollments"), enrollments_of, enrollments).await?;
+        let events_of = load_lists(loaders, of(), CeEventsOfClient);
+        nested(ctx, field("ceEvents"), events_of, ce_events).await?;
+        let assessments_of = load_lists(loaders, of(), AssessmentsOfClient);
         let assessments = leaves::<assessment::Model>;
-        owned(
-            ctx,
-            field("assessments"),
-            of(),
-            AssessmentsOfClient,
-            assessments,
-        )
-        .await
+        nested(ctx, field("assessments"), assessments_of, assessments).await
     })
 }
 
@@ -194,40 +157,22 @@ pub fn enrollments<'a>(
     rows: Vec<enrollment::Model>,
 ) -> BoxFuture<'a, Result<()>> {
     Box::pin(async move {
-        let field = |name| selection.field(name);
-        let clients_of = rows.iter().map(|e| e.client_id);
-        linked(ctx, field("client"), clients_of, ClientKey, clients).await?;
-        let projects_of = rows.iter().map(|e| e.project_id);
-        linked(ctx, field("project"), projects_of, ProjectKey, projects).await?;
+        let (loaders, field) = (ctx.loaders(), |name| selection.field(name));
+        let client_of = load_each(loaders, rows.iter().map(|e| e.client_id), ClientKey);
+        nested(ctx, field("client"), client_of, clients).await?;
+        let project_of = load_each(loaders, rows.iter().map(|e| e.project_id), ProjectKey);
+        nested(ctx, field("project"), project_of, projects).await?;
         let households_of = rows.iter().map(|e| e.household_id);
         linked_households(ctx, field("household"), households_of).await?;
         let ids = unique(rows.iter().map(|e| e.id));
         let of = || ids.iter().copied();
-        owned(
-            ctx,
-            field("ceEvents"),
-            of(),
-            CeEventsOfEnrollment,
-            ce_events,
-        )
-        .await?;
-        linked(
-            ctx,
-            field("resolvedReferral"),
-            of(),
-            ReferralResolvedBy,
-            ce_events,
-        )
-        .await?;
+        let events_of = load_lists(loaders, of(), CeEventsOfEnrollment);
+        nested(ctx, field("ceEvents"), events_of, ce_events).await?;
+        let resolved_by = load_each(loaders, of(), ReferralResolvedBy);
+        nested(ctx, field("resolvedReferral"), resolved_by, ce_events).await?;
+        let assessments_of = load_lists(loaders, of(), AssessmentsOfEnrollment);
         let assessments = leaves::<assessment::Model>;
-        owned(
-            ctx,
-            field("assessments"),
-            of(),
-            AssessmentsOfEnrollment,
-            assessments,
-        )
-        .await
+        nested(ctx, field("assessments"), assessments_of, assessments).await
     })
 }
 
@@ -243,9 +188,9 @@ pub fn households<'a>(
         }
         let loaders = ctx.loaders();
         let households = load_now(loaders, ids.iter().copied().map(HouseholdKey)).await?;
-        let project = selection.field("project");
-        let of_households = households.values().map(|h| h.project_id);
-        linked(ctx, project, of_households, ProjectKey, projects).await?;
+        let project_ids = households.values().map(|h| h.project_id);
+        let project_of = load_each(loaders, project_ids, ProjectKey);
+        nested(ctx, selection.field("project"), project_of, projects).await?;
         if selection.field("householdType").exists() {
             load_now(loaders, ids.iter().copied().map(HouseholdAges)).await?;
         }
@@ -270,35 +215,23 @@ pub fn ce_events<'a>(
     rows: Vec<ce_event::Model>,
 ) -> BoxFuture<'a, Result<()>> {
     Box::pin(async move {
-        let field = |name| selection.field(name);
-        let clients_of = rows.iter().map(|e| e.client_id);
-        linked(ctx, field("client"), clients_of, ClientKey, clients).await?;
-        let enrollments_of = rows.iter().map(|e| e.enrollment_id);
-        linked(
-            ctx,
-            field("enrollment"),
-            enrollments_of,
-            EnrollmentKey,
-            enrollments,
-        )
-        .await?;
-        let resulting = rows.iter().filter_map(|e| e.resulting_enrollment_id);
-        let field_resulting = field("resultingEnrollment");
-        linked(ctx, field_resulting, resulting, EnrollmentKey, enrollments).await?;
-        let referred = rows.iter().filter_map(|e| e.referred_project_id);
-        linked(
-            ctx,
-            field("referredProject"),
-            referred,
-            ProjectKey,
-            projects,
-        )
-        .await?;
+        let (loaders, field) = (ctx.loaders(), |name| selection.field(name));
+        let client_of = load_each(loaders, rows.iter().map(|e| e.client_id), ClientKey);
+        nested(ctx, field("client"), client_of, clients).await?;
+        let enrollment_ids = rows.iter().map(|e| e.enrollment_id);
+        let enrollment_of = load_each(loaders, enrollment_ids, EnrollmentKey);
+        nested(ctx, field("enrollment"), enrollment_of, enrollments).await?;
+        let resulting_ids = rows.iter().filter_map(|e| e.resulting_enrollment_id);
+        let resulting = load_each(loaders, resulting_ids, EnrollmentKey);
+        nested(ctx, field("resultingEnrollment"), resulting, enrollments).await?;
+        let referred_ids = rows.iter().filter_map(|e| e.referred_project_id);
+        let referred = load_each(loaders, referred_ids, ProjectKey);
+        nested(ctx, field("referredProject"), referred, projects).await?;
         let households_of = rows.iter().map(|e| e.household_id);
         linked_households(ctx, field("household"), households_of).await?;
+        let notes_of = load_lists(loaders, rows.iter().map(|e| e.id), NotesOfReferral);
         let notes = leaves::<referral_note::Model>;
-        let ids = rows.iter().map(|e| e.id);
-        owned(ctx, field("notes"), ids, NotesOfReferral, notes).await
+        nested(ctx, field("notes"), notes_of, notes).await
     })
 }
 
@@ -308,9 +241,10 @@ pub fn projects<'a>(
     rows: Vec<project::Model>,
 ) -> BoxFuture<'a, Result<()>> {
     Box::pin(async move {
-        let organizations_of = rows.iter().map(|p| p.organization_id);
+        let organization_ids = rows.iter().map(|p| p.organization_id);
+        let organization_of = load_each(ctx.loaders(), organization_ids, OrganizationKey);
         let field = selection.field("organization");
-        linked(ctx, field, organizations_of, OrganizationKey, organizations).await
+        nested(ctx, field, organization_of, organizations).await
     })
 }
 
@@ -321,7 +255,7 @@ pub fn organizations<'a>(
 ) -> BoxFuture<'a, Result<()>> {
     Box::pin(async move {
         let ids = rows.iter().map(|o| o.id);
-        let field = selection.field("projects");
-        owned(ctx, field, ids, ProjectsOfOrganization, projects).await
+        let projects_of = load_lists(ctx.loaders(), ids, ProjectsOfOrganization);
+        nested(ctx, selection.field("projects"), projects_of, projects).await
     })
 }

@@ -53,25 +53,40 @@ impl ReferralNote {
     }
 }
 
-/// A resolution from the API's inputs.
-pub fn resolution(
-    ce_event_id: &ID,
+/// The housing program's resolution of a referral (HUD 4.20.D, 4.20.E); a correction's fields too.
+#[derive(InputObject)]
+pub struct ResolveReferralInput {
+    /// The referral (the CE event's id): pending to resolve it, resolved to correct it.
+    ce_event_id: ID,
+    /// ReferralResult (HUD 4.20.D): successful, or unsuccessful and why.
     referral_result: ReferralResult,
+    /// Required when unsuccessful (the day it was decided); when successful, defaults to the
+    /// resulting enrollment's entryDate and must equal it if given.
     result_date: Option<Date>,
+    /// Required when successful (create the enrollment first), forbidden otherwise.
     resulting_enrollment_id: Option<ID>,
+    /// Unsuccessful only: why, agreeing with referralResult (CLIENT_* / PROVIDER_*); the _OTHER
+    /// reasons need a note.
     decline_reason: Option<DeclineReason>,
+    /// Added to the referral's notes in the same transaction (1..2000 characters).
     note: Option<String>,
-) -> Result<Resolution, AppError> {
-    Ok(Resolution {
-        ce_event_id: parse_id("ceEventId", ce_event_id)?,
-        referral_result,
-        result_date: result_date.map(|d| d.0),
-        resulting_enrollment_id: resulting_enrollment_id
-            .map(|id| parse_id("resultingEnrollmentId", &id))
-            .transpose()?,
-        decline_reason,
-        note,
-    })
+}
+
+impl ResolveReferralInput {
+    /// The service's resolution, its ids parsed.
+    pub fn resolution(self) -> Result<Resolution, AppError> {
+        Ok(Resolution {
+            ce_event_id: parse_id("ceEventId", &self.ce_event_id)?,
+            referral_result: self.referral_result,
+            result_date: self.result_date.map(|d| d.0),
+            resulting_enrollment_id: self
+                .resulting_enrollment_id
+                .map(|id| parse_id("resultingEnrollmentId", &id))
+                .transpose()?,
+            decline_reason: self.decline_reason,
+            note: self.note,
+        })
+    }
 }
 
 /// The referred program has seen a pending referral.
@@ -99,22 +114,12 @@ pub struct ReopenReferralInput {
     reason: String,
 }
 
-/// Another resolution for a resolved referral, under every rule of resolveReferral.
+/// Another resolution for a resolved referral, under every rule of resolveReferral: its fields, and
+/// why.
 #[derive(InputObject)]
 pub struct CorrectReferralInput {
-    /// The resolved referral (the CE event's id).
-    ce_event_id: ID,
-    /// The corrected ReferralResult (HUD 4.20.D).
-    referral_result: ReferralResult,
-    /// As in resolveReferral: required when unsuccessful; when successful, the resulting
-    /// enrollment's entryDate.
-    result_date: Option<Date>,
-    /// Required when successful, forbidden otherwise.
-    resulting_enrollment_id: Option<ID>,
-    /// Unsuccessful only: why, agreeing with referralResult; the _OTHER reasons need a note.
-    decline_reason: Option<DeclineReason>,
-    /// Added to the referral's notes (1..2000 characters).
-    note: Option<String>,
+    #[graphql(flatten)]
+    resolution: ResolveReferralInput,
     /// Why (1..500 characters): kept as a note and in the audit trail.
     reason: String,
 }
@@ -176,14 +181,7 @@ impl LifecycleMutation {
         #[graphql(desc = "The resolved referral, its corrected result and why.")]
         input: CorrectReferralInput,
     ) -> Result<CeEvent> {
-        let resolution = resolution(
-            &input.ce_event_id,
-            input.referral_result,
-            input.result_date,
-            input.resulting_enrollment_id,
-            input.decline_reason,
-            input.note,
-        )?;
+        let resolution = input.resolution.resolution()?;
         let event =
             referrals::correct(ctx.services(), ctx.actor()?, resolution, &input.reason).await?;
         Ok(CeEvent(event))

@@ -147,9 +147,9 @@ export type RelationshipToHoH =
   /** 5 Other: non-relation member. */
   | 'UNRELATED_MEMBER';
 
-/** The housing program's resolution of a referral (HUD 4.20.D, 4.20.E). */
+/** The housing program's resolution of a referral (HUD 4.20.D, 4.20.E); a correction's fields too. */
 export type ResolveReferralInput = {
-  /** The pending referral (the CE event's id). */
+  /** The referral (the CE event's id): pending to resolve it, resolved to correct it. */
   ceEventId: string | number;
   /**
    * Unsuccessful only: why, agreeing with referralResult (CLIENT_* / PROVIDER_*); the _OTHER
