@@ -21,10 +21,10 @@ use crate::service::Services;
 use chrono::Utc;
 use chrono_tz::Tz;
 use entity::installation;
-use futures_util::{Stream, TryStreamExt};
+use futures_util::TryStreamExt;
 use sea_orm::{
-    AccessMode, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, IsolationLevel,
-    TransactionTrait,
+    AccessMode, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, FromQueryResult,
+    IsolationLevel, PartialModelTrait, Select, TransactionTrait,
 };
 use std::borrow::Cow;
 use std::io::Write;
@@ -259,37 +259,61 @@ pub struct ExportRequest {
     pub format: CsvFormat,
 }
 
-/// Streams every row of one file to the writer; returns how many rows it wrote.
-async fn stream_file<M, S>(
-    pieces: &Pieces,
-    file: &'static HmisFile,
-    rows: S,
-    to_row: impl Fn(M) -> Vec<String>,
-) -> AppResult<u64>
-where
-    S: Stream<Item = Result<M, sea_orm::DbErr>>,
-{
-    pieces.send(Piece::File(file.name)).await?;
-    let header = file.columns.iter().map(|c| (*c).to_owned()).collect();
-    pieces.send(Piece::Rows(vec![header])).await?;
-    let mut count = 0;
-    let mut batch = Vec::with_capacity(ROWS_PER_BATCH);
-    let mut rows = std::pin::pin!(rows);
-    while let Some(model) = rows.try_next().await? {
-        batch.push(to_row(model));
-        count += 1;
-        if batch.len() == ROWS_PER_BATCH {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(ROWS_PER_BATCH));
-            pieces.send(Piece::Rows(full)).await?;
-            pieces.wrote(ROWS_PER_BATCH);
+/// The files of an export as they are written, with how many data rows each has.
+struct Files<'p> {
+    txn: &'p DatabaseTransaction,
+    pieces: &'p Pieces,
+    context: &'p Context,
+    rows: Vec<(&'static str, u64)>,
+}
+
+impl Files<'_> {
+    /// Writes `file` with the records of `select`, each written by `to_row`.
+    async fn write<E, R>(
+        &mut self,
+        file: &'static HmisFile,
+        select: Select<E>,
+        to_row: fn(Record<R>, &Context) -> Vec<String>,
+    ) -> AppResult<()>
+    where
+        E: queries::Audited,
+        R: PartialModelTrait + FromQueryResult + Send,
+    {
+        let rows = queries::records(self.txn, select).await?;
+        self.stream(file, rows, to_row).await
+    }
+
+    /// Streams every row of `rows` to the writer as `file`'s, each written by `to_row`.
+    async fn stream<M>(
+        &mut self,
+        file: &'static HmisFile,
+        rows: queries::Rows<'_, M>,
+        to_row: fn(M, &Context) -> Vec<String>,
+    ) -> AppResult<()> {
+        let pieces = self.pieces;
+        pieces.send(Piece::File(file.name)).await?;
+        let header = file.columns.iter().map(|c| (*c).to_owned()).collect();
+        pieces.send(Piece::Rows(vec![header])).await?;
+        let mut count = 0;
+        let mut batch = Vec::with_capacity(ROWS_PER_BATCH);
+        let mut rows = rows;
+        while let Some(model) = rows.try_next().await? {
+            batch.push(to_row(model, self.context));
+            count += 1;
+            if batch.len() == ROWS_PER_BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(ROWS_PER_BATCH));
+                pieces.send(Piece::Rows(full)).await?;
+                pieces.wrote(ROWS_PER_BATCH);
+            }
         }
+        if !batch.is_empty() {
+            let rest = batch.len();
+            pieces.send(Piece::Rows(batch)).await?;
+            pieces.wrote(rest);
+        }
+        self.rows.push((file.name, count));
+        Ok(())
     }
-    if !batch.is_empty() {
-        let rest = batch.len();
-        pieces.send(Piece::Rows(batch)).await?;
-        pieces.wrote(rest);
-    }
-    Ok(count)
 }
 
 /// A consistent snapshot for the whole export: REPEATABLE READ on PostgreSQL (one snapshot for every
@@ -356,71 +380,44 @@ async fn produce(
     pieces.send(Piece::Rows(vec![header, export])).await?;
     rows.push((columns::EXPORT_FILE.name, 1));
 
-    let organizations = queries::organizations(&txn, range).await?;
-    let count = stream_file(pieces, &columns::ORGANIZATION_FILE, organizations, |o| {
-        organization_row(o, &context)
-    })
-    .await?;
-    rows.push((columns::ORGANIZATION_FILE.name, count));
-
-    let users = queries::users(&txn, range).await?;
-    let count = stream_file(pieces, &columns::USER_FILE, users, |u| {
-        user_row(u, &context)
-    })
-    .await?;
-    rows.push((columns::USER_FILE.name, count));
-
-    let projects = queries::projects(&txn, range).await?;
-    let count = stream_file(pieces, &columns::PROJECT_FILE, projects, |p| {
-        project_row(p, &context)
-    })
-    .await?;
-    rows.push((columns::PROJECT_FILE.name, count));
-
-    if format == CsvFormat::Fy2026 {
-        let periods = queries::participations(&txn, range).await?;
-        let count = stream_file(pieces, &columns::CE_PARTICIPATION_FILE, periods, |p| {
-            participation_row(p, &context)
-        })
+    let mut files = Files {
+        txn: &txn,
+        pieces,
+        context: &context,
+        rows,
+    };
+    let organizations = queries::organizations(range);
+    files
+        .write(&columns::ORGANIZATION_FILE, organizations, organization_row)
         .await?;
-        rows.push((columns::CE_PARTICIPATION_FILE.name, count));
+    let users = queries::users(&txn, range).await?;
+    files.stream(&columns::USER_FILE, users, user_row).await?;
+    let projects = queries::projects(range);
+    files
+        .write(&columns::PROJECT_FILE, projects, project_row)
+        .await?;
+    if format == CsvFormat::Fy2026 {
+        let periods = queries::participations(range);
+        files
+            .write(&columns::CE_PARTICIPATION_FILE, periods, participation_row)
+            .await?;
     }
-
-    let clients = queries::clients(&txn, range).await?;
-    let count = stream_file(pieces, format.client(), clients, |c| {
-        client_row(c, &context)
-    })
-    .await?;
-    rows.push((columns::CLIENT_FILE.name, count));
-
-    let enrollments = queries::enrollments(&txn, range, false).await?;
-    let count = stream_file(pieces, format.enrollment(), enrollments, |e| {
-        enrollment_row(e, &context)
-    })
-    .await?;
-    rows.push((columns::ENROLLMENT_FILE.name, count));
-
-    let exits = queries::enrollments(&txn, range, true).await?;
-    let count = stream_file(pieces, &columns::EXIT_FILE, exits, |e| {
-        exit_row(e, &context)
-    })
-    .await?;
-    rows.push((columns::EXIT_FILE.name, count));
-
-    let events = queries::events(&txn, range).await?;
-    let count = stream_file(pieces, &columns::EVENT_FILE, events, |e| {
-        event_row(e, &context)
-    })
-    .await?;
-    rows.push((columns::EVENT_FILE.name, count));
-
+    let clients = queries::clients(range);
+    files.write(format.client(), clients, client_row).await?;
+    let enrollments = queries::enrollments(range, false);
+    files
+        .write(format.enrollment(), enrollments, enrollment_row)
+        .await?;
+    let exits = queries::enrollments(range, true);
+    files.write(&columns::EXIT_FILE, exits, exit_row).await?;
+    let events = queries::events(range);
+    files.write(&columns::EVENT_FILE, events, event_row).await?;
     // HUD 4.19 Assessment.csv has the same columns in both formats.
-    let assessments = queries::assessments(&txn, range).await?;
-    let count = stream_file(pieces, &columns::ASSESSMENT_FILE, assessments, |a| {
-        assessment_row(a, &context)
-    })
-    .await?;
-    rows.push((columns::ASSESSMENT_FILE.name, count));
+    let assessments = queries::assessments(range);
+    files
+        .write(&columns::ASSESSMENT_FILE, assessments, assessment_row)
+        .await?;
+    let rows = files.rows;
 
     pieces.send(Piece::Finish).await?;
     txn.commit().await?;
