@@ -84,24 +84,12 @@ where
     if let Some(after) = request.after {
         page = page.filter(id.gt(after));
     }
-    read_page(conn, page.order_by_asc(id), request, total_count).await
-}
-
-/// Reads one page of an already filtered and ordered `select`: one row more than asked tells
-/// whether another page follows.
-pub async fn read_page<E, C>(
-    conn: &C,
-    select: Select<E>,
-    request: PageRequest,
-    total_count: u64,
-) -> AppResult<Page<E::Model>>
-where
-    E: EntityTrait,
-    E::Model: Send + Sync,
-    Decoded<E::Model>: FromQueryResult + Send,
-    C: ConnectionTrait,
-{
-    let rows = select.limit(request.first + 1).read_all(conn).await?;
+    // One row more than asked tells whether another page follows (`Page::of`).
+    let rows = page
+        .order_by_asc(id)
+        .limit(request.first + 1)
+        .read_all(conn)
+        .await?;
     Ok(Page::of(rows, request, total_count))
 }
 
