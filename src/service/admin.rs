@@ -2,7 +2,7 @@
 //! the reads of organizations and projects, which every signed-in user may see.
 
 use super::scope::{self, Shared};
-use super::{Services, audit, new_id, require_admin, tokens};
+use super::{Services, audit, require_admin, tokens};
 use crate::domain::rules;
 use crate::domain::{Actor, ProjectType, Role, values};
 use crate::error::{AppError, AppResult};
@@ -44,9 +44,7 @@ pub async fn create_organization(
     let name = values::display_name("name", name)?;
     let txn = services.write_transaction().await?;
     let org = insert_organization(&txn, name, victim_service_provider, Some(actor.user_id)).await?;
-    audit::created(&txn, actor, "createOrganization", &org).await?;
-    txn.commit().await?;
-    Ok(org)
+    audit::commit_created(txn, actor, "createOrganization", org).await
 }
 
 async fn insert_organization<C: ConnectionTrait>(
@@ -126,9 +124,7 @@ pub async fn create_user(
     let name = values::display_name("name", name)?;
     let txn = services.write_transaction().await?;
     let user = insert_user(&txn, email, name).await?;
-    audit::created(&txn, actor, "createUser", &user).await?;
-    txn.commit().await?;
-    Ok(user)
+    audit::commit_created(txn, actor, "createUser", user).await
 }
 
 async fn insert_user<C: ConnectionTrait>(
@@ -146,18 +142,17 @@ async fn insert_user<C: ConnectionTrait>(
             "A user with email {email} already exists"
         )));
     }
-    let now = Utc::now();
-    Ok(app_user::ActiveModel {
-        id: Set(new_id()),
+    Ok(new_user(email, name).insert(conn).await?)
+}
+
+/// A new user's row: signed up in Hearth, so live and with no UserID from an import.
+pub(super) fn new_user(email: String, name: String) -> app_user::ActiveModel {
+    audit::new_row!(app_user::ActiveModel {
         email: Set(email),
         name: Set(name),
-        date_created: Set(now),
-        date_updated: Set(now),
         date_deleted: Set(None),
         hud_id: Set(None),
-    }
-    .insert(conn)
-    .await?)
+    })
 }
 
 /// Grants `role` in an organization; granting again for the same pair changes the role (R2).
@@ -194,7 +189,6 @@ async fn upsert_membership<C: ConnectionTrait>(
     organization_id: Uuid,
     role: Role,
 ) -> AppResult<(Option<membership::Model>, membership::Model)> {
-    let now = Utc::now();
     let existing = membership::Entity::find()
         .filter(membership::Column::UserId.eq(user_id))
         .filter(membership::Column::OrganizationId.eq(organization_id))
@@ -204,18 +198,15 @@ async fn upsert_membership<C: ConnectionTrait>(
         Some(found) => {
             let mut changed: membership::ActiveModel = found.into();
             changed.role = Set(role.as_str().to_owned());
-            changed.date_updated = Set(now);
+            changed.date_updated = Set(Utc::now());
             changed.update(conn).await?
         }
         None => {
-            membership::ActiveModel {
-                id: Set(new_id()),
+            audit::new_row!(membership::ActiveModel {
                 user_id: Set(user_id),
                 organization_id: Set(organization_id),
                 role: Set(role.as_str().to_owned()),
-                date_created: Set(now),
-                date_updated: Set(now),
-            }
+            })
             .insert(conn)
             .await?
         }
@@ -242,8 +233,7 @@ pub async fn create_api_token(
     let txn = services.write_transaction().await?;
     scope::get_live::<app_user::Entity>(&txn, user_id).await?;
     let (token, info) = tokens::issue(&txn, user_id, label, expires_at).await?;
-    audit::created(&txn, actor, "createApiToken", &info).await?;
-    txn.commit().await?;
+    let info = audit::commit_created(txn, actor, "createApiToken", info).await?;
     Ok((token, info))
 }
 

@@ -84,9 +84,7 @@ pub async fn record(
     )
     .insert(&txn)
     .await?;
-    audit::created(&txn, actor, "recordAssessment", &row).await?;
-    txn.commit().await?;
-    Ok(row)
+    audit::commit_created(txn, actor, "recordAssessment", row).await
 }
 
 /// Which households the priority list shows.

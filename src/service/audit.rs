@@ -4,26 +4,25 @@
 //! access to client data is auditable), with one insert per request at most.
 
 use super::scope::Scoped;
-use super::{Services, new_id, page};
+use super::{Services, WriteTransaction, new_id, page};
 use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
 use chrono::Utc;
 use entity::audit_event;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait,
+    PrimaryKeyTrait, QueryFilter,
 };
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-/// A record Hearth itself creates, as an `ActiveModel`: the columns its mutation gives, then a new
-/// id and the HMIS audit columns every table stores alike for such a record (DateCreated and
-/// DateUpdated now, UserID its author, not deleted, and no HUD key or UserID from an import), so that
-/// each creating mutation stamps them one way. A macro because those columns are fields of each
-/// entity's own struct literal, which a function cannot fill in. (The import keeps a file's own
-/// values instead: `interop::import::plan`'s `imported!`.)
-macro_rules! new_record {
-    ($user_id:expr, $entity:ident :: ActiveModel {
+/// A row Hearth itself creates, as an `ActiveModel`: the columns its mutation gives, then a new id
+/// and DateCreated and DateUpdated now, the columns every table stamps alike (a user, a household
+/// and a membership have no others). A macro because those columns are fields of each entity's own
+/// struct literal, which a function cannot fill in.
+macro_rules! new_row {
+    ($entity:ident :: ActiveModel {
         $($field:ident : $value:expr,)* $(..$rest:expr)?
     }) => {{
         let now = chrono::Utc::now();
@@ -32,13 +31,29 @@ macro_rules! new_record {
             id: sea_orm::ActiveValue::Set($crate::service::new_id()),
             date_created: sea_orm::ActiveValue::Set(now),
             date_updated: sea_orm::ActiveValue::Set(now),
+            $(..$rest)?
+        }
+    }};
+}
+pub(crate) use new_row;
+
+/// A record of the HMIS data Hearth itself creates: a [`new_row!`] with the rest of the HMIS audit
+/// columns such a record stores (UserID its author, not deleted, and no HUD key or UserID from an
+/// import), so that each creating mutation stamps them one way. (The import keeps a file's own
+/// values instead: `interop::import::plan`'s `imported!`.)
+macro_rules! new_record {
+    ($user_id:expr, $entity:ident :: ActiveModel {
+        $($field:ident : $value:expr,)* $(..$rest:expr)?
+    }) => {
+        $crate::service::audit::new_row!($entity::ActiveModel {
+            $($field: $value,)*
             user_id: sea_orm::ActiveValue::Set($user_id),
             date_deleted: sea_orm::ActiveValue::Set(None),
             hud_id: sea_orm::ActiveValue::Set(None),
             hud_user_id: sea_orm::ActiveValue::Set(None),
             $(..$rest)?
-        }
-    }};
+        })
+    };
 }
 pub(crate) use new_record;
 
@@ -138,6 +153,40 @@ pub async fn created<C: ConnectionTrait, M: Audited>(
     record(conn, actor.into(), operation, None, new).await
 }
 
+/// The end of a mutation that creates one record: its creation recorded as [`created`] records it,
+/// the transaction committed, and the record handed back.
+pub async fn commit_created<M: Audited>(
+    txn: WriteTransaction,
+    actor: &Actor,
+    operation: &str,
+    new: M,
+) -> AppResult<M> {
+    created(&txn, actor, operation, &new).await?;
+    txn.commit().await?;
+    Ok(new)
+}
+
+/// Records the change `operation` made to the row `before` (as the change found it), with the
+/// reason the actor gave when the change takes one: the row is read again as it now stands, recorded
+/// against `before` in the change's transaction, and returned.
+pub async fn changed<C: ConnectionTrait, M>(
+    conn: &C,
+    who: Who,
+    operation: &str,
+    before: &M,
+    reason: Option<&str>,
+) -> AppResult<M>
+where
+    M: Audited + ModelTrait,
+    M::Entity: EntityTrait<Model = M>,
+    <M::Entity as EntityTrait>::PrimaryKey: PrimaryKeyTrait<ValueType = Uuid>,
+{
+    let what = format!("the changed {} {}", M::RECORD_TYPE, before.record_id());
+    let after = super::reread::<M::Entity>(conn, before.record_id(), &what).await?;
+    record_with_reason(conn, who, operation, Some(before), &after, reason).await?;
+    Ok(after)
+}
+
 async fn write<C: ConnectionTrait>(
     conn: &C,
     who: Who,
@@ -210,7 +259,7 @@ pub async fn operator<C: ConnectionTrait>(
     as_email: Option<&str>,
     command: &str,
 ) -> AppResult<Who> {
-    use entity::{app_user, membership};
+    use entity::membership;
     if let Some(email) = as_email {
         let user = super::admin::find_user_by_email(conn, email)
             .await?
@@ -230,18 +279,8 @@ pub async fn operator<C: ConnectionTrait>(
     let user = match super::admin::find_user_by_email(conn, &email).await? {
         Some(user) => user,
         None => {
-            let now = Utc::now();
-            app_user::ActiveModel {
-                id: Set(new_id()),
-                email: Set(email),
-                name: Set(format!("{command} (command line)")),
-                date_created: Set(now),
-                date_updated: Set(now),
-                date_deleted: Set(None),
-                hud_id: Set(None),
-            }
-            .insert(conn)
-            .await?
+            let name = format!("{command} (command line)");
+            super::admin::new_user(email, name).insert(conn).await?
         }
     };
     Ok(Who {

@@ -11,7 +11,6 @@ use crate::domain::{
 use crate::error::{AppError, AppResult};
 use chrono::{NaiveDate, Utc};
 use entity::{ce_event, enrollment, project};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
     EntityTrait, QueryFilter, UpdateMany,
@@ -188,8 +187,8 @@ pub async fn resolve(
     actor: &Actor,
     input: Resolution,
 ) -> AppResult<ce_event::Model> {
-    let txn = services.write_transaction().await?;
-    let opened = referrals::open(services, &txn, actor, input.ce_event_id, Change::Resolve).await?;
+    let (txn, opened) =
+        referrals::open(services, actor, input.ce_event_id, Change::Resolve).await?;
     let (resolved, staged) =
         write_resolution(services, &txn, actor, &opened, &input, "resolveReferral").await?;
     txn.commit().await?;
@@ -250,10 +249,10 @@ pub(super) async fn write_resolution(
     // The referral's row is locked (or, on SQLite, the database is) since it was read: the update
     // is also conditional on the state it was judged in, so no two resolutions ever mix.
     let stored = StoredResolution {
-        referral_result: Some(input.referral_result.code()),
+        referral_result: Some(input.referral_result),
         result_date: Some(result_date),
         resulting_enrollment_id,
-        decline_reason: input.decline_reason.map(|r| r.code()),
+        decline_reason: input.decline_reason,
         resolved_by_user_id: Some(actor.user_id),
         resolved_as_organization_id: Some(actor.organization_id),
     };
@@ -265,20 +264,9 @@ pub(super) async fn write_resolution(
         None => update.filter(ce_event::Column::ReferralResult.is_null()),
         Some(code) => update.filter(ce_event::Column::ReferralResult.eq(code)),
     };
-    if update.exec(txn).await?.rows_affected != 1 {
-        return Err(already_resolved(event));
-    }
-    let resolved =
-        super::reread::<ce_event::Entity>(txn, event.id, "the resolved CE event").await?;
-    audit::record_with_reason(
-        txn,
-        actor.into(),
-        operation,
-        Some(event),
-        &resolved,
-        opened.reason.as_deref(),
-    )
-    .await?;
+    super::update_as_judged(txn, update, || already_resolved(event)).await?;
+    let reason = opened.reason.as_deref();
+    let resolved = audit::changed(txn, actor.into(), operation, event, reason).await?;
     if let Some(text) = note {
         referrals::write_note(txn, actor, resolved.id, text).await?;
     }
@@ -290,10 +278,10 @@ pub(super) async fn write_resolution(
 /// resulting enrollment, the decline reason, and who resolved it as which organization. One list of
 /// columns, so that resolving and reopening (all of them cleared) always touch the same ones.
 pub(super) struct StoredResolution {
-    pub referral_result: Option<i32>,
+    pub referral_result: Option<ReferralResult>,
     pub result_date: Option<NaiveDate>,
     pub resulting_enrollment_id: Option<Uuid>,
-    pub decline_reason: Option<i32>,
+    pub decline_reason: Option<DeclineReason>,
     pub resolved_by_user_id: Option<Uuid>,
     pub resolved_as_organization_id: Option<Uuid>,
 }
@@ -312,30 +300,25 @@ impl StoredResolution {
     /// An update of CE events writing this resolution, with `actor` as the rows' last writer
     /// (UserID, DateUpdated); the caller adds the conditions it was judged under.
     pub(super) fn update_by(self, actor: &Actor) -> UpdateMany<ce_event::Entity> {
-        ce_event::Entity::update_many()
-            .col_expr(
-                ce_event::Column::ReferralResult,
-                Expr::value(self.referral_result),
-            )
-            .col_expr(ce_event::Column::ResultDate, Expr::value(self.result_date))
-            .col_expr(
-                ce_event::Column::ResultingEnrollmentId,
-                Expr::value(self.resulting_enrollment_id),
-            )
-            .col_expr(
-                ce_event::Column::DeclineReason,
-                Expr::value(self.decline_reason),
-            )
-            .col_expr(
-                ce_event::Column::ResolvedByUserId,
-                Expr::value(self.resolved_by_user_id),
-            )
-            .col_expr(
-                ce_event::Column::ResolvedAsOrganizationId,
-                Expr::value(self.resolved_as_organization_id),
-            )
-            .col_expr(ce_event::Column::UserId, Expr::value(actor.user_id))
-            .col_expr(ce_event::Column::DateUpdated, Expr::value(Utc::now()))
+        ce_event::Entity::update_many().set(ce_event::ActiveModel {
+            referral_result: Set(self.referral_result),
+            result_date: Set(self.result_date),
+            resulting_enrollment_id: Set(self.resulting_enrollment_id),
+            decline_reason: Set(self.decline_reason),
+            resolved_by_user_id: Set(self.resolved_by_user_id),
+            resolved_as_organization_id: Set(self.resolved_as_organization_id),
+            ..written_by(actor)
+        })
+    }
+}
+
+/// The columns every change to a CE event sets besides its own: `actor` as its last writer
+/// (UserID) and DateUpdated now; the rest of the row is left as it is.
+pub(super) fn written_by(actor: &Actor) -> ce_event::ActiveModel {
+    ce_event::ActiveModel {
+        user_id: Set(Some(actor.user_id)),
+        date_updated: Set(Utc::now()),
+        ..Default::default()
     }
 }
 

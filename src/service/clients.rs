@@ -43,9 +43,7 @@ pub async fn create(
     )
     .insert(&txn)
     .await?;
-    super::audit::created(&txn, actor, "createClient", &client).await?;
-    txn.commit().await?;
-    Ok(client)
+    super::audit::commit_created(txn, actor, "createClient", client).await
 }
 
 /// A page of the clients the actor may see, optionally those whose first or last name starts with

@@ -88,28 +88,17 @@ pub async fn create(
         relationship: RelationshipToHoH::SelfHeadOfHousehold,
         entry_date: input.entry_date,
     };
-    let operation = "createEnrollment";
-    let enrollment = households::enroll(
+    let intake = households::Intake {
         services,
-        &txn,
+        txn: &txn,
         actor,
-        &project,
-        household.id,
-        head,
-        operation,
-    )
-    .await?;
+        project: &project,
+        household_id: household.id,
+    };
+    let operation = "createEnrollment";
+    let enrollment = intake.enroll(head, operation).await?;
     for member in members {
-        households::enroll(
-            services,
-            &txn,
-            actor,
-            &project,
-            household.id,
-            member,
-            operation,
-        )
-        .await?;
+        intake.enroll(member, operation).await?;
     }
     txn.commit().await?;
     Ok(enrollment)
@@ -127,27 +116,26 @@ async fn get_for_change<C: ConnectionTrait>(
     Ok((enrollment, project))
 }
 
-/// Updates one column of an enrollment only while it is still unset, so that a value recorded once
-/// is never overwritten, even by a racing request. Returns whether the row was changed.
+/// Updates one column of `enrollment` only while it is still unset, so that a value recorded once
+/// is never overwritten, even by a racing request: that request is refused with `recorded`.
 async fn set_once<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
-    id: Uuid,
+    enrollment: &enrollment::Model,
     guard: enrollment::Column,
     values: Vec<(enrollment::Column, sea_orm::Value)>,
-) -> AppResult<bool> {
+    recorded: fn(&enrollment::Model) -> AppError,
+) -> AppResult<()> {
     let mut update = enrollment::Entity::update_many()
         .col_expr(enrollment::Column::DateUpdated, Expr::value(Utc::now()))
         .col_expr(enrollment::Column::UserId, Expr::value(actor.user_id));
     for (column, value) in values {
         update = update.col_expr(column, Expr::value(value));
     }
-    let result = update
-        .filter(enrollment::Column::Id.eq(id))
-        .filter(guard.is_null())
-        .exec(conn)
-        .await?;
-    Ok(result.rows_affected == 1)
+    let update = update
+        .filter(enrollment::Column::Id.eq(enrollment.id))
+        .filter(guard.is_null());
+    super::update_as_judged(conn, update, || recorded(enrollment)).await
 }
 
 /// Records the Housing Move-In Date (HUD 3.20) of a permanent housing enrollment, once.
@@ -175,26 +163,16 @@ pub async fn record_move_in(
         enrollment.exit_date,
         today,
     ))?;
-    let changed = set_once(
+    set_once(
         &txn,
         actor,
-        enrollment_id,
+        &enrollment,
         enrollment::Column::MoveInDate,
         vec![(enrollment::Column::MoveInDate, move_in_date.into())],
+        move_in_recorded,
     )
     .await?;
-    if !changed {
-        return Err(move_in_recorded(&enrollment));
-    }
-    let saved = scope::get::<enrollment::Entity, _>(&txn, actor, enrollment_id).await?;
-    audit::record(
-        &txn,
-        actor.into(),
-        "recordMoveIn",
-        Some(&enrollment),
-        &saved,
-    )
-    .await?;
+    let saved = audit::changed(&txn, actor.into(), "recordMoveIn", &enrollment, None).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -320,31 +298,19 @@ async fn exit_one(
             input.exit_date, enrollment.id
         )));
     }
-    let changed = set_once(
+    set_once(
         txn,
         actor,
-        enrollment.id,
+        enrollment,
         enrollment::Column::ExitDate,
         vec![
             (enrollment::Column::ExitDate, input.exit_date.into()),
             (enrollment::Column::Destination, input.destination.into()),
         ],
+        already_exited,
     )
     .await?;
-    if !changed {
-        return Err(already_exited(enrollment));
-    }
-    let saved =
-        super::reread::<enrollment::Entity>(txn, enrollment.id, "an exited enrollment").await?;
-    audit::record(
-        txn,
-        actor.into(),
-        "exitEnrollment",
-        Some(enrollment),
-        &saved,
-    )
-    .await?;
-    Ok(saved)
+    audit::changed(txn, actor.into(), "exitEnrollment", enrollment, None).await
 }
 
 /// H4: `new_head` becomes the head as the head exits. The former head takes the relationship it
@@ -382,9 +348,7 @@ async fn hand_over(
             .filter(enrollment::Column::Id.eq(model.id))
             .exec(txn)
             .await?;
-        let after =
-            super::reread::<enrollment::Entity>(txn, model.id, "a household member").await?;
-        audit::record(txn, actor.into(), "exitEnrollment", Some(&before), &after).await?;
+        audit::changed(txn, actor.into(), "exitEnrollment", &before, None).await?;
     }
     Ok(())
 }

@@ -2,12 +2,12 @@
 //! head and members who enter a project together, in one transaction, and the member who joins later.
 //! The rules themselves are `domain::rules::household`; this module loads their facts and writes.
 
-use super::{Services, admin, audit, new_id, obey, scope};
+use super::{Services, admin, audit, obey, scope};
 use crate::db::ReadModels;
 use crate::domain::rules::household::{self as rule, Member};
 use crate::domain::{Actor, RelationshipToHoH, rules};
 use crate::error::{AppError, AppResult};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use entity::{client, enrollment, household, project};
 use sea_orm::sea_query::LockType;
 use sea_orm::{
@@ -39,14 +39,10 @@ pub(super) async fn create<C: ConnectionTrait>(
     conn: &C,
     project_id: Uuid,
 ) -> AppResult<household::Model> {
-    let now = Utc::now();
-    Ok(household::ActiveModel {
-        id: Set(new_id()),
+    Ok(audit::new_row!(household::ActiveModel {
         project_id: Set(project_id),
         hud_id: Set(None),
-        date_created: Set(now),
-        date_updated: Set(now),
-    }
+    })
     .insert(conn)
     .await?)
 }
@@ -86,63 +82,78 @@ pub(super) async fn check_members<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Enrolls one person of a household: the overlap rule (CONFLICT), the insert and its audit record.
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn enroll(
-    services: &Services,
-    txn: &DatabaseTransaction,
-    actor: &Actor,
-    project: &project::Model,
-    household_id: Uuid,
-    member: Member,
-    operation: &str,
-) -> AppResult<enrollment::Model> {
-    // Two intakes of one client racing on PostgreSQL: lock the client's row so the overlap check
-    // and the insert see each other. SQLite's write transaction already serialises them.
-    if services.backend() == DbBackend::Postgres {
-        client::Entity::find_by_id(member.client_id)
-            .lock(LockType::Update)
-            .one(txn)
-            .await?;
-    }
-    // An existing enrollment leaves room only if it exited on or before the new entry date.
-    let overlapping = enrollment::Entity::find()
-        .filter(enrollment::Column::DateDeleted.is_null())
-        .filter(enrollment::Column::ClientId.eq(member.client_id))
-        .filter(enrollment::Column::ProjectId.eq(project.id))
-        .filter(
-            Condition::any()
-                .add(enrollment::Column::ExitDate.is_null())
-                .add(enrollment::Column::ExitDate.gt(member.entry_date)),
-        )
-        .count(txn)
-        .await?;
-    if overlapping > 0 {
-        return Err(AppError::conflict(format!(
-            "Client {} already has an enrollment in project {} that overlaps entryDate {}; exit it \
-             first",
-            member.client_id, project.id, member.entry_date
-        )));
-    }
-    let enrollment = audit::new_record!(
-        Some(actor.user_id),
-        enrollment::ActiveModel {
-            client_id: Set(member.client_id),
-            project_id: Set(project.id),
-            entry_date: Set(member.entry_date),
-            exit_date: Set(None),
-            destination: Set(None),
-            move_in_date: Set(None),
-            exit_hud_id: Set(None),
-            enrollment_coc: Set(Some(admin::coc_code(services, project).to_owned())),
-            household_id: Set(household_id),
-            relationship_to_hoh: Set(member.relationship),
+/// Where a household's people are enrolled: its project and the household, in the mutation's
+/// transaction, by `actor`.
+pub(super) struct Intake<'a> {
+    pub services: &'a Services,
+    pub txn: &'a DatabaseTransaction,
+    pub actor: &'a Actor,
+    pub project: &'a project::Model,
+    pub household_id: Uuid,
+}
+
+impl Intake<'_> {
+    /// Enrolls one person of the household: the overlap rule (CONFLICT), the insert and its audit
+    /// record, as `operation`.
+    pub(super) async fn enroll(
+        &self,
+        member: Member,
+        operation: &str,
+    ) -> AppResult<enrollment::Model> {
+        let Intake {
+            services,
+            txn,
+            actor,
+            project,
+            household_id,
+        } = *self;
+        // Two intakes of one client racing on PostgreSQL: lock the client's row so the overlap
+        // check and the insert see each other. SQLite's write transaction already serialises them.
+        if services.backend() == DbBackend::Postgres {
+            client::Entity::find_by_id(member.client_id)
+                .lock(LockType::Update)
+                .one(txn)
+                .await?;
         }
-    )
-    .insert(txn)
-    .await?;
-    audit::created(txn, actor, operation, &enrollment).await?;
-    Ok(enrollment)
+        // An existing enrollment leaves room only if it exited on or before the new entry date.
+        let overlapping = enrollment::Entity::find()
+            .filter(enrollment::Column::DateDeleted.is_null())
+            .filter(enrollment::Column::ClientId.eq(member.client_id))
+            .filter(enrollment::Column::ProjectId.eq(project.id))
+            .filter(
+                Condition::any()
+                    .add(enrollment::Column::ExitDate.is_null())
+                    .add(enrollment::Column::ExitDate.gt(member.entry_date)),
+            )
+            .count(txn)
+            .await?;
+        if overlapping > 0 {
+            return Err(AppError::conflict(format!(
+                "Client {} already has an enrollment in project {} that overlaps entryDate {}; \
+                 exit it first",
+                member.client_id, project.id, member.entry_date
+            )));
+        }
+        let enrollment = audit::new_record!(
+            Some(actor.user_id),
+            enrollment::ActiveModel {
+                client_id: Set(member.client_id),
+                project_id: Set(project.id),
+                entry_date: Set(member.entry_date),
+                exit_date: Set(None),
+                destination: Set(None),
+                move_in_date: Set(None),
+                exit_hud_id: Set(None),
+                enrollment_coc: Set(Some(admin::coc_code(services, project).to_owned())),
+                household_id: Set(household_id),
+                relationship_to_hoh: Set(member.relationship),
+            }
+        )
+        .insert(txn)
+        .await?;
+        audit::created(txn, actor, operation, &enrollment).await?;
+        Ok(enrollment)
+    }
 }
 
 /// The live enrollments of a household, head first, then by entry.
@@ -219,16 +230,14 @@ pub async fn add_member(
         today,
     )
     .await?;
-    let enrollment = enroll(
+    let intake = Intake {
         services,
-        &txn,
+        txn: &txn,
         actor,
-        &project,
-        household.id,
-        member,
-        "addHouseholdMember",
-    )
-    .await?;
+        project: &project,
+        household_id: household.id,
+    };
+    let enrollment = intake.enroll(member, "addHouseholdMember").await?;
     txn.commit().await?;
     Ok(enrollment)
 }

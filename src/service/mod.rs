@@ -187,3 +187,17 @@ where
         .await?
         .ok_or_else(|| AppError::internal(format!("{what} vanished within its own transaction")))
 }
+
+/// Runs `update`, meant for one row under the conditions a change was judged in (the caller's
+/// filters): when no row matches them, another change got there first, and the change is refused
+/// with `conflict`.
+pub async fn update_as_judged<E: sea_orm::EntityTrait>(
+    conn: &impl sea_orm::ConnectionTrait,
+    update: sea_orm::UpdateMany<E>,
+    conflict: impl FnOnce() -> AppError,
+) -> AppResult<()> {
+    if update.exec(conn).await?.rows_affected != 1 {
+        return Err(conflict());
+    }
+    Ok(())
+}

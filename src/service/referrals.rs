@@ -16,7 +16,7 @@ use crate::domain::{Actor, CeEventType, ReferralResult, ReferralStatus, rules, v
 use crate::error::{AppError, AppResult};
 use chrono::Utc;
 use entity::{ce_event, project, referral_note};
-use sea_orm::sea_query::{Expr, LockType};
+use sea_orm::sea_query::LockType;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
     DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QuerySelect, UpdateMany,
@@ -32,21 +32,22 @@ pub struct Opened {
     pub reason: Option<String>,
 }
 
-/// Opens referral `id` for `change` (FORBIDDEN, NOT_FOUND, CONFLICT as the rules say).
+/// Starts the transaction of `change` and opens referral `id` for it in there (FORBIDDEN,
+/// NOT_FOUND, CONFLICT as the rules say): every change to a referral begins so.
 pub async fn open(
     services: &Services,
-    txn: &DatabaseTransaction,
     actor: &Actor,
     id: Uuid,
     change: Change,
-) -> AppResult<Opened> {
+) -> AppResult<(WriteTransaction, Opened)> {
+    let txn = services.write_transaction().await?;
     if services.backend() == DbBackend::Postgres {
         ce_event::Entity::find_by_id(id)
             .lock(LockType::Update)
-            .one(txn)
+            .one(&txn)
             .await?;
     }
-    let event = scope::get::<ce_event::Entity, _>(txn, actor, id).await?;
+    let event = scope::get::<ce_event::Entity, _>(&txn, actor, id).await?;
     let event_type = event.event_type;
     if !event_type.carries_result() {
         return Err(AppError::bad_input(format!(
@@ -56,14 +57,14 @@ pub async fn open(
         )));
     }
     let referred_project = match event.referred_project_id {
-        Some(project_id) => Some(admin::find_project(txn, project_id).await?.ok_or_else(|| {
-            AppError::internal(format!("CE event {} refers to a missing project", event.id))
-        })?),
+        Some(project_id) => Some(admin::find_project(&txn, project_id).await?.ok_or_else(
+            || AppError::internal(format!("CE event {} refers to a missing project", event.id)),
+        )?),
         None => None,
     };
     match change {
-        Change::Cancel => require_ce_side(txn, actor, &event).await?,
-        _ => require_resolver(txn, actor, &event, referred_project.as_ref()).await?,
+        Change::Cancel => require_ce_side(&txn, actor, &event).await?,
+        _ => require_resolver(&txn, actor, &event, referred_project.as_ref()).await?,
     }
     let state = State::of(
         event.referral_result.is_some(),
@@ -72,11 +73,12 @@ pub async fn open(
     if let Some(why) = rule::conflict(change, state) {
         return Err(AppError::conflict(format!("CE event {}: {why}", event.id)));
     }
-    Ok(Opened {
+    let opened = Opened {
         event,
         referred_project,
         reason: None,
-    })
+    };
+    Ok((txn, opened))
 }
 
 /// L6: the PLM of the organization operating the referral's CE project, or an ADMIN.
@@ -148,48 +150,32 @@ async fn open_with_reason(
     change: Change,
 ) -> AppResult<(WriteTransaction, Opened, String)> {
     let why = reason(raw_reason)?;
-    let txn = services.write_transaction().await?;
-    let mut opened = open(services, &txn, actor, id, change).await?;
+    let (txn, mut opened) = open(services, actor, id, change).await?;
     opened.reason = Some(why.clone());
     Ok((txn, opened, why))
 }
 
-/// Re-reads the changed referral, audits the change as `operation` with the opened referral's
-/// reason, commits, and delivers its notification.
+/// Ends a change that is one update of the referral's row: `update` runs on that row alone, under
+/// the conditions the change was judged in (the caller's filters; CONFLICT when another change got
+/// there first and no row matched); the row as it now stands is audited as `operation` with the
+/// opened referral's reason; then the transaction commits and the notification goes out.
 async fn finish(
     services: &Services,
     txn: WriteTransaction,
     actor: &Actor,
     opened: &Opened,
+    update: UpdateMany<ce_event::Entity>,
     operation: &str,
 ) -> AppResult<ce_event::Model> {
-    let changed =
-        super::reread::<ce_event::Entity>(&txn, opened.event.id, "a changed CE event").await?;
-    let who = actor.into();
-    let before = Some(&opened.event);
+    let event = &opened.event;
+    let update = update.filter(ce_event::Column::Id.eq(event.id));
+    super::update_as_judged(&txn, update, || conflict_now(event)).await?;
     let reason = opened.reason.as_deref();
-    audit::record_with_reason(&txn, who, operation, before, &changed, reason).await?;
+    let changed = audit::changed(&txn, actor.into(), operation, event, reason).await?;
     let staged = announce(services, &txn, &changed, opened.referred_project.as_ref()).await?;
     txn.commit().await?;
     staged.deliver();
     Ok(changed)
-}
-
-/// Runs `update` on the opened referral's row alone, under the conditions the change was judged in
-/// (the caller's filters): CONFLICT when another change got there first and no row matched.
-async fn update_as_judged(
-    txn: &DatabaseTransaction,
-    opened: &Opened,
-    update: UpdateMany<ce_event::Entity>,
-) -> AppResult<()> {
-    let updated = update
-        .filter(ce_event::Column::Id.eq(opened.event.id))
-        .exec(txn)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(conflict_now(&opened.event));
-    }
-    Ok(())
 }
 
 /// A referral still pending: neither resolved nor cancelled.
@@ -212,22 +198,28 @@ pub async fn acknowledge(
     actor: &Actor,
     id: Uuid,
 ) -> AppResult<ce_event::Model> {
-    let txn = services.write_transaction().await?;
-    let opened = open(services, &txn, actor, id, Change::Acknowledge).await?;
+    let (txn, opened) = open(services, actor, id, Change::Acknowledge).await?;
     if opened.event.acknowledged_at.is_some() {
         txn.commit().await?;
         return Ok(opened.event);
     }
     let acknowledge = ce_event::Entity::update_many()
-        .col_expr(ce_event::Column::AcknowledgedAt, Expr::value(Utc::now()))
-        .col_expr(
-            ce_event::Column::AcknowledgedByUserId,
-            Expr::value(actor.user_id),
-        )
+        .set(ce_event::ActiveModel {
+            acknowledged_at: Set(Some(Utc::now())),
+            acknowledged_by_user_id: Set(Some(actor.user_id)),
+            ..Default::default()
+        })
         .filter(ce_event::Column::AcknowledgedAt.is_null())
         .filter(still_pending());
-    update_as_judged(&txn, &opened, acknowledge).await?;
-    finish(services, txn, actor, &opened, "acknowledgeReferral").await
+    finish(
+        services,
+        txn,
+        actor,
+        &opened,
+        acknowledge,
+        "acknowledgeReferral",
+    )
+    .await
 }
 
 /// L2: a note on a referral, by the PLM or an ADMIN, or by staff of the referred project's
@@ -271,13 +263,13 @@ pub async fn reopen(
 ) -> AppResult<ce_event::Model> {
     let (txn, opened, why) =
         open_with_reason(services, actor, id, raw_reason, Change::Reopen).await?;
+    // The note goes in first: should the update find the referral changed, both roll back.
+    write_note(&txn, actor, id, format!("Reopened: {why}")).await?;
     let result = opened.event.referral_result;
     let reopen = StoredResolution::CLEARED
         .update_by(actor)
         .filter(ce_event::Column::ReferralResult.eq(result));
-    update_as_judged(&txn, &opened, reopen).await?;
-    write_note(&txn, actor, id, format!("Reopened: {why}")).await?;
-    finish(services, txn, actor, &opened, "reopenReferral").await
+    finish(services, txn, actor, &opened, reopen, "reopenReferral").await
 }
 
 /// L5: a resolved referral gets another resolution, under every rule of resolveReferral.
@@ -315,16 +307,13 @@ pub async fn cancel(
     let (txn, opened, why) =
         open_with_reason(services, actor, id, raw_reason, Change::Cancel).await?;
     let cancel = ce_event::Entity::update_many()
-        .col_expr(ce_event::Column::CancelledAt, Expr::value(Utc::now()))
-        .col_expr(
-            ce_event::Column::CancellationReason,
-            Expr::value(why.clone()),
-        )
-        .col_expr(ce_event::Column::UserId, Expr::value(actor.user_id))
-        .col_expr(ce_event::Column::DateUpdated, Expr::value(Utc::now()))
+        .set(ce_event::ActiveModel {
+            cancelled_at: Set(Some(Utc::now())),
+            cancellation_reason: Set(Some(why)),
+            ..ce_events::written_by(actor)
+        })
         .filter(still_pending());
-    update_as_judged(&txn, &opened, cancel).await?;
-    finish(services, txn, actor, &opened, "cancelReferral").await
+    finish(services, txn, actor, &opened, cancel, "cancelReferral").await
 }
 
 /// The referral inbox: housing referrals (event types that carry a result) in the actor's scope,
