@@ -122,26 +122,35 @@ impl Resolver<'_> {
         });
     }
 
-    /// What resolving a file read whole starts with: the Hearth records its rows already are (by
-    /// each row's HUD key), the users its rows' UserIDs name (loaded), and its tally of the rows read.
-    async fn start<E: HmisTable, R>(
+    /// Resolves each row of `file`, read whole as `table`: `resolve_row` gets the row and its
+    /// target (the Hearth record its HUD key names, else a new id), once the Hearth records the rows
+    /// already are and the users their UserIDs name are loaded. Every file read whole is resolved
+    /// this one way, so that each counts every row it read.
+    async fn each_row<'t, E: HmisTable, R>(
         &mut self,
-        table: &Table<R>,
+        (file, table): (&'static HmisFile, &'t Table<R>),
         key_and_user: fn(&R) -> (&HudKey, &Option<String>),
-    ) -> AppResult<(HashMap<String, E::Model>, Tally)>
+        mut resolve_row: impl FnMut(&mut Self, &'t R, Target) -> AppResult<()>,
+    ) -> AppResult<()>
     where
         E::Model: Clone,
     {
-        let rows = table.rows.iter().map(key_and_user);
-        let existing = find_keyed::<E>(self.txn, rows.clone().map(|(key, _)| key)).await?;
+        let keys = table.rows.iter().map(key_and_user);
+        let existing = find_keyed::<E>(self.txn, keys.clone().map(|(key, _)| key)).await?;
         self.users
-            .load(self.txn, rows.map(|(_, user)| user))
+            .load(self.txn, keys.map(|(_, user)| user))
             .await?;
-        let tally = Tally {
+        let mut tally = Tally {
             rows: table.read,
             ..Tally::default()
         };
-        Ok((existing, tally))
+        for row in &table.rows {
+            let target = target::<E>(key_and_user(row).0, &existing);
+            resolve_row(self, row, target)?;
+            tally.count(target);
+        }
+        self.tally(file, tally);
+        Ok(())
     }
 
     /// Takes a chunk's reading problems.

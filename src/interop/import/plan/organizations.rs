@@ -1,6 +1,6 @@
 //! Organization.csv: its organizations, and the Hearth organizations that Project.csv names.
 
-use super::{Link, Resolver, SmallFiles, find_keyed, missing, target};
+use super::{Link, Resolver, SmallFiles, find_keyed, missing};
 use crate::error::AppResult;
 use crate::interop::columns;
 use crate::service::batch::Batch;
@@ -12,27 +12,26 @@ pub(super) async fn resolve(
     small: &SmallFiles,
     plan: &mut Batch,
 ) -> AppResult<()> {
-    let rows = &small.organizations.rows;
-    let (existing, mut tally) = r
-        .start::<organization::Entity, _>(&small.organizations, |o| (&o.key, &o.audit.user))
-        .await?;
-    for row in rows {
-        let target = target::<organization::Entity>(&row.key, &existing);
-        r.organizations.file.insert(row.key.text(), target.id);
-        if !target.present {
-            plan.organizations.push(imported!(
-                r.users,
-                row,
-                organization::ActiveModel {
-                    id: Set(target.id),
-                    name: Set(row.name.clone()),
-                    victim_service_provider: Set(row.victim_service_provider),
-                }
-            ));
-        }
-        tally.count(target);
-    }
-    r.tally(&columns::ORGANIZATION_FILE, tally);
+    r.each_row::<organization::Entity, _>(
+        (&columns::ORGANIZATION_FILE, &small.organizations),
+        |o| (&o.key, &o.audit.user),
+        |r, row, target| {
+            r.organizations.file.insert(row.key.text(), target.id);
+            if !target.present {
+                plan.organizations.push(imported!(
+                    r.users,
+                    row,
+                    organization::ActiveModel {
+                        id: Set(target.id),
+                        name: Set(row.name.clone()),
+                        victim_service_provider: Set(row.victim_service_provider),
+                    }
+                ));
+            }
+            Ok(())
+        },
+    )
+    .await?;
     let projects = &small.projects;
     let outside = r.organizations.outside(
         projects

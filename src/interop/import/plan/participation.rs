@@ -2,7 +2,7 @@
 //! set takes the file's periods instead of the default first one (`projects`); they must not overlap.
 //! The referral rule D4 on Event.csv then reads them.
 
-use super::{Link, Resolver, SmallFiles, missing, target};
+use super::{Link, Resolver, SmallFiles, missing};
 use crate::error::AppResult;
 use crate::interop::columns;
 use crate::interop::import::parse::ParticipationRow;
@@ -17,62 +17,63 @@ pub(super) async fn resolve(
     small: &SmallFiles,
     plan: &mut Batch,
 ) -> AppResult<()> {
-    let rows = &small.participations.rows;
-    let (existing, mut tally) = r
-        .start::<ce_participation::Entity, _>(&small.participations, |p| (&p.key, &p.audit.user))
-        .await?;
+    let table = &small.participations;
     r.projects
-        .load(r.txn, rows.iter().map(|p| &p.project))
+        .load(r.txn, table.rows.iter().map(|p| &p.project))
         .await?;
     let mut by_project: HashMap<String, Vec<&ParticipationRow>> = HashMap::new();
-    for row in rows {
-        let target = target::<ce_participation::Entity>(&row.key, &existing);
-        tally.count(target);
-        let project = match r.projects.known.link(&row.project) {
-            Link::Found(info) => info,
-            Link::BadRow => continue,
-            Link::Missing => {
-                let reason = missing("ProjectID", &row.project, &columns::PROJECT_FILE, "project");
-                r.problems
-                    .add(&columns::CE_PARTICIPATION_FILE, row.line, reason);
-                continue;
+    r.each_row::<ce_participation::Entity, _>(
+        (&columns::CE_PARTICIPATION_FILE, table),
+        |p| (&p.key, &p.audit.user),
+        |r, row, target| {
+            let project = match r.projects.known.link(&row.project) {
+                Link::Found(info) => info,
+                Link::BadRow => return Ok(()),
+                Link::Missing => {
+                    let reason =
+                        missing("ProjectID", &row.project, &columns::PROJECT_FILE, "project");
+                    r.problems
+                        .add(&columns::CE_PARTICIPATION_FILE, row.line, reason);
+                    return Ok(());
+                }
+            };
+            by_project.entry(row.project.text()).or_default().push(row);
+            if target.present {
+                return Ok(());
             }
-        };
-        by_project.entry(row.project.text()).or_default().push(row);
-        if target.present {
-            continue;
-        }
-        let [access, prevention, crisis, housing, direct, receives] = row.roles;
-        let period = imported!(
-            r.users,
-            row,
-            ce_participation::ActiveModel {
-                id: Set(target.id),
-                project_id: Set(project.id),
-                access_point: Set(access),
-                prevention_assessment: Set(prevention),
-                crisis_assessment: Set(crisis),
-                housing_assessment: Set(housing),
-                direct_services: Set(direct),
-                receives_referrals: Set(receives),
-                start_date: Set(row.start_date),
-                end_date: Set(row.end_date),
+            let [access, prevention, crisis, housing, direct, receives] = row.roles;
+            let period = imported!(
+                r.users,
+                row,
+                ce_participation::ActiveModel {
+                    id: Set(target.id),
+                    project_id: Set(project.id),
+                    access_point: Set(access),
+                    prevention_assessment: Set(prevention),
+                    crisis_assessment: Set(crisis),
+                    housing_assessment: Set(housing),
+                    direct_services: Set(direct),
+                    receives_referrals: Set(receives),
+                    start_date: Set(row.start_date),
+                    end_date: Set(row.end_date),
+                }
+            );
+            // The file's project reads its periods for rule D4; a Hearth project keeps its stored ones.
+            if let Some(info) = r.projects.known.file.get_mut(&row.project.text()) {
+                info.participation.push(period.clone().try_into_model()?);
+                r.projects.by_id.insert(info.id, Some(info.clone()));
             }
-        );
-        // The file's project reads its periods for rule D4; a Hearth project keeps its stored ones.
-        if let Some(info) = r.projects.known.file.get_mut(&row.project.text()) {
-            info.participation.push(period.clone().try_into_model()?);
-            r.projects.by_id.insert(info.id, Some(info.clone()));
-        }
-        plan.participations.push(period);
-    }
+            plan.participations.push(period);
+            Ok(())
+        },
+    )
+    .await?;
     for periods in by_project.values_mut() {
         for (line, reason) in overlaps(periods) {
             r.problems
                 .add(&columns::CE_PARTICIPATION_FILE, line, reason);
         }
     }
-    r.tally(&columns::CE_PARTICIPATION_FILE, tally);
     Ok(())
 }
 

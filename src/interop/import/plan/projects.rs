@@ -1,9 +1,7 @@
 //! Project.csv: its projects, each with its first HUD 2.09 period, and the Hearth projects that
 //! enrollments and referrals name, with their stored periods (rule D4).
 
-use super::{
-    Link, ProjectInfo, Resolver, SmallFiles, Target, missing, stored_participation, target,
-};
+use super::{Link, ProjectInfo, Resolver, SmallFiles, Target, missing, stored_participation};
 use crate::error::AppResult;
 use crate::interop::columns;
 use crate::interop::import::parse::ProjectRow;
@@ -19,35 +17,34 @@ pub(super) async fn resolve(
     small: &SmallFiles,
     plan: &mut Batch,
 ) -> AppResult<()> {
-    let rows = &small.projects.rows;
-    let (existing, mut tally) = r
-        .start::<project::Entity, _>(&small.projects, |p| (&p.key, &p.audit.user))
-        .await?;
     let mut stored = Vec::new();
-    for row in rows {
-        let target = target::<project::Entity>(&row.key, &existing);
-        let organization_id = organization_of(r, row);
-        let mut info = ProjectInfo {
-            id: target.id,
-            organization_id,
-            project_type: row.project_type,
-            operating_start_date: row.operating_start_date,
-            operating_end_date: row.operating_end_date,
-            participation: Vec::new(),
-        };
-        if !target.present
-            && let Some(organization_id) = organization_id
-        {
-            add(r, small, plan, row, (target, organization_id), &mut info)?;
-        }
-        if target.present {
-            stored.push(target.id);
-        }
-        r.projects.by_id.insert(info.id, Some(info.clone()));
-        r.projects.known.file.insert(row.key.text(), info);
-        tally.count(target);
-    }
-    r.tally(&columns::PROJECT_FILE, tally);
+    r.each_row::<project::Entity, _>(
+        (&columns::PROJECT_FILE, &small.projects),
+        |p| (&p.key, &p.audit.user),
+        |r, row, target| {
+            let organization_id = organization_of(r, row);
+            let mut info = ProjectInfo {
+                id: target.id,
+                organization_id,
+                project_type: row.project_type,
+                operating_start_date: row.operating_start_date,
+                operating_end_date: row.operating_end_date,
+                participation: Vec::new(),
+            };
+            if !target.present
+                && let Some(organization_id) = organization_id
+            {
+                add(r, small, plan, row, (target, organization_id), &mut info)?;
+            }
+            if target.present {
+                stored.push(target.id);
+            }
+            r.projects.by_id.insert(info.id, Some(info.clone()));
+            r.projects.known.file.insert(row.key.text(), info);
+            Ok(())
+        },
+    )
+    .await?;
     // A project Hearth has already keeps its stored 2.09 periods.
     let mut periods = stored_participation(r.txn, stored).await?;
     for info in r.projects.known.file.values_mut() {
