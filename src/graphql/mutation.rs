@@ -10,6 +10,7 @@ use super::referral::{self, ResolveReferralInput};
 use super::scalars::Date;
 use super::viewer::{Membership, User};
 use crate::domain::{CeEventType, ProjectType, Role, Sex};
+use crate::error::AppError;
 use crate::service::tokens::{self, TokenInfo};
 use crate::service::{
     admin, ce_events, ce_participation, clients, enrollments, households, parse_id,
@@ -43,6 +44,20 @@ pub struct CreateProjectInput {
     continuum_project: Option<bool>,
     /// The project's CoC code (HUD 2.03.1, e.g. MN-500). Default: the community's (HEARTH_COC_CODE).
     coc_code: Option<String>,
+}
+
+impl CreateProjectInput {
+    fn new_project(self) -> Result<admin::NewProject, AppError> {
+        Ok(admin::NewProject {
+            organization_id: parse_id("organizationId", &self.organization_id)?,
+            name: self.name,
+            project_type: self.project_type,
+            operating_start_date: self.operating_start_date.0,
+            operating_end_date: self.operating_end_date.map(|d| d.0),
+            continuum_project: self.continuum_project,
+            coc_code: self.coc_code,
+        })
+    }
 }
 
 /// A new user; grant a role with `grantRole` and a token with `createApiToken`.
@@ -137,6 +152,17 @@ pub struct CreateClientInput {
     sex: Option<Sex>,
 }
 
+impl CreateClientInput {
+    fn new_client(self) -> clients::NewClient {
+        clients::NewClient {
+            first_name: self.first_name,
+            last_name: self.last_name,
+            date_of_birth: self.date_of_birth.map(|d| d.0),
+            sex: self.sex,
+        }
+    }
+}
+
 /// Intake: a client's enrollment in a project of the acting organization.
 #[derive(InputObject)]
 pub struct CreateEnrollmentInput {
@@ -148,6 +174,17 @@ pub struct CreateEnrollmentInput {
     entry_date: Date,
     /// The household's other members, enrolled with the head in the same transaction.
     members: Option<Vec<HouseholdMemberInput>>,
+}
+
+impl CreateEnrollmentInput {
+    fn new_enrollment(self) -> Result<enrollments::NewEnrollment, AppError> {
+        Ok(enrollments::NewEnrollment {
+            client_id: parse_id("clientId", &self.client_id)?,
+            project_id: parse_id("projectId", &self.project_id)?,
+            entry_date: self.entry_date.0,
+            members: household::members(self.members.unwrap_or_default())?,
+        })
+    }
 }
 
 /// A CE event recorded in a client's CE project enrollment (a referral, for types 10-15 and 18;
@@ -169,6 +206,22 @@ pub struct CreateCeEventInput {
     /// ReferralCaseManageAfter (HUD 4.20.B): whether the client enrolled in aftercare; event type 5
     /// only.
     enrolled_in_aftercare: Option<bool>,
+}
+
+impl CreateCeEventInput {
+    fn new_ce_event(self) -> Result<ce_events::NewCeEvent, AppError> {
+        Ok(ce_events::NewCeEvent {
+            enrollment_id: parse_id("enrollmentId", &self.enrollment_id)?,
+            event_date: self.event_date.0,
+            event_type: self.event_type,
+            referred_project_id: self
+                .referred_project_id
+                .map(|id| parse_id("referredProjectId", &id))
+                .transpose()?,
+            safe_alternative_housed: self.safe_alternative_housed,
+            enrolled_in_aftercare: self.enrolled_in_aftercare,
+        })
+    }
 }
 
 /// HUD 3.20 Housing Move-In Date of a permanent housing enrollment.
@@ -195,6 +248,20 @@ pub struct ExitEnrollmentInput {
     /// The head of a household with members still enrolled: this member's enrollment becomes the
     /// head as the head exits (the household keeps its HouseholdID).
     new_head_of_household_id: Option<ID>,
+}
+
+impl ExitEnrollmentInput {
+    fn exit(self) -> Result<enrollments::Exit, AppError> {
+        Ok(enrollments::Exit {
+            enrollment_id: parse_id("enrollmentId", &self.enrollment_id)?,
+            how: household::head_exit(self.whole_household, self.new_head_of_household_id)?,
+            exit_date: self.exit_date.0,
+            destination: self
+                .destination
+                .map(enrollments::parse_destination)
+                .transpose()?,
+        })
+    }
 }
 
 /// Every mutation: the ADMIN's, the workflow's, the referral's lifecycle and the assessments.
@@ -239,20 +306,7 @@ impl WorkflowMutation {
         input: CreateProjectInput,
     ) -> Result<Project> {
         let actor = ctx.actor()?;
-        let project = admin::create_project(
-            ctx.services(),
-            actor,
-            admin::NewProject {
-                organization_id: parse_id("organizationId", &input.organization_id)?,
-                name: input.name,
-                project_type: input.project_type,
-                operating_start_date: input.operating_start_date.0,
-                operating_end_date: input.operating_end_date.map(|d| d.0),
-                continuum_project: input.continuum_project,
-                coc_code: input.coc_code,
-            },
-        )
-        .await?;
+        let project = admin::create_project(ctx.services(), actor, input.new_project()?).await?;
         Ok(Project(project))
     }
 
@@ -353,17 +407,7 @@ impl WorkflowMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The client's name, date of birth and sex.")] input: CreateClientInput,
     ) -> Result<Client> {
-        let client = clients::create(
-            ctx.services(),
-            ctx.actor()?,
-            clients::NewClient {
-                first_name: input.first_name,
-                last_name: input.last_name,
-                date_of_birth: input.date_of_birth.map(|d| d.0),
-                sex: input.sex,
-            },
-        )
-        .await?;
+        let client = clients::create(ctx.services(), ctx.actor()?, input.new_client()).await?;
         Ok(Client(client))
     }
 
@@ -377,17 +421,8 @@ impl WorkflowMutation {
         input: CreateEnrollmentInput,
     ) -> Result<Enrollment> {
         let actor = ctx.actor()?;
-        let enrollment = enrollments::create(
-            ctx.services(),
-            actor,
-            enrollments::NewEnrollment {
-                client_id: parse_id("clientId", &input.client_id)?,
-                project_id: parse_id("projectId", &input.project_id)?,
-                entry_date: input.entry_date.0,
-                members: household::members(input.members.unwrap_or_default())?,
-            },
-        )
-        .await?;
+        let enrollment =
+            enrollments::create(ctx.services(), actor, input.new_enrollment()?).await?;
         Ok(Enrollment(enrollment))
     }
 
@@ -431,22 +466,7 @@ impl WorkflowMutation {
         input: ExitEnrollmentInput,
     ) -> Result<Enrollment> {
         let actor = ctx.actor()?;
-        let enrollment_id = parse_id("enrollmentId", &input.enrollment_id)?;
-        let how = household::head_exit(input.whole_household, input.new_head_of_household_id)?;
-        let enrollment = enrollments::exit(
-            ctx.services(),
-            actor,
-            enrollments::Exit {
-                enrollment_id,
-                exit_date: input.exit_date.0,
-                destination: input
-                    .destination
-                    .map(enrollments::parse_destination)
-                    .transpose()?,
-                how,
-            },
-        )
-        .await?;
+        let enrollment = enrollments::exit(ctx.services(), actor, input.exit()?).await?;
         Ok(Enrollment(enrollment))
     }
 
@@ -460,22 +480,7 @@ impl WorkflowMutation {
         input: CreateCeEventInput,
     ) -> Result<CeEvent> {
         let actor = ctx.actor()?;
-        let event = ce_events::create(
-            ctx.services(),
-            actor,
-            ce_events::NewCeEvent {
-                enrollment_id: parse_id("enrollmentId", &input.enrollment_id)?,
-                event_date: input.event_date.0,
-                event_type: input.event_type,
-                referred_project_id: input
-                    .referred_project_id
-                    .map(|id| parse_id("referredProjectId", &id))
-                    .transpose()?,
-                safe_alternative_housed: input.safe_alternative_housed,
-                enrolled_in_aftercare: input.enrolled_in_aftercare,
-            },
-        )
-        .await?;
+        let event = ce_events::create(ctx.services(), actor, input.new_ce_event()?).await?;
         Ok(CeEvent(event))
     }
 

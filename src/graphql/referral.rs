@@ -181,9 +181,9 @@ impl LifecycleMutation {
         #[graphql(desc = "The resolved referral, its corrected result and why.")]
         input: CorrectReferralInput,
     ) -> Result<CeEvent> {
+        let actor = ctx.actor()?;
         let resolution = input.resolution.resolution()?;
-        let event =
-            referrals::correct(ctx.services(), ctx.actor()?, resolution, &input.reason).await?;
+        let event = referrals::correct(ctx.services(), actor, resolution, &input.reason).await?;
         Ok(CeEvent(event))
     }
 
