@@ -287,7 +287,7 @@ impl Files<'_> {
     async fn stream<M>(
         &mut self,
         file: &'static HmisFile,
-        rows: queries::Rows<'_, M>,
+        mut rows: queries::Rows<'_, M>,
         to_row: fn(M, &Context) -> Vec<String>,
     ) -> AppResult<()> {
         let pieces = self.pieces;
@@ -296,7 +296,6 @@ impl Files<'_> {
         pieces.send(Piece::Rows(vec![header])).await?;
         let mut count = 0;
         let mut batch = Vec::with_capacity(ROWS_PER_BATCH);
-        let mut rows = rows;
         while let Some(model) = rows.try_next().await? {
             batch.push(to_row(model, self.context));
             count += 1;

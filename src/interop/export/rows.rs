@@ -1,6 +1,7 @@
 //! Each HMIS file's rows: as read from the database (partial models, which name the columns their
-//! query selects, each once) and as written, by HUD column name ([`Row`]). A HUD code is read as its list (`entity::codes`) and written as its
-//! integer: a stored code outside the list fails the export, never reaches a CSV file.
+//! query selects, each once) and as written, by HUD column name ([`Row`]). A HUD code is read as
+//! its list (`entity::codes`) and written as its integer: a stored code outside the list fails the
+//! export, never reaches a CSV file.
 
 use super::Context;
 use crate::domain::{
