@@ -279,22 +279,45 @@ where
         .map_err(db_error)
 }
 
-/// The loader of records by id within scope, each under its own key.
+/// The records among `keys`, deleted or not, whoever asks: for records reached only through one the
+/// caller may see (a note's author, an enrollment's household).
+async fn any_by_id<E, K>(
+    loader: &HearthLoader,
+    keys: &[K],
+) -> Result<Vec<E::Model>, async_graphql::Error>
+where
+    E: Scoped,
+    K: Copy + Into<Uuid>,
+{
+    E::find()
+        .filter(loader.one_of(E::id_column(), keys))
+        .all(&loader.db)
+        .await
+        .map_err(db_error)
+}
+
+/// The loader of records by id, read by `$read`, each under its own key.
 macro_rules! by_id_loader {
-    ($($key:ident: $entity:ident),+ $(,)?) => {$(
+    ($($key:ident: $entity:ident by $read:ident),+ $(,)?) => {$(
         impl Loader<$key> for HearthLoader {
             type Value = $entity::Model;
             type Error = async_graphql::Error;
 
             async fn load(&self, keys: &[$key]) -> LoadResult<$key> {
-                let rows = scoped_by_id::<$entity::Entity, _>(self, keys).await?;
+                let rows = $read::<$entity::Entity, _>(self, keys).await?;
                 Ok(rows.into_iter().map(|row| ($key(row.id), row)).collect())
             }
         }
     )+};
 }
 
-by_id_loader!(ClientKey: client, EnrollmentKey: enrollment);
+by_id_loader!(
+    ClientKey: client by scoped_by_id,
+    EnrollmentKey: enrollment by scoped_by_id,
+    // A deleted user still authored what they did: the trail names them.
+    UserKey: app_user by any_by_id,
+    HouseholdKey: household by any_by_id,
+);
 
 impl Loader<EnrollmentsOfClient> for HearthLoader {
     type Value = Vec<enrollment::Model>;
@@ -384,21 +407,6 @@ list_loader!(
     AssessmentsOfEnrollment: assessment::EnrollmentId (enrollment_id) by scoped_assessments,
 );
 
-impl Loader<UserKey> for HearthLoader {
-    type Value = app_user::Model;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[UserKey]) -> LoadResult<UserKey> {
-        // A deleted user still authored what they did: the trail names them.
-        let rows = app_user::Entity::find()
-            .filter(self.one_of(app_user::Column::Id, keys))
-            .all(&self.db)
-            .await
-            .map_err(db_error)?;
-        Ok(rows.into_iter().map(|u| (UserKey(u.id), u)).collect())
-    }
-}
-
 impl Loader<AuditOfRecord> for HearthLoader {
     type Value = Vec<audit_event::Model>;
     type Error = async_graphql::Error;
@@ -412,20 +420,6 @@ impl Loader<AuditOfRecord> for HearthLoader {
             .await
             .map_err(db_error)?;
         Ok(group(rows, |e| AuditOfRecord(e.record_id)))
-    }
-}
-
-impl Loader<HouseholdKey> for HearthLoader {
-    type Value = household::Model;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[HouseholdKey]) -> LoadResult<HouseholdKey> {
-        let rows = household::Entity::find()
-            .filter(self.one_of(household::Column::Id, keys))
-            .all(&self.db)
-            .await
-            .map_err(db_error)?;
-        Ok(rows.into_iter().map(|h| (HouseholdKey(h.id), h)).collect())
     }
 }
 
