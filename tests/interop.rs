@@ -263,8 +263,17 @@ async fn community_with_history() -> (Community, String) {
         None,
     )
     .await;
-    // HUD 4.19: the household is assessed and placed on the priority list (Assessment.csv).
-    c.plm
+    // HUD 4.19: the household is assessed and placed on the priority list (Assessment.csv), by an
+    // assessor who changes nothing else: User.csv must still name them.
+    let admin = c.admin();
+    let assessor = create_member(
+        &admin,
+        "assessor@ce.test",
+        &c.ce_org,
+        "PRIORITY_LIST_MANAGER",
+    );
+    c.server
+        .as_user(&assessor.await, None)
         .ok(
             "mutation($input: RecordAssessmentInput!) { recordAssessment(input: $input) { id } }",
             serde_json::json!({ "input": {

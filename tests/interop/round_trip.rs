@@ -183,3 +183,30 @@ async fn imported_hud_ids_and_unknown_user_ids_are_kept_as_given() {
         .expect("the client keeps its PersonalID");
     assert_eq!(client_row[user_column], "caseworker7");
 }
+
+/// Every UserID an exported file names is a row of User.csv: the user who last changed each
+/// record, whichever file it is in (an assessor who recorded only a 4.19 assessment included).
+#[tokio::test]
+async fn every_user_id_of_an_export_is_in_its_user_file() {
+    let (c, _) = community_with_history().await;
+    let files = unzip_file(&export(&c.server.database.url));
+    let user_file = &files["User.csv"];
+    let users: Vec<String> = rows(user_file)
+        .into_iter()
+        .map(|row| row[column(user_file, "UserID")].clone())
+        .collect();
+    for name in FILES
+        .iter()
+        .filter(|name| !["Export.csv", "User.csv"].contains(name))
+    {
+        let text = &files[*name];
+        let user = column(text, "UserID");
+        for row in rows(text) {
+            assert!(
+                users.contains(&row[user]),
+                "{name}: UserID {} is not in User.csv {users:?}",
+                row[user]
+            );
+        }
+    }
+}

@@ -259,6 +259,20 @@ fn users_in(range: ExportRange) -> Condition {
             enrollments_active(range),
         ))
         .add(changed_by(ce_event::Column::UserId, events_in(range)))
+        .add(changed_by(
+            ce_participation::Column::UserId,
+            participations_in(range),
+        ))
+        .add(changed_by(
+            assessment::Column::UserId,
+            assessments_in(range),
+        ))
+}
+
+/// The 2.09 periods of the exported projects (CEParticipation.csv).
+fn participations_in(range: ExportRange) -> Condition {
+    let projects = column_where(project::Column::Id, projects_in(range));
+    Condition::all().add(ce_participation::Column::ProjectId.in_subquery(projects))
 }
 
 /// The users who last changed the records that `records` selects, by their table's `user` column.
