@@ -184,12 +184,14 @@ decoded! {
         id, occurred_at, user_id, organization_id, operation, record_type, record_id, changes,
         reason,
     }
+    app_user { id, email, name, date_created, date_updated, date_deleted, hud_id }
+    household { id, project_id, hud_id, date_created, date_updated }
 }
 
 #[cfg(test)]
 mod tests {
     use super::Decoded;
-    use crate::{assessment, audit_event, ce_event, client, enrollment};
+    use crate::{app_user, assessment, audit_event, ce_event, client, enrollment, household};
     use sea_orm::{EntityTrait, IdenStatic, Iterable};
 
     fn columns<E: EntityTrait>() -> Vec<&'static str> {
@@ -209,6 +211,14 @@ mod tests {
 
     #[test]
     fn each_list_names_its_tables_columns_in_order() {
-        listed_as_in_table!(ce_event, enrollment, client, assessment, audit_event);
+        listed_as_in_table!(
+            ce_event,
+            enrollment,
+            client,
+            assessment,
+            audit_event,
+            app_user,
+            household
+        );
     }
 }

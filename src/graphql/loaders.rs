@@ -260,10 +260,11 @@ impl Loader<ParticipationOfProject> for HearthLoader {
     }
 }
 
-/// The records among `keys` the actor may see (`service::scope::Scoped`).
-async fn scoped_by_id<E, K>(
+/// The records among `keys` that `visible` lets through.
+async fn by_id<E, K>(
     loader: &HearthLoader,
     keys: &[K],
+    visible: Condition,
 ) -> Result<Vec<E::Model>, async_graphql::Error>
 where
     E: Scoped,
@@ -272,39 +273,44 @@ where
     K: Copy + Into<Uuid>,
 {
     E::find()
-        .filter(E::visible_to(loader.actor()?))
+        .filter(visible)
         .filter(loader.one_of(E::id_column(), keys))
         .read_all(&loader.db)
         .await
         .map_err(db_error)
 }
 
-/// The records among `keys`, deleted or not, whoever asks: for records reached only through one the
-/// caller may see (a note's author, an enrollment's household).
-async fn any_by_id<E, K>(
-    loader: &HearthLoader,
-    keys: &[K],
-) -> Result<Vec<E::Model>, async_graphql::Error>
-where
-    E: Scoped,
-    K: Copy + Into<Uuid>,
-{
-    E::find()
-        .filter(loader.one_of(E::id_column(), keys))
-        .all(&loader.db)
-        .await
-        .map_err(db_error)
+/// Which rows a loader of records by id lets through.
+enum Seen {
+    /// What the actor may see (`service::scope::Scoped`).
+    InScope,
+    /// Every row, deleted or not, whoever asks: for records reached only through one the caller may
+    /// see (a note's author, an enrollment's household).
+    ByAnyone,
 }
 
-/// The loader of records by id, read by `$read`, each under its own key.
+impl Seen {
+    fn condition<E: Scoped>(
+        &self,
+        loader: &HearthLoader,
+    ) -> Result<Condition, async_graphql::Error> {
+        match self {
+            Seen::InScope => Ok(E::visible_to(loader.actor()?)),
+            Seen::ByAnyone => Ok(Condition::all()),
+        }
+    }
+}
+
+/// The loader of records by id, those `$seen` lets through, each under its own key.
 macro_rules! by_id_loader {
-    ($($key:ident: $entity:ident by $read:ident),+ $(,)?) => {$(
+    ($($key:ident: $entity:ident $seen:ident),+ $(,)?) => {$(
         impl Loader<$key> for HearthLoader {
             type Value = $entity::Model;
             type Error = async_graphql::Error;
 
             async fn load(&self, keys: &[$key]) -> LoadResult<$key> {
-                let rows = $read::<$entity::Entity, _>(self, keys).await?;
+                let visible = Seen::$seen.condition::<$entity::Entity>(self)?;
+                let rows = by_id::<$entity::Entity, _>(self, keys, visible).await?;
                 Ok(rows.into_iter().map(|row| ($key(row.id), row)).collect())
             }
         }
@@ -312,11 +318,11 @@ macro_rules! by_id_loader {
 }
 
 by_id_loader!(
-    ClientKey: client by scoped_by_id,
-    EnrollmentKey: enrollment by scoped_by_id,
+    ClientKey: client InScope,
+    EnrollmentKey: enrollment InScope,
     // A deleted user still authored what they did: the trail names them.
-    UserKey: app_user by any_by_id,
-    HouseholdKey: household by any_by_id,
+    UserKey: app_user ByAnyone,
+    HouseholdKey: household ByAnyone,
 );
 
 impl Loader<EnrollmentsOfClient> for HearthLoader {
