@@ -33,7 +33,7 @@ impl AuditEvent {
             .load_one(UserKey(self.0.user_id))
             .await?
             .ok_or_else(|| AppError::internal(format!("audit event {} has no user", self.0.id)))?;
-        Ok(User(user))
+        Ok(User::from(user))
     }
     /// The organization the user acted as; null for operator commands run on the server.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Option<Organization>> {

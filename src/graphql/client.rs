@@ -292,7 +292,7 @@ impl CeEvent {
         let Some(id) = self.0.acknowledged_by_user_id else {
             return Ok(None);
         };
-        Ok(ctx.loaders().load_one(UserKey(id)).await?.map(User))
+        Ok(ctx.loaders().load_one(UserKey(id)).await?.map(User::from))
     }
     /// Why an unsuccessful referral did not lead to an enrollment (rule L3).
     async fn decline_reason(&self) -> Result<Option<DeclineReason>> {

@@ -100,35 +100,33 @@ pub struct ApiTokenCreated {
     api_token: ApiToken,
 }
 
-/// An API token's description; the token itself is never shown again.
-pub struct ApiToken(pub TokenInfo);
-
 /// An API token: its label and lifetime (never the secret itself).
-#[Object]
-impl ApiToken {
+#[derive(SimpleObject)]
+pub struct ApiToken {
     /// The token's id, for `revokeApiToken`.
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
-    }
+    id: ID,
     /// What the token is for.
-    async fn label(&self) -> &str {
-        &self.0.label
-    }
+    label: String,
     /// When it was issued.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
+    created_at: DateTime<Utc>,
     /// When it was last used (to the minute); null if never.
-    async fn last_used_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_used_at
-    }
+    last_used_at: Option<DateTime<Utc>>,
     /// When it stops working; null if never.
-    async fn expires_at(&self) -> Option<DateTime<Utc>> {
-        self.0.expires_at
-    }
+    expires_at: Option<DateTime<Utc>>,
     /// When it was revoked; null while valid.
-    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.0.revoked_at
+    revoked_at: Option<DateTime<Utc>>,
+}
+
+impl From<TokenInfo> for ApiToken {
+    fn from(token: TokenInfo) -> ApiToken {
+        ApiToken {
+            id: ID(token.id.to_string()),
+            label: token.label,
+            created_at: token.created_at,
+            last_used_at: token.last_used_at,
+            expires_at: token.expires_at,
+            revoked_at: token.revoked_at,
+        }
     }
 }
 
@@ -345,7 +343,7 @@ impl WorkflowMutation {
     ) -> Result<User> {
         let user =
             admin::create_user(ctx.services(), ctx.actor()?, &input.email, &input.name).await?;
-        Ok(User(user))
+        Ok(User::from(user))
     }
 
     /// ADMIN: grants a user a role in an organization (or changes the role they have there).
@@ -385,7 +383,7 @@ impl WorkflowMutation {
         let (token, info) = token;
         Ok(ApiTokenCreated {
             token,
-            api_token: ApiToken(info),
+            api_token: ApiToken::from(info),
         })
     }
 
@@ -398,7 +396,9 @@ impl WorkflowMutation {
     ) -> Result<ApiToken> {
         let actor = ctx.actor()?;
         let id = parse_id("id", &input.id)?;
-        Ok(ApiToken(tokens::revoke(ctx.services(), actor, id).await?))
+        Ok(ApiToken::from(
+            tokens::revoke(ctx.services(), actor, id).await?,
+        ))
     }
 
     /// Creates a client record; the acting organization is recorded as its creator.

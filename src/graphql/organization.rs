@@ -2,14 +2,15 @@
 
 use super::LIST_FANOUT;
 use super::context::ContextExt;
+use super::loaders::linked;
 use super::loaders::{OrganizationKey, ParticipationOfProject, ProjectsOfOrganization, list_field};
 use super::participation::CeParticipation;
 use super::scalars::Date;
 use crate::domain::ProjectType;
-use crate::error::AppError;
 use crate::service::{admin, ce_participation};
 use async_graphql::{Context, ID, Object, Result};
 use entity::{organization, project};
+use uuid::Uuid;
 
 pub struct Organization(pub organization::Model);
 
@@ -35,6 +36,17 @@ impl Organization {
     }
 }
 
+/// The organization a stored link names (a project's, a membership's, a note's).
+pub(super) async fn organization(ctx: &Context<'_>, id: Uuid) -> Result<Organization> {
+    linked(
+        ctx.loaders(),
+        (OrganizationKey, id),
+        "organization",
+        Organization,
+    )
+    .await
+}
+
 pub struct Project(pub project::Model);
 
 /// A project: a housing program, shelter or the Coordinated Entry project (HUD 2.02 Project Information).
@@ -54,14 +66,7 @@ impl Project {
     }
     /// The organization that operates the project (HUD 2.02.1 OrganizationID).
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
-        let org = ctx
-            .loaders()
-            .load_one(OrganizationKey(self.0.organization_id))
-            .await?
-            .ok_or_else(|| {
-                AppError::internal(format!("project {} has no organization", self.0.id))
-            })?;
-        Ok(Organization(org))
+        organization(ctx, self.0.organization_id).await
     }
     /// OperatingStartDate (HUD 2.02.3).
     async fn operating_start_date(&self) -> Date {

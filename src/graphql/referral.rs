@@ -3,8 +3,8 @@
 
 use super::client::CeEvent;
 use super::context::ContextExt;
-use super::loaders::{OrganizationKey, UserKey};
-use super::organization::Organization;
+use super::loaders::{UserKey, linked};
+use super::organization::{Organization, organization};
 use super::scalars::Date;
 use super::viewer::User;
 use crate::domain::{DeclineReason, ReferralResult};
@@ -31,21 +31,12 @@ impl ReferralNote {
     }
     /// Who wrote it.
     async fn author(&self, ctx: &Context<'_>) -> Result<User> {
-        let user = ctx
-            .loaders()
-            .load_one(UserKey(self.0.author_user_id))
-            .await?
-            .ok_or_else(|| AppError::internal("a note's author is missing"))?;
-        Ok(User(user))
+        let author = self.0.author_user_id;
+        linked(ctx.loaders(), (UserKey, author), "user", User::from).await
     }
     /// The organization the author acted as.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
-        let org = ctx
-            .loaders()
-            .load_one(OrganizationKey(self.0.organization_id))
-            .await?
-            .ok_or_else(|| AppError::internal("a note's organization is missing"))?;
-        Ok(Organization(org))
+        organization(ctx, self.0.organization_id).await
     }
     /// When it was written.
     async fn created_at(&self) -> DateTime<Utc> {

@@ -1,41 +1,31 @@
 //! `me`: the signed-in user, the organization they act as and all their memberships.
 
-use super::context::{Caller, ContextExt};
-use super::loaders::{OrganizationKey, linked};
-use super::organization::Organization;
+use super::context::Caller;
+use super::organization::{Organization, organization};
 use crate::domain::Role;
 use crate::error::AppError;
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use entity::{app_user, membership};
-use uuid::Uuid;
-
-pub struct User(pub app_user::Model);
 
 /// A person who signs in to Hearth.
-#[Object]
-impl User {
+#[derive(SimpleObject)]
+pub struct User {
     /// UserID.
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
-    }
+    id: ID,
     /// UserEmail, lower-cased.
-    async fn email(&self) -> &str {
-        &self.0.email
-    }
+    email: String,
     /// The user's name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
+    name: String,
 }
 
-async fn organization(ctx: &Context<'_>, id: Uuid) -> Result<Organization> {
-    linked(
-        ctx.loaders(),
-        (OrganizationKey, id),
-        "organization",
-        Organization,
-    )
-    .await
+impl From<app_user::Model> for User {
+    fn from(user: app_user::Model) -> User {
+        User {
+            id: ID(user.id.to_string()),
+            email: user.email,
+            name: user.name,
+        }
+    }
 }
 
 pub struct Membership(pub membership::Model);
@@ -63,7 +53,7 @@ pub struct Viewer(pub Caller);
 impl Viewer {
     /// The signed-in user.
     async fn user(&self) -> User {
-        User(self.0.signed_in.user.clone())
+        User::from(self.0.signed_in.user.clone())
     }
     /// The organization the request acts as, if chosen.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Option<Organization>> {
