@@ -265,15 +265,8 @@ async fn community_with_history() -> (Community, String) {
     .await;
     // HUD 4.19: the household is assessed and placed on the priority list (Assessment.csv), by an
     // assessor who changes nothing else: User.csv must still name them.
-    let admin = c.admin();
-    let assessor = create_member(
-        &admin,
-        "assessor@ce.test",
-        &c.ce_org,
-        "PRIORITY_LIST_MANAGER",
-    );
-    c.server
-        .as_user(&assessor.await, None)
+    c.member("assessor@ce.test", &c.ce_org, "PRIORITY_LIST_MANAGER")
+        .await
         .ok(
             "mutation($input: RecordAssessmentInput!) { recordAssessment(input: $input) { id } }",
             serde_json::json!({ "input": {

@@ -384,6 +384,12 @@ impl Community {
         self.server.admin()
     }
 
+    /// A new user with `role` in `org`, signed in (their only membership: no organization to choose).
+    pub async fn member(&self, email: &str, org: &str, role: &str) -> Gql {
+        let token = create_member(&self.admin(), email, org, role).await;
+        self.server.as_user(&token, None)
+    }
+
     /// A client with a CE enrollment starting `ce_entry`, made by the PLM; returns (client, CE enrollment).
     pub async fn client_in_ce(&self, first: &str, last: &str, ce_entry: &str) -> (String, String) {
         let client = create_client(&self.plm, first, last).await;
